@@ -1,0 +1,165 @@
+// Package des is the discrete-event engine the library's simulations share:
+// a simulated clock and a queue of timed events run in time order.
+//
+// Events scheduled for the same instant run in the order they were
+// scheduled, so a simulation that draws its randomness from a seeded
+// *rand.Rand is reproducible from the seed. Simulated time is a
+// [time.Duration] since the start of the run: integer nanoseconds, so no
+// rounding drift accumulates over long runs (the range is about 292 years).
+//
+// A Sim is not safe for concurrent use; a simulation is single-threaded by
+// design so that it is deterministic.
+package des
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrPast is returned when an event is scheduled before the current time.
+var ErrPast = errors.New("des: event scheduled in the past")
+
+// Event identifies a scheduled event so that it can be cancelled.
+type Event struct {
+	seq uint64
+}
+
+type item struct {
+	at  time.Duration
+	seq uint64
+	fn  func()
+}
+
+// Sim is a discrete-event simulator. The zero value is ready to use, with the
+// clock at zero.
+type Sim struct {
+	now       time.Duration
+	seq       uint64
+	heap      []item
+	cancelled map[uint64]struct{}
+	executed  uint64
+}
+
+// Now returns the current simulated time.
+func (s *Sim) Now() time.Duration { return s.now }
+
+// Pending returns the number of scheduled events, cancelled ones included
+// until they reach the head of the queue.
+func (s *Sim) Pending() int { return len(s.heap) }
+
+// Executed returns how many events have run.
+func (s *Sim) Executed() uint64 { return s.executed }
+
+// After schedules fn to run d after the current time. A negative d is
+// treated as zero.
+func (s *Sim) After(d time.Duration, fn func()) Event {
+	if d < 0 {
+		d = 0
+	}
+	ev, _ := s.At(s.now+d, fn)
+	return ev
+}
+
+// At schedules fn to run at simulated time t. It returns [ErrPast] if t is
+// before [Sim.Now].
+func (s *Sim) At(t time.Duration, fn func()) (Event, error) {
+	if t < s.now {
+		return Event{}, ErrPast
+	}
+	s.seq++
+	s.push(item{at: t, seq: s.seq, fn: fn})
+	return Event{seq: s.seq}, nil
+}
+
+// Cancel prevents a scheduled event from running. Cancelling an event that
+// has already run, or the zero Event, does nothing.
+func (s *Sim) Cancel(ev Event) {
+	if ev.seq == 0 || ev.seq > s.seq {
+		return
+	}
+	if s.cancelled == nil {
+		s.cancelled = make(map[uint64]struct{})
+	}
+	s.cancelled[ev.seq] = struct{}{}
+}
+
+// Step runs the next event, advancing the clock to its time. It reports
+// whether an event ran.
+func (s *Sim) Step() bool {
+	for len(s.heap) > 0 {
+		it := s.pop()
+		if _, ok := s.cancelled[it.seq]; ok {
+			delete(s.cancelled, it.seq)
+			continue
+		}
+		s.now = it.at
+		s.executed++
+		it.fn()
+		return true
+	}
+	return false
+}
+
+// Run runs events until none remain.
+func (s *Sim) Run() {
+	for s.Step() {
+	}
+}
+
+// RunUntil runs every event scheduled at or before t, then sets the clock to
+// t (if t is later than the clock).
+func (s *Sim) RunUntil(t time.Duration) {
+	for len(s.heap) > 0 && s.heap[0].at <= t {
+		s.Step()
+	}
+	if t > s.now {
+		s.now = t
+	}
+}
+
+func less(a, b item) bool {
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.seq < b.seq
+}
+
+func (s *Sim) push(it item) {
+	s.heap = append(s.heap, it)
+	i := len(s.heap) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(s.heap[i], s.heap[p]) {
+			break
+		}
+		s.heap[i], s.heap[p] = s.heap[p], s.heap[i]
+		i = p
+	}
+}
+
+func (s *Sim) pop() item {
+	h := s.heap
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h[n] = item{}
+	h = h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && less(h[r], h[l]) {
+			m = r
+		}
+		if !less(h[m], h[i]) {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	s.heap = h
+	return top
+}

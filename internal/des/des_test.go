@@ -1,0 +1,117 @@
+package des
+
+import (
+	"encoding/binary"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestOrder(t *testing.T) {
+	tests := []struct {
+		name   string
+		delays []time.Duration
+		want   []int
+	}{
+		{"sorted", []time.Duration{1, 2, 3}, []int{0, 1, 2}},
+		{"reversed", []time.Duration{3, 2, 1}, []int{2, 1, 0}},
+		{"ties run in schedule order", []time.Duration{5, 1, 5, 1}, []int{1, 3, 0, 2}},
+		{"empty", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s Sim
+			var got []int
+			for i, d := range tt.delays {
+				s.After(d, func() { got = append(got, i) })
+			}
+			s.Run()
+			require.Equal(t, tt.want, got)
+			require.Equal(t, uint64(len(tt.delays)), s.Executed())
+		})
+	}
+}
+
+func TestCancelAndPast(t *testing.T) {
+	var s Sim
+	ran := false
+	ev := s.After(time.Second, func() { ran = true })
+	s.Cancel(ev)
+	s.Cancel(Event{}) // no-op
+	s.Run()
+	require.False(t, ran)
+	require.Equal(t, time.Duration(0), s.Now())
+
+	s.After(2*time.Second, func() {})
+	s.Run()
+	_, err := s.At(time.Second, func() {})
+	require.ErrorIs(t, err, ErrPast)
+}
+
+func TestRunUntil(t *testing.T) {
+	var s Sim
+	var got []time.Duration
+	for _, d := range []time.Duration{1, 5, 10} {
+		s.After(d*time.Second, func() { got = append(got, s.Now()) })
+	}
+	s.RunUntil(5 * time.Second)
+	require.Equal(t, []time.Duration{time.Second, 5 * time.Second}, got)
+	require.Equal(t, 1, s.Pending())
+	s.RunUntil(7 * time.Second)
+	require.Equal(t, 7*time.Second, s.Now())
+}
+
+// FuzzOrder checks the engine's one invariant: whatever events are scheduled,
+// from outside or from inside other events, they run in nondecreasing time
+// and ties run in the order they were scheduled.
+func FuzzOrder(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 0, 0, 9})
+	f.Add([]byte{255, 0, 255, 0, 7, 7, 7, 7})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s Sim
+		type rec struct {
+			at  time.Duration
+			seq int
+		}
+		var log []rec
+		n := 0
+		var schedule func(d time.Duration, depth int)
+		schedule = func(d time.Duration, depth int) {
+			n++
+			me := n
+			at := s.Now() + d
+			s.After(d, func() {
+				log = append(log, rec{at, me})
+				require.Equal(t, at, s.Now())
+				if depth < 2 && len(data) > 0 {
+					schedule(time.Duration(data[me%len(data)]%4), depth+1)
+				}
+			})
+		}
+		for len(data) >= 2 {
+			schedule(time.Duration(binary.BigEndian.Uint16(data)%64), 0)
+			data = data[2:]
+		}
+		s.Run()
+		for i := 1; i < len(log); i++ {
+			require.LessOrEqual(t, log[i-1].at, log[i].at)
+			if log[i-1].at == log[i].at {
+				require.Less(t, log[i-1].seq, log[i].seq)
+			}
+		}
+	})
+}
+
+func BenchmarkSchedule(b *testing.B) {
+	b.ReportAllocs()
+	var s Sim
+	fn := func() {}
+	for i := 0; i < 1024; i++ {
+		s.After(time.Duration(i*7919%1024), fn)
+	}
+	for b.Loop() {
+		s.After(time.Duration(s.Executed()%1024), fn)
+		s.Step()
+	}
+}
