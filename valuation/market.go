@@ -1,0 +1,413 @@
+package valuation
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// TorrentID names a torrent. A client maps its info-hashes (the paper's
+// random identifiers, §5.1) to TorrentIDs of its choosing.
+type TorrentID uint32
+
+// PeerID names a neighbour. A client maps its connections to PeerIDs of its
+// choosing.
+type PeerID uint32
+
+// MaxPieces is the largest number of pieces a torrent may have (2^24: a
+// 4 TiB torrent in 256 KiB pieces).
+const MaxPieces = 1 << 24
+
+// Default values of the zero fields of a [Config].
+const (
+	DefaultHaveHalfLife    = 2 * time.Minute
+	DefaultRequestHalfLife = time.Minute
+	DefaultHaveScale       = 1.0
+	DefaultRequestScale    = 1.0
+)
+
+// Config configures a [Market]. The zero Config is valid: each zero field
+// takes its default.
+type Config struct {
+	// Weights of the valuation; the zero Weights means [DefaultWeights].
+	Weights Weights
+	// HaveHalfLife and RequestHalfLife are the half-lives of the
+	// time-decayed HAVE and REQUEST counts.
+	HaveHalfLife, RequestHalfLife time.Duration
+	// HaveScale and RequestScale are pseudo-counts added to the
+	// denominators of the HAVE and REQUEST shares, so that a lone old
+	// message does not make a torrent look in demand.
+	HaveScale, RequestScale float64
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Weights == (Weights{}) {
+		c.Weights = DefaultWeights()
+	}
+	if err := c.Weights.Validate(); err != nil {
+		return c, err
+	}
+	if c.HaveHalfLife == 0 {
+		c.HaveHalfLife = DefaultHaveHalfLife
+	}
+	if c.RequestHalfLife == 0 {
+		c.RequestHalfLife = DefaultRequestHalfLife
+	}
+	if c.HaveHalfLife < 0 || c.RequestHalfLife < 0 {
+		return c, fmt.Errorf("%w: negative half-life", ErrConfig)
+	}
+	if c.HaveScale == 0 {
+		c.HaveScale = DefaultHaveScale
+	}
+	if c.RequestScale == 0 {
+		c.RequestScale = DefaultRequestScale
+	}
+	for _, s := range []float64{c.HaveScale, c.RequestScale} {
+		if math.IsNaN(s) || math.IsInf(s, 0) || s < 0 {
+			return c, fmt.Errorf("%w: scale %v", ErrConfig, s)
+		}
+	}
+	return c, nil
+}
+
+type torrentState struct {
+	id     TorrentID
+	pieces int
+	own    int // pieces the node holds
+
+	advertisers int   // neighbours advertising the torrent
+	haveSum     int64 // pieces held, summed over advertisers
+
+	haves, requests decayed
+}
+
+type advert struct {
+	bits bitset
+	n    int
+}
+
+type peerState struct {
+	adverts map[int32]*advert // by torrent index
+}
+
+// Market is one node's view of the marketplace: the torrents it knows, what
+// its neighbours advertise, announce and request, and its own progress. It
+// values torrents from these observations [Paper §5.2].
+//
+// Every method that takes a time requires times that never decrease (they
+// are durations since an epoch of the caller's choosing, e.g. the client's
+// start); an earlier time is rejected with [ErrClockBackwards].
+//
+// A Market is not safe for concurrent use.
+type Market struct {
+	cfg      Config
+	now      time.Duration
+	index    map[TorrentID]int32
+	torrents []torrentState
+	peers    map[PeerID]*peerState
+
+	haveTotal, requestTotal decayed
+}
+
+// NewMarket returns an empty Market.
+func NewMarket(cfg Config) (*Market, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Market{
+		cfg:   cfg,
+		index: make(map[TorrentID]int32),
+		peers: make(map[PeerID]*peerState),
+	}, nil
+}
+
+// Config returns the configuration in force, defaults filled in.
+func (m *Market) Config() Config { return m.cfg }
+
+// AddTorrent makes a torrent of the given number of pieces known, for
+// example from the DHT's list of active torrents (§5.1).
+func (m *Market) AddTorrent(t TorrentID, pieces int) error {
+	if pieces < 1 || pieces > MaxPieces {
+		return fmt.Errorf("%w: torrent %d with %d pieces", ErrPiece, t, pieces)
+	}
+	if _, ok := m.index[t]; ok {
+		return fmt.Errorf("%w: torrent %d", ErrDuplicate, t)
+	}
+	m.index[t] = int32(len(m.torrents))
+	m.torrents = append(m.torrents, torrentState{id: t, pieces: pieces})
+	return nil
+}
+
+// Pieces returns the number of pieces of t.
+func (m *Market) Pieces(t TorrentID) (int, error) {
+	ts, err := m.torrent(t)
+	if err != nil {
+		return 0, err
+	}
+	return ts.pieces, nil
+}
+
+// Torrents returns the number of known torrents.
+func (m *Market) Torrents() int { return len(m.torrents) }
+
+// AddPeer adds a neighbour.
+func (m *Market) AddPeer(p PeerID) error {
+	if _, ok := m.peers[p]; ok {
+		return fmt.Errorf("%w: peer %d", ErrDuplicate, p)
+	}
+	m.peers[p] = &peerState{adverts: make(map[int32]*advert)}
+	return nil
+}
+
+// RemovePeer forgets a neighbour and everything it advertised.
+func (m *Market) RemovePeer(p PeerID) error {
+	ps, ok := m.peers[p]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrUnknownPeer, p)
+	}
+	for ti, a := range ps.adverts {
+		m.withdraw(ti, a)
+	}
+	delete(m.peers, p)
+	return nil
+}
+
+// Peers returns the number of neighbours.
+func (m *Market) Peers() int { return len(m.peers) }
+
+func (m *Market) torrent(t TorrentID) (*torrentState, error) {
+	i, ok := m.index[t]
+	if !ok {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
+	}
+	return &m.torrents[i], nil
+}
+
+func (m *Market) tick(now time.Duration) error {
+	if now < m.now {
+		return fmt.Errorf("%w: %v after %v", ErrClockBackwards, now, m.now)
+	}
+	m.now = now
+	return nil
+}
+
+// lookup validates an observation about peer p and torrent t at now.
+func (m *Market) lookup(now time.Duration, p PeerID, t TorrentID) (*peerState, int32, error) {
+	ps, ok := m.peers[p]
+	if !ok {
+		return nil, 0, fmt.Errorf("%w: %d", ErrUnknownPeer, p)
+	}
+	ti, ok := m.index[t]
+	if !ok {
+		return nil, 0, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
+	}
+	if err := m.tick(now); err != nil {
+		return nil, 0, err
+	}
+	return ps, ti, nil
+}
+
+func (m *Market) withdraw(ti int32, a *advert) {
+	ts := &m.torrents[ti]
+	ts.advertisers--
+	ts.haveSum -= int64(a.n)
+}
+
+// ObserveBitfield records that peer p advertises torrent t holding the
+// pieces of bitfield, a BitTorrent BITFIELD payload ([BitfieldLen] bytes,
+// piece 0 in the high bit of the first byte, spare bits zero). It replaces
+// what p advertised for t before. A malformed bitfield is rejected with
+// [ErrBitfield] and changes nothing.
+func (m *Market) ObserveBitfield(now time.Duration, p PeerID, t TorrentID, bitfield []byte) error {
+	ps, ti, err := m.lookup(now, p, t)
+	if err != nil {
+		return err
+	}
+	ts := &m.torrents[ti]
+	b := newBitset(ts.pieces)
+	if err := parseBitfield(b, ts.pieces, bitfield); err != nil {
+		return err
+	}
+	if old, ok := ps.adverts[ti]; ok {
+		m.withdraw(ti, old)
+	}
+	a := &advert{bits: b, n: b.count()}
+	ps.adverts[ti] = a
+	ts.advertisers++
+	ts.haveSum += int64(a.n)
+	return nil
+}
+
+// ObserveJoin records that peer p advertises torrent t holding the given
+// number of pieces, without naming them: a shortcut for simulations and for
+// clients that track bitfields themselves. Later HAVEs for t from p are then
+// counted without deduplication.
+func (m *Market) ObserveJoin(now time.Duration, p PeerID, t TorrentID, have int) error {
+	ps, ti, err := m.lookup(now, p, t)
+	if err != nil {
+		return err
+	}
+	ts := &m.torrents[ti]
+	if have < 0 || have > ts.pieces {
+		return fmt.Errorf("%w: %d of %d pieces", ErrPiece, have, ts.pieces)
+	}
+	if old, ok := ps.adverts[ti]; ok {
+		m.withdraw(ti, old)
+	}
+	ps.adverts[ti] = &advert{n: have}
+	ts.advertisers++
+	ts.haveSum += int64(have)
+	return nil
+}
+
+// ObserveWithdraw records that peer p no longer advertises torrent t (it
+// dropped t from its active set). Withdrawing a torrent p did not advertise
+// does nothing.
+func (m *Market) ObserveWithdraw(now time.Duration, p PeerID, t TorrentID) error {
+	ps, ti, err := m.lookup(now, p, t)
+	if err != nil {
+		return err
+	}
+	if a, ok := ps.adverts[ti]; ok {
+		m.withdraw(ti, a)
+		delete(ps.adverts, ti)
+	}
+	return nil
+}
+
+// ObserveHave records a HAVE announcement from peer p for a piece of
+// torrent t. A HAVE for a torrent p had not advertised advertises it (a
+// BITFIELD is optional in BitTorrent); a repeated HAVE for a piece already
+// announced is ignored.
+func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int) error {
+	ps, ti, err := m.lookup(now, p, t)
+	if err != nil {
+		return err
+	}
+	ts := &m.torrents[ti]
+	if piece < 0 || piece >= ts.pieces {
+		return fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, ts.pieces)
+	}
+	a, ok := ps.adverts[ti]
+	if !ok {
+		a = &advert{bits: newBitset(ts.pieces)}
+		ps.adverts[ti] = a
+		ts.advertisers++
+	}
+	if a.bits != nil {
+		if a.bits.has(piece) {
+			return nil
+		}
+		a.bits.set(piece)
+	}
+	if a.n < ts.pieces {
+		a.n++
+		ts.haveSum++
+	}
+	ts.haves.add(now, m.cfg.HaveHalfLife)
+	m.haveTotal.add(now, m.cfg.HaveHalfLife)
+	return nil
+}
+
+// ObserveRequest records a REQUEST from peer p for a piece of torrent t.
+func (m *Market) ObserveRequest(now time.Duration, p PeerID, t TorrentID, piece int) error {
+	_, ti, err := m.lookup(now, p, t)
+	if err != nil {
+		return err
+	}
+	ts := &m.torrents[ti]
+	if piece < 0 || piece >= ts.pieces {
+		return fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, ts.pieces)
+	}
+	ts.requests.add(now, m.cfg.RequestHalfLife)
+	m.requestTotal.add(now, m.cfg.RequestHalfLife)
+	return nil
+}
+
+// SetOwnPieces records how many pieces of t the node itself holds.
+func (m *Market) SetOwnPieces(t TorrentID, have int) error {
+	ts, err := m.torrent(t)
+	if err != nil {
+		return err
+	}
+	if have < 0 || have > ts.pieces {
+		return fmt.Errorf("%w: %d of %d pieces", ErrPiece, have, ts.pieces)
+	}
+	ts.own = have
+	return nil
+}
+
+// Advertisers returns how many neighbours advertise t.
+func (m *Market) Advertisers(t TorrentID) (int, error) {
+	ts, err := m.torrent(t)
+	if err != nil {
+		return 0, err
+	}
+	return ts.advertisers, nil
+}
+
+// AppendAdvertised appends to dst the torrents at least one neighbour
+// advertises, in the order they were added, and returns the result.
+func (m *Market) AppendAdvertised(dst []TorrentID) []TorrentID {
+	for i := range m.torrents {
+		if m.torrents[i].advertisers > 0 {
+			dst = append(dst, m.torrents[i].id)
+		}
+	}
+	return dst
+}
+
+// Factors returns the four factors of t's value at now:
+//
+//   - Completeness: own/pieces, or 0 once the torrent is complete (there
+//     is nothing left to finish; a completed torrent earns only through
+//     demand).
+//   - DemandSupply: r/(1+r) with r = demand/(1+supply), where demand is
+//     the pieces the advertising neighbours still need and supply the
+//     pieces they hold, both in units of whole torrents (the 1 counts the
+//     node itself as a prospective supplier).
+//   - Have: h/(H+HaveScale), h the decayed HAVE count for t and H the
+//     decayed HAVE count over all torrents.
+//   - Request: q/(Q+RequestScale), q and Q the same for REQUESTs received.
+func (m *Market) Factors(now time.Duration, t TorrentID) (Factors, error) {
+	i, ok := m.index[t]
+	if !ok {
+		return Factors{}, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
+	}
+	if err := m.tick(now); err != nil {
+		return Factors{}, err
+	}
+	return m.factors(now, &m.torrents[i]), nil
+}
+
+func (m *Market) factors(now time.Duration, ts *torrentState) Factors {
+	var f Factors
+	if ts.own < ts.pieces {
+		f.Completeness = float64(ts.own) / float64(ts.pieces)
+	}
+	if ts.advertisers > 0 {
+		p := float64(ts.pieces)
+		supply := float64(ts.haveSum) / p
+		demand := float64(ts.advertisers) - supply
+		// r/(1+r) with r = demand/(1+supply).
+		f.DemandSupply = demand / (demand + 1 + supply)
+	}
+	if h := ts.haves.get(now, m.cfg.HaveHalfLife); h > 0 {
+		f.Have = h / (m.haveTotal.get(now, m.cfg.HaveHalfLife) + m.cfg.HaveScale)
+	}
+	if q := ts.requests.get(now, m.cfg.RequestHalfLife); q > 0 {
+		f.Request = q / (m.requestTotal.get(now, m.cfg.RequestHalfLife) + m.cfg.RequestScale)
+	}
+	return f
+}
+
+// Value returns t's value at now: the weighted sum of its [Factors], in
+// [0, Weights.Sum()).
+func (m *Market) Value(now time.Duration, t TorrentID) (float64, error) {
+	f, err := m.Factors(now, t)
+	if err != nil {
+		return 0, err
+	}
+	return f.Value(m.cfg.Weights), nil
+}
