@@ -1,0 +1,176 @@
+package auction
+
+import (
+	"crypto/rand"
+	mrand "math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func seal(t testing.TB, id AuctionID, bidder BidderID, a Amount) (SealedBid, Opening) {
+	c, o, err := Seal(rand.Reader, id, bidder, a)
+	require.NoError(t, err)
+	return SealedBid{Auction: id, Bidder: bidder, Commitment: c}, o
+}
+
+func TestSealedVector(t *testing.T) {
+	id := NewAuctionID(1, ChunkID{1}, 0)
+	s, err := NewSealed(rand.Reader, id, 100)
+	require.NoError(t, err)
+	var opens []Opening
+	for _, b := range []Bid{{'A', 110}, {'A', 130}, {'C', 125}, {'D', 105}, {'D', 115}, {'D', 90}, {'E', 132}, {'E', 135}, {'E', 140}} {
+		sb, o := seal(t, id, b.Bidder, b.Amount)
+		require.NoError(t, s.Commit(sb))
+		opens = append(opens, o)
+	}
+	require.ErrorIs(t, s.Reveal(opens[0]), ErrPhase, "reveal before close")
+	require.NoError(t, s.CloseBidding())
+	sb, _ := seal(t, id, 'F', 500)
+	require.ErrorIs(t, s.Commit(sb), ErrPhase, "late commitment")
+	for _, o := range opens {
+		require.NoError(t, s.Reveal(o))
+	}
+	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.True(t, r.Sold)
+	require.Equal(t, BidderID('E'), r.Winner)
+	require.Equal(t, Amount(130), r.Price)
+	require.Empty(t, r.Excluded)
+	_, err = s.Clear(mrand.New(mrand.NewPCG(1, 1)))
+	require.ErrorIs(t, err, ErrPhase)
+
+	ro, err := s.ReserveOpening()
+	require.NoError(t, err)
+	reserve, err := OpenReserve(id, s.ReserveCommitment(), ro)
+	require.NoError(t, err)
+	require.Equal(t, Amount(100), reserve)
+	ro.Reserve = 90
+	_, err = OpenReserve(id, s.ReserveCommitment(), ro)
+	require.ErrorIs(t, err, ErrOpening, "a seller cannot claim another reserve")
+}
+
+// TestSealedExclusions checks that a bidder who withholds a bid, or opens
+// it inconsistently, is excluded and reported, even when its revealed bid
+// would have won.
+func TestSealedExclusions(t *testing.T) {
+	id := NewAuctionID(9, ChunkID{2}, 3)
+	s, err := NewSealed(rand.Reader, id, 10)
+	require.NoError(t, err)
+	aLow, aLowO := seal(t, id, 1, 20)
+	aHigh, _ := seal(t, id, 1, 90) // never revealed
+	b, bO := seal(t, id, 2, 50)
+	c, cO := seal(t, id, 3, 40)
+	for _, sb := range []SealedBid{aLow, aHigh, b, c} {
+		require.NoError(t, s.Commit(sb))
+	}
+	require.ErrorIs(t, s.Commit(b), ErrDuplicate)
+	other, _ := seal(t, NewAuctionID(9, ChunkID{2}, 4), 4, 10)
+	require.ErrorIs(t, s.Commit(other), ErrWrongAuction)
+	require.NoError(t, s.CloseBidding())
+	require.NoError(t, s.Reveal(aLowO))
+	require.NoError(t, s.Reveal(aLowO), "revealing twice is harmless")
+
+	// Bidder 2 tries to raise its bid after seeing the others: the
+	// commitment binds it.
+	forged := bO
+	forged.Amount = 95
+	require.ErrorIs(t, s.Reveal(forged), ErrOpening)
+	// Bidder 3 reveals correctly.
+	require.NoError(t, s.Reveal(cO))
+	wrong := cO
+	wrong.Auction = NewAuctionID(9, ChunkID{2}, 4)
+	require.ErrorIs(t, s.Reveal(wrong), ErrWrongAuction)
+
+	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.True(t, r.Sold)
+	require.Equal(t, BidderID(3), r.Winner)
+	require.Equal(t, Amount(10), r.Price, "the only remaining bidder pays the reserve")
+	want := []Exclusion{
+		{Bidder: 1, Commitment: aLow.Commitment, Reason: ErrBidderExcluded},
+		{Bidder: 1, Commitment: aHigh.Commitment, Reason: ErrNotRevealed},
+		{Bidder: 2, Commitment: b.Commitment, Reason: ErrOpening},
+	}
+	require.Equal(t, want, r.Excluded)
+}
+
+func TestSealedLimits(t *testing.T) {
+	id := NewAuctionID(1, ChunkID{}, 0)
+	_, err := NewSealed(rand.Reader, id, -1)
+	require.ErrorIs(t, err, ErrInvalidReserve)
+	s, err := NewSealed(rand.Reader, id, 0)
+	require.NoError(t, err)
+	for range MaxBidsPerBidder {
+		sb, _ := seal(t, id, 5, 1)
+		require.NoError(t, s.Commit(sb))
+	}
+	sb, _ := seal(t, id, 5, 1)
+	require.ErrorIs(t, s.Commit(sb), ErrTooManyBids)
+	_, _, err = Seal(rand.Reader, id, 5, 0)
+	require.ErrorIs(t, err, ErrInvalidBid)
+
+	// A correct opening of an invalid amount (made by hand: Seal refuses
+	// it) excludes its bidder.
+	s, err = NewSealed(rand.Reader, id, 0)
+	require.NoError(t, err)
+	bad := Opening{Auction: id, Bidder: 8, Amount: -3}
+	require.NoError(t, s.Commit(SealedBid{Auction: id, Bidder: 8, Commitment: bad.Commitment()}))
+	require.NoError(t, s.CloseBidding())
+	require.ErrorIs(t, s.Reveal(bad), ErrInvalidBid)
+	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.False(t, r.Sold)
+	require.Equal(t, []Exclusion{{Bidder: 8, Commitment: bad.Commitment(), Reason: ErrInvalidBid}}, r.Excluded)
+}
+
+func TestOpeningEncoding(t *testing.T) {
+	id := NewAuctionID(1, ChunkID{3}, 7)
+	_, o, err := Seal(rand.Reader, id, 42, 1234)
+	require.NoError(t, err)
+	b, err := o.MarshalBinary()
+	require.NoError(t, err)
+	require.Len(t, b, OpeningSize)
+	var got Opening
+	require.NoError(t, got.UnmarshalBinary(b))
+	require.Equal(t, o, got)
+
+	require.ErrorIs(t, got.UnmarshalBinary(b[:OpeningSize-1]), ErrMalformed)
+	require.ErrorIs(t, got.UnmarshalBinary(append(b, 0)), ErrMalformed)
+	zero := append([]byte(nil), b...)
+	clear(zero[40:48])
+	require.ErrorIs(t, got.UnmarshalBinary(zero), ErrInvalidBid)
+	require.Equal(t, o, got, "a failed decode leaves the value unchanged")
+
+	sb := SealedBid{Auction: id, Bidder: 42, Commitment: o.Commitment()}
+	sbb, err := sb.MarshalBinary()
+	require.NoError(t, err)
+	require.Len(t, sbb, SealedBidSize)
+	var sb2 SealedBid
+	require.NoError(t, sb2.UnmarshalBinary(sbb))
+	require.Equal(t, sb, sb2)
+	require.ErrorIs(t, sb2.UnmarshalBinary(sbb[1:]), ErrMalformed)
+}
+
+// TestCommitmentHiding checks the commitment's basic hiding and binding
+// behaviour: equal bids under fresh nonces give unrelated commitments, and
+// changing any field of the opening changes the commitment.
+func TestCommitmentHiding(t *testing.T) {
+	id := NewAuctionID(1, ChunkID{}, 0)
+	c1, o, err := Seal(rand.Reader, id, 1, 100)
+	require.NoError(t, err)
+	c2, _, err := Seal(rand.Reader, id, 1, 100)
+	require.NoError(t, err)
+	require.NotEqual(t, c1, c2)
+	require.True(t, o.Opens(c1))
+	for i, mut := range []func(*Opening){
+		func(o *Opening) { o.Amount++ },
+		func(o *Opening) { o.Bidder++ },
+		func(o *Opening) { o.Auction[0] ^= 1 },
+		func(o *Opening) { o.Nonce[31] ^= 0x80 },
+	} {
+		m := o
+		mut(&m)
+		require.False(t, m.Opens(c1), "mutation %d", i)
+	}
+}
