@@ -1,0 +1,69 @@
+package elgamal
+
+import (
+	"crypto/rand"
+	"testing"
+)
+
+func BenchmarkElGamal(b *testing.B) {
+	for _, name := range Groups() {
+		g, _ := GroupByName(name)
+		sk, _ := GenerateKey(g, rand.Reader)
+		m := g.RandomElement(rand.Reader)
+		ct, _ := sk.Public().Encrypt(rand.Reader, m)
+		b.Run(name+"/KeyGen", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = GenerateKey(g, rand.Reader)
+			}
+		})
+		b.Run(name+"/Encrypt", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = sk.Public().Encrypt(rand.Reader, m)
+			}
+		})
+		b.Run(name+"/Decrypt", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = sk.Decrypt(ct)
+			}
+		})
+		b.Run(name+"/Add", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = Add(ct, ct)
+			}
+		})
+		b.Run(name+"/Parse", func(b *testing.B) {
+			enc, _ := ct.MarshalBinary()
+			b.ReportAllocs()
+			b.SetBytes(int64(len(enc)))
+			for b.Loop() {
+				_, _ = ParseCiphertext(g, enc)
+			}
+		})
+	}
+}
+
+func BenchmarkSeal(b *testing.B) {
+	sk, _ := GenerateKey(Default, rand.Reader)
+	msg := make([]byte, 16<<10)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		_, _ = Seal(rand.Reader, sk.Public(), msg, nil)
+	}
+}
+
+func BenchmarkDLog(b *testing.B) {
+	table, _ := NewDLogTable(Default, 1<<32)
+	sk, _ := GenerateKey(Default, rand.Reader)
+	ct, _ := sk.Public().EncryptInt(rand.Reader, 3_000_000_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sk.DecryptInt(ct, table); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
