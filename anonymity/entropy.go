@@ -1,0 +1,167 @@
+package anonymity
+
+import (
+	"fmt"
+	"math"
+)
+
+// Metrics are the information-theoretic anonymity measures of one sender
+// distribution: the adversary's probabilities Pr(P_u) that each candidate
+// P_u is the sender.
+type Metrics struct {
+	// N is the number of candidates, the length of the vector (zero
+	// probabilities included): the nominal anonymity set.
+	N int
+	// Support is the number of candidates with non-zero probability.
+	Support int
+	// Entropy is the Shannon entropy in bits, Eq. (8) of [PACOM §4.1]:
+	// S = −Σ Pr(P_u) log2 Pr(P_u).
+	Entropy float64
+	// MinEntropy is −log2 max_u Pr(P_u), in bits: the guessing
+	// adversary's view, never more than Entropy.
+	MinEntropy float64
+}
+
+// Degree returns the degree of anonymity S / log2 N of Díaz et al.: 1 when
+// every candidate is equally likely, 0 when the sender is known. A single
+// candidate gives no anonymity and has degree 0.
+func (m Metrics) Degree() float64 {
+	if m.N <= 1 {
+		return 0
+	}
+	return m.Entropy / math.Log2(float64(m.N))
+}
+
+// EffectiveSize returns the effective anonymity set size 2^S: the number of
+// equally likely candidates that would give the same entropy.
+func (m Metrics) EffectiveSize() float64 { return math.Exp2(m.Entropy) }
+
+// Measure computes the [Metrics] of a sender distribution given as
+// non-negative weights. The weights need not sum to one: they are
+// normalised by their sum, so a probability vector and a vector of
+// unnormalised scores both work. Zeros contribute nothing (0 log 0 = 0);
+// tiny and huge weights are handled by scaling by the largest weight before
+// summing, with compensated summation.
+//
+// Measure returns [ErrEmpty] for an empty vector, [ErrNonFinite] for NaN or
+// ±Inf, [ErrNegative] for a negative weight and [ErrNotNormalisable] when
+// every weight is zero.
+func Measure(weights []float64) (Metrics, error) {
+	if len(weights) == 0 {
+		return Metrics{}, ErrEmpty
+	}
+	maxw := 0.0
+	support := 0
+	for i, w := range weights {
+		switch {
+		case math.IsNaN(w) || math.IsInf(w, 0):
+			return Metrics{}, fmt.Errorf("%w: weight %d is %v", ErrNonFinite, i, w)
+		case w < 0:
+			return Metrics{}, fmt.Errorf("%w: weight %d is %v", ErrNegative, i, w)
+		case w > 0:
+			support++
+			maxw = max(maxw, w)
+		}
+	}
+	if maxw == 0 {
+		return Metrics{}, fmt.Errorf("%w: all %d weights are zero", ErrNotNormalisable, len(weights))
+	}
+	// Scaled weights u = w/max lie in [0,1] and sum to T in [1, N]: no
+	// overflow, and H = ln T − (1/T) Σ u ln u.
+	var sum, sumc, ulu, ulc float64
+	for _, w := range weights {
+		if w == 0 {
+			continue
+		}
+		u := w / maxw
+		if u == 0 {
+			// Underflowed relative to the largest weight: its share is
+			// below 2^-1074 and contributes nothing measurable.
+			continue
+		}
+		sum, sumc = neumaier(sum, sumc, u)
+		ulu, ulc = neumaier(ulu, ulc, u*math.Log(u))
+	}
+	t := sum + sumc
+	h := (math.Log(t) - (ulu+ulc)/t) / math.Ln2
+	if h < 0 { // rounding when one candidate holds all the mass
+		h = 0
+	}
+	return Metrics{
+		N:          len(weights),
+		Support:    support,
+		Entropy:    h,
+		MinEntropy: math.Log2(t), // max p = 1/T
+	}, nil
+}
+
+// MeasureCounts computes the [Metrics] of the empirical distribution of
+// counts: how many times each candidate was found to be the sender. It
+// returns [ErrEmpty] for an empty vector and [ErrNotNormalisable] when every
+// count is zero or the total overflows.
+func MeasureCounts(counts []uint64) (Metrics, error) {
+	if len(counts) == 0 {
+		return Metrics{}, ErrEmpty
+	}
+	var total, maxc uint64
+	support := 0
+	for _, c := range counts {
+		if c == 0 {
+			continue
+		}
+		if total+c < total {
+			return Metrics{}, fmt.Errorf("%w: total count overflows", ErrNotNormalisable)
+		}
+		total += c
+		maxc = max(maxc, c)
+		support++
+	}
+	if total == 0 {
+		return Metrics{}, fmt.Errorf("%w: all %d counts are zero", ErrNotNormalisable, len(counts))
+	}
+	// H = log2 T − (1/T) Σ c log2 c.
+	var s, sc float64
+	for _, c := range counts {
+		if c > 1 {
+			f := float64(c)
+			s, sc = neumaier(s, sc, f*math.Log2(f))
+		}
+	}
+	t := float64(total)
+	h := math.Log2(t) - (s+sc)/t
+	if h < 0 {
+		h = 0
+	}
+	return Metrics{
+		N:          len(counts),
+		Support:    support,
+		Entropy:    h,
+		MinEntropy: math.Log2(t) - math.Log2(float64(maxc)),
+	}, nil
+}
+
+// Entropy returns the Shannon entropy in bits (Eq. 8) of the distribution
+// given by non-negative weights, normalised as in [Measure].
+func Entropy(weights []float64) (float64, error) {
+	m, err := Measure(weights)
+	return m.Entropy, err
+}
+
+// EntropyCounts returns the Shannon entropy in bits of the empirical
+// distribution of counts, as in [MeasureCounts].
+func EntropyCounts(counts []uint64) (float64, error) {
+	m, err := MeasureCounts(counts)
+	return m.Entropy, err
+}
+
+// neumaier adds x to the compensated sum (s, c) and returns the new pair;
+// the sum is s + c.
+func neumaier(s, c, x float64) (float64, float64) {
+	t := s + x
+	if math.Abs(s) >= math.Abs(x) {
+		c += (s - t) + x
+	} else {
+		c += (x - t) + s
+	}
+	return t, c
+}
