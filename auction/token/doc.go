@@ -1,0 +1,70 @@
+// Package token implements BitStore's payment tokens ([BitStore] §5.1–5.2):
+// fixed-denomination bearer tokens sold by an exchange as RSA blind
+// signatures ([RFC 9474], circl's blindsign/blindrsa), a spent-token
+// registry that refuses double spending, and an escrow that pays the
+// seller only after the buyer confirms the chunk it bought verified, with
+// a refund on timeout.
+//
+// # Protocol overview
+//
+//	wallet (buyer)                exchange                     seller
+//	  NewWithdrawal(n) ── blinded requests ──▶
+//	                                Buy: blind-sign, Minted += n
+//	  Finalize ◀── blind signatures ──
+//	  ... wins an auction at price p ...
+//	  Escrow(p tokens, payee lock, payer lock) ──▶
+//	                                verify, mark spent, Escrowed += p
+//	  ◀── escrow id, deadline
+//	  escrow id ──────────────────────────────────────────────▶
+//	                                                  serves the chunk
+//	  verifies the chunk
+//	  Confirm(id, payer secret) ──▶ confirmed
+//	                                ◀── Collect(id, payee secret, p blinded requests)
+//	                                Escrowed −= p, Redeemed += p, Minted += p
+//	                                ── p blind signatures ──▶   earned tokens
+//
+// If the buyer never confirms (the chunk did not come, or did not verify),
+// it calls Refund after the deadline and receives p fresh tokens instead.
+//
+// Both sides' payouts are fresh blind withdrawals, so the exchange can
+// link neither a spent token to its purchase nor an earned token to the
+// payment that earned it. The escrow locks are hashes of per-payment
+// secrets, so the exchange learns no identities; the only link it sees is
+// the one it needs, between an escrow and its two locks.
+//
+// # Books
+//
+// [Exchange.Stats] keeps, in tokens,
+//
+//	Minted    = Outstanding + Escrowed + Redeemed
+//	Purchased = Outstanding + Escrowed + CashedOut
+//
+// where Outstanding are the valid unspent tokens held in wallets: value is
+// neither created nor lost by any sequence of calls, successful or failed.
+// The tests check both identities against the wallets' actual contents
+// after random (and fuzzed) operation sequences and concurrent double
+// spending; [Exchange.Audit] recomputes them from the registry.
+//
+// # Interpretation and limits
+//
+// The paper names digital cash without choosing a scheme; this package
+// chooses Chaum-style blind RSA, which gives unlinkability but, being
+// online, needs the exchange to see every spend. One token is one unit of
+// the exchange's single denomination; an exchange wanting several
+// denominations runs one key per denomination (tokens carry a [KeyID]).
+// "Paid only after successful retrieval" is read as the escrow above:
+// the buyer's confirmation is trusted, as the paper trusts the tracker;
+// a buyer who withholds it recovers its tokens after the timeout, so a
+// seller serving a dishonest buyer loses the service, not tokens.
+//
+// Blind signing costs a full RSA private-key operation with circl's
+// verification of the result (about 3–6 ms at 2048 bits on the reference
+// machine); verification about 30 µs. Keys must have at least
+// [MinKeyBits] bits. The spent-token registry grows with every token ever
+// spent; a deployment would rotate keys and retire the registry of an
+// expired key. Warning: the wallet trusts the exchange's public key; it
+// does not check that the key was honestly generated (RFC 9474 §7.3).
+//
+// [BitStore]: https://www.cs.princeton.edu/~jrex/papers/bitstore.pdf
+// [RFC 9474]: https://www.rfc-editor.org/rfc/rfc9474
+package token

@@ -1,0 +1,220 @@
+package token
+
+import (
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"lukechampine.com/blake3"
+)
+
+var (
+	// ErrNoEscrow is returned for an unknown (or already closed) escrow.
+	ErrNoEscrow = errors.New("token: no such escrow")
+	// ErrUnauthorized is returned when the secret presented does not
+	// open the escrow's lock.
+	ErrUnauthorized = errors.New("token: wrong escrow secret")
+	// ErrEscrowState is returned for an operation the escrow's state
+	// forbids: confirming twice, collecting before confirmation,
+	// refunding a confirmed escrow, confirming after the deadline or
+	// refunding before it.
+	ErrEscrowState = errors.New("token: operation not allowed in the escrow's state")
+)
+
+// EscrowID names an escrow: a hash of the registry keys of the tokens it
+// holds, so that it is unique and reveals nothing about them.
+type EscrowID [32]byte
+
+// String returns the first 8 bytes of id in hexadecimal.
+func (id EscrowID) String() string { return hex.EncodeToString(id[:8]) }
+
+// Secret authorises a party to act on an escrow; only its [Lock] is shown
+// to the exchange when the escrow is opened. A fresh secret per payment
+// keeps the payments of one buyer or seller unlinkable.
+type Secret [32]byte
+
+// Lock is the public image of a [Secret]:
+// BLAKE3-DeriveKey("swarmblocks token v1 escrow lock", secret).
+type Lock [32]byte
+
+// NewSecret draws a fresh secret from rnd (pass crypto/rand.Reader).
+func NewSecret(rnd io.Reader) (Secret, error) {
+	var s Secret
+	if _, err := io.ReadFull(rnd, s[:]); err != nil {
+		return Secret{}, fmt.Errorf("token: reading secret: %w", err)
+	}
+	return s, nil
+}
+
+// Lock returns the lock that s opens.
+func (s *Secret) Lock() Lock {
+	var l Lock
+	blake3.DeriveKey(l[:], "swarmblocks token v1 escrow lock", s[:])
+	return l
+}
+
+func (l *Lock) opens(s *Secret) bool {
+	got := s.Lock()
+	return subtle.ConstantTimeCompare(got[:], l[:]) == 1
+}
+
+type escrow struct {
+	amount    int
+	payee     Lock
+	payer     Lock
+	deadline  time.Time
+	confirmed bool
+}
+
+// Escrow spends tokens into an escrow for the payee (the seller), the
+// first step of paying for a chunk (§5.1: the seller is paid only after
+// the buyer has retrieved and verified it):
+//
+//	buyer                     exchange                    seller
+//	  Escrow(tokens, payee, payer) ──▶ spent, escrowed
+//	  ◀── id, deadline
+//	  id ─────────────────────────────────────────────────▶ serves the chunk
+//	  verifies chunk
+//	  Confirm(id, payerSecret) ──▶ confirmed
+//	                              ◀── Collect(id, payeeSecret, blinded reqs)
+//	                              fresh tokens ──────────▶
+//	or, if the chunk never came:
+//	  after deadline: Refund(id, payerSecret, blinded reqs) ──▶ fresh tokens
+//
+// payee is the lock of the seller's secret, payer the lock of the
+// buyer's. Escrow verifies every token and spends them all or none: it
+// fails with [ErrSignature], [ErrWrongKey], [ErrDoubleSpend] or
+// [ErrBatch] and then spends nothing.
+func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Time, error) {
+	keys, err := x.check(tokens)
+	if err != nil {
+		return EscrowID{}, time.Time{}, err
+	}
+	h := blake3.New(32, nil)
+	h.Write([]byte("swarmblocks token v1 escrow id"))
+	for _, k := range keys {
+		h.Write(k[:])
+	}
+	var id EscrowID
+	h.Sum(id[:0])
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.markSpent(keys); err != nil {
+		return EscrowID{}, time.Time{}, err
+	}
+	deadline := x.now().Add(x.timeout)
+	x.escrows[id] = &escrow{amount: len(keys), payee: payee, payer: payer, deadline: deadline}
+	x.stats.Escrowed += int64(len(keys))
+	return id, deadline, nil
+}
+
+// EscrowAmount returns the number of tokens held by an open escrow.
+func (x *Exchange) EscrowAmount(id EscrowID) (int, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	e := x.escrows[id]
+	if e == nil {
+		return 0, ErrNoEscrow
+	}
+	return e.amount, nil
+}
+
+// Confirm records the buyer's confirmation that the chunk arrived and
+// verified, releasing the escrow to the payee. It needs the payer's
+// secret and must come before the deadline.
+func (x *Exchange) Confirm(id EscrowID, payer Secret) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	e := x.escrows[id]
+	switch {
+	case e == nil:
+		return ErrNoEscrow
+	case !e.payer.opens(&payer):
+		return ErrUnauthorized
+	case e.confirmed:
+		return fmt.Errorf("%w: already confirmed", ErrEscrowState)
+	case !x.now().Before(e.deadline):
+		return fmt.Errorf("%w: deadline passed", ErrEscrowState)
+	}
+	e.confirmed = true
+	return nil
+}
+
+// Collect pays a confirmed escrow to its payee as fresh tokens: the payee
+// sends as many blinded withdrawal requests as the escrow holds tokens
+// (see [NewWithdrawal]), so the tokens it earns are as unlinkable as
+// bought ones. The escrow closes.
+func (x *Exchange) Collect(id EscrowID, payee Secret, reqs [][]byte) ([][]byte, error) {
+	authorise := func(e *escrow) error {
+		switch {
+		case !e.payee.opens(&payee):
+			return ErrUnauthorized
+		case !e.confirmed:
+			return fmt.Errorf("%w: not confirmed by the buyer", ErrEscrowState)
+		}
+		return nil
+	}
+	return x.payOut(id, reqs, authorise)
+}
+
+// Refund returns an unconfirmed escrow's value to the buyer, as fresh
+// tokens, once its deadline has passed. The escrow closes.
+func (x *Exchange) Refund(id EscrowID, payer Secret, reqs [][]byte) ([][]byte, error) {
+	authorise := func(e *escrow) error {
+		switch {
+		case !e.payer.opens(&payer):
+			return ErrUnauthorized
+		case e.confirmed:
+			return fmt.Errorf("%w: confirmed, the payee is paid", ErrEscrowState)
+		case x.now().Before(e.deadline):
+			return fmt.Errorf("%w: deadline not reached", ErrEscrowState)
+		}
+		return nil
+	}
+	return x.payOut(id, reqs, authorise)
+}
+
+// payOut closes an escrow, blind-signing reqs. It authorises under the
+// lock, signs outside it, and re-authorises before committing, so a
+// concurrent payout of the same escrow cannot pay twice and a failed one
+// changes nothing.
+func (x *Exchange) payOut(id EscrowID, reqs [][]byte, authorise func(*escrow) error) ([][]byte, error) {
+	ready := func() error {
+		e := x.escrows[id]
+		if e == nil {
+			return ErrNoEscrow
+		}
+		if err := authorise(e); err != nil {
+			return err
+		}
+		if len(reqs) != e.amount {
+			return fmt.Errorf("%w: %d requests for an escrow of %d tokens", ErrBatch, len(reqs), e.amount)
+		}
+		return nil
+	}
+	x.mu.Lock()
+	err := ready()
+	x.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := x.sign(reqs)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := ready(); err != nil {
+		return nil, err
+	}
+	n := int64(len(reqs))
+	delete(x.escrows, id)
+	x.stats.Escrowed -= n
+	x.stats.Redeemed += n
+	x.stats.Minted += n
+	return sigs, nil
+}

@@ -1,0 +1,260 @@
+package token
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/cloudflare/circl/blindsign/blindrsa"
+)
+
+var (
+	// ErrDoubleSpend is returned when a token has already been spent,
+	// or appears twice in one batch.
+	ErrDoubleSpend = errors.New("token: token already spent")
+	// ErrAudit is returned by [Exchange.Audit] when the books do not
+	// balance. It indicates a bug, never bad input.
+	ErrAudit = errors.New("token: ledger does not balance")
+)
+
+// DefaultEscrowTimeout is the escrow timeout of an [Exchange] whose
+// [Config] leaves it zero.
+const DefaultEscrowTimeout = 2 * time.Minute
+
+// Config configures an [Exchange].
+type Config struct {
+	// EscrowTimeout is how long a buyer has to confirm a chunk before
+	// its escrowed tokens may be refunded. Zero means
+	// [DefaultEscrowTimeout].
+	EscrowTimeout time.Duration
+	// Now is the exchange's clock. Nil means time.Now; simulations pass
+	// their simulated clock.
+	Now func() time.Time
+}
+
+// Stats are the exchange's books, in tokens (one token is one unit).
+// They satisfy, at every instant,
+//
+//	Minted    = Outstanding + Escrowed + Redeemed
+//	Purchased = Outstanding + Escrowed + CashedOut
+//
+// where Outstanding is the number of valid, unspent tokens held by
+// wallets. The exchange cannot see wallets (tokens are blind): it derives
+// Outstanding from the other figures, and tests check it against the
+// wallets' contents.
+type Stats struct {
+	// Purchased counts tokens bought with outside money ([Exchange.Buy]).
+	Purchased int64
+	// Minted counts every blind signature released: purchases, payments
+	// collected by sellers and refunds.
+	Minted int64
+	// Escrowed counts tokens locked in escrows not yet paid out or
+	// refunded.
+	Escrowed int64
+	// Redeemed counts spent tokens whose value has left the escrow (paid
+	// to a seller or refunded as fresh tokens) or was cashed out.
+	Redeemed int64
+	// CashedOut counts tokens exchanged back for outside money.
+	CashedOut int64
+	// Outstanding is Minted − Escrowed − Redeemed.
+	Outstanding int64
+	// Escrows is the number of escrows still open or confirmed.
+	Escrows int
+}
+
+// Exchange is the token issuer and ledger of [BitStore §5.2], run by the
+// trackers' organisation: it sells fixed-denomination tokens as RSA blind
+// signatures, keeps the spent-token registry, and holds payments in
+// escrow until the buyer confirms the chunk (§5.1).
+//
+// An Exchange is safe for concurrent use. Signature checks and blind
+// signing run outside its lock; every change to the books happens under
+// it, all-or-nothing, so a failed call changes nothing.
+type Exchange struct {
+	pub     *PublicKey
+	signer  blindrsa.Signer
+	timeout time.Duration
+	now     func() time.Time
+
+	mu      sync.Mutex
+	spent   map[[MessageSize]byte]struct{}
+	escrows map[EscrowID]*escrow
+	stats   Stats
+}
+
+// NewExchange returns an exchange signing with sk, which must have a
+// modulus of at least [MinKeyBits] bits.
+func NewExchange(sk *rsa.PrivateKey, cfg Config) (*Exchange, error) {
+	if sk == nil {
+		return nil, fmt.Errorf("%w: nil RSA key", ErrKey)
+	}
+	if err := sk.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKey, err)
+	}
+	pub, err := NewPublicKey(&sk.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	x := &Exchange{
+		pub:     pub,
+		signer:  blindrsa.NewSigner(sk),
+		timeout: cfg.EscrowTimeout,
+		now:     cfg.Now,
+		spent:   make(map[[MessageSize]byte]struct{}),
+		escrows: make(map[EscrowID]*escrow),
+	}
+	if x.timeout <= 0 {
+		x.timeout = DefaultEscrowTimeout
+	}
+	if x.now == nil {
+		x.now = time.Now
+	}
+	return x, nil
+}
+
+// PublicKey returns the key wallets withdraw and verify tokens with.
+func (x *Exchange) PublicKey() *PublicKey { return x.pub }
+
+// Buy sells len(reqs) tokens, blind-signing the withdrawal requests. The
+// payment in outside money is the caller's business (the exchange portal
+// of §5.2); Buy records it as Purchased. It fails with [ErrBatch] or
+// [ErrMalformed] and then sells nothing.
+func (x *Exchange) Buy(reqs [][]byte) ([][]byte, error) {
+	sigs, err := x.sign(reqs)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock()
+	x.stats.Purchased += int64(len(sigs))
+	x.stats.Minted += int64(len(sigs))
+	x.mu.Unlock()
+	return sigs, nil
+}
+
+// CashOut spends tokens and pays their value back in outside money
+// (the exchange portal's other direction). It fails, spending nothing,
+// if any token is invalid or already spent.
+func (x *Exchange) CashOut(tokens []Token) error {
+	keys, err := x.check(tokens)
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.markSpent(keys); err != nil {
+		return err
+	}
+	n := int64(len(keys))
+	x.stats.Redeemed += n
+	x.stats.CashedOut += n
+	return nil
+}
+
+// Spent reports whether the token has been spent.
+func (x *Exchange) Spent(t *Token) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	_, ok := x.spent[t.msg]
+	return ok
+}
+
+// Stats returns a snapshot of the books.
+func (x *Exchange) Stats() Stats {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	s := x.stats
+	s.Outstanding = s.Minted - s.Escrowed - s.Redeemed
+	s.Escrows = len(x.escrows)
+	return s
+}
+
+// Audit recomputes the books from the spent-token registry and the open
+// escrows and checks them against the running totals: every spent token
+// is escrowed or redeemed, the escrows add up to Escrowed, and
+// Purchased = Outstanding + Escrowed + CashedOut. It returns an error
+// wrapping [ErrAudit] if not.
+func (x *Exchange) Audit() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	s := x.stats
+	var inEscrow int64
+	for _, e := range x.escrows {
+		inEscrow += int64(e.amount)
+	}
+	outstanding := s.Minted - s.Escrowed - s.Redeemed
+	switch {
+	case inEscrow != s.Escrowed:
+		return fmt.Errorf("%w: escrows hold %d, books say %d", ErrAudit, inEscrow, s.Escrowed)
+	case int64(len(x.spent)) != s.Escrowed+s.Redeemed:
+		return fmt.Errorf("%w: %d spent tokens, books say %d escrowed + %d redeemed", ErrAudit, len(x.spent), s.Escrowed, s.Redeemed)
+	case s.Purchased != outstanding+s.Escrowed+s.CashedOut:
+		return fmt.Errorf("%w: purchased %d ≠ outstanding %d + escrowed %d + cashed out %d", ErrAudit, s.Purchased, outstanding, s.Escrowed, s.CashedOut)
+	case outstanding < 0 || s.Escrowed < 0:
+		return fmt.Errorf("%w: negative balance", ErrAudit)
+	}
+	return nil
+}
+
+// sign blind-signs a batch of withdrawal requests after checking every
+// one, so that either all are signed or none is.
+func (x *Exchange) sign(reqs [][]byte) ([][]byte, error) {
+	if len(reqs) == 0 || len(reqs) > MaxBatch {
+		return nil, fmt.Errorf("%w: %d requests", ErrBatch, len(reqs))
+	}
+	n := x.pub.pk.N
+	for i, r := range reqs {
+		if len(r) != x.pub.modBytes {
+			return nil, fmt.Errorf("%w: request %d is %d bytes, want %d", ErrMalformed, i, len(r), x.pub.modBytes)
+		}
+		if new(big.Int).SetBytes(r).Cmp(n) >= 0 {
+			return nil, fmt.Errorf("%w: request %d is not reduced modulo n", ErrMalformed, i)
+		}
+	}
+	out := make([][]byte, len(reqs))
+	for i, r := range reqs {
+		s, err := x.signer.BlindSign(r)
+		if err != nil {
+			return nil, fmt.Errorf("%w: request %d: %w", ErrMalformed, i, err)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// check verifies a batch of tokens (outside the lock) and returns their
+// registry keys. A token repeated within the batch is a double spend.
+func (x *Exchange) check(tokens []Token) ([][MessageSize]byte, error) {
+	if len(tokens) == 0 || len(tokens) > MaxBatch {
+		return nil, fmt.Errorf("%w: %d tokens", ErrBatch, len(tokens))
+	}
+	keys := make([][MessageSize]byte, len(tokens))
+	seen := make(map[[MessageSize]byte]struct{}, len(tokens))
+	for i := range tokens {
+		t := &tokens[i]
+		if err := x.pub.Verify(t); err != nil {
+			return nil, fmt.Errorf("token %d: %w", i, err)
+		}
+		if _, dup := seen[t.msg]; dup {
+			return nil, fmt.Errorf("%w: token %d repeated in the batch", ErrDoubleSpend, i)
+		}
+		seen[t.msg] = struct{}{}
+		keys[i] = t.msg
+	}
+	return keys, nil
+}
+
+// markSpent records keys as spent, all or none. x.mu must be held.
+func (x *Exchange) markSpent(keys [][MessageSize]byte) error {
+	for i, k := range keys {
+		if _, ok := x.spent[k]; ok {
+			return fmt.Errorf("%w: token %d", ErrDoubleSpend, i)
+		}
+	}
+	for _, k := range keys {
+		x.spent[k] = struct{}{}
+	}
+	return nil
+}

@@ -1,0 +1,299 @@
+package token
+
+import (
+	"crypto/rand"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestPaymentFlow(t *testing.T) {
+	x, _ := newExchange(t)
+	var buyer, seller Wallet
+	buyer.Add(buy(t, x, 5)...)
+	requireBalanced(t, x, &buyer, &seller)
+
+	payerSecret, err := NewSecret(rand.Reader)
+	require.NoError(t, err)
+	payeeSecret, err := NewSecret(rand.Reader)
+	require.NoError(t, err)
+
+	pay, err := buyer.Take(3)
+	require.NoError(t, err)
+	id, _, err := x.Escrow(pay, payeeSecret.Lock(), payerSecret.Lock())
+	require.NoError(t, err)
+	requireBalanced(t, x, &buyer, &seller)
+	require.Equal(t, int64(3), x.Stats().Escrowed)
+
+	// The seller cannot collect before the buyer confirms.
+	_, err = payout(t, x, 3, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payeeSecret, r) })
+	require.ErrorIs(t, err, ErrEscrowState)
+	// Only the buyer can confirm.
+	require.ErrorIs(t, x.Confirm(id, payeeSecret), ErrUnauthorized)
+	require.NoError(t, x.Confirm(id, payerSecret))
+	require.ErrorIs(t, x.Confirm(id, payerSecret), ErrEscrowState)
+	// Only the seller can collect, with exactly as many requests.
+	_, err = payout(t, x, 3, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payerSecret, r) })
+	require.ErrorIs(t, err, ErrUnauthorized)
+	_, err = payout(t, x, 2, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payeeSecret, r) })
+	require.ErrorIs(t, err, ErrBatch)
+	requireBalanced(t, x, &buyer, &seller)
+
+	earned, err := payout(t, x, 3, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payeeSecret, r) })
+	require.NoError(t, err)
+	seller.Add(earned...)
+	require.Equal(t, 3, seller.Balance())
+	requireBalanced(t, x, &buyer, &seller)
+	_, err = payout(t, x, 3, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payeeSecret, r) })
+	require.ErrorIs(t, err, ErrNoEscrow, "an escrow pays once")
+
+	// Earned tokens are as good as bought ones: the seller cashes out.
+	for i := range earned {
+		require.NoError(t, x.PublicKey().Verify(&earned[i]))
+	}
+	cash, err := seller.Take(3)
+	require.NoError(t, err)
+	require.NoError(t, x.CashOut(cash))
+	requireBalanced(t, x, &buyer, &seller)
+	s := x.Stats()
+	require.Equal(t, Stats{Purchased: 5, Minted: 8, Redeemed: 6, CashedOut: 3, Outstanding: 2}, s)
+}
+
+func TestRefundAfterTimeout(t *testing.T) {
+	x, clk := newExchange(t)
+	var buyer Wallet
+	buyer.Add(buy(t, x, 2)...)
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+	pay, err := buyer.Take(2)
+	require.NoError(t, err)
+	id, deadline, err := x.Escrow(pay, payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.Equal(t, clk.Now().Add(time.Minute), deadline)
+
+	refund := func(r [][]byte) ([][]byte, error) { return x.Refund(id, payer, r) }
+	_, err = payout(t, x, 2, refund)
+	require.ErrorIs(t, err, ErrEscrowState, "no refund before the deadline")
+	clk.Advance(time.Minute)
+	require.ErrorIs(t, x.Confirm(id, payer), ErrEscrowState, "no confirmation after the deadline")
+	_, err = payout(t, x, 2, func(r [][]byte) ([][]byte, error) { return x.Refund(id, payee, r) })
+	require.ErrorIs(t, err, ErrUnauthorized, "the seller cannot take the refund")
+	back, err := payout(t, x, 2, refund)
+	require.NoError(t, err)
+	buyer.Add(back...)
+	require.Equal(t, 2, buyer.Balance())
+	requireBalanced(t, x, &buyer)
+	_, err = payout(t, x, 2, refund)
+	require.ErrorIs(t, err, ErrNoEscrow)
+}
+
+func TestConfirmedEscrowIsNotRefunded(t *testing.T) {
+	x, clk := newExchange(t)
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+	id, _, err := x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.NoError(t, x.Confirm(id, payer))
+	clk.Advance(time.Hour)
+	_, err = payout(t, x, 1, func(r [][]byte) ([][]byte, error) { return x.Refund(id, payer, r) })
+	require.ErrorIs(t, err, ErrEscrowState)
+	_, err = payout(t, x, 1, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payee, r) })
+	require.NoError(t, err, "the seller may collect late")
+}
+
+func TestDoubleSpend(t *testing.T) {
+	x, _ := newExchange(t)
+	var w Wallet
+	toks := buy(t, x, 3)
+	l := Lock{}
+	_, _, err := x.Escrow(toks[:1], l, l)
+	require.NoError(t, err)
+	before := x.Stats()
+
+	// Replays, alone or hidden in a batch, and repeats within a batch.
+	_, _, err = x.Escrow(toks[:1], l, l)
+	require.ErrorIs(t, err, ErrDoubleSpend)
+	_, _, err = x.Escrow([]Token{toks[1], toks[0]}, l, l)
+	require.ErrorIs(t, err, ErrDoubleSpend)
+	require.ErrorIs(t, x.CashOut([]Token{toks[0]}), ErrDoubleSpend)
+	require.ErrorIs(t, x.CashOut([]Token{toks[2], toks[2]}), ErrDoubleSpend)
+	// A replayed token re-encoded and parsed is still the same token.
+	b, err := toks[0].MarshalBinary()
+	require.NoError(t, err)
+	again, err := x.PublicKey().ParseToken(b)
+	require.NoError(t, err)
+	require.ErrorIs(t, x.CashOut([]Token{again}), ErrDoubleSpend)
+
+	require.Equal(t, before, x.Stats(), "failed spends change nothing")
+	require.False(t, x.Spent(&toks[1]), "an all-or-nothing batch left no token spent")
+	require.True(t, x.Spent(&toks[0]))
+	w.Add(toks[1:]...)
+	requireBalanced(t, x, &w)
+}
+
+func TestForgery(t *testing.T) {
+	x, _ := newExchange(t)
+	_, skB := testKeys(t)
+	other, err := NewExchange(skB, Config{})
+	require.NoError(t, err)
+	good := buy(t, x, 1)[0]
+	foreign := buy(t, other, 1)[0]
+	before := x.Stats()
+	pub := x.PublicKey()
+
+	flipSig := good
+	flipSig.sig = append([]byte(nil), good.sig...)
+	flipSig.sig[10] ^= 1
+	flipMsg := good
+	flipMsg.msg[40] ^= 1
+	zeroSig := good
+	zeroSig.sig = make([]byte, len(good.sig))
+	shortSig := good
+	shortSig.sig = good.sig[:100]
+	// A signature equal to the modulus is out of range.
+	modSig := good
+	modSig.sig = pub.RSA().N.FillBytes(make([]byte, len(good.sig)))
+	// The identity: 1^e = 1 is not a valid PSS encoding.
+	oneSig := good
+	oneSig.sig = big.NewInt(1).FillBytes(make([]byte, len(good.sig)))
+	relabelled := foreign
+	relabelled.key = good.key
+
+	tests := []struct {
+		name string
+		tok  Token
+		want error
+	}{
+		{"flipped signature bit", flipSig, ErrSignature},
+		{"flipped message bit", flipMsg, ErrSignature},
+		{"zero signature", zeroSig, ErrSignature},
+		{"short signature", shortSig, ErrSignature},
+		{"signature = modulus", modSig, ErrSignature},
+		{"signature = 1", oneSig, ErrSignature},
+		{"another exchange's token", foreign, ErrWrongKey},
+		{"another exchange's token relabelled", relabelled, ErrSignature},
+		{"zero token", Token{}, ErrWrongKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.ErrorIs(t, pub.Verify(&tt.tok), tt.want)
+			_, _, err := x.Escrow([]Token{tt.tok}, Lock{}, Lock{})
+			require.ErrorIs(t, err, tt.want)
+			require.ErrorIs(t, x.CashOut([]Token{good, tt.tok}), tt.want)
+		})
+	}
+	require.Equal(t, before, x.Stats())
+	require.False(t, x.Spent(&good), "the good token in a rejected batch stays unspent")
+	require.NoError(t, pub.Verify(&good))
+}
+
+func TestBadRequests(t *testing.T) {
+	x, _ := newExchange(t)
+	pub := x.PublicKey()
+	k := pub.RequestSize()
+	before := x.Stats()
+	tests := []struct {
+		name string
+		reqs [][]byte
+		want error
+	}{
+		{"empty batch", nil, ErrBatch},
+		{"too many", make([][]byte, MaxBatch+1), ErrBatch},
+		{"short request", [][]byte{make([]byte, k-1)}, ErrMalformed},
+		{"long request", [][]byte{make([]byte, k+1)}, ErrMalformed},
+		{"request = modulus", [][]byte{pub.RSA().N.FillBytes(make([]byte, k))}, ErrMalformed},
+		{"request above modulus", [][]byte{bytesOf(0xff, k)}, ErrMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := x.Buy(tt.reqs)
+			require.ErrorIs(t, err, tt.want)
+			require.Nil(t, sigs)
+		})
+	}
+	require.Equal(t, before, x.Stats(), "a failed purchase mints nothing")
+
+	_, err := NewWithdrawal(rand.Reader, pub, 0)
+	require.ErrorIs(t, err, ErrBatch)
+	w, err := NewWithdrawal(rand.Reader, pub, 2)
+	require.NoError(t, err)
+	sigs, err := x.Buy(w.Requests())
+	require.NoError(t, err)
+	_, err = w.Finalize(sigs[:1])
+	require.ErrorIs(t, err, ErrMalformed)
+	// A cheating exchange returning a wrong blind signature is caught.
+	bad := [][]byte{sigs[1], sigs[0]}
+	_, err = w.Finalize(bad)
+	require.ErrorIs(t, err, ErrSignature)
+	toks, err := w.Finalize(sigs)
+	require.NoError(t, err)
+	require.Len(t, toks, 2)
+	_, err = w.Finalize(sigs)
+	require.Error(t, err, "a withdrawal finalizes once")
+}
+
+func TestKeys(t *testing.T) {
+	_, err := NewPublicKey(nil)
+	require.ErrorIs(t, err, ErrKey)
+	_, err = NewExchange(nil, Config{})
+	require.ErrorIs(t, err, ErrKey)
+	sk, skB := testKeys(t)
+	small := *sk
+	small.PublicKey.N = new(big.Int).Rsh(sk.N, 1100)
+	_, err = NewPublicKey(&small.PublicKey)
+	require.ErrorIs(t, err, ErrKey)
+	a, err := NewPublicKey(&sk.PublicKey)
+	require.NoError(t, err)
+	b, err := NewPublicKey(&skB.PublicKey)
+	require.NoError(t, err)
+	require.NotEqual(t, a.ID(), b.ID())
+	require.Equal(t, KeyIDSize+MessageSize+256, a.TokenSize())
+}
+
+// TestUnlinkable illustrates why the exchange cannot link a spent token to
+// its withdrawal: for every (blinded request, token) pair in its records
+// there is a blinding factor ρ = blindsig · sig⁻¹ mod n, a unit, that
+// explains the pair (ρ^e · sig^e ≡ request), so all pairings are equally
+// consistent. The check would fail if the signer's view fixed the token,
+// as with a plain (unblinded) signature.
+func TestUnlinkable(t *testing.T) {
+	x, _ := newExchange(t)
+	pub := x.PublicKey().RSA()
+	w, err := NewWithdrawal(rand.Reader, x.PublicKey(), 3)
+	require.NoError(t, err)
+	blindSigs, err := x.Buy(w.Requests())
+	require.NoError(t, err)
+	toks, err := w.Finalize(blindSigs)
+	require.NoError(t, err)
+	e := big.NewInt(int64(pub.E))
+	one := big.NewInt(1)
+	for i, req := range w.Requests() {
+		z := new(big.Int).SetBytes(req)
+		bs := new(big.Int).SetBytes(blindSigs[i])
+		for j := range toks {
+			s := new(big.Int).SetBytes(toks[j].sig)
+			sInv := new(big.Int).ModInverse(s, pub.N)
+			require.NotNil(t, sInv)
+			rho := new(big.Int).Mul(bs, sInv)
+			rho.Mod(rho, pub.N)
+			require.Equal(t, 0, new(big.Int).GCD(nil, nil, rho, pub.N).Cmp(one), "ρ is a unit")
+			em := new(big.Int).Exp(s, e, pub.N)
+			lhs := new(big.Int).Exp(rho, e, pub.N)
+			lhs.Mul(lhs, em).Mod(lhs, pub.N)
+			require.Equal(t, 0, lhs.Cmp(z), "request %d and token %d are consistent", i, j)
+		}
+		for j := range toks {
+			require.NotContains(t, string(req), string(toks[j].msg[32:]), "the serial is not sent in the clear")
+		}
+	}
+}
+
+func bytesOf(b byte, n int) []byte {
+	out := make([]byte, n)
+	for i := range out {
+		out[i] = b
+	}
+	return out
+}

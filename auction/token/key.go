@@ -1,0 +1,72 @@
+package token
+
+import (
+	"crypto/rsa"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/cloudflare/circl/blindsign/blindrsa"
+	"lukechampine.com/blake3"
+)
+
+// MinKeyBits is the smallest RSA modulus the package accepts.
+const MinKeyBits = 2048
+
+// Variant is the RFC 9474 variant the package uses:
+// RSABSSA-SHA384-PSS-Randomized, the one the RFC recommends.
+const Variant = blindrsa.SHA384PSSRandomized
+
+// KeyIDSize is the size of a [KeyID].
+const KeyIDSize = 32
+
+// KeyID names an exchange's public key, and with it the denomination of
+// the tokens it signs: BLAKE3-DeriveKey("swarmblocks token v1 key id",
+// e (8 bytes, big-endian) ‖ n (big-endian)).
+type KeyID [KeyIDSize]byte
+
+// String returns the first 8 bytes of id in hexadecimal.
+func (id KeyID) String() string { return hex.EncodeToString(id[:8]) }
+
+// PublicKey is an exchange's token-verification key. Anyone holding it
+// can withdraw tokens blindly ([NewWithdrawal]) and check them
+// ([PublicKey.Verify]).
+type PublicKey struct {
+	pk       *rsa.PublicKey
+	id       KeyID
+	client   blindrsa.Client
+	modBytes int
+}
+
+// NewPublicKey wraps an RSA public key of at least [MinKeyBits] bits.
+func NewPublicKey(pk *rsa.PublicKey) (*PublicKey, error) {
+	if pk == nil || pk.N == nil {
+		return nil, fmt.Errorf("%w: nil RSA key", ErrKey)
+	}
+	if bits := pk.N.BitLen(); bits < MinKeyBits {
+		return nil, fmt.Errorf("%w: %d-bit modulus, want at least %d", ErrKey, bits, MinKeyBits)
+	}
+	c, err := blindrsa.NewClient(Variant, pk)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKey, err)
+	}
+	k := &PublicKey{pk: pk, client: c, modBytes: (pk.N.BitLen() + 7) / 8}
+	material := binary.BigEndian.AppendUint64(nil, uint64(pk.E))
+	material = append(material, pk.N.Bytes()...)
+	blake3.DeriveKey(k.id[:], "swarmblocks token v1 key id", material)
+	return k, nil
+}
+
+// ID returns the key's identifier.
+func (k *PublicKey) ID() KeyID { return k.id }
+
+// RSA returns the underlying RSA public key.
+func (k *PublicKey) RSA() *rsa.PublicKey { return k.pk }
+
+// TokenSize returns the size of an encoded token under k:
+// [KeyIDSize] + [MessageSize] + the modulus size in bytes.
+func (k *PublicKey) TokenSize() int { return KeyIDSize + MessageSize + k.modBytes }
+
+// RequestSize returns the size of a blinded withdrawal request and of a
+// blind signature under k: the modulus size in bytes.
+func (k *PublicKey) RequestSize() int { return k.modBytes }

@@ -1,0 +1,85 @@
+package token
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/cloudflare/circl/blindsign/blindrsa"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTokenEncoding(t *testing.T) {
+	x, _ := newExchange(t)
+	pub := x.PublicKey()
+	tok := buy(t, x, 1)[0]
+	b, err := tok.MarshalBinary()
+	require.NoError(t, err)
+	require.Len(t, b, pub.TokenSize())
+	got, err := pub.ParseToken(b)
+	require.NoError(t, err)
+	require.True(t, got.Equal(&tok))
+	require.NoError(t, pub.Verify(&got))
+
+	_, err = pub.ParseToken(b[:len(b)-1])
+	require.ErrorIs(t, err, ErrMalformed)
+	_, err = pub.ParseToken(append(b, 0))
+	require.ErrorIs(t, err, ErrMalformed)
+	other := bytes.Clone(b)
+	other[0] ^= 1
+	_, err = pub.ParseToken(other)
+	require.ErrorIs(t, err, ErrWrongKey)
+	var zero Token
+	_, err = zero.MarshalBinary()
+	require.ErrorIs(t, err, ErrMalformed)
+}
+
+// FuzzParseToken checks that any input either fails to parse or
+// re-encodes to itself, and that a parsed token verifies only if it is the
+// genuine token (a forgery from mutated bytes never verifies).
+func FuzzParseToken(f *testing.F) {
+	x, _ := newExchange(f)
+	pub := x.PublicKey()
+	tok := buy(f, x, 1)[0]
+	good, err := tok.MarshalBinary()
+	require.NoError(f, err)
+	f.Add(good)
+	f.Add(good[:100])
+	f.Add(append(bytes.Clone(good), 1))
+	mut := bytes.Clone(good)
+	mut[len(mut)-1] ^= 0x40
+	f.Add(mut)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tk, err := pub.ParseToken(b)
+		if err != nil {
+			require.Equal(t, Token{}, tk, "a failed parse returns no token")
+			return
+		}
+		enc, err := tk.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, b, enc)
+		if err := pub.Verify(&tk); err == nil {
+			require.Equal(t, good, b, "a token that is not the genuine one verified")
+		} else {
+			require.ErrorIs(t, err, ErrSignature)
+		}
+	})
+}
+
+// TestVerifyAgreesWithCircl checks that the standard-library verification
+// used by [PublicKey.Verify] accepts exactly what circl's RFC 9474
+// verifier accepts, on genuine and corrupted tokens.
+func TestVerifyAgreesWithCircl(t *testing.T) {
+	x, _ := newExchange(t)
+	pub := x.PublicKey()
+	v, err := blindrsa.NewVerifier(Variant, pub.RSA())
+	require.NoError(t, err)
+	for i, tok := range buy(t, x, 4) {
+		require.NoError(t, v.Verify(tok.msg[:], tok.sig))
+		require.NoError(t, pub.Verify(&tok))
+		bad := tok
+		bad.sig = bytes.Clone(tok.sig)
+		bad.sig[i*7] ^= 1 << i
+		require.Error(t, v.Verify(bad.msg[:], bad.sig))
+		require.ErrorIs(t, pub.Verify(&bad), ErrSignature)
+	}
+}
