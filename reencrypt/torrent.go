@@ -24,8 +24,8 @@ const MaxPieceSize = 16 << 20
 // .torrent's SHA-1 list.
 type Torrent struct {
 	ID         TorrentID
-	Group      string   // the name of the group, as [elgamal.GroupByName] takes it
-	Lengths    []int    // the length of each plain piece
+	Group      string     // the name of the group, as [elgamal.GroupByName] takes it
+	Lengths    []int      // the length of each plain piece
 	BodyHashes [][32]byte // blake3 of each encrypted body
 }
 
