@@ -179,14 +179,17 @@ func CorrelationDistance(x, y []float64) (float64, error) {
 
 // MutualInformation is the information-theoretic variant: each pattern is
 // quantised into Bins equal-width bins over its own range, and the distance
-// is 1 − I(X;Y) / min(H(X), H(Y)) in [0, 1], with the plug-in estimates in
+// is 1 − I(X_t; Y_{t+ℓ}) / min(H(X), H(Y)) in [0, 1], maximising the
+// mutual information over lags ℓ = 0..MaxLag, with plug-in estimates in
 // bits. A pattern with a single occupied bin carries no information and is
 // at distance 1. The plug-in estimate is biased upwards for short patterns;
-// it ranks candidate links fairly because they share the length.
+// it still ranks candidate links fairly because they share the length.
 type MutualInformation struct {
 	// Bins is the number of quantisation levels; 0 means Sturges' rule,
 	// ⌈log2 q⌉ + 1.
 	Bins int
+	// MaxLag is the largest lag, in intervals, that the distance searches.
+	MaxLag int
 }
 
 var _ Metric = MutualInformation{}
@@ -203,8 +206,8 @@ func (mi MutualInformation) Features(dst, x []float64) ([]float64, error) {
 	if err := checkPattern(x); err != nil {
 		return nil, err
 	}
-	if mi.Bins < 0 {
-		return nil, fmt.Errorf("%w: %d bins", ErrParameter, mi.Bins)
+	if mi.Bins < 0 || mi.MaxLag < 0 {
+		return nil, fmt.Errorf("%w: %d bins, max lag %d", ErrParameter, mi.Bins, mi.MaxLag)
 	}
 	b := mi.bins(len(x))
 	lo, hi := x[0], x[0]
@@ -222,7 +225,7 @@ func (mi MutualInformation) Features(dst, x []float64) ([]float64, error) {
 	return dst, nil
 }
 
-// Compare returns 1 − I/min(H(X), H(Y)) of two quantised patterns.
+// Compare returns 1 − max_ℓ I_ℓ/min(H(X), H(Y)) of two quantised patterns.
 func (mi MutualInformation) Compare(a, b []float64) float64 {
 	if len(a) != len(b) {
 		panic("anonymity: MutualInformation.Compare of features of different lengths")
@@ -232,20 +235,32 @@ func (mi MutualInformation) Compare(a, b []float64) float64 {
 	ma := make([]uint64, nb)
 	mb := make([]uint64, nb)
 	for t := range a {
-		i, j := int(a[t]), int(b[t])
-		joint[i*nb+j]++
-		ma[i]++
-		mb[j]++
+		ma[int(a[t])]++
+		mb[int(b[t])]++
 	}
-	hj, _ := EntropyCounts(joint)
 	ha, _ := EntropyCounts(ma)
 	hb, _ := EntropyCounts(mb)
 	h := min(ha, hb)
 	if h <= 1e-12 {
 		return 1
 	}
-	info := ha + hb - hj
-	return clamp01(1 - info/h)
+	best := 0.0
+	for lag := 0; lag <= mi.MaxLag && lag < len(a); lag++ {
+		clear(joint)
+		clear(ma)
+		clear(mb)
+		for t := 0; t+lag < len(a); t++ {
+			i, j := int(a[t]), int(b[t+lag])
+			joint[i*nb+j]++
+			ma[i]++
+			mb[j]++
+		}
+		hj, _ := EntropyCounts(joint)
+		hla, _ := EntropyCounts(ma)
+		hlb, _ := EntropyCounts(mb)
+		best = max(best, hla+hlb-hj)
+	}
+	return clamp01(1 - best/h)
 }
 
 // MutualInformationDistance returns the [MutualInformation] distance with
