@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 )
 
 // MaxBidsPerBidder bounds the sealed bids one bidder may place in one
@@ -261,4 +262,30 @@ func (s *Sealed) Result() (Result, error) {
 		return Result{}, fmt.Errorf("%w: not cleared", ErrPhase)
 	}
 	return s.result, nil
+}
+
+// countedBidders returns, after clearing, the distinct bidders whose bids
+// counted, in increasing order, with each one's highest bid.
+func (s *Sealed) countedBidders() ([]BidderID, []Amount) {
+	best := make(map[BidderID]Amount)
+	excluded := make(map[BidderID]bool)
+	for _, x := range s.result.Excluded {
+		excluded[x.Bidder] = true
+	}
+	for _, c := range s.order {
+		e := s.entries[c]
+		if !excluded[e.bidder] {
+			best[e.bidder] = max(best[e.bidder], e.amount)
+		}
+	}
+	ids := make([]BidderID, 0, len(best))
+	for id := range best {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	amounts := make([]Amount, len(ids))
+	for i, id := range ids {
+		amounts[i] = best[id]
+	}
+	return ids, amounts
 }
