@@ -1,0 +1,179 @@
+package reencrypt
+
+import (
+	"crypto/rand"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/swarmblocks/swarmblocks/elgamal"
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// pieceSize is the piece size of the paper's Table 1.
+const pieceSize = 256 << 10
+
+// BenchmarkTable1 measures the columns of the paper's Table 1 for one
+// 256 KiB piece: SGen (tracker set-up: master and signing keys; the groups
+// are fixed, so no prime is generated), PEnc (the seed seals the piece and
+// blinds its capsule), PDec (the peer unblinds the capsule and opens the
+// piece), ReKey (the tracker's re-encryption key of Algorithm 2) and T (the
+// uploader's transformation). Under each mod-p group, exact/<op> measures
+// the paper's exact scheme, which multiplies every block of the piece.
+func BenchmarkTable1(b *testing.B) {
+	for _, name := range []string{"ristretto255", "p256", "modp1024", "modp1536", "modp2048"} {
+		b.Run(name, func(b *testing.B) { benchTable1(b, name) })
+	}
+}
+
+func benchTable1(b *testing.B, name string) {
+	g, err := elgamal.GroupByName(name)
+	require.NoError(b, err)
+	s := newSwarm(b, g, testPieces(pieceSize), 2)
+	a, c := s.peers[0], s.peers[1]
+	uk, err := s.tr.UploadKey(0, a.ID())
+	require.NoError(b, err)
+	pc, err := s.seed.PEnc(uk)
+	require.NoError(b, err)
+	rk, err := s.tr.ReKey(0, a.ID(), c.ID())
+	require.NoError(b, err)
+	buf := make([]byte, 0, pieceSize+64)
+
+	b.Run("SGen", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := NewTracker(g, rand.Reader); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("PEnc", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(pieceSize)
+		for b.Loop() {
+			if _, err := s.seed.AppendPEnc(buf, uk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("PDec", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(pieceSize)
+		for b.Loop() {
+			if _, err := a.AppendDecrypt(buf[:0], pc, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ReKey", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.tr.ReKey(0, a.ID(), c.ID()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("T", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(pieceSize)
+		for b.Loop() {
+			if _, err := a.Transform(pc, rk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if _, ok := g.(*elgamal.ModPGroup); !ok {
+		return
+	}
+	ct, err := s.seed.ExactPEnc(uk)
+	require.NoError(b, err)
+	b.Run("exact/PEnc", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(pieceSize)
+		for b.Loop() {
+			if _, err := s.seed.ExactPEnc(uk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("exact/PDec", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(pieceSize)
+		for b.Loop() {
+			if _, err := a.ExactDecrypt(0, ct, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("exact/ReKey", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.tr.ReKey(0, a.ID(), c.ID()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("exact/T", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(pieceSize)
+		for b.Loop() {
+			if _, err := ExactTransform(rk, ct); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkAEADSeal256K is the physical reference for PEnc and PDec: a bare
+// XChaCha20-Poly1305 seal of a 256 KiB piece.
+func BenchmarkAEADSeal256K(b *testing.B) {
+	key := make([]byte, chacha20poly1305.KeySize)
+	nonce := make([]byte, chacha20poly1305.NonceSizeX)
+	aead, _ := chacha20poly1305.NewX(key)
+	piece := make([]byte, pieceSize)
+	buf := make([]byte, 0, pieceSize+aead.Overhead())
+	b.ReportAllocs()
+	b.SetBytes(pieceSize)
+	for b.Loop() {
+		buf = aead.Seal(buf[:0], nonce, piece, nil)
+	}
+}
+
+// BenchmarkTransformBySize shows that T costs the same whatever the piece
+// size: only the capsule changes.
+func BenchmarkTransformBySize(b *testing.B) {
+	for _, size := range []int{16 << 10, 256 << 10, 4 << 20} {
+		s := newSwarm(b, elgamal.Default, testPieces(size), 2)
+		a, c := s.peers[0], s.peers[1]
+		pc := s.fromSeed(b, 0, a)
+		rk, err := s.tr.ReKey(0, a.ID(), c.ID())
+		require.NoError(b, err)
+		b.Run(byteSize(size), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := a.Transform(pc, rk); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return itoa(n>>20) + "MiB"
+	default:
+		return itoa(n>>10) + "KiB"
+	}
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
