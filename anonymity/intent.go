@@ -192,8 +192,12 @@ func (l *IntentLog) ranks(rank func(*download) (int, bool)) Ranks {
 // Download Rates Over Time]. Bucket s covers [s·Width, (s+1)·Width) after
 // the node's first logged event. Native[s] holds one sample per viewpoint
 // (a node, or an observer–node pair) that has a native interest: the native
-// bytes in bucket s; Cover[s] holds, per viewpoint with cover torrents, the
-// mean bytes per cover torrent in bucket s.
+// bytes in bucket s; Cover[s] holds one sample per viewpoint and cover
+// torrent: its bytes in bucket s. The paper plots the average cover volume;
+// [VolumeProfile.Summary] gives it, and keeping one sample per cover
+// download (rather than each node's average over its k−1 cover torrents)
+// makes native and cover samples follow the same law when intent is
+// hidden, so that the two-sample tests compare like with like.
 type VolumeProfile struct {
 	Width         time.Duration
 	Native, Cover [][]float64
@@ -251,8 +255,8 @@ func (l *IntentLog) Volumes(width time.Duration) (*VolumeProfile, error) {
 
 // ObserverVolumes returns the per-observer view: for every peer P that sent
 // anything to node N, only the bytes P itself sent to N (what P sees
-// directly). A viewpoint's cover sample averages over the cover torrents
-// of N that P served. This is the weaker observer of the paper's Figure 6.
+// directly), with one cover sample per cover torrent of N that P served.
+// This is the weaker observer of the paper's Figure 6.
 func (l *IntentLog) ObserverVolumes(width time.Duration) (*VolumeProfile, error) {
 	return l.volumes(width, true)
 }
@@ -341,12 +345,8 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 					}
 					p.Native[s] = append(p.Native[s], sum)
 				}
-				if len(coverT) > 0 {
-					sum := 0.0
-					for _, t := range coverT {
-						sum += v[t][s]
-					}
-					p.Cover[s] = append(p.Cover[s], sum/float64(len(coverT)))
+				for _, t := range coverT {
+					p.Cover[s] = append(p.Cover[s], v[t][s])
 				}
 			}
 		}
@@ -354,17 +354,62 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 	return p, nil
 }
 
+// VolumeComparison compares native and cover download volumes, pooled
+// over all buckets and bucket by bucket (the per-slice view of the paper's
+// Figures 5 and 6).
+type VolumeComparison struct {
+	Pooled Comparison
+	// Buckets[s] compares bucket s; Tested[s] is false (and Buckets[s]
+	// zero) where a side has no sample.
+	Buckets []Comparison
+	Tested  []bool
+	// MinP is the smallest per-bucket KS p-value times the number of
+	// buckets tested (Bonferroni), capped at 1: a single p-value for "some
+	// time slice gives intent away".
+	MinP float64
+	// MaxAdvantage is the largest per-bucket distinguisher advantage.
+	MaxAdvantage float64
+}
+
+// CompareVolumes compares the native and cover samples of p, pooled and
+// per bucket.
+func CompareVolumes(p *VolumeProfile) (VolumeComparison, error) {
+	var vc VolumeComparison
+	n, c := p.Pooled()
+	var err error
+	if vc.Pooled, err = Compare(n, c); err != nil {
+		return vc, err
+	}
+	vc.Buckets = make([]Comparison, p.Buckets())
+	vc.Tested = make([]bool, p.Buckets())
+	vc.MinP = 1
+	tested := 0
+	for s := range vc.Buckets {
+		if len(p.Native[s]) == 0 || len(p.Cover[s]) == 0 {
+			continue
+		}
+		if vc.Buckets[s], err = Compare(p.Native[s], p.Cover[s]); err != nil {
+			return vc, fmt.Errorf("bucket %d: %w", s, err)
+		}
+		vc.Tested[s] = true
+		tested++
+		vc.MinP = min(vc.MinP, vc.Buckets[s].KS.PValue)
+		vc.MaxAdvantage = max(vc.MaxAdvantage, vc.Buckets[s].Best.Advantage())
+	}
+	vc.MinP = min(1, vc.MinP*float64(tested))
+	return vc, nil
+}
+
 // IntentReport compares native interests with cover traffic on every
 // behaviour [Marketplace §5.3] examines.
 type IntentReport struct {
-	StartRank, EndRank Comparison
-	// Global and PerObserver compare pooled bucket volumes.
-	Global, PerObserver Comparison
+	StartRank, EndRank  Comparison
+	Global, PerObserver VolumeComparison
 }
 
-// Report runs [Compare] on start ranks, end ranks, and global and
-// per-observer volumes in buckets of the given width (the paper uses
-// 500 s). It fails if any side of any comparison is empty.
+// Report runs [Compare] on start and end ranks and [CompareVolumes] on the
+// global and per-observer volumes in buckets of the given width (the paper
+// uses 500 s). It fails if a side of a pooled comparison is empty.
 func (l *IntentLog) Report(width time.Duration) (IntentReport, error) {
 	var r IntentReport
 	var err error
@@ -380,16 +425,14 @@ func (l *IntentLog) Report(width time.Duration) (IntentReport, error) {
 	if err != nil {
 		return r, err
 	}
-	gn, gc := g.Pooled()
-	if r.Global, err = Compare(gn, gc); err != nil {
+	if r.Global, err = CompareVolumes(g); err != nil {
 		return r, fmt.Errorf("global volumes: %w", err)
 	}
 	o, err := l.ObserverVolumes(width)
 	if err != nil {
 		return r, err
 	}
-	on, oc := o.Pooled()
-	if r.PerObserver, err = Compare(on, oc); err != nil {
+	if r.PerObserver, err = CompareVolumes(o); err != nil {
 		return r, fmt.Errorf("per-observer volumes: %w", err)
 	}
 	return r, nil
