@@ -86,6 +86,7 @@ type Link struct {
 	peerHello [helloKeySize]byte
 	haveHello bool // the peer's half has arrived: keys are set
 	confirmed bool // a sealed block from the peer has opened
+	helloSent bool // our half has gone out in a served block
 
 	send, recv direction
 
@@ -163,8 +164,9 @@ func (l *Link) SealBlock(dst, seg []byte) (block []byte, carried bool, err error
 	if len(seg) > l.MaxSegment() {
 		return dst, false, fmt.Errorf("%w: %d bytes, at most %d", ErrSegmentSize, len(seg), l.MaxSegment())
 	}
-	if !l.haveHello {
+	if !l.haveHello || !l.helloSent {
 		l.stats.HelloSent++
+		l.helloSent = true
 		return l.helloBlock(dst)
 	}
 	block, err = l.seal(dst, seg)

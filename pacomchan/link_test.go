@@ -103,6 +103,31 @@ func TestLinkHelloBeforeKeys(t *testing.T) {
 	require.Equal(t, uint64(3), b.Stats().HelloRecv)
 }
 
+// TestLinkHelloFirst covers the other order: a side that already has the
+// peer's half still serves its own half first.
+func TestLinkHelloFirst(t *testing.T) {
+	a, err := NewLink(rand.Reader, LinkConfig{BlockSize: 256})
+	require.NoError(t, err)
+	b, err := NewLink(rand.Reader, LinkConfig{BlockSize: 256})
+	require.NoError(t, err)
+	ha, _, err := a.SealBlock(nil, nil)
+	require.NoError(t, err)
+	_, err = b.OpenBlock(nil, ha)
+	require.NoError(t, err)
+	require.True(t, b.Ready())
+	hb, carried, err := b.SealBlock(nil, []byte("data"))
+	require.NoError(t, err)
+	require.False(t, carried, "b's first block is its half, not data")
+	_, err = a.OpenBlock(nil, hb)
+	require.NoError(t, err)
+	blk, carried, err := b.SealBlock(nil, []byte("data"))
+	require.NoError(t, err)
+	require.True(t, carried)
+	seg, err := a.OpenBlock(nil, blk)
+	require.NoError(t, err)
+	require.Equal(t, "data", string(seg))
+}
+
 func TestLinkRejects(t *testing.T) {
 	a, b := linkPair(t, LinkConfig{BlockSize: 512})
 	seal := func(s string) []byte {

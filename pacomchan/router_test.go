@@ -1,0 +1,347 @@
+package pacomchan
+
+import (
+	"bytes"
+	"crypto/rand"
+	mrand "math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var t0 = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+
+// routerNet connects routers directly, without blocks: messages are
+// delivered in FIFO order. It isolates the circuit logic of §3.5.
+type routerNet struct {
+	t       testing.TB
+	routers map[PeerID]*Router
+	queue   []wire
+	now     time.Time
+	drop    func(w wire) bool // optional: messages lost on the way
+	// what reached each router
+	delivered map[PeerID][]Delivery
+	accepted  map[PeerID][]CircuitID
+	ready     map[PeerID][]CircuitID
+	errs      []error
+}
+
+type wire struct {
+	from, to PeerID
+	msg      []byte
+}
+
+func newRouterNet(t testing.TB, cfg RouterConfig, n int, edges [][2]int) *routerNet {
+	net := &routerNet{t: t, routers: map[PeerID]*Router{}, now: t0,
+		delivered: map[PeerID][]Delivery{}, accepted: map[PeerID][]CircuitID{}, ready: map[PeerID][]CircuitID{}}
+	for i := range n {
+		r, err := NewRouter(rand.Reader, mrand.New(mrand.NewPCG(uint64(i), 9)), cfg)
+		require.NoError(t, err)
+		net.routers[PeerID(i)] = r
+	}
+	for _, e := range edges {
+		net.routers[PeerID(e[0])].AddNeighbour(PeerID(e[1]))
+		net.routers[PeerID(e[1])].AddNeighbour(PeerID(e[0]))
+	}
+	return net
+}
+
+func (n *routerNet) post(from PeerID, res Result) {
+	for _, o := range res.Out {
+		n.queue = append(n.queue, wire{from, o.To, o.Msg})
+	}
+	n.delivered[from] = append(n.delivered[from], res.Delivered...)
+	n.accepted[from] = append(n.accepted[from], res.Accepted...)
+	n.ready[from] = append(n.ready[from], res.Established...)
+}
+
+func (n *routerNet) run() {
+	for len(n.queue) > 0 {
+		w := n.queue[0]
+		n.queue = n.queue[1:]
+		if n.drop != nil && n.drop(w) {
+			continue
+		}
+		res, err := n.routers[w.to].Handle(n.now, w.from, w.msg)
+		if err != nil {
+			n.errs = append(n.errs, err)
+		}
+		n.post(w.to, res)
+	}
+}
+
+func (n *routerNet) build(src, dst PeerID) CircuitID {
+	id, res, err := n.routers[src].Build(n.now, n.routers[dst].PublicKey())
+	require.NoError(n.t, err)
+	n.post(src, res)
+	n.run()
+	return id
+}
+
+func (n *routerNet) send(from PeerID, id CircuitID, data string) {
+	out, err := n.routers[from].Send(n.now, id, []byte(data))
+	require.NoError(n.t, err)
+	n.queue = append(n.queue, wire{from, out.To, out.Msg})
+	n.run()
+}
+
+// line returns the edges of the path 0 – 1 – … – n−1.
+func line(n int) [][2]int {
+	var e [][2]int
+	for i := 0; i+1 < n; i++ {
+		e = append(e, [2]int{i, i + 1})
+	}
+	return e
+}
+
+func TestCircuitEndToEnd(t *testing.T) {
+	// A ring of six with a chord: several paths between 0 and 3.
+	net := newRouterNet(t, RouterConfig{}, 6, append(line(6), [2]int{5, 0}, [2]int{1, 4}))
+	id := net.build(0, 3)
+	require.Equal(t, []CircuitID{id}, net.accepted[3], "only the target opens the handshake")
+	require.Equal(t, []CircuitID{id}, net.ready[0])
+	for _, p := range []PeerID{1, 2, 4, 5} {
+		require.Empty(t, net.accepted[p])
+	}
+	require.True(t, net.routers[0].Established(id))
+	require.True(t, net.routers[3].Established(id))
+	require.Empty(t, net.errs, "flooding duplicates are not errors")
+	dups := uint64(0)
+	for _, r := range net.routers {
+		dups += r.Stats().HandshakesDuplicate
+	}
+	require.Positive(t, dups, "the flood reaches some clients twice")
+
+	net.send(0, id, "hello target")
+	net.send(3, id, "hello source")
+	net.send(0, id, "again")
+	require.Equal(t, []Delivery{{id, 0, []byte("hello target")}, {id, 1, []byte("again")}}, net.delivered[3])
+	require.Equal(t, []Delivery{{id, 0, []byte("hello source")}}, net.delivered[0])
+	relayed := uint64(0)
+	for _, p := range []PeerID{1, 2, 4, 5} {
+		relayed += net.routers[p].Stats().DataForwarded
+	}
+	require.Equal(t, uint64(3*2), relayed, "a shortest circuit here has two relays")
+}
+
+func TestCircuitRejects(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{}, 3, line(3))
+	id := net.build(0, 2)
+	out, err := net.routers[0].Send(net.now, id, []byte("once"))
+	require.NoError(t, err)
+	// The relay forwards it twice (it cannot tell); the target refuses the
+	// replay.
+	for range 2 {
+		net.queue = append(net.queue, wire{0, out.To, out.Msg})
+	}
+	net.run()
+	require.Len(t, net.delivered[2], 1)
+	require.Len(t, net.errs, 1)
+	require.ErrorIs(t, net.errs[0], ErrReplay)
+
+	r := net.routers[1]
+	before := r.Stats()
+	// Unknown circuit id.
+	bogus := bytes.Clone(out.Msg)
+	bogus[1] ^= 1
+	_, err = r.Handle(net.now, 0, bogus)
+	require.ErrorIs(t, err, ErrUnknownCircuit)
+	// Right circuit, wrong neighbour.
+	_, err = r.Handle(net.now, 7, out.Msg)
+	require.ErrorIs(t, err, ErrUnknownCircuit)
+	// Truncated and oversized messages, unknown types.
+	for _, m := range [][]byte{nil, out.Msg[:5], {9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}} {
+		_, err = r.Handle(net.now, 0, m)
+		require.Error(t, err)
+	}
+	// A tampered data message reaches the target and fails there.
+	bad := bytes.Clone(out.Msg)
+	bad[len(bad)-1] ^= 1
+	net.queue = append(net.queue, wire{0, 1, bad})
+	net.errs = nil
+	net.run()
+	require.Len(t, net.errs, 1)
+	require.ErrorIs(t, net.errs[0], ErrAuth)
+	require.Len(t, net.delivered[2], 1)
+	require.Greater(t, r.Stats().Unknown, before.Unknown)
+
+	// Data on a circuit that is not established.
+	_, err = net.routers[0].Send(net.now, CircuitID{1}, []byte("x"))
+	require.ErrorIs(t, err, ErrUnknownCircuit)
+	_, err = net.routers[0].Send(net.now, id, make([]byte, net.routers[0].MaxData()+1))
+	require.ErrorIs(t, err, ErrTooLong)
+	_, _, err = net.routers[0].Build(net.now, []byte("not a key"))
+	require.ErrorIs(t, err, ErrBadPublicKey)
+}
+
+func TestCircuitHandshakeChecks(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{TTL: 2}, 5, line(5))
+	// TTL 2 reaches two hops: node 3 is out of reach.
+	net.build(0, 3)
+	require.Empty(t, net.accepted[3])
+	require.Positive(t, net.routers[2].Stats().HandshakesExpired)
+	require.Zero(t, net.routers[3].Records(), "a handshake whose TTL ran out is not forwarded")
+
+	// A handshake older than the skew is refused by the target (relay
+	// attack): the source's clock is far behind.
+	net2 := newRouterNet(t, RouterConfig{MaxSkew: time.Minute}, 2, line(2))
+	_, res, err := net2.routers[0].Build(t0.Add(-2*time.Minute), net2.routers[1].PublicKey())
+	require.NoError(t, err)
+	_, err = net2.routers[1].Handle(t0, 0, res.Out[0].Msg)
+	require.ErrorIs(t, err, ErrStale)
+	require.Zero(t, net2.routers[1].Records(), "a refused handshake leaves no record")
+	// The same handshake within the skew is accepted once; a replay of it
+	// is a duplicate.
+	_, err = net2.routers[1].Handle(t0.Add(-90*time.Second), 0, res.Out[0].Msg)
+	require.NoError(t, err)
+	r, err := net2.routers[1].Handle(t0.Add(-90*time.Second), 0, res.Out[0].Msg)
+	require.NoError(t, err)
+	require.Empty(t, r.Accepted)
+	require.Equal(t, uint64(1), net2.routers[1].Stats().HandshakesDuplicate)
+
+	// TTL abuse.
+	var m Message
+	require.NoError(t, m.UnmarshalBinary(res.Out[0].Msg))
+	m.TTL = 200
+	abusive, err := m.MarshalBinary()
+	require.NoError(t, err)
+	_, err = net2.routers[0].Handle(t0, 1, abusive)
+	require.ErrorIs(t, err, ErrTTL)
+
+	// A handshake with a garbage HPKE payload is forwarded like any other
+	// (a relay cannot tell) but opens nowhere.
+	net3 := newRouterNet(t, RouterConfig{}, 3, line(3))
+	junk := make([]byte, HandshakeSize)
+	_, _ = rand.Read(junk)
+	junk[0], junk[1+CircuitIDSize] = byte(MsgHandshake), 4
+	net3.queue = append(net3.queue, wire{0, 1, junk})
+	net3.run()
+	require.Empty(t, net3.errs)
+	require.Empty(t, net3.accepted[1])
+	require.Empty(t, net3.accepted[2])
+	require.Equal(t, 1, net3.routers[2].Records())
+}
+
+func TestCircuitPurge(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{PurgeAfter: time.Minute}, 3, line(3))
+	// A handshake to a client that is not in the network never completes.
+	stranger, err := NewRouter(rand.Reader, mrand.New(mrand.NewPCG(1, 1)), RouterConfig{})
+	require.NoError(t, err)
+	net.build(0, PeerID(2))
+	net.build(0, 0) // to itself: nobody else can open it
+	_, res, err := net.routers[0].Build(net.now, stranger.PublicKey())
+	require.NoError(t, err)
+	net.post(0, res)
+	net.run()
+	require.Equal(t, 3, net.routers[1].Records())
+	net.routers[1].Tick(t0.Add(30 * time.Second))
+	require.Equal(t, 3, net.routers[1].Records(), "younger than t")
+	net.routers[1].Tick(t0.Add(2 * time.Minute))
+	require.Equal(t, 1, net.routers[1].Records(), "only the built circuit stays")
+	require.Equal(t, uint64(2), net.routers[1].Stats().RecordsPurged)
+	net.routers[0].Tick(t0.Add(2 * time.Minute))
+	require.Equal(t, 1, net.routers[0].Records())
+}
+
+func TestCircuitExtensions(t *testing.T) {
+	t.Run("1 parallel circuits", func(t *testing.T) {
+		net := newRouterNet(t, RouterConfig{}, 4, [][2]int{{0, 1}, {1, 3}, {0, 2}, {2, 3}})
+		a, b := net.build(0, 3), net.build(0, 3)
+		require.NotEqual(t, a, b)
+		require.ElementsMatch(t, []CircuitID{a, b}, net.accepted[3])
+		net.send(0, a, "via a")
+		net.send(0, b, "via b")
+		require.Len(t, net.delivered[3], 2)
+	})
+	t.Run("2 random walk", func(t *testing.T) {
+		// On a ring of 12, flooding finds the shortest circuit; a walk with
+		// p0 = 1 only finds the target by chance and makes longer ones.
+		ring := append(line(12), [2]int{11, 0})
+		hops := func(cfg RouterConfig) (built int, relays uint64) {
+			for seed := range 30 {
+				net := newRouterNet(t, cfg, 12, ring)
+				net.routers[0].rng = mrand.New(mrand.NewPCG(uint64(seed), 1))
+				for _, r := range net.routers {
+					r.rng = mrand.New(mrand.NewPCG(uint64(seed), uint64(len(r.neighbours))))
+				}
+				id := net.build(0, 3)
+				if !net.routers[0].Established(id) {
+					continue
+				}
+				built++
+				net.send(0, id, "x")
+				for _, r := range net.routers {
+					relays += r.Stats().DataForwarded
+				}
+			}
+			return built, relays
+		}
+		fb, fr := hops(RouterConfig{})
+		require.Equal(t, 30, fb)
+		require.Equal(t, uint64(30*2), fr, "flooding: 2 relays each")
+		wb, wr := hops(RouterConfig{WalkProb: 1, TTL: 16})
+		require.Positive(t, wb)
+		require.Greater(t, float64(wr)/float64(wb), 2.0, "random walks make longer circuits")
+	})
+	t.Run("3 acknowledgements and rebuild", func(t *testing.T) {
+		cfg := RouterConfig{AckEvery: 2, AckTimeout: 10 * time.Second}
+		net := newRouterNet(t, cfg, 4, [][2]int{{0, 1}, {1, 3}, {0, 2}, {2, 3}})
+		id := net.build(0, 3)
+		net.send(0, id, "p0")
+		net.send(0, id, "p1")
+		require.Empty(t, net.routers[0].ends[id].unacked, "acknowledged")
+		require.Equal(t, uint64(1), net.routers[3].Stats().AcksSent)
+		// The relay of the circuit silently drops everything from now on.
+		relay := net.routers[3].table[id].lastHop
+		net.drop = func(w wire) bool { return w.to == relay }
+		net.send(0, id, "p2")
+		net.send(0, id, "p3")
+		require.Len(t, net.delivered[3], 2)
+		res := net.routers[0].Tick(net.now.Add(5 * time.Second))
+		require.Empty(t, res.Rebuilt, "not yet late")
+		// The relay leaves the network; the rebuilt circuit avoids it.
+		net.routers[0].RemoveNeighbour(relay)
+		net.routers[3].RemoveNeighbour(relay)
+		net.now = net.now.Add(11 * time.Second)
+		res = net.routers[0].Tick(net.now)
+		require.Len(t, res.Rebuilt, 1)
+		require.Equal(t, id, res.Rebuilt[0].Old)
+		net.post(0, res)
+		net.run()
+		require.True(t, net.routers[0].Established(res.Rebuilt[0].New))
+		var got []string
+		for _, d := range net.delivered[3] {
+			got = append(got, string(d.Data))
+		}
+		require.Equal(t, []string{"p0", "p1", "p2", "p3"}, got, "unacknowledged data resent")
+	})
+	t.Run("4 handshake budget", func(t *testing.T) {
+		cfg := RouterConfig{HandshakeBudget: 2 * HandshakeSize, HandshakeWindow: time.Second}
+		net := newRouterNet(t, cfg, 3, line(3))
+		for range 5 {
+			_, res, err := net.routers[0].Build(net.now, net.routers[2].PublicKey())
+			require.NoError(t, err)
+			net.post(0, res)
+		}
+		net.run()
+		require.Len(t, net.accepted[2], 2, "only two handshakes fit the budget")
+		require.Equal(t, uint64(3), net.routers[0].Stats().HandshakesBudgetDropped)
+		net.now = net.now.Add(time.Second)
+		net.build(0, 2)
+		require.Len(t, net.accepted[2], 3, "the budget refills each window")
+	})
+}
+
+func TestReplayWindow(t *testing.T) {
+	var w replayWindow
+	for _, d := range []uint64{0, 1, 5, 3, 2, 4, 300} {
+		require.True(t, w.accept(d), "%d", d)
+	}
+	for _, d := range []uint64{0, 3, 300, 44} {
+		require.False(t, w.accept(d), "%d: replayed or too old", d)
+	}
+	require.True(t, w.accept(299))
+	require.True(t, w.accept(100))
+	require.False(t, w.accept(^uint64(0)))
+}
