@@ -45,11 +45,17 @@ func (s *Seed) ExactPEnc(k *UploadKey) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k.key == nil {
+		return nil, fmt.Errorf("%w: empty upload key", ErrMalformed)
+	}
 	if k.Torrent != s.torrent.ID {
 		return nil, ErrWrongTorrent
 	}
 	if err := s.torrent.checkIndex(k.Index); err != nil {
 		return nil, err
+	}
+	if _, ok := k.key.(*elgamal.ModPElement); !ok {
+		return nil, fmt.Errorf("%w: upload key", ErrGroup)
 	}
 	plain := s.plain[k.Index]
 	kb := int(mg.Params().ElementLength)
@@ -71,6 +77,9 @@ func (s *Seed) ExactPEnc(k *UploadKey) ([]byte, error) {
 
 // ExactTransform is T in the exact scheme: every block times the re-key Δ.
 func ExactTransform(k *ReKey, cipher []byte) ([]byte, error) {
+	if k.delta == nil {
+		return nil, fmt.Errorf("%w: empty re-key", ErrMalformed)
+	}
 	mg, err := exactGroup(k.delta.Group())
 	if err != nil {
 		return nil, err

@@ -74,6 +74,9 @@ func (p *Peer) Receive(data []byte) (*Piece, error) {
 // Verify checks a piece against the torrent and, if installed, the expected
 // hashes, as [Peer.Receive] does.
 func (p *Peer) Verify(pc *Piece) error {
+	if pc.capsule == nil {
+		return fmt.Errorf("%w: piece without capsule", ErrMalformed)
+	}
 	if err := p.torrent.checkIndex(pc.Index); err != nil {
 		return err
 	}
@@ -97,6 +100,8 @@ func (p *Peer) Verify(pc *Piece) error {
 // whatever the piece size.
 func (p *Peer) Transform(pc *Piece, k *ReKey) (*Piece, error) {
 	switch {
+	case k.delta == nil || pc.capsule == nil:
+		return nil, fmt.Errorf("%w: empty re-key or piece", ErrMalformed)
 	case k.Torrent != p.torrent.ID:
 		return nil, ErrWrongTorrent
 	case k.From != p.id:
@@ -144,6 +149,9 @@ func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, erro
 	}
 	if err := p.torrent.checkIndex(pc.Index); err != nil {
 		return nil, err
+	}
+	if pc.capsule == nil {
+		return nil, fmt.Errorf("%w: piece without capsule", ErrMalformed)
 	}
 	m := p.sk.Mul(p.licence.keys[pc.Index])
 	m.Neg(m)

@@ -502,3 +502,21 @@ func TestTrackerConcurrent(t *testing.T) {
 	}
 	require.Equal(t, 4+8*3, s.tr.Peers())
 }
+
+// TestZeroValues: zero-valued messages are errors, not panics.
+func TestZeroValues(t *testing.T) {
+	s := newSwarm(t, elgamal.ModP1024, testPieces(10), 1)
+	p := s.peers[0]
+	_, err := s.seed.PEnc(&UploadKey{})
+	require.ErrorIs(t, err, ErrMalformed)
+	_, err = s.seed.ExactPEnc(&UploadKey{})
+	require.ErrorIs(t, err, ErrMalformed)
+	_, err = ExactTransform(&ReKey{}, nil)
+	require.ErrorIs(t, err, ErrMalformed)
+	_, err = p.Transform(&Piece{}, &ReKey{})
+	require.ErrorIs(t, err, ErrMalformed)
+	_, err = p.Decrypt(&Piece{}, now)
+	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorIs(t, p.Verify(&Piece{}), ErrMalformed)
+	require.Error(t, p.InstallLicence(&Licence{}))
+}

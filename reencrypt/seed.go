@@ -29,6 +29,9 @@ func (s *Seed) PEnc(k *UploadKey) (*Piece, error) {
 // AppendPEnc is [Seed.PEnc] that seals the body into dst's spare capacity,
 // for callers that reuse piece buffers.
 func (s *Seed) AppendPEnc(dst []byte, k *UploadKey) (*Piece, error) {
+	if k.key == nil {
+		return nil, fmt.Errorf("%w: empty upload key", ErrMalformed)
+	}
 	if k.Torrent != s.torrent.ID {
 		return nil, ErrWrongTorrent
 	}
