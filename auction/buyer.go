@@ -44,7 +44,7 @@ type want struct {
 	short   bool
 }
 
-// Buyer is the bidding strategy of [BitStore] Figure 2 case 2 and §5.3: a
+// Buyer is the bidding strategy of BitStore's Figure 2, case 2, and §5.3: a
 // node needing k chunks it values at V together bids V/k (rounded down)
 // in the auction of every chunk, in parallel; it picks, for each chunk,
 // the seller with the best price; it backs off after losing an auction
@@ -187,7 +187,8 @@ func (b *Buyer) Short() []ChunkID {
 // lowest known price, and returns its index in quotes. Sellers with no
 // price history rank with price zero, so a buyer keeps trying new
 // sellers; ties are drawn at random with rng, which makes the choice
-// Figure 2's "choose a node at random" when nothing is known. It returns
+// Figure 2's "choose a node at random" when nothing is known (a nil rng
+// takes the first of the tied quotes). It returns
 // [ErrNoSeller] for an empty list. The index form lets a storage layer's
 // seller-choosing hook map the choice back to its own node type.
 func (b *Buyer) ChooseSeller(quotes []Quote, rng *rand.Rand) (int, error) {
@@ -206,6 +207,9 @@ func (b *Buyer) ChooseSeller(quotes []Quote, rng *rand.Rand) (int, error) {
 		if price(q) == price(best) {
 			tied = append(tied, i)
 		}
+	}
+	if rng == nil {
+		return tied[0], nil
 	}
 	return tied[rng.IntN(len(tied))], nil
 }
@@ -232,7 +236,8 @@ func (b *Buyer) Acquired(chunk ChunkID) {
 
 // Lost records that the buyer lost chunk's auction in period (or was not
 // served). It backs off exponentially: the next attempt comes 1 + a random
-// number of periods below 2^losses (capped at MaxBackoff), drawn with rng.
+// number of periods below 2^losses (capped at MaxBackoff), drawn with rng;
+// a nil rng waits the whole window.
 func (b *Buyer) Lost(chunk ChunkID, period uint64, rng *rand.Rand) {
 	w := b.wants[chunk]
 	if w == nil {
@@ -240,5 +245,9 @@ func (b *Buyer) Lost(chunk ChunkID, period uint64, rng *rand.Rand) {
 	}
 	w.losses++
 	window := min(1<<min(w.losses, 30), b.maxBackoff)
-	w.retryAt = period + 1 + uint64(rng.IntN(window))
+	wait := window - 1
+	if rng != nil {
+		wait = rng.IntN(window)
+	}
+	w.retryAt = period + 1 + uint64(wait)
 }

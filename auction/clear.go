@@ -53,8 +53,9 @@ type Result struct {
 // otherwise Clear returns an error wrapping [ErrInvalidReserve] or
 // [ErrInvalidBid] and no result. With no bids the result is "not sold".
 // rng is only drawn from when there is a tie, so results are reproducible
-// from its seed. Clear does not modify bids, and allocates nothing unless
-// more than four bidders tie.
+// from its seed; a nil rng gives ties to the lowest BidderID. Clear does
+// not modify bids, and allocates nothing unless more than four bidders
+// tie.
 func Clear(reserve Amount, bids []Bid, rng *rand.Rand) (Result, error) {
 	if err := checkReserve(reserve); err != nil {
 		return Result{}, err
@@ -82,7 +83,10 @@ func Clear(reserve Amount, bids []Bid, rng *rand.Rand) (Result, error) {
 		// Sort so that the draw depends on the seed only, not on the
 		// order the bids arrived in.
 		slices.Sort(tied)
-		winner = tied[rng.IntN(len(tied))]
+		winner = tied[0]
+		if rng != nil {
+			winner = tied[rng.IntN(len(tied))]
+		}
 	}
 	var second Amount
 	for _, b := range bids {

@@ -117,6 +117,9 @@ func TestClearTies(t *testing.T) {
 		// Each of three bidders wins 1/3 of the time: 10,000 ± 5σ (σ ≈ 82).
 		require.InDelta(t, n/3, w, 410, "bidder %d", id)
 	}
+	r, err := Clear(20, bids, nil)
+	require.NoError(t, err)
+	require.Equal(t, BidderID(1), r.Winner, "nil rng: lowest bidder wins a tie")
 	shuffled := slices.Clone(bids)
 	slices.Reverse(shuffled)
 	for seed := range uint64(50) {

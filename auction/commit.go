@@ -78,7 +78,7 @@ func (o *Opening) Commitment() Commitment {
 	var in [OpeningSize]byte
 	o.put(in[:])
 	var c Commitment
-	deriveKey(c[:], commitContext, in[:])
+	commitKDF.derive((*[32]byte)(&c), in[:])
 	return c
 }
 

@@ -1,9 +1,87 @@
-// Package auction implements BitStore's chunk market: the sealed-bid
-// second-price auctions with private reserve prices that storage nodes
-// hold to sell chunks, the seller's periodic market and the buyer's
-// bidding strategy, after [BitStore] Figure 2 (cases 2 and 3) and §5.3.
-// Payment tokens are in the subpackage
-// [github.com/swarmblocks/swarmblocks/auction/token] (§5.1–5.2).
+// Package auction implements BitStore's chunk market ([BitStore Fig. 2],
+// [BitStore §5.3]): sealed-bid second-price auctions with private reserve
+// prices, the periodic market a storage node runs to sell the chunks it
+// holds, and the bidding strategy of a blocked leecher buying the chunks
+// it misses. The payment tokens of §5.1–5.2 are in the subpackage
+// [github.com/swarmblocks/swarmblocks/auction/token].
 //
-// [BitStore]: https://www.cs.princeton.edu/~jrex/papers/bitstore.pdf
+// # The auction
+//
+// [Clear] is the price rule: each bidder's highest bid counts; the
+// highest bid wins if it meets the seller's reserve, and pays the larger
+// of the reserve and the best bid of anyone else (so a single qualifying
+// bidder pays the reserve, and nothing is sold when nobody meets it);
+// ties between distinct bidders are drawn at random and the winner pays
+// the tied amount. Bidding one's value is then a weakly dominant strategy
+// (Vickrey); the tests check it over random valuation profiles and sampled
+// deviations rather than assume it. Amounts are integer token units in
+// [1, MaxAmount].
+//
+// # Protocol overview
+//
+// A [Sealed] auction runs in two rounds so that neither side can adjust to
+// the other's numbers:
+//
+//	bidder i                                 seller
+//	                           NewSealed(reserve): R = Commit(reserve)
+//	                    ◀── auction id, R
+//	Seal(id, i, bid) → C_i, opening_i
+//	SealedBid{id, i, C_i} ──▶ Commit
+//	                           ... bidding window ends: CloseBidding ...
+//	opening_i ─────────────▶ Reveal: check opening_i opens C_i
+//	                           Clear: exclude bidders with unopened bids,
+//	                           apply the price rule
+//	                    ◀── winner, price (and R's opening, to the winner)
+//
+// C = BLAKE3-DeriveKey("swarmblocks auction v1 bid commitment",
+// id ‖ bidder ‖ amount ‖ nonce) with a 256-bit random nonce: hiding while
+// the nonce is secret, binding by collision resistance. A bidder that
+// leaves any of its commitments unopened is excluded altogether, so it
+// cannot place several bids and reveal the convenient one.
+//
+// # The market and the buyer
+//
+// A [Market] is Figure 2 case 3. Requests for the seller's chunks are
+// collected over a period t = N_c / b ([PeriodFor]); at the end of the
+// period each requested chunk is auctioned and at most N_c chunks are
+// served. A chunk may be sold again in later periods (double-selling), and
+// a chunk nobody paid the reserve for may be given to a random requester
+// (the altruistic sale, BitTorrent's optimistic unchoke in market form).
+//
+// A [Buyer] is case 2 with §5.3's parallel bidding: valuing its k missing
+// chunks at V together, it bids V/k in every chunk's auction at once,
+// picks for each chunk the holder with the best known price, backs off
+// after a loss and bids only what its tokens cover. Its per-chunk price
+// never exceeds V/k, so it never pays more than V for the set.
+//
+// Nothing here imports a storage layer: [Buyer.ChooseSeller] returns an
+// index into the quotes it is given, so a DHT's seller-choosing hook (for
+// example the chord package's mget hook) can map the choice back to its
+// own node type, and the caller charges winners with package token.
+//
+// # Interpretation and limits
+//
+//   - The paper's price rule for several bidders reads "pays the
+//     second-highest price"; with a reserve this package uses the
+//     standard max(reserve, second-highest), which also covers the
+//     single-bidder case (pays the reserve) and keeps truthfulness.
+//   - "Several bids by one bidder count as its highest"; a bidder's own
+//     lower bids never set its price.
+//   - Figure 2 leaves the units of t = N_c / b implicit; [PeriodFor] reads
+//     b as bytes per second and N_c as chunks of a given size.
+//   - When more auctions succeed in a period than N_c, the seller serves
+//     the best-paying ones and defers the others (nothing charged); the
+//     paper does not say which to serve.
+//   - Sellers choose among buyers by auction, buyers among sellers by
+//     the last clearing price each seller published ([Market.Quote]); the
+//     paper says "best price" without saying how it is known.
+//   - Truthfulness holds for a single auction; V/k per chunk is the
+//     paper's heuristic for complementary chunks, not a truthful
+//     combinatorial mechanism.
+//   - Bidder identities are pseudonyms chosen by the application; the
+//     package does not authenticate messages (an unauthenticated bogus
+//     opening is rejected and cannot exclude the bidder it names).
+//
+// [BitStore Fig. 2]: ../shared/papers/002_743fca7cc9f843a0.txt
+// [BitStore §5.3]: ../shared/papers/002_743fca7cc9f843a0.txt
 package auction

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 
-	"lukechampine.com/blake3"
+	"lukechampine.com/blake3/guts"
 )
 
 // BidderID names a bidder within the market. It is a pseudonym chosen by
@@ -41,12 +41,40 @@ func NewAuctionID(seller SellerID, chunk ChunkID, period uint64) AuctionID {
 	copy(in[8:], chunk[:])
 	binary.BigEndian.PutUint64(in[40:], period)
 	var id AuctionID
-	deriveKey(id[:], auctionIDContext, in[:])
+	auctionIDKDF.derive((*[32]byte)(&id), in[:])
 	return id
 }
 
-// deriveKey is BLAKE3 in key-derivation mode: the package's hash for
-// identifiers and commitments, domain-separated by context.
-func deriveKey(out []byte, context string, material []byte) {
-	blake3.DeriveKey(out, context, material)
+// kdf is BLAKE3 in key-derivation mode with its context hashed once: the
+// package's hash for identifiers and commitments, domain-separated by
+// context. Its output is that of blake3.DeriveKey with a 32-byte subkey;
+// computing it with the guts package directly avoids the two heap-allocated
+// hashers DeriveKey builds per call (material must fit in one 1 KiB chunk,
+// which all of the package's do).
+type kdf struct{ iv [8]uint32 }
+
+func newKDF(context string) kdf {
+	if len(context) > guts.ChunkSize {
+		panic("auction: context too long")
+	}
+	n := guts.CompressChunk([]byte(context), &guts.IV, 0, guts.FlagDeriveKeyContext)
+	n.Flags |= guts.FlagRoot
+	var k kdf
+	w := guts.CompressNode(n)
+	copy(k.iv[:], w[:8])
+	return k
 }
+
+// derive writes the 32-byte subkey of material (at most 1 KiB) to out.
+func (k *kdf) derive(out *[32]byte, material []byte) {
+	n := guts.CompressChunk(material, &k.iv, 0, guts.FlagDeriveKeyMaterial)
+	n.Flags |= guts.FlagRoot
+	w := guts.WordsToBytes(guts.CompressNode(n))
+	copy(out[:], w[:32])
+}
+
+var (
+	auctionIDKDF = newKDF(auctionIDContext)
+	commitKDF    = newKDF(commitContext)
+	reserveKDF   = newKDF(reserveContext)
+)

@@ -89,7 +89,7 @@ type listing struct {
 	priced    bool
 }
 
-// Market is a seller's periodic market, Figure 2 case 3 of [BitStore]:
+// Market is a seller's periodic market, BitStore's Figure 2, case 3:
 // requests for the seller's chunks are aggregated over a period; at the
 // end of it, each requested chunk is auctioned (a [Sealed] auction, reserve
 // private to the seller) and at most Capacity chunks are served. The same
@@ -248,10 +248,13 @@ func (m *Market) Reveal(chunk ChunkID, o Opening) error {
 // chunks (paid sales by decreasing price, ties by chunk, then altruistic
 // sales) and opens the next period. rng breaks ties and draws altruistic
 // sales, so a run is reproducible from its seed. It returns [ErrPhase]
-// before [Market.CloseBidding].
+// before [Market.CloseBidding] and [ErrConfig] for a nil rng.
 func (m *Market) Settle(rng *rand.Rand) (PeriodReport, error) {
 	if !m.closed {
 		return PeriodReport{}, fmt.Errorf("%w: settling before bidding closed", ErrPhase)
+	}
+	if rng == nil {
+		return PeriodReport{}, fmt.Errorf("%w: nil rng", ErrConfig)
 	}
 	rep := PeriodReport{
 		Period:   m.period,

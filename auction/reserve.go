@@ -28,7 +28,7 @@ func (r *ReserveOpening) Commitment() Commitment {
 	binary.BigEndian.PutUint64(in[32:40], uint64(r.Reserve))
 	copy(in[40:], r.Nonce[:])
 	var c Commitment
-	deriveKey(c[:], reserveContext, in[:])
+	reserveKDF.derive((*[32]byte)(&c), in[:])
 	return c
 }
 

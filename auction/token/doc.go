@@ -65,6 +65,6 @@
 // expired key. Warning: the wallet trusts the exchange's public key; it
 // does not check that the key was honestly generated (RFC 9474 §7.3).
 //
-// [BitStore]: https://www.cs.princeton.edu/~jrex/papers/bitstore.pdf
+// [BitStore]: ../../shared/papers/002_743fca7cc9f843a0.txt
 // [RFC 9474]: https://www.rfc-editor.org/rfc/rfc9474
 package token

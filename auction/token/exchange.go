@@ -65,7 +65,7 @@ type Stats struct {
 	Escrows int
 }
 
-// Exchange is the token issuer and ledger of [BitStore §5.2], run by the
+// Exchange is the token issuer and ledger of BitStore §5.2, run by the
 // trackers' organisation: it sells fixed-denomination tokens as RSA blind
 // signatures, keeps the spent-token registry, and holds payments in
 // escrow until the buyer confirms the chunk (§5.1).
