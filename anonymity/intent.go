@@ -360,7 +360,7 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 type VolumeComparison struct {
 	Pooled Comparison
 	// Buckets[s] compares bucket s; Tested[s] is false (and Buckets[s]
-	// zero) where a side has no sample.
+	// zero) where a side has fewer than MinBucketSamples samples.
 	Buckets []Comparison
 	Tested  []bool
 	// MinP is the smallest per-bucket KS p-value times the number of
@@ -371,8 +371,20 @@ type VolumeComparison struct {
 	MaxAdvantage float64
 }
 
+// MinBucketSamples is the fewest samples per side for which
+// [CompareVolumes] tests a bucket: the last buckets, where only a few slow
+// nodes are still downloading, would otherwise report advantages of ½ from
+// two or three samples.
+const MinBucketSamples = 10
+
 // CompareVolumes compares the native and cover samples of p, pooled and
 // per bucket.
+//
+// The samples of a per-observer profile are clustered: one node's traffic
+// appears once per peer that served it, so its samples are not
+// independent and the p-values of such a profile are anti-conservative
+// (too small). Read the per-observer view through its advantages, or
+// compare one observer at a time.
 func CompareVolumes(p *VolumeProfile) (VolumeComparison, error) {
 	var vc VolumeComparison
 	n, c := p.Pooled()
@@ -385,7 +397,7 @@ func CompareVolumes(p *VolumeProfile) (VolumeComparison, error) {
 	vc.MinP = 1
 	tested := 0
 	for s := range vc.Buckets {
-		if len(p.Native[s]) == 0 || len(p.Cover[s]) == 0 {
+		if len(p.Native[s]) < MinBucketSamples || len(p.Cover[s]) < MinBucketSamples {
 			continue
 		}
 		if vc.Buckets[s], err = Compare(p.Native[s], p.Cover[s]); err != nil {

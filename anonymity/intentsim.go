@@ -12,7 +12,9 @@ import (
 // exercising the indistinguishability statistics when no marketplace
 // simulation is at hand: Nodes nodes each download K of Torrents torrents,
 // one of them their native interest, the rest cover traffic, sharing their
-// bandwidth equally between running downloads. Bias leaks intent: with
+// bandwidth equally between running downloads. Torrent sizes vary
+// uniformly in [½, 3⁄2]·Size, so that downloads do not finish in the order
+// they started. Bias leaks intent: with
 // probability Bias the native torrent is started first, and it downloads
 // (1+Bias) times faster. Bias 0 is the ideal marketplace, where native and
 // cover downloads follow the same law.
@@ -45,7 +47,7 @@ func (m IntentModel) validate() error {
 		return fmt.Errorf("%w: peers %d, size %d, rate %d, tick %v, gap %v", ErrParameter, m.Peers, m.Size, m.Rate, m.Tick, m.MeanGap)
 	case !(m.Bias >= 0 && m.Bias <= 1):
 		return fmt.Errorf("%w: bias %v", ErrParameter, m.Bias)
-	case m.Size/max(1, m.Rate*int64(m.Tick/time.Second+1)/int64(m.K)) > 1<<16:
+	case m.Size/max(1, m.Rate*int64(m.Tick/time.Second+1)/int64(m.K)) > 1<<15:
 		return fmt.Errorf("%w: %d-byte torrents at %d B/s take too many ticks", ErrParameter, m.Size, m.Rate)
 	}
 	return nil
@@ -59,6 +61,10 @@ func SimulateIntentLog(rng *rand.Rand, m IntentModel) ([]Event, []Interest, erro
 	}
 	var events []Event
 	var native []Interest
+	sizes := make([]int64, m.Torrents)
+	for i := range sizes {
+		sizes[i] = max(1, int64(float64(m.Size)*(0.5+rng.Float64())))
+	}
 	for node := range m.Nodes {
 		picks := rng.Perm(m.Torrents)[:m.K]
 		nat := picks[0] // the native interest; the order is shuffled below
@@ -81,7 +87,7 @@ func SimulateIntentLog(rng *rand.Rand, m IntentModel) ([]Event, []Interest, erro
 			if tor == nat {
 				boost += m.Bias
 			}
-			dls = append(dls, &dl{tor, t, m.Size, boost})
+			dls = append(dls, &dl{tor, t, sizes[tor], boost})
 			events = append(events, Event{Kind: Start, At: t, Node: node, Torrent: tor})
 			t += time.Duration(rng.ExpFloat64() * float64(m.MeanGap))
 		}

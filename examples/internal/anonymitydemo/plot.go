@@ -1,0 +1,115 @@
+package anonymitydemo
+
+import (
+	"fmt"
+	"image/color"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+var palette = []color.Color{
+	color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
+	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
+	color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
+}
+
+func addLine(p *plot.Plot, name string, pts plotter.XYs, i int, dashed bool) error {
+	l, s, err := plotter.NewLinePoints(pts)
+	if err != nil {
+		return err
+	}
+	c := palette[i%len(palette)]
+	l.Color, s.Color = c, c
+	if dashed {
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	}
+	p.Add(l, s)
+	p.Legend.Add(name, l, s)
+	return nil
+}
+
+func save(p *plot.Plot, dir, name string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	if err := p.Save(7*vg.Inch, 4.5*vg.Inch, path); err != nil {
+		return "", fmt.Errorf("saving %s: %w", path, err)
+	}
+	return path, nil
+}
+
+func plotDetection(dir string, observe []time.Duration, curves []curve) (string, error) {
+	p := plot.New()
+	p.Title.Text = "Passive flow correlation: detection rate per hop (cf. PACOM Figs. 13, 15)"
+	p.X.Label.Text = "observation time (s)"
+	p.Y.Label.Text = "detection rate"
+	p.Y.Min, p.Y.Max = 0, 1.05
+	p.Legend.Top = false
+	p.Legend.Left = false
+	for i, c := range curves {
+		pts := make(plotter.XYs, len(observe))
+		for k, o := range observe {
+			pts[k] = plotter.XY{X: o.Seconds(), Y: c.rates[k]}
+		}
+		if err := addLine(p, c.name, pts, i, i >= 3); err != nil {
+			return "", err
+		}
+	}
+	for _, g := range []float64{0.5, 1.0 / 3} {
+		guess := plotter.XYs{{X: observe[0].Seconds(), Y: g}, {X: observe[len(observe)-1].Seconds(), Y: g}}
+		l, err := plotter.NewLine(guess)
+		if err != nil {
+			return "", err
+		}
+		l.Color = palette[5]
+		l.Dashes = []vg.Length{vg.Points(1), vg.Points(3)}
+		p.Add(l)
+	}
+	p.Add(plotter.NewGrid())
+	return save(p, dir, "detection.png")
+}
+
+func plotIntersection(dir string, none, ext []float64, rotations []time.Duration, rot []float64) (string, error) {
+	p := plot.New()
+	p.Title.Text = "Intersection attack success (cf. PACOM Fig. 9)"
+	p.X.Label.Text = "days observed (innocent receiver) / rotation period in days (malicious receiver)"
+	p.Y.Label.Text = "attacker success"
+	p.Y.Min, p.Y.Max = 0, 1.05
+	series := func(v []float64) plotter.XYs {
+		pts := make(plotter.XYs, len(v))
+		for i, s := range v {
+			pts[i] = plotter.XY{X: float64(i + 1), Y: s}
+		}
+		return pts
+	}
+	if err := addLine(p, "innocent, no protection", series(none), 0, false); err != nil {
+		return "", err
+	}
+	if err := addLine(p, "innocent, time extension", series(ext), 3, false); err != nil {
+		return "", err
+	}
+	var pts plotter.XYs
+	for i, n := range rotations {
+		if n > 0 {
+			pts = append(pts, plotter.XY{X: n.Hours() / 24, Y: rot[i]})
+		}
+	}
+	if len(pts) > 0 {
+		if err := addLine(p, "malicious, identity rotation every n", pts, 4, true); err != nil {
+			return "", err
+		}
+	}
+	p.Legend.Top = false
+	p.Legend.Left = false
+	p.Add(plotter.NewGrid())
+	return save(p, dir, "intersection.png")
+}
