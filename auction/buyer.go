@@ -39,9 +39,10 @@ type Quote struct {
 }
 
 type want struct {
-	losses  int
-	retryAt uint64
-	short   bool
+	losses   int
+	retryAt  uint64
+	short    bool
+	inFlight bool
 }
 
 // Buyer is the bidding strategy of BitStore's Figure 2, case 2, and §5.3: a
@@ -63,6 +64,7 @@ type Buyer struct {
 	wants      map[ChunkID]*want
 	order      []ChunkID
 	spent      Amount
+	exposure   Amount
 	paid       int
 	free       int
 }
@@ -146,19 +148,21 @@ func (b *Buyer) Utility() Amount {
 }
 
 // Plan returns the chunks to bid on in period, given the tokens the buyer
-// holds: every missing chunk not backing off, as many as balance covers
-// at one bid each, so that the buyer can pay for every auction it might
-// win (a price never exceeds the bid). Chunks left out for lack of tokens
-// are marked short and retried when the balance allows.
+// holds: every missing chunk neither backing off nor already bid on
+// ([Buyer.Placed]), as many as balance covers at one bid each once the
+// bids in flight are set aside, so that the buyer can pay for every
+// auction it might win (a price never exceeds the bid). Chunks left out
+// for lack of tokens are marked short and retried when the balance
+// allows. Plan changes nothing else; call Placed for each bid sent.
 func (b *Buyer) Plan(period uint64, balance Amount) []ChunkID {
 	afford := 0
-	if balance > 0 {
-		afford = int(min(balance/b.bid, Amount(len(b.order))))
+	if free := balance - b.exposure; free > 0 {
+		afford = int(min(free/b.bid, Amount(len(b.order))))
 	}
 	var out []ChunkID
 	for _, c := range b.order {
 		w := b.wants[c]
-		if w == nil || period < w.retryAt {
+		if w == nil || w.inFlight || period < w.retryAt {
 			continue
 		}
 		if len(out) == afford {
@@ -214,11 +218,34 @@ func (b *Buyer) ChooseSeller(quotes []Quote, rng *rand.Rand) (int, error) {
 	return tied[rng.IntN(len(tied))], nil
 }
 
+// Placed records that the buyer sent a bid for chunk: the chunk is in
+// flight, and its bid is set aside from the balance, until [Buyer.Won],
+// [Buyer.Lost] or [Buyer.Acquired] settles it.
+func (b *Buyer) Placed(chunk ChunkID) {
+	if w := b.wants[chunk]; w != nil && !w.inFlight {
+		w.inFlight = true
+		b.exposure += b.bid
+	}
+}
+
+// InFlight returns the tokens set aside for bids in flight.
+func (b *Buyer) InFlight() Amount { return b.exposure }
+
+// land ends chunk's flight, if any.
+func (b *Buyer) land(w *want) {
+	if w.inFlight {
+		w.inFlight = false
+		b.exposure -= b.bid
+	}
+}
+
 // Won records that the buyer won chunk's auction and paid price.
 func (b *Buyer) Won(chunk ChunkID, price Amount) {
-	if b.wants[chunk] == nil {
+	w := b.wants[chunk]
+	if w == nil {
 		return
 	}
+	b.land(w)
 	delete(b.wants, chunk)
 	b.spent += price
 	b.paid++
@@ -227,9 +254,11 @@ func (b *Buyer) Won(chunk ChunkID, price Amount) {
 // Acquired records that the buyer obtained chunk without paying (from
 // its swarm by tit-for-tat, or an altruistic sale).
 func (b *Buyer) Acquired(chunk ChunkID) {
-	if b.wants[chunk] == nil {
+	w := b.wants[chunk]
+	if w == nil {
 		return
 	}
+	b.land(w)
 	delete(b.wants, chunk)
 	b.free++
 }
@@ -243,6 +272,7 @@ func (b *Buyer) Lost(chunk ChunkID, period uint64, rng *rand.Rand) {
 	if w == nil {
 		return
 	}
+	b.land(w)
 	w.losses++
 	window := min(1<<min(w.losses, 30), b.maxBackoff)
 	wait := window - 1

@@ -22,11 +22,24 @@ func TestBuyerBids(t *testing.T) {
 	require.Len(t, b.Short(), 3)
 	require.Empty(t, b.Plan(0, -5))
 
+	// Bids in flight are not planned again, and their tokens are set
+	// aside.
+	b.Placed(chunk(1))
+	b.Placed(chunk(1))
+	require.Equal(t, Amount(33), b.InFlight())
+	require.Equal(t, []ChunkID{chunk(2)}, b.Plan(0, 70))
+	b.Lost(chunk(1), 0, nil)
+	require.Zero(t, b.InFlight())
+
+	b.Placed(chunk(2))
 	b.Won(chunk(2), 20)
+	b.Placed(chunk(3))
 	b.Acquired(chunk(3))
+	require.Zero(t, b.InFlight())
 	require.Equal(t, []ChunkID{chunk(1)}, b.Needed())
 	require.Equal(t, Amount(-20), b.Utility())
 	b.Won(chunk(2), 99) // already have it: ignored
+	require.Empty(t, b.Plan(1, 1000), "chunk 1 backs off after its loss")
 	b.Won(chunk(1), 33)
 	require.True(t, b.Done())
 	require.Equal(t, Amount(47), b.Utility())
@@ -161,6 +174,7 @@ func TestParallelBidding(t *testing.T) {
 				cm, o, err := Seal(rand.Reader, m.AuctionID(c), b.ID(), b.Bid())
 				require.NoError(t, err)
 				require.NoError(t, m.Request(c, SealedBid{Auction: m.AuctionID(c), Bidder: b.ID(), Commitment: cm}))
+				b.Placed(c)
 				all = append(all, placed{i, m, c, o})
 			}
 		}
