@@ -1,0 +1,371 @@
+package chord
+
+import (
+	"context"
+	"crypto/cipher"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"golang.org/x/crypto/chacha20poly1305"
+	"lukechampine.com/blake3"
+)
+
+// MaxReplicas bounds q_s, the replicas per chunk.
+const MaxReplicas = 64
+
+// MinSecretSize is the shortest swarm secret NewSwarm accepts.
+const MinSecretSize = 16
+
+// BitStore errors.
+var (
+	ErrChunkLost  = errors.New("chord: no replica of the chunk is left")
+	ErrCorrupt    = errors.New("chord: block does not match its key or chunk hash")
+	ErrNoSeller   = errors.New("chord: no holder sold the chunk")
+	ErrSecretSize = errors.New("chord: swarm secret shorter than 16 bytes")
+	ErrReplicas   = errors.New("chord: replica count out of range")
+)
+
+// Swarm holds what the tracker tells the members of one swarm (§4.2): the
+// per-torrent secret and q_s, the number of replicas of each chunk. Members
+// derive from it the ring keys of a chunk's replicas and the key chunks are
+// encrypted under (§4.4); nodes outside the swarm can do neither.
+type Swarm struct {
+	replicas int
+	keyKey   [32]byte // BLAKE3 key of h(chunk_hash, secret, i)
+	nonceKey [32]byte // BLAKE3 key deriving the AEAD nonce from the chunk hash
+	aead     cipher.AEAD
+}
+
+// NewSwarm derives a swarm's keys from its secret (at least MinSecretSize
+// bytes) for q_s = replicas (1 to MaxReplicas).
+func NewSwarm(secret []byte, replicas int) (*Swarm, error) {
+	if len(secret) < MinSecretSize {
+		return nil, ErrSecretSize
+	}
+	if replicas < 1 || replicas > MaxReplicas {
+		return nil, fmt.Errorf("%w: %d not in [1, %d]", ErrReplicas, replicas, MaxReplicas)
+	}
+	s := &Swarm{replicas: replicas}
+	var encKey [32]byte
+	blake3.DeriveKey(s.keyKey[:], "swarmblocks chord 2026 replica key", secret)
+	blake3.DeriveKey(s.nonceKey[:], "swarmblocks chord 2026 chunk nonce", secret)
+	blake3.DeriveKey(encKey[:], "swarmblocks chord 2026 chunk encryption", secret)
+	aead, err := chacha20poly1305.NewX(encKey[:])
+	if err != nil {
+		return nil, fmt.Errorf("chord: swarm cipher: %w", err)
+	}
+	s.aead = aead
+	return s, nil
+}
+
+// Replicas returns q_s.
+func (s *Swarm) Replicas() int { return s.replicas }
+
+// ChunkHash returns the identifier of a chunk as BitStore uses it: the hash
+// of the chunk's hash (§4.2), so that it can be computed from the .torrent
+// file without the chunk. Hashes are BLAKE3.
+func ChunkHash(chunk []byte) [32]byte {
+	h := blake3.Sum256(chunk)
+	return blake3.Sum256(h[:])
+}
+
+// ReplicaKey returns the ring key of replica i of the chunk: h(chunk_hash,
+// secret, i) of §4.2, a BLAKE3 keyed hash under a key derived from the
+// swarm secret, so only swarm members can locate the replicas. Replica i
+// lives at successor(ReplicaKey(chunkHash, i)).
+func (s *Swarm) ReplicaKey(chunkHash [32]byte, i int) ID {
+	var in [36]byte
+	copy(in[:], chunkHash[:])
+	binary.BigEndian.PutUint32(in[32:], uint32(i))
+	h := blake3.New(IDSize, s.keyKey[:])
+	h.Write(in[:])
+	var id ID
+	h.Sum(id[:0])
+	return id
+}
+
+// ReplicaKeys appends the q_s replica keys of the chunk to dst.
+func (s *Swarm) ReplicaKeys(dst []ID, chunkHash [32]byte) []ID {
+	for i := range s.replicas {
+		dst = append(dst, s.ReplicaKey(chunkHash, i))
+	}
+	return dst
+}
+
+// Overhead is the bytes [Swarm.Seal] adds to a chunk.
+const Overhead = chacha20poly1305.Overhead
+
+// Seal encrypts a chunk under the swarm secret (§4.4) with
+// XChaCha20-Poly1305. The nonce is a keyed hash of the chunk hash, so
+// every swarm member produces the same ciphertext for a chunk (replicas
+// re-put by different leechers are byte-identical, and holders recognise
+// duplicates) while storers learn nothing but the ciphertext's length and
+// its ring keys. It returns the chunk hash and the ciphertext.
+func (s *Swarm) Seal(chunk []byte) ([32]byte, []byte) {
+	ch := ChunkHash(chunk)
+	return ch, s.aead.Seal(nil, s.nonce(ch), chunk, ch[:])
+}
+
+// Open decrypts a sealed chunk and checks it against chunkHash.
+func (s *Swarm) Open(chunkHash [32]byte, sealed []byte) ([]byte, error) {
+	pt, err := s.aead.Open(nil, s.nonce(chunkHash), sealed, chunkHash[:])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if ChunkHash(pt) != chunkHash {
+		return nil, ErrCorrupt
+	}
+	return pt, nil
+}
+
+func (s *Swarm) nonce(ch [32]byte) []byte {
+	h := blake3.New(chacha20poly1305.NonceSizeX, s.nonceKey[:])
+	h.Write(ch[:])
+	return h.Sum(nil)
+}
+
+// Put is DHash's put(block): it stores a content-addressed block at
+// successor(BlockKey(data)) under a ticket from issuer, and returns the key.
+func (n *Node) Put(ctx context.Context, data []byte, issuer TicketIssuer) (ID, error) {
+	key := BlockKey(data)
+	_, _, err := n.storeReplica(ctx, issuer, key, 0, key, data)
+	return key, err
+}
+
+// Get is DHash's get(key): it fetches the block from successor(key) and
+// checks that it hashes to key.
+func (n *Node) Get(ctx context.Context, key ID) ([]byte, error) {
+	res, err := n.Lookup(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	data, err := n.fetch(ctx, res.Node, key)
+	if err != nil {
+		return nil, err
+	}
+	if BlockKey(data) != key {
+		return nil, ErrCorrupt
+	}
+	return data, nil
+}
+
+func (n *Node) fetch(ctx context.Context, from NodeInfo, key ID) ([]byte, error) {
+	var resp Response
+	if err := n.call(ctx, from, &Request{Kind: KindFetch, Key: key}, &resp); err != nil {
+		return nil, err
+	}
+	if err := resp.Status.Err(); err != nil {
+		return nil, err
+	}
+	return resp.Data, nil
+}
+
+// storeReplica asks issuer for a ticket, looks up key and sends the store
+// request. It reports whether the block was new at the holder, and the
+// holder.
+func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, chunkHash [32]byte, index uint32, key ID, data []byte) (bool, LookupResult, error) {
+	if len(data) > MaxBlockSize {
+		return false, LookupResult{}, ErrTooLarge
+	}
+	t, err := issuer.IssueTicket(ctx, chunkHash, index, key, blake3.Sum256(data))
+	if err != nil {
+		return false, LookupResult{}, fmt.Errorf("chord: ticket: %w", err)
+	}
+	res, err := n.Lookup(ctx, key)
+	if err != nil {
+		return false, res, err
+	}
+	var resp Response
+	if err := n.call(ctx, res.Node, &Request{Kind: KindStore, Key: key, Ticket: &t, Data: data}, &resp); err != nil {
+		return false, res, err
+	}
+	if err := resp.Status.Err(); err != nil {
+		return false, res, err
+	}
+	return resp.Status == StatusOK, res, nil
+}
+
+// MPutResult reports an [Node.MPut].
+type MPutResult struct {
+	ChunkHash [32]byte
+	Stored    int   // replicas newly stored
+	Present   int   // replicas whose holder already had the chunk
+	Failed    int   // replicas not stored (see Err)
+	Holders   int   // distinct holders among the slots stored or present
+	Hops      int   // lookup hops, summed
+	Err       error // the first failure, if any
+}
+
+// MPut is BitStore's mput (Figure 2, case 1): it encrypts chunk under the
+// swarm secret and stores replica i, for every i in [0, q_s), at
+// successor(ReplicaKey(chunk_hash, i)), each under its own tracker ticket.
+// Holders that already have the chunk ignore the store. Two replica keys may
+// fall to one node in a small ring; Holders counts distinct nodes. The
+// error is non-nil only when no replica could be placed.
+func (n *Node) MPut(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk []byte) (MPutResult, error) {
+	ch, sealed := sw.Seal(chunk)
+	all := make([]int, sw.replicas)
+	for i := range all {
+		all[i] = i
+	}
+	res := n.putSlots(ctx, sw, issuer, ch, sealed, all)
+	if res.Stored+res.Present == 0 {
+		return res, fmt.Errorf("chord: mput: %w", res.Err)
+	}
+	return res, nil
+}
+
+func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch [32]byte, sealed []byte, slots []int) MPutResult {
+	res := MPutResult{ChunkHash: ch}
+	holders := map[string]bool{}
+	for _, i := range slots {
+		fresh, lr, err := n.storeReplica(ctx, issuer, ch, uint32(i), sw.ReplicaKey(ch, i), sealed)
+		res.Hops += lr.Hops
+		switch {
+		case err != nil:
+			res.Failed++
+			if res.Err == nil {
+				res.Err = fmt.Errorf("replica %d: %w", i, err)
+			}
+			continue
+		case fresh:
+			res.Stored++
+		default:
+			res.Present++
+		}
+		holders[lr.Node.Addr] = true
+	}
+	res.Holders = len(holders)
+	return res
+}
+
+// A SellerPicker chooses which holder of a chunk to buy it from. BitStore
+// runs a second-price auction at the chosen holder and pays it in tokens
+// (§5, Figure 2 case 2); that logic plugs in here, outside this package.
+// PickSeller returns the index of the chosen holder, or an error (for
+// example, the auction was lost) that makes [Node.MGet] fail with it, so
+// the caller can back off and retry.
+type SellerPicker interface {
+	PickSeller(ctx context.Context, chunkHash [32]byte, holders []NodeInfo) (int, error)
+}
+
+// PickSellerFunc adapts a function to [SellerPicker].
+type PickSellerFunc func(ctx context.Context, chunkHash [32]byte, holders []NodeInfo) (int, error)
+
+// PickSeller calls f.
+func (f PickSellerFunc) PickSeller(ctx context.Context, chunkHash [32]byte, holders []NodeInfo) (int, error) {
+	return f(ctx, chunkHash, holders)
+}
+
+// RandomSeller returns a picker that chooses a holder uniformly at random,
+// as Figure 2 case 2 does before its auction.
+func RandomSeller(rng *rand.Rand) SellerPicker {
+	return PickSellerFunc(func(_ context.Context, _ [32]byte, holders []NodeInfo) (int, error) {
+		return rng.IntN(len(holders)), nil
+	})
+}
+
+// MGetOptions configures [Node.MGet].
+type MGetOptions struct {
+	// Picker chooses the seller among the holders; nil means
+	// RandomSeller(Rand).
+	Picker SellerPicker
+	// Repair is c, the replica slots re-put after a successful get
+	// (Claim 4.2), chosen uniformly at random among the q_s. Zero means
+	// DefaultRepair (capped at q_s); a negative value disables repair, and
+	// q_s or more re-puts every slot (Figure 2's full replenishment).
+	Repair int
+	// Rand draws the repaired slots and the default picker's choice.
+	// Required.
+	Rand *rand.Rand
+}
+
+// DefaultRepair is c, the slots an mget re-puts, as in §4.2's example.
+const DefaultRepair = 3
+
+// MGetResult reports an [Node.MGet].
+type MGetResult struct {
+	Chunk    []byte     // the decrypted, verified chunk
+	Holders  []NodeInfo // distinct nodes that still held a replica
+	Slots    int        // replica slots whose holder still had the chunk
+	Seller   NodeInfo   // the holder the chunk was bought from
+	Repaired MPutResult // the lazy re-put of c slots
+	Hops     int        // lookup hops of the search, summed
+}
+
+// ErrNoRand is returned by MGet when opts.Rand is nil.
+var ErrNoRand = errors.New("chord: mget needs MGetOptions.Rand")
+
+// MGet is BitStore's mget (Figure 2, case 2): it locates the holders of the
+// q_s replica slots of the chunk, keeps those that still have it, lets
+// opts.Picker choose the seller (where the auction and payment plug in),
+// fetches and decrypts the chunk from it, and then lazily re-puts c
+// randomly chosen slots (Claim 4.2); holders that have the chunk ignore the
+// re-put. A seller that fails to deliver is dropped and the picker asked
+// again.
+func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHash [32]byte, opts MGetOptions) (MGetResult, error) {
+	var res MGetResult
+	if opts.Rand == nil {
+		return res, ErrNoRand
+	}
+	picker := opts.Picker
+	if picker == nil {
+		picker = RandomSeller(opts.Rand)
+	}
+	keyOf := map[string]ID{}
+	var has Response
+	for i := range sw.replicas {
+		key := sw.ReplicaKey(chunkHash, i)
+		lr, err := n.Lookup(ctx, key)
+		res.Hops += lr.Hops
+		if err != nil {
+			continue
+		}
+		if err := n.call(ctx, lr.Node, &Request{Kind: KindHas, Key: key}, &has); err != nil || !has.Found {
+			continue
+		}
+		res.Slots++
+		if _, ok := keyOf[lr.Node.Addr]; !ok {
+			keyOf[lr.Node.Addr] = key
+			res.Holders = append(res.Holders, lr.Node)
+		}
+	}
+	if len(res.Holders) == 0 {
+		return res, ErrChunkLost
+	}
+	cands := append([]NodeInfo(nil), res.Holders...)
+	var sealed []byte
+	for len(cands) > 0 {
+		k, err := picker.PickSeller(ctx, chunkHash, cands)
+		if err != nil {
+			return res, fmt.Errorf("%w: %w", ErrNoSeller, err)
+		}
+		if k < 0 || k >= len(cands) {
+			return res, fmt.Errorf("%w: picker chose %d of %d holders", ErrNoSeller, k, len(cands))
+		}
+		seller := cands[k]
+		data, err := n.fetch(ctx, seller, keyOf[seller.Addr])
+		if err == nil {
+			if pt, oerr := sw.Open(chunkHash, data); oerr == nil {
+				res.Chunk, res.Seller, sealed = pt, seller, data
+				break
+			}
+		}
+		cands = append(cands[:k], cands[k+1:]...)
+	}
+	if res.Chunk == nil {
+		return res, ErrNoSeller
+	}
+	c := opts.Repair
+	if c == 0 {
+		c = DefaultRepair
+	}
+	if c > 0 {
+		c = min(c, sw.replicas)
+		slots := opts.Rand.Perm(sw.replicas)[:c]
+		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, slots)
+	}
+	return res, nil
+}

@@ -1,0 +1,267 @@
+package chord
+
+import (
+	"context"
+	"fmt"
+)
+
+// LookupResult is the outcome of a lookup.
+type LookupResult struct {
+	// Node is successor(key): the live node responsible for the key.
+	Node NodeInfo
+	// Successors are the nodes after Node that the key's predecessor knew
+	// of, for failing over when Node dies before it is used.
+	Successors []NodeInfo
+	// Hops counts the nodes asked to route the lookup (routing calls), not
+	// counting the final liveness check of Node.
+	Hops int
+	// Timeouts counts calls that got no answer, each followed by a
+	// fail-over to the next-best finger or successor.
+	Timeouts int
+}
+
+// Lookup finds successor(key) iteratively: n asks a chain of nodes, each
+// closer to key, for their closest preceding finger, until one of them
+// reports that key lies between it and its successor. A node that does not
+// answer is skipped in favour of the next-best candidate. The final
+// candidate is checked to be alive; dead entries of the predecessor's
+// successor list are skipped.
+//
+// key is a ring identifier, used as is: callers hash their own keys.
+func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
+	n.stats.lookups.Add(1)
+	res, err := n.lookup(ctx, key)
+	if err != nil {
+		n.stats.lookupFails.Add(1)
+	}
+	return res, err
+}
+
+// deadSet is a small set of nodes found dead during one lookup.
+type deadSet struct {
+	fixed [8]string
+	n     int
+	more  map[string]struct{}
+}
+
+func (d *deadSet) add(a string) {
+	if d.n < len(d.fixed) {
+		d.fixed[d.n] = a
+		d.n++
+		return
+	}
+	if d.more == nil {
+		d.more = map[string]struct{}{}
+	}
+	d.more[a] = struct{}{}
+}
+
+func (d *deadSet) has(a string) bool {
+	for _, x := range d.fixed[:d.n] {
+		if x == a {
+			return true
+		}
+	}
+	_, ok := d.more[a]
+	return ok
+}
+
+func (n *Node) lookup(ctx context.Context, key ID) (LookupResult, error) {
+	var res LookupResult
+	var dead deadSet
+	var buf [2 * MaxNodes]NodeInfo
+	pending := buf[:0]
+
+	n.mu.Lock()
+	if n.left || len(n.succ) == 0 {
+		n.mu.Unlock()
+		return res, ErrNoSuccessor
+	}
+	var succs []NodeInfo
+	if BetweenRightIncl(key, n.self.ID, n.succ[0].ID) {
+		succs = append([]NodeInfo(nil), n.succ...)
+	} else {
+		pending = n.appendClosest(pending, key, maxClosest)
+	}
+	n.mu.Unlock()
+
+	var resp Response
+	req := Request{Kind: KindClosest, Key: key}
+	for succs == nil {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if len(pending) == 0 {
+			return res, fmt.Errorf("%w: no live route to %v after %d hops", ErrLookupFailed, key, res.Hops)
+		}
+		if res.Hops >= n.maxHops {
+			return res, fmt.Errorf("%w: more than %d hops", ErrLookupFailed, n.maxHops)
+		}
+		c := pending[0]
+		pending = pending[1:]
+		if dead.has(c.Addr) || c.ID == n.self.ID {
+			continue
+		}
+		if err := n.call(ctx, c, &req, &resp); err != nil || resp.Status != StatusOK {
+			dead.add(c.Addr)
+			res.Timeouts++
+			continue
+		}
+		res.Hops++
+		if resp.Done {
+			succs = append(make([]NodeInfo, 0, len(resp.Nodes)), resp.Nodes...)
+			if len(succs) == 0 {
+				return res, fmt.Errorf("%w: %v has no successor", ErrLookupFailed, c)
+			}
+			break
+		}
+		// New candidates are closer to key than c; keep the older ones
+		// behind them for fail-over.
+		k := 0
+		for _, x := range resp.Nodes {
+			if Between(x.ID, c.ID, key) && !dead.has(x.Addr) {
+				resp.Nodes[k] = x
+				k++
+			}
+		}
+		if k+len(pending) > len(buf) {
+			pending = pending[:len(buf)-k]
+		}
+		copy(buf[k:], pending)
+		copy(buf[:k], resp.Nodes[:k])
+		pending = buf[:k+len(pending)]
+	}
+	for i, s := range succs {
+		if s.ID == n.self.ID || (!dead.has(s.Addr) && n.ping(ctx, s)) {
+			res.Node = s
+			res.Successors = succs[i+1:]
+			return res, nil
+		}
+		res.Timeouts++
+	}
+	return res, fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
+}
+
+// maxClosest bounds the candidates appendClosest returns.
+const maxClosest = 8
+
+// appendClosest appends to dst up to k ≤ maxClosest nodes from n's fingers and
+// successor list that lie strictly between n and key, closest to key
+// first. n.mu is held.
+func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
+	var best [maxClosest]NodeInfo
+	var dist [maxClosest]ID
+	m := 0
+	consider := func(x NodeInfo) {
+		if x.IsZero() || !Between(x.ID, n.self.ID, key) {
+			return
+		}
+		d := key.Sub(x.ID)
+		for j := range m {
+			if best[j].ID == x.ID {
+				return
+			}
+		}
+		j := m
+		for j > 0 && d.Cmp(dist[j-1]) < 0 {
+			j--
+		}
+		if j >= k {
+			return
+		}
+		if m < k {
+			m++
+		}
+		copy(best[j+1:m], best[j:m-1])
+		copy(dist[j+1:m], dist[j:m-1])
+		best[j], dist[j] = x, d
+	}
+	// Fingers run from far to near: the first ones inside (n, key) are
+	// the best, so the scan stops once it has k of them.
+	for i := len(n.fingers) - 1; i >= 0 && m < k; i-- {
+		consider(n.fingers[i])
+	}
+	for _, s := range n.succ {
+		consider(s)
+	}
+	return append(dst, best[:m]...)
+}
+
+// closestStep answers one iterative lookup step.
+func (n *Node) closestStep(key ID, resp *Response) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.succ) == 0 {
+		resp.Status = StatusUnavailable
+		return
+	}
+	if BetweenRightIncl(key, n.self.ID, n.succ[0].ID) {
+		resp.Done = true
+		resp.Nodes = append(resp.Nodes, n.succ...)
+		return
+	}
+	resp.Nodes = n.appendClosest(resp.Nodes, key, closestCandidates)
+	if len(resp.Nodes) == 0 {
+		resp.Nodes = append(resp.Nodes, n.succ[0])
+	}
+}
+
+// LookupRecursive finds successor(key) recursively: each node forwards the
+// query to its best next hop, failing over to the next-best when a hop does
+// not answer, and the key's predecessor answers with its first live
+// successor. Hops counts the forwards.
+func (n *Node) LookupRecursive(ctx context.Context, key ID) (LookupResult, error) {
+	n.stats.lookups.Add(1)
+	var resp Response
+	n.findSuccessorRecursive(ctx, &Request{Kind: KindFindSuccessor, Key: key, From: n.self}, &resp)
+	if err := resp.Status.Err(); err != nil {
+		n.stats.lookupFails.Add(1)
+		return LookupResult{}, fmt.Errorf("%w: %w", ErrLookupFailed, err)
+	}
+	return LookupResult{Node: resp.Node, Successors: resp.Nodes, Hops: int(resp.Hops)}, nil
+}
+
+func (n *Node) findSuccessorRecursive(ctx context.Context, req *Request, resp *Response) {
+	if int(req.Hops) > n.maxHops || ctx.Err() != nil {
+		resp.Status = StatusUnavailable
+		return
+	}
+	n.mu.Lock()
+	if len(n.succ) == 0 {
+		n.mu.Unlock()
+		resp.Status = StatusUnavailable
+		return
+	}
+	var cands []NodeInfo
+	var buf [closestCandidates + MaxNodes]NodeInfo
+	done := BetweenRightIncl(req.Key, n.self.ID, n.succ[0].ID)
+	if done {
+		cands = append(buf[:0], n.succ...)
+	} else {
+		cands = n.appendClosest(buf[:0], req.Key, maxClosest)
+	}
+	n.mu.Unlock()
+	if done {
+		for i, s := range cands {
+			if s.ID == n.self.ID || n.ping(ctx, s) {
+				resp.Status, resp.Node, resp.Hops = StatusOK, s, req.Hops
+				resp.Nodes = append(resp.Nodes[:0], cands[i+1:]...)
+				return
+			}
+		}
+		resp.Status = StatusUnavailable
+		return
+	}
+	fwd := *req
+	fwd.Hops++
+	for _, c := range cands {
+		if c.ID == n.self.ID {
+			continue
+		}
+		if err := n.call(ctx, c, &fwd, resp); err == nil && resp.Status == StatusOK {
+			return
+		}
+	}
+	resp.Reset()
+	resp.Status = StatusUnavailable
+}

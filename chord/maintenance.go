@@ -1,0 +1,338 @@
+package chord
+
+import (
+	"context"
+	"fmt"
+)
+
+// This file holds the ring-maintenance operations in Zave's corrected form
+// (see the package documentation, "Ring maintenance").
+
+// normalizeSuccs returns the entries of list that form a valid successor
+// list for self: strictly increasing clockwise distance from self, without
+// self, zero entries or duplicates, at most r long. Lists received from
+// other nodes pass through it, so a malformed or malicious list can shorten
+// a node's successor list but never disorder it.
+func normalizeSuccs(self ID, list []NodeInfo, r int) []NodeInfo {
+	out := make([]NodeInfo, 0, min(len(list), r))
+	var last ID // distance from self of the last accepted entry
+	for _, e := range list {
+		if len(out) == r {
+			break
+		}
+		if e.IsZero() || e.ID == self || len(e.Addr) > MaxAddrLen {
+			continue
+		}
+		d := e.ID.Sub(self)
+		if len(out) > 0 && d.Cmp(last) <= 0 {
+			continue
+		}
+		out = append(out, e)
+		last = d
+	}
+	return out
+}
+
+// Join makes n a member of the ring that bootstrap belongs to. As in Zave's
+// specification, the joining node looks up its own identifier, adopts the
+// node found as its successor and that node's successor list after it, and
+// has no predecessor; it becomes a ring member when its predecessor next
+// stabilises. The successor's fingers seed n's finger table.
+func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
+	if bootstrap.Addr == n.self.Addr {
+		return fmt.Errorf("%w: cannot join through itself", ErrConfig)
+	}
+	var resp Response
+	if err := n.call(ctx, bootstrap, &Request{Kind: KindFindSuccessor, Key: n.self.ID}, &resp); err != nil {
+		return fmt.Errorf("chord: join: %w", err)
+	}
+	if err := resp.Status.Err(); err != nil {
+		return fmt.Errorf("chord: join: %w", err)
+	}
+	s := resp.Node
+	if s.ID == n.self.ID {
+		return ErrDuplicateID
+	}
+	if s.IsZero() {
+		return fmt.Errorf("chord: join: %w", ErrLookupFailed)
+	}
+	if err := n.call(ctx, s, &Request{Kind: KindGetState}, &resp); err != nil {
+		return fmt.Errorf("chord: join: %w", err)
+	}
+	list := normalizeSuccs(n.self.ID, append([]NodeInfo{s}, resp.Nodes...), n.r)
+	if len(list) == 0 {
+		return fmt.Errorf("chord: join: %w", ErrNoSuccessor)
+	}
+	var fresp Response
+	_ = n.call(ctx, s, &Request{Kind: KindGetFingers}, &fresp)
+	n.mu.Lock()
+	n.succ = list
+	n.pred = NodeInfo{}
+	n.left = false
+	n.seedFingers(fresp.Nodes)
+	n.mu.Unlock()
+	return nil
+}
+
+// Stabilize is Zave's stabilize: n asks its first live successor s for its
+// predecessor p and successor list; dead successors met on the way are
+// dropped. If p lies between n and s and answers, n adopts p and p's list;
+// otherwise it adopts s and s's list. Then n notifies its new successor
+// (which rectifies its predecessor) and hands off blocks it is no longer
+// responsible for. It returns [ErrNoSuccessor] when every entry of the
+// successor list has failed, the case Chord's operating assumption rules
+// out.
+func (n *Node) Stabilize(ctx context.Context) error {
+	var resp Response
+	for {
+		n.mu.Lock()
+		if n.left {
+			n.mu.Unlock()
+			return ErrLeft
+		}
+		if len(n.succ) == 0 {
+			n.mu.Unlock()
+			return ErrNoSuccessor
+		}
+		s := n.succ[0]
+		n.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := n.call(ctx, s, &Request{Kind: KindGetState}, &resp); err != nil || resp.Status != StatusOK {
+			n.mu.Lock()
+			if len(n.succ) > 0 && n.succ[0] == s {
+				n.succ = n.succ[1:]
+			}
+			n.mu.Unlock()
+			continue
+		}
+		list := append([]NodeInfo{s}, resp.Nodes...)
+		if p := resp.Node; !p.IsZero() && p.ID != s.ID && (Between(p.ID, n.self.ID, s.ID) || s.ID == n.self.ID) && p.ID != n.self.ID {
+			var presp Response
+			if err := n.call(ctx, p, &Request{Kind: KindGetState}, &presp); err == nil && presp.Status == StatusOK {
+				list = append([]NodeInfo{p}, presp.Nodes...)
+			}
+		}
+		norm := normalizeSuccs(n.self.ID, list, n.r)
+		n.mu.Lock()
+		if len(norm) == 0 { // a one-node ring: its own successor
+			norm = []NodeInfo{n.self}
+		}
+		n.succ = norm
+		first := norm[0]
+		n.mu.Unlock()
+		if first.ID != n.self.ID {
+			_ = n.call(ctx, first, &Request{Kind: KindNotify}, &resp)
+		}
+		n.handoff(ctx)
+		return nil
+	}
+}
+
+// rectify is Zave's rectify, run when p notifies n: n adopts p as its
+// predecessor if it has none, if p lies between its predecessor and itself,
+// or if its predecessor no longer answers.
+func (n *Node) rectify(ctx context.Context, p NodeInfo) {
+	if p.IsZero() || p.ID == n.self.ID || len(p.Addr) > MaxAddrLen {
+		return
+	}
+	n.mu.Lock()
+	old := n.pred
+	if old == p {
+		n.mu.Unlock()
+		return
+	}
+	if old.IsZero() || Between(p.ID, old.ID, n.self.ID) {
+		n.setPred(p)
+		n.mu.Unlock()
+		return
+	}
+	n.mu.Unlock()
+	if n.ping(ctx, old) {
+		return
+	}
+	n.mu.Lock()
+	if n.pred == old {
+		n.setPred(p)
+	}
+	n.mu.Unlock()
+}
+
+// setPred changes the predecessor; n.mu is held.
+func (n *Node) setPred(p NodeInfo) {
+	n.pred = p
+	if len(n.store.blocks) > 0 {
+		n.handoffDue = true
+	}
+}
+
+// CheckPredecessor clears n's predecessor if it no longer answers, so that
+// the next notification is accepted.
+func (n *Node) CheckPredecessor(ctx context.Context) {
+	n.mu.Lock()
+	p := n.pred
+	n.mu.Unlock()
+	if p.IsZero() || n.ping(ctx, p) {
+		return
+	}
+	n.mu.Lock()
+	if n.pred == p {
+		n.pred = NodeInfo{}
+	}
+	n.mu.Unlock()
+}
+
+// FixFingers refreshes one finger, as Chord's fix_fingers does on each
+// timer tick. Fingers are refreshed from the farthest (2^255) inwards; when
+// a finger resolves to n's immediate successor every nearer finger does
+// too, so the table stores only fingers from that index up (about log2 N
+// entries) and the cycle restarts at the top.
+func (n *Node) FixFingers(ctx context.Context) error {
+	n.mu.Lock()
+	if len(n.succ) == 0 || n.left {
+		n.mu.Unlock()
+		return ErrNoSuccessor
+	}
+	i := n.nextFinger
+	n.mu.Unlock()
+	res, err := n.Lookup(ctx, n.self.ID.AddPow2(i))
+	if err != nil {
+		n.mu.Lock()
+		n.nextFinger = IDBits - 1
+		n.mu.Unlock()
+		return err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	succ0 := n.succ[0]
+	if res.Node.ID == succ0.ID || res.Node.ID == n.self.ID {
+		// This finger and all below it are the successor: trim.
+		if i >= n.fingerLo {
+			n.fingers = n.fingers[i-n.fingerLo:]
+			n.fingerLo = i
+			n.fingers[0] = res.Node
+		} else {
+			n.setFinger(i, res.Node)
+		}
+		n.nextFinger = IDBits - 1
+		return nil
+	}
+	n.setFinger(i, res.Node)
+	n.nextFinger = i - 1
+	if n.nextFinger < 0 {
+		n.nextFinger = IDBits - 1
+	}
+	return nil
+}
+
+// FixAllFingers runs [Node.FixFingers] until the finger cycle restarts: one
+// full refresh of the table.
+func (n *Node) FixAllFingers(ctx context.Context) error {
+	for range IDBits {
+		if err := n.FixFingers(ctx); err != nil {
+			return err
+		}
+		n.mu.Lock()
+		done := n.nextFinger == IDBits-1
+		n.mu.Unlock()
+		if done {
+			return nil
+		}
+	}
+	return nil
+}
+
+// setFinger stores finger i, growing the table downwards if needed; n.mu is
+// held.
+func (n *Node) setFinger(i int, f NodeInfo) {
+	if i < n.fingerLo {
+		grow := n.fingerLo - i
+		nf := make([]NodeInfo, grow+len(n.fingers))
+		copy(nf[grow:], n.fingers)
+		n.fingers = nf
+		n.fingerLo = i
+	}
+	n.fingers[i-n.fingerLo] = f
+}
+
+// seedFingers fills an empty finger table with hints (a joining node's
+// successor's fingers): each hint is placed at the finger index whose
+// interval it falls in. n.mu is held.
+func (n *Node) seedFingers(hints []NodeInfo) {
+	n.fingers, n.fingerLo, n.nextFinger = nil, IDBits, IDBits-1
+	for _, h := range hints {
+		if h.IsZero() || h.ID == n.self.ID || len(h.Addr) > MaxAddrLen {
+			continue
+		}
+		d := h.ID.Sub(n.self.ID)
+		i := IDBits - 1
+		for i > 0 && d.bit(i) == 0 {
+			i--
+		}
+		// h is at distance in [2^i, 2^(i+1)): a candidate for finger i.
+		if i >= n.fingerLo && !n.fingers[i-n.fingerLo].IsZero() {
+			continue
+		}
+		n.setFinger(i, h)
+	}
+}
+
+func (a ID) bit(i int) byte { return a[IDSize-1-i/8] >> (i % 8) & 1 }
+
+// Leave removes n from the ring voluntarily: its successor learns n's
+// predecessor, n hands every block it holds to its successor, and its
+// predecessor adopts n's successor list. n answers no request afterwards.
+// Blocks the successor refuses (quota) are reported in the error; no block
+// is silently dropped.
+func (n *Node) Leave(ctx context.Context) error {
+	n.mu.Lock()
+	if n.left {
+		n.mu.Unlock()
+		return ErrLeft
+	}
+	pred := n.pred
+	succs := append([]NodeInfo(nil), n.succ...)
+	n.mu.Unlock()
+	var resp Response
+	var s NodeInfo
+	for _, c := range succs {
+		if c.ID != n.self.ID && n.ping(ctx, c) {
+			s = c
+			break
+		}
+	}
+	var err error
+	if !s.IsZero() {
+		_ = n.call(ctx, s, &Request{Kind: KindLeave, Node: pred}, &resp)
+		err = n.handoffAll(ctx, s)
+	}
+	if !pred.IsZero() && pred.ID != n.self.ID {
+		_ = n.call(ctx, pred, &Request{Kind: KindLeave, Nodes: succs}, &resp)
+	}
+	n.mu.Lock()
+	n.left = true
+	n.mu.Unlock()
+	return err
+}
+
+// handleLeave applies a leave notice: from our predecessor, its
+// predecessor becomes ours; from our successor, its successor list replaces
+// it in ours. Notices from anyone else are ignored.
+func (n *Node) handleLeave(req *Request) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !n.pred.IsZero() && req.From == n.pred {
+		if req.Node.ID == n.self.ID || len(req.Node.Addr) > MaxAddrLen {
+			n.setPred(NodeInfo{})
+		} else {
+			n.setPred(req.Node)
+		}
+	}
+	if len(n.succ) > 0 && req.From == n.succ[0] && len(req.Nodes) > 0 {
+		rest := append(append([]NodeInfo(nil), req.Nodes...), n.succ[1:]...)
+		if norm := normalizeSuccs(n.self.ID, rest, n.r); len(norm) > 0 {
+			n.succ = norm
+		}
+	}
+}

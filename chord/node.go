@@ -1,0 +1,303 @@
+package chord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of [Config].
+const (
+	DefaultSuccessors = 8              // r, the successor-list length
+	DefaultQuota      = 256 << 20      // bytes a node stores for others (Appendix A: ≈242 MB)
+	DefaultLifetime   = 24 * time.Hour // replica lifetime after its last store or fetch
+	DefaultMaxHops    = 4 * IDBits     // lookups give up after this many hops
+	closestCandidates = 3              // next-hop candidates returned per iterative step
+	maxSuccessors     = MaxNodes       // upper bound on r
+	minSuccessors     = 1
+)
+
+// Errors of a node's own operations.
+var (
+	ErrNoSuccessor  = errors.New("chord: no live successor (more than r consecutive successors failed)")
+	ErrLookupFailed = errors.New("chord: lookup failed")
+	ErrDuplicateID  = errors.New("chord: identifier already in the ring")
+	ErrLeft         = errors.New("chord: node has left the ring")
+	ErrConfig       = errors.New("chord: invalid configuration")
+)
+
+// Config configures a [Node].
+type Config struct {
+	// Addr is the node's transport address. Required.
+	Addr string
+	// ID is the node's ring identifier; the zero ID means HashID(Addr).
+	ID ID
+	// Transport carries the node's outgoing calls. Required.
+	Transport Transport
+	// Successors is r, the length of the successor list (default
+	// DefaultSuccessors). The ring survives the failure of any r−1
+	// consecutive nodes between two stabilisations.
+	Successors int
+	// Now is the node's clock, used for ticket expiry and replica lifetime;
+	// the default is Unix time in nanoseconds. Simulations pass the
+	// simulator's clock.
+	Now func() time.Duration
+	// TrustedTrackers are the public keys whose store tickets the node
+	// accepts (§4.3). A node with none accepts no blocks.
+	TrustedTrackers []ed25519.PublicKey
+	// Quota bounds the bytes of blocks the node stores (default
+	// DefaultQuota).
+	Quota int64
+	// Lifetime is how long a replica lives after it was stored or last
+	// fetched (default DefaultLifetime).
+	Lifetime time.Duration
+	// MaxHops bounds the hops of one lookup (default DefaultMaxHops).
+	MaxHops int
+}
+
+// Node is one Chord node with its DHash block store. Its exported methods
+// are the operations of the protocol; a driver (the simulator, or a real
+// engine's timers) calls [Node.Stabilize], [Node.FixFingers] and
+// [Node.CheckPredecessor] periodically. A Node is safe for concurrent use;
+// it never holds its lock while calling another node.
+type Node struct {
+	self     NodeInfo
+	tr       Transport
+	r        int
+	now      func() time.Duration
+	trusted  []ed25519.PublicKey
+	quota    int64
+	lifetime time.Duration
+	maxHops  int
+
+	mu         sync.Mutex
+	pred       NodeInfo
+	succ       []NodeInfo
+	fingerLo   int        // fingers[j] is finger number fingerLo+j
+	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
+	nextFinger int
+	left       bool
+	store      blockStore
+	handoffDue bool
+
+	stats counters
+}
+
+// New returns a node that is not yet in a ring: call [Node.Create] to start
+// a ring or [Node.Join] to join one.
+func New(cfg Config) (*Node, error) {
+	if cfg.Addr == "" || len(cfg.Addr) > MaxAddrLen {
+		return nil, fmt.Errorf("%w: address must be 1 to %d bytes", ErrConfig, MaxAddrLen)
+	}
+	if cfg.Transport == nil {
+		return nil, fmt.Errorf("%w: no transport", ErrConfig)
+	}
+	if cfg.Successors == 0 {
+		cfg.Successors = DefaultSuccessors
+	}
+	if cfg.Successors < minSuccessors || cfg.Successors > maxSuccessors {
+		return nil, fmt.Errorf("%w: successor list length %d not in [%d, %d]", ErrConfig, cfg.Successors, minSuccessors, maxSuccessors)
+	}
+	if cfg.Quota == 0 {
+		cfg.Quota = DefaultQuota
+	}
+	if cfg.Quota < 0 || cfg.Lifetime < 0 || cfg.MaxHops < 0 {
+		return nil, fmt.Errorf("%w: negative quota, lifetime or hop limit", ErrConfig)
+	}
+	if cfg.Lifetime == 0 {
+		cfg.Lifetime = DefaultLifetime
+	}
+	if cfg.MaxHops == 0 {
+		cfg.MaxHops = DefaultMaxHops
+	}
+	if cfg.Now == nil {
+		cfg.Now = unixNow
+	}
+	id := cfg.ID
+	if id == (ID{}) {
+		id = HashID([]byte(cfg.Addr))
+	}
+	return &Node{
+		self:       NodeInfo{ID: id, Addr: cfg.Addr},
+		tr:         cfg.Transport,
+		r:          cfg.Successors,
+		now:        cfg.Now,
+		trusted:    append([]ed25519.PublicKey(nil), cfg.TrustedTrackers...),
+		quota:      cfg.Quota,
+		lifetime:   cfg.Lifetime,
+		maxHops:    cfg.MaxHops,
+		fingerLo:   IDBits,
+		nextFinger: IDBits - 1,
+	}, nil
+}
+
+// Info returns the node's identifier and address.
+func (n *Node) Info() NodeInfo { return n.self }
+
+// ID returns the node's ring identifier.
+func (n *Node) ID() ID { return n.self.ID }
+
+// Create makes n the only member of a new ring: its successor is itself.
+func (n *Node) Create() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.succ = []NodeInfo{n.self}
+	n.pred = NodeInfo{}
+}
+
+// State is a snapshot of a node's ring pointers, for the invariant checker,
+// tests and statistics.
+type State struct {
+	Self       NodeInfo
+	Pred       NodeInfo   // zero if unknown
+	Successors []NodeInfo // the successor list, nearest first
+	Fingers    []NodeInfo // the distinct non-zero fingers, farthest first
+	Blocks     int        // blocks stored
+	BlockBytes int64      // bytes stored
+	Left       bool
+}
+
+// State returns a snapshot of n's pointers.
+func (n *Node) State() State {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	st := State{Self: n.self, Pred: n.pred, Successors: append([]NodeInfo(nil), n.succ...),
+		Blocks: len(n.store.blocks), BlockBytes: n.store.used, Left: n.left}
+	for i := len(n.fingers) - 1; i >= 0; i-- {
+		f := n.fingers[i]
+		if !f.IsZero() && (len(st.Fingers) == 0 || st.Fingers[len(st.Fingers)-1] != f) {
+			st.Fingers = append(st.Fingers, f)
+		}
+	}
+	return st
+}
+
+// Handle answers one request. It is the entry point transports deliver
+// requests to; every refusal is reported in resp.Status and counted in the
+// node's [Stats], and no request, however malformed, panics or corrupts the
+// node's pointers.
+func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
+	resp.Reset()
+	n.stats.requests.Add(1)
+	n.mu.Lock()
+	left := n.left
+	n.mu.Unlock()
+	if left {
+		resp.Status = StatusUnavailable
+		return
+	}
+	switch req.Kind {
+	case KindPing:
+	case KindGetState:
+		n.mu.Lock()
+		resp.Node = n.pred
+		resp.Nodes = append(resp.Nodes, n.succ...)
+		n.mu.Unlock()
+	case KindNotify:
+		n.rectify(ctx, req.From)
+	case KindClosest:
+		n.closestStep(req.Key, resp)
+	case KindFindSuccessor:
+		n.findSuccessorRecursive(ctx, req, resp)
+	case KindGetFingers:
+		st := n.State()
+		resp.Nodes = append(resp.Nodes, st.Fingers[:min(len(st.Fingers), MaxNodes)]...)
+	case KindLeave:
+		n.handleLeave(req)
+	case KindStore:
+		resp.Status = statusOf(n.handleStore(ctx, req, false))
+	case KindHandoff:
+		resp.Status = statusOf(n.handleStore(ctx, req, true))
+	case KindFetch:
+		resp.Status = statusOf(n.handleFetch(req.Key, resp))
+	case KindHas:
+		resp.Found = n.has(req.Key)
+	default:
+		resp.Status = StatusBadRequest
+	}
+	if resp.Status != StatusOK && resp.Status != StatusDuplicate {
+		n.stats.refused[min(int(resp.Status), len(n.stats.refused)-1)].Add(1)
+	}
+}
+
+// HandleWire decodes an encoded request, answers it and returns the encoded
+// response. Network transports call it for each incoming message; a
+// malformed message gets a StatusBadRequest answer and is counted.
+func (n *Node) HandleWire(ctx context.Context, msg []byte) []byte {
+	var req Request
+	var resp Response
+	if err := req.UnmarshalBinary(msg); err != nil {
+		n.stats.malformed.Add(1)
+		resp.Status = StatusBadRequest
+	} else {
+		n.Handle(ctx, &req, &resp)
+	}
+	b, err := resp.MarshalBinary()
+	if err != nil { // our own answer exceeds the wire limits: refuse instead
+		b, _ = (&Response{Status: StatusBadRequest}).MarshalBinary()
+	}
+	return b
+}
+
+// call sends req to node to. A node calling itself is answered locally,
+// without the transport.
+func (n *Node) call(ctx context.Context, to NodeInfo, req *Request, resp *Response) error {
+	req.From = n.self
+	if to.Addr == n.self.Addr {
+		n.Handle(ctx, req, resp)
+		return nil
+	}
+	if err := n.tr.Call(ctx, to.Addr, req, resp); err != nil {
+		n.stats.unreachable.Add(1)
+		return err
+	}
+	return nil
+}
+
+// ping reports whether node to answers.
+func (n *Node) ping(ctx context.Context, to NodeInfo) bool {
+	var resp Response
+	err := n.call(ctx, to, &Request{Kind: KindPing}, &resp)
+	return err == nil && resp.Status == StatusOK
+}
+
+// Stats counts what a node has seen. All fields are cumulative.
+type Stats struct {
+	Requests    uint64            // requests handled
+	Malformed   uint64            // undecodable messages (HandleWire)
+	Refused     map[Status]uint64 // refusals by answer code
+	Unreachable uint64            // outgoing calls that got no answer
+	Lookups     uint64            // lookups started by this node
+	LookupFails uint64            // lookups that failed
+	Stored      uint64            // blocks accepted by store or handoff
+	Duplicates  uint64            // stores ignored because the block was held
+	Expired     uint64            // replicas dropped at the end of their lifetime
+	HandedOff   uint64            // blocks moved to another node on membership change
+}
+
+type counters struct {
+	requests, malformed, unreachable, lookups, lookupFails atomic.Uint64
+	stored, duplicates, expired, handedOff                 atomic.Uint64
+	refused                                                [statusEnd]atomic.Uint64
+}
+
+// Stats returns a snapshot of n's counters.
+func (n *Node) Stats() Stats {
+	s := Stats{
+		Requests: n.stats.requests.Load(), Malformed: n.stats.malformed.Load(),
+		Unreachable: n.stats.unreachable.Load(), Lookups: n.stats.lookups.Load(),
+		LookupFails: n.stats.lookupFails.Load(), Stored: n.stats.stored.Load(),
+		Duplicates: n.stats.duplicates.Load(), Expired: n.stats.expired.Load(),
+		HandedOff: n.stats.handedOff.Load(), Refused: map[Status]uint64{},
+	}
+	for i := range n.stats.refused {
+		if v := n.stats.refused[i].Load(); v != 0 {
+			s.Refused[Status(i)] = v
+		}
+	}
+	return s
+}

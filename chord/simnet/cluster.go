@@ -1,0 +1,467 @@
+package simnet
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/swarmblocks/swarmblocks/chord"
+	"github.com/swarmblocks/swarmblocks/internal/des"
+)
+
+// ClusterConfig configures a [Cluster].
+type ClusterConfig struct {
+	Net Config
+	// Successors is r (default chord.DefaultSuccessors).
+	Successors int
+	// StabilizeEvery, FixFingersEvery and CheckPredEvery are the periods
+	// of each node's maintenance timers (default 1 s each).
+	StabilizeEvery, FixFingersEvery, CheckPredEvery time.Duration
+	// TrustedTrackers, Quota and Lifetime are passed to every node.
+	TrustedTrackers []ed25519.PublicKey
+	Quota           int64
+	Lifetime        time.Duration
+}
+
+// Cluster is a simulated Chord ring: nodes on a [Network], driven by a
+// discrete-event simulator, with an oracle that knows the true membership.
+// It is deterministic from its seed.
+type Cluster struct {
+	Sim *des.Sim
+	Net *Network
+
+	cfg     ClusterConfig
+	rng     *rand.Rand
+	seed    uint64
+	nodes   []*chord.Node
+	pos     map[string]int
+	timers  map[string][]des.Event
+	base    map[string]bool
+	counter int
+	sorted  []chord.NodeInfo // oracle view, nil when stale
+	ctx     context.Context
+
+	// AfterStep, if set, runs after every simulated event (a maintenance
+	// operation, a join, a failure); an error stops [Cluster.Run].
+	AfterStep func() error
+	stepErr   error
+
+	// Churn statistics.
+	Joins, Failures, Skipped int
+}
+
+// NewCluster returns an empty cluster whose randomness derives from seed.
+func NewCluster(cfg ClusterConfig, seed uint64) *Cluster {
+	if cfg.Successors == 0 {
+		cfg.Successors = chord.DefaultSuccessors
+	}
+	for _, p := range []*time.Duration{&cfg.StabilizeEvery, &cfg.FixFingersEvery, &cfg.CheckPredEvery} {
+		if *p == 0 {
+			*p = time.Second
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5eed_c40d))
+	c := &Cluster{
+		Sim: &des.Sim{}, cfg: cfg, rng: rng, seed: seed,
+		pos: map[string]int{}, timers: map[string][]des.Event{}, base: map[string]bool{},
+		ctx: context.Background(),
+	}
+	c.Net = New(cfg.Net, rand.New(rand.NewPCG(seed, 0x9e7)))
+	return c
+}
+
+// Seed returns the seed the cluster was built from.
+func (c *Cluster) Seed() uint64 { return c.seed }
+
+// Rand returns the cluster's generator, for experiments that must stay
+// reproducible from the same seed.
+func (c *Cluster) Rand() *rand.Rand { return c.rng }
+
+// Successors returns r.
+func (c *Cluster) Successors() int { return c.cfg.Successors }
+
+// Len returns the number of live nodes.
+func (c *Cluster) Len() int { return len(c.nodes) }
+
+// Nodes returns the live nodes (in no particular order). The slice is the
+// cluster's own; do not modify it.
+func (c *Cluster) Nodes() []*chord.Node { return c.nodes }
+
+// Node returns the live node at addr, or nil.
+func (c *Cluster) Node(addr string) *chord.Node {
+	if i, ok := c.pos[addr]; ok {
+		return c.nodes[i]
+	}
+	return nil
+}
+
+// Random returns a live node chosen uniformly at random.
+func (c *Cluster) Random() *chord.Node { return c.nodes[c.rng.IntN(len(c.nodes))] }
+
+func (c *Cluster) newNode() (*chord.Node, error) {
+	c.counter++
+	addr := fmt.Sprintf("n%d", c.counter)
+	var id chord.ID
+	for i := 0; i < chord.IDSize; i += 8 {
+		v := c.rng.Uint64()
+		for k := range 8 {
+			id[i+k] = byte(v >> (8 * k))
+		}
+	}
+	n, err := chord.New(chord.Config{
+		Addr: addr, ID: id, Transport: c.Net.Endpoint(addr), Successors: c.cfg.Successors,
+		Now: c.Sim.Now, TrustedTrackers: c.cfg.TrustedTrackers, Quota: c.cfg.Quota, Lifetime: c.cfg.Lifetime,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (c *Cluster) add(n *chord.Node) {
+	c.Net.Register(n.Info().Addr, n)
+	c.pos[n.Info().Addr] = len(c.nodes)
+	c.nodes = append(c.nodes, n)
+	c.sorted = nil
+}
+
+func (c *Cluster) remove(addr string) {
+	i, ok := c.pos[addr]
+	if !ok {
+		return
+	}
+	last := len(c.nodes) - 1
+	c.nodes[i] = c.nodes[last]
+	c.pos[c.nodes[i].Info().Addr] = i
+	c.nodes = c.nodes[:last]
+	delete(c.pos, addr)
+	for _, ev := range c.timers[addr] {
+		c.Sim.Cancel(ev)
+	}
+	delete(c.timers, addr)
+	c.sorted = nil
+}
+
+// Create starts the ring with one node.
+func (c *Cluster) Create() (*chord.Node, error) {
+	if len(c.nodes) > 0 {
+		return nil, fmt.Errorf("simnet: ring already created")
+	}
+	n, err := c.newNode()
+	if err != nil {
+		return nil, err
+	}
+	n.Create()
+	c.add(n)
+	return n, nil
+}
+
+// Join adds a node that joins through a random member. It does not
+// stabilise anything: the node is an appendage until its predecessor's
+// next stabilisation.
+func (c *Cluster) Join() (*chord.Node, error) {
+	if len(c.nodes) == 0 {
+		return c.Create()
+	}
+	n, err := c.newNode()
+	if err != nil {
+		return nil, err
+	}
+	if err := n.Join(c.ctx, c.Random().Info()); err != nil {
+		return nil, err
+	}
+	c.add(n)
+	c.Joins++
+	return n, nil
+}
+
+// Fail crashes the node at addr.
+func (c *Cluster) Fail(addr string) {
+	c.Net.Crash(addr)
+	c.remove(addr)
+	c.Failures++
+}
+
+// SafeToFail reports whether crashing addr keeps Chord's operating
+// assumption: the node is not in the stable base (the first r+1 members,
+// which Zave's proof assumes never fail) and every other live node keeps a
+// live entry in its successor list.
+func (c *Cluster) SafeToFail(addr string) bool {
+	if c.base[addr] {
+		return false
+	}
+	for _, n := range c.nodes {
+		if n.Info().Addr == addr {
+			continue
+		}
+		st := n.State()
+		ok := false
+		for _, e := range st.Successors {
+			if e.Addr != addr && c.Net.Alive(e.Addr) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Leave makes the node at addr leave voluntarily.
+func (c *Cluster) Leave(addr string) error {
+	n := c.Node(addr)
+	if n == nil {
+		return fmt.Errorf("simnet: no node %q", addr)
+	}
+	err := n.Leave(c.ctx)
+	c.Net.Crash(addr)
+	c.remove(addr)
+	return err
+}
+
+// MarkBase records the current members as the stable base: SafeToFail
+// refuses to crash them.
+func (c *Cluster) MarkBase() {
+	for _, n := range c.nodes {
+		c.base[n.Info().Addr] = true
+	}
+}
+
+// StabilizeRound runs Stabilize and CheckPredecessor once on every node,
+// in random order, and returns how many nodes changed their successor
+// list or predecessor.
+func (c *Cluster) StabilizeRound() int {
+	order := c.rng.Perm(len(c.nodes))
+	nodes := slices.Clone(c.nodes)
+	changed := 0
+	for _, i := range order {
+		n := nodes[i]
+		if c.Node(n.Info().Addr) == nil {
+			continue
+		}
+		before := n.State()
+		n.CheckPredecessor(c.ctx)
+		_ = n.Stabilize(c.ctx)
+		after := n.State()
+		if before.Pred != after.Pred || !slices.Equal(before.Successors, after.Successors) {
+			changed++
+		}
+	}
+	return changed
+}
+
+// StabilizeUntilStable runs stabilisation rounds until the ring is the
+// ideal ring of [chord.CheckStable], at most maxRounds; it returns the
+// rounds it took.
+func (c *Cluster) StabilizeUntilStable(maxRounds int) (int, error) {
+	for round := 0; ; round++ {
+		if err := c.CheckStable(); err == nil {
+			return round, nil
+		} else if round == maxRounds {
+			return round, err
+		}
+		c.StabilizeRound()
+	}
+}
+
+// FixAllFingers refreshes every node's finger table.
+func (c *Cluster) FixAllFingers() {
+	for _, n := range c.nodes {
+		_ = n.FixAllFingers(c.ctx)
+	}
+}
+
+// Grow adds n nodes by the protocol: nodes join in batches that double the
+// ring, each batch followed by stabilisation sweeps until the ring is ideal
+// and by a refresh of every node's fingers. The first r+1 nodes form
+// the stable base.
+func (c *Cluster) Grow(n int) error {
+	target := len(c.nodes) + n
+	if len(c.nodes) == 0 {
+		if _, err := c.Create(); err != nil {
+			return err
+		}
+	}
+	for len(c.nodes) < target {
+		batch := min(max(len(c.nodes), 1), target-len(c.nodes))
+		for range batch {
+			if _, err := c.Join(); err != nil {
+				return err
+			}
+		}
+		stable := false
+		for range 4*c.cfg.Successors + 64 {
+			if c.CheckStable() == nil {
+				stable = true
+				break
+			}
+			c.sweep()
+		}
+		if !stable {
+			return fmt.Errorf("simnet: grow to %d: %w", len(c.nodes), c.CheckStable())
+		}
+		c.FixAllFingers()
+		if len(c.base) == 0 && len(c.nodes) > c.cfg.Successors {
+			c.markFirst(c.cfg.Successors + 1)
+		}
+	}
+	return nil
+}
+
+// sweep stabilises every node once in decreasing identifier order, so that
+// a successor list updated at one node reaches its predecessor in the same
+// sweep. The order is only a schedule the simulator picks to build rings
+// quickly; the protocol does not depend on it.
+func (c *Cluster) sweep() {
+	nodes := slices.Clone(c.nodes)
+	slices.SortFunc(nodes, func(a, b *chord.Node) int { return b.ID().Cmp(a.ID()) })
+	for _, n := range nodes {
+		n.CheckPredecessor(c.ctx)
+		_ = n.Stabilize(c.ctx)
+	}
+}
+
+func (c *Cluster) markFirst(k int) {
+	for _, n := range c.nodes[:min(k, len(c.nodes))] {
+		c.base[n.Info().Addr] = true
+	}
+}
+
+// States returns a snapshot of every live node's pointers.
+func (c *Cluster) States() []chord.State {
+	st := make([]chord.State, len(c.nodes))
+	for i, n := range c.nodes {
+		st[i] = n.State()
+	}
+	return st
+}
+
+// Check checks Zave's invariants ([chord.CheckInvariants]) on the live
+// nodes.
+func (c *Cluster) Check() error { return chord.CheckInvariants(c.States()) }
+
+// CheckStable checks that the ring is ideal ([chord.CheckStable]).
+func (c *Cluster) CheckStable() error { return chord.CheckStable(c.States(), c.cfg.Successors) }
+
+// Owner returns the oracle's answer for successor(key): the live node
+// whose identifier is the first at or after key.
+func (c *Cluster) Owner(key chord.ID) chord.NodeInfo {
+	if c.sorted == nil {
+		c.sorted = make([]chord.NodeInfo, len(c.nodes))
+		for i, n := range c.nodes {
+			c.sorted[i] = n.Info()
+		}
+		slices.SortFunc(c.sorted, func(a, b chord.NodeInfo) int { return a.ID.Cmp(b.ID) })
+	}
+	i, _ := slices.BinarySearchFunc(c.sorted, key, func(a chord.NodeInfo, k chord.ID) int { return a.ID.Cmp(k) })
+	return c.sorted[i%len(c.sorted)]
+}
+
+// schedule runs fn after d, then the AfterStep hook.
+func (c *Cluster) schedule(d time.Duration, fn func()) des.Event {
+	return c.Sim.After(d, func() {
+		if c.stepErr != nil {
+			return
+		}
+		fn()
+		if c.AfterStep != nil {
+			if err := c.AfterStep(); err != nil {
+				c.stepErr = fmt.Errorf("at %v: %w", c.Sim.Now(), err)
+			}
+		}
+	})
+}
+
+// StartTimers starts every live node's maintenance timers (stabilize,
+// fix-fingers, check-predecessor), each at a random phase. Nodes that join
+// later through churn get theirs when they join.
+func (c *Cluster) StartTimers() {
+	for _, n := range c.nodes {
+		c.startTimers(n)
+	}
+}
+
+func (c *Cluster) startTimers(n *chord.Node) {
+	addr := n.Info().Addr
+	loop := func(every time.Duration, slot int, op func()) {
+		first := time.Duration(c.rng.Int64N(int64(every)))
+		var tick func()
+		tick = func() {
+			if c.Node(addr) == nil {
+				return
+			}
+			op()
+			c.timers[addr][slot] = c.schedule(every, tick)
+		}
+		c.timers[addr][slot] = c.schedule(first, tick)
+	}
+	c.timers[addr] = make([]des.Event, 3)
+	loop(c.cfg.StabilizeEvery, 0, func() { _ = n.Stabilize(c.ctx) })
+	loop(c.cfg.FixFingersEvery, 1, func() { _ = n.FixFingers(c.ctx) })
+	loop(c.cfg.CheckPredEvery, 2, func() { n.CheckPredecessor(c.ctx) })
+}
+
+// Churn configures [Cluster.StartChurn].
+type Churn struct {
+	JoinRate, FailRate float64 // events per second of simulated time
+	// Safe skips failures that would break the operating assumption
+	// ([Cluster.SafeToFail]); skipped failures are counted in Skipped.
+	Safe bool
+	// MinNodes stops failures from shrinking the ring below this size.
+	MinNodes int
+}
+
+// StartChurn starts Poisson processes of joins and crash failures.
+func (c *Cluster) StartChurn(ch Churn) {
+	exp := func(rate float64) time.Duration {
+		return time.Duration(c.rng.ExpFloat64() / rate * float64(time.Second))
+	}
+	if ch.JoinRate > 0 {
+		var join func()
+		join = func() {
+			if n, err := c.Join(); err == nil {
+				c.startTimers(n)
+			}
+			c.schedule(exp(ch.JoinRate), join)
+		}
+		c.schedule(exp(ch.JoinRate), join)
+	}
+	if ch.FailRate > 0 {
+		var fail func()
+		fail = func() {
+			if len(c.nodes) > max(ch.MinNodes, 1) {
+				n := c.Random()
+				if !ch.Safe || c.SafeToFail(n.Info().Addr) {
+					c.Fail(n.Info().Addr)
+				} else {
+					c.Skipped++
+				}
+			}
+			c.schedule(exp(ch.FailRate), fail)
+		}
+		c.schedule(exp(ch.FailRate), fail)
+	}
+}
+
+// Run advances the simulation to time t. Once the AfterStep hook reports an
+// error, later events do nothing and Run returns that error.
+func (c *Cluster) Run(t time.Duration) error {
+	c.Sim.RunUntil(t)
+	return c.stepErr
+}
+
+// Quantile returns the q-quantile of xs (sorted in place).
+func Quantile(xs []int, q float64) int {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	k := int(math.Ceil(q*float64(len(xs)))) - 1
+	return xs[max(k, 0)]
+}

@@ -1,0 +1,206 @@
+// Package simnet is a deterministic simulated network for [chord] nodes:
+// an in-memory [chord.Transport] with latency, message loss, crashes and
+// partitions, and a [Cluster] that drives whole rings (maintenance timers,
+// Poisson churn, oracle checks) on the discrete-event engine internal/des.
+//
+// Every call is delivered synchronously: the caller's request is copied
+// (or, with [Config.Wire], encoded and decoded) and handed to the callee's
+// [chord.Node.Handle] at once, so each protocol operation is one atomic step
+// of the simulation, as in Zave's model of Chord. Latency does not reorder
+// steps; it is charged to the simulated time a call takes ([Network.Charged])
+// so that lookups can report their latency. Everything random is drawn from
+// one seeded generator: a run is reproducible from its seed.
+package simnet
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/swarmblocks/swarmblocks/chord"
+)
+
+// Config configures a [Network].
+type Config struct {
+	// Latency is the mean one-way delay; Jitter the width of the uniform
+	// spread around it.
+	Latency, Jitter time.Duration
+	// Loss is the probability that a call (request or answer) is lost,
+	// which the caller sees as a timeout.
+	Loss float64
+	// Timeout is the time a caller waits before presuming a silent node
+	// dead (default 500 ms).
+	Timeout time.Duration
+	// Wire makes every call go through the binary codec, as a real network
+	// would; slower, and the default in the package's tests.
+	Wire bool
+}
+
+// Network is a simulated network. It is safe for concurrent use, but
+// simulations drive it from one goroutine to stay deterministic.
+type Network struct {
+	cfg Config
+
+	mu      sync.Mutex
+	rng     *rand.Rand
+	eps     map[string]*endpoint
+	charged time.Duration
+	calls   uint64
+	failed  uint64
+}
+
+type endpoint struct {
+	h     chord.Handler
+	up    bool
+	group int
+}
+
+// New returns an empty network whose randomness (loss, jitter) comes from
+// rng.
+func New(cfg Config, rng *rand.Rand) *Network {
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 500 * time.Millisecond
+	}
+	return &Network{cfg: cfg, rng: rng, eps: map[string]*endpoint{}}
+}
+
+// Register attaches handler h at address addr, up and in partition group 0.
+func (nw *Network) Register(addr string, h chord.Handler) {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	nw.eps[addr] = &endpoint{h: h, up: true}
+}
+
+// Crash makes addr silent: every call to it times out. The node's memory is
+// gone as far as the network is concerned (crash-stop).
+func (nw *Network) Crash(addr string) {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	delete(nw.eps, addr)
+}
+
+// SetGroup puts addr in partition group g; nodes in different groups
+// cannot reach each other until [Network.Heal].
+func (nw *Network) SetGroup(addr string, g int) {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	if ep, ok := nw.eps[addr]; ok {
+		ep.group = g
+	}
+}
+
+// Heal puts every endpoint back in group 0.
+func (nw *Network) Heal() {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	for _, ep := range nw.eps {
+		ep.group = 0
+	}
+}
+
+// Alive reports whether addr is registered and not crashed.
+func (nw *Network) Alive(addr string) bool {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	_, ok := nw.eps[addr]
+	return ok
+}
+
+// Charged returns the simulated time spent in calls so far (round trips
+// and timeouts).
+func (nw *Network) Charged() time.Duration {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	return nw.charged
+}
+
+// Calls returns the number of calls made and how many got no answer.
+func (nw *Network) Calls() (calls, failed uint64) {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	return nw.calls, nw.failed
+}
+
+// Endpoint returns the transport of the node at addr.
+func (nw *Network) Endpoint(addr string) chord.Transport { return &port{nw: nw, addr: addr} }
+
+type port struct {
+	nw   *Network
+	addr string
+}
+
+func (nw *Network) delay() time.Duration {
+	d := nw.cfg.Latency
+	if nw.cfg.Jitter > 0 {
+		d += time.Duration(nw.rng.Int64N(int64(nw.cfg.Jitter))) - nw.cfg.Jitter/2
+	}
+	return max(d, 0)
+}
+
+// Call implements [chord.Transport].
+func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *chord.Response) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	nw := p.nw
+	nw.mu.Lock()
+	nw.calls++
+	src, dst := nw.eps[p.addr], nw.eps[to]
+	ok := dst != nil && (src == nil || src.group == dst.group)
+	if ok && nw.cfg.Loss > 0 && nw.rng.Float64() < nw.cfg.Loss {
+		ok = false
+	}
+	if !ok {
+		nw.failed++
+		nw.charged += nw.cfg.Timeout
+		nw.mu.Unlock()
+		return fmt.Errorf("%w: %s", chord.ErrUnreachable, to)
+	}
+	nw.charged += nw.delay() + nw.delay()
+	h := dst.h
+	nw.mu.Unlock()
+
+	if nw.cfg.Wire {
+		return callWire(ctx, h, req, resp)
+	}
+	// Copy the request so that the callee shares no memory with the
+	// caller; the callee copies what it answers into resp.
+	q := *req
+	if len(q.Nodes) > 0 {
+		q.Nodes = append([]chord.NodeInfo(nil), q.Nodes...)
+	}
+	if len(q.Data) > 0 {
+		q.Data = append([]byte(nil), q.Data...)
+	}
+	if q.Ticket != nil {
+		t := *q.Ticket
+		q.Ticket = &t
+	}
+	h.Handle(ctx, &q, resp)
+	return nil
+}
+
+// callWire sends req and resp through the binary codec in both directions.
+func callWire(ctx context.Context, h chord.Handler, req *chord.Request, resp *chord.Response) error {
+	b, err := req.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("simnet: encode request: %w", err)
+	}
+	var q chord.Request
+	if err := q.UnmarshalBinary(b); err != nil {
+		return fmt.Errorf("simnet: decode request: %w", err)
+	}
+	var r chord.Response
+	h.Handle(ctx, &q, &r)
+	out, err := r.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("simnet: encode response: %w", err)
+	}
+	resp.Reset()
+	if err := resp.UnmarshalBinary(out); err != nil {
+		return fmt.Errorf("simnet: decode response: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,191 @@
+package chord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// TicketSize is the size in bytes of an encoded [Ticket].
+const TicketSize = 32 + 4 + IDSize + 32 + 8 + ed25519.PublicKeySize + ed25519.SignatureSize
+
+// Ticket errors. A storer that rejects a store request counts the reason in
+// [Stats].
+var (
+	ErrTicketUntrusted = errors.New("chord: ticket signed by an untrusted tracker")
+	ErrTicketSignature = errors.New("chord: ticket signature does not verify")
+	ErrTicketExpired   = errors.New("chord: ticket expired")
+	ErrTicketMismatch  = errors.New("chord: ticket does not match the stored block")
+	ErrTicketLength    = errors.New("chord: ticket must be 204 bytes")
+)
+
+// ticketDomain separates ticket signatures from any other use of a tracker
+// key.
+const ticketDomain = "swarmblocks chord store ticket v1\x00"
+
+// A Ticket is the tracker-signed store authorisation of [BitStore §4.3]:
+// M' = ⟨⟨chunk_hash, i⟩, k⟩ signed with the tracker's ed25519 key. A storer
+// accepts a block only with a ticket from a tracker it trusts, for a key it
+// is itself responsible for.
+//
+// Two fields extend the paper's M' so that a ticket cannot be replayed: the
+// BLAKE3 hash of the exact bytes to be stored (so a captured ticket cannot
+// authorise other data) and an expiry time, on the clock the trackers and
+// storers share (Unix nanoseconds in a deployment; simulated time in
+// [chord/simnet]).
+type Ticket struct {
+	ChunkHash [32]byte // the chunk's hash as published in the .torrent (§4.2)
+	Index     uint32   // the replica index i, 0 ≤ i < q_s
+	Key       ID       // the ring key k = h(chunk_hash, secret, i)
+	DataHash  [32]byte // BLAKE3 of the (encrypted) block the ticket authorises
+	Expires   int64    // nanoseconds on the shared clock; the ticket is void after it
+	Tracker   [ed25519.PublicKeySize]byte
+	Sig       [ed25519.SignatureSize]byte
+}
+
+func (t *Ticket) signedBytes() []byte {
+	b := make([]byte, 0, len(ticketDomain)+32+4+IDSize+32+8)
+	b = append(b, ticketDomain...)
+	b = append(b, t.ChunkHash[:]...)
+	b = binary.BigEndian.AppendUint32(b, t.Index)
+	b = append(b, t.Key[:]...)
+	b = append(b, t.DataHash[:]...)
+	b = binary.BigEndian.AppendUint64(b, uint64(t.Expires))
+	return b
+}
+
+// Verify checks the ticket's signature, that it was signed by one of
+// trusted, and that it has not expired at time now. It does not check the
+// ring key against the storer's responsibility; the node does that.
+func (t *Ticket) Verify(trusted []ed25519.PublicKey, now time.Duration) error {
+	ok := false
+	for _, pk := range trusted {
+		if len(pk) == ed25519.PublicKeySize && [ed25519.PublicKeySize]byte(pk) == t.Tracker {
+			ok = true
+			break
+		}
+	}
+	if !ok {
+		return ErrTicketUntrusted
+	}
+	if !ed25519.Verify(t.Tracker[:], t.signedBytes(), t.Sig[:]) {
+		return ErrTicketSignature
+	}
+	if int64(now) > t.Expires {
+		return ErrTicketExpired
+	}
+	return nil
+}
+
+// AppendBinary appends the TicketSize-byte encoding of t to b.
+func (t *Ticket) AppendBinary(b []byte) ([]byte, error) {
+	b = append(b, t.ChunkHash[:]...)
+	b = binary.BigEndian.AppendUint32(b, t.Index)
+	b = append(b, t.Key[:]...)
+	b = append(b, t.DataHash[:]...)
+	b = binary.BigEndian.AppendUint64(b, uint64(t.Expires))
+	b = append(b, t.Tracker[:]...)
+	b = append(b, t.Sig[:]...)
+	return b, nil
+}
+
+// MarshalBinary returns the TicketSize-byte encoding of t.
+func (t *Ticket) MarshalBinary() ([]byte, error) {
+	return t.AppendBinary(make([]byte, 0, TicketSize))
+}
+
+// UnmarshalBinary decodes a ticket; it rejects any length but TicketSize.
+// It does not verify the signature.
+func (t *Ticket) UnmarshalBinary(b []byte) error {
+	if len(b) != TicketSize {
+		return fmt.Errorf("%w: got %d", ErrTicketLength, len(b))
+	}
+	var u Ticket
+	copy(u.ChunkHash[:], b)
+	b = b[32:]
+	u.Index = binary.BigEndian.Uint32(b)
+	b = b[4:]
+	copy(u.Key[:], b)
+	b = b[IDSize:]
+	copy(u.DataHash[:], b)
+	b = b[32:]
+	u.Expires = int64(binary.BigEndian.Uint64(b))
+	b = b[8:]
+	copy(u.Tracker[:], b)
+	b = b[ed25519.PublicKeySize:]
+	copy(u.Sig[:], b)
+	*t = u
+	return nil
+}
+
+// A Tracker signs store tickets for the clients of its swarms (§4.3). The
+// trackers of one organisation know each other's public keys; storers are
+// configured with them through [Config.TrustedTrackers].
+type Tracker struct {
+	priv     ed25519.PrivateKey
+	pub      ed25519.PublicKey
+	now      func() time.Duration
+	validity time.Duration
+}
+
+// NewTracker generates a tracker key pair from rnd (crypto/rand.Reader in a
+// deployment).
+func NewTracker(rnd io.Reader) (*Tracker, error) {
+	pub, priv, err := ed25519.GenerateKey(rnd)
+	if err != nil {
+		return nil, fmt.Errorf("chord: tracker key: %w", err)
+	}
+	return &Tracker{priv: priv, pub: pub}, nil
+}
+
+// PublicKey returns the key storers verify tickets with.
+func (tr *Tracker) PublicKey() ed25519.PublicKey { return tr.pub }
+
+// Sign returns a ticket for replica index of the chunk chunkHash at ring
+// key, authorising exactly the bytes whose BLAKE3 hash is dataHash until
+// expires. The tracker computes key itself from the swarm secret in the
+// paper; here the caller passes it so that one Tracker can serve many
+// swarms (see [Swarm.ReplicaKey]).
+func (tr *Tracker) Sign(chunkHash [32]byte, index uint32, key ID, dataHash [32]byte, expires time.Duration) Ticket {
+	t := Ticket{ChunkHash: chunkHash, Index: index, Key: key, DataHash: dataHash, Expires: int64(expires)}
+	copy(t.Tracker[:], tr.pub)
+	copy(t.Sig[:], ed25519.Sign(tr.priv, t.signedBytes()))
+	return t
+}
+
+// DefaultTicketValidity is how long a [Tracker]'s tickets stay valid.
+const DefaultTicketValidity = time.Hour
+
+// TicketIssuer issues store tickets to a client; a client's tracker plays
+// this role (§4.3). [Tracker] implements it.
+type TicketIssuer interface {
+	IssueTicket(ctx context.Context, chunkHash [32]byte, index uint32, key ID, dataHash [32]byte) (Ticket, error)
+}
+
+var _ TicketIssuer = (*Tracker)(nil)
+
+// SetClock sets the clock the tracker dates tickets with and how long they
+// stay valid. By default a tracker uses Unix time in nanoseconds, the
+// default clock of [Config.Now], and [DefaultTicketValidity].
+func (tr *Tracker) SetClock(now func() time.Duration, validity time.Duration) {
+	tr.now, tr.validity = now, validity
+}
+
+// IssueTicket signs a ticket valid from now for the tracker's validity
+// period.
+func (tr *Tracker) IssueTicket(_ context.Context, chunkHash [32]byte, index uint32, key ID, dataHash [32]byte) (Ticket, error) {
+	now, validity := tr.now, tr.validity
+	if now == nil {
+		now = unixNow
+	}
+	if validity <= 0 {
+		validity = DefaultTicketValidity
+	}
+	return tr.Sign(chunkHash, index, key, dataHash, now()+validity), nil
+}
+
+func unixNow() time.Duration { return time.Duration(time.Now().UnixNano()) }
