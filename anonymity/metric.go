@@ -168,7 +168,7 @@ func (c Correlation) Compare(a, b []float64) float64 {
 		}
 		best = max(best, r)
 	}
-	return 1 - best
+	return 1 - min(1, max(-1, best)) // rounding may push |r| past 1
 }
 
 // CorrelationDistance returns the lag-0 [Correlation] distance 1 − r

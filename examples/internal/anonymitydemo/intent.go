@@ -38,7 +38,7 @@ func runIntent(w io.Writer, cfg Config) error {
 			fmt.Fprintf(w, "%-5.1f %-12s %9.2g %9.2g %9.3f\n", bias, r.view, r.c.KS.PValue, r.c.MannWhitney.PValue, r.c.Best.Advantage())
 		}
 		fmt.Fprintf(w, "%-5.1f %-12s %9.2g %9s %9.3f   (worst 500 s bucket, Bonferroni)\n", bias, "global/slice", rep.Global.MinP, "", rep.Global.MaxAdvantage)
-		fmt.Fprintf(w, "%-5.1f %-12s %9.2g %9s %9.3f\n", bias, "observ/slice", rep.PerObserver.MinP, "", rep.PerObserver.MaxAdvantage)
+		fmt.Fprintf(w, "%-5.1f %-12s %9.2g %9s %9.3f   (observer samples are clustered by node: p-values too small)\n", bias, "observ/slice", rep.PerObserver.MinP, "", rep.PerObserver.MaxAdvantage)
 	}
 	fmt.Fprintln(w, "(advantage: best threshold classifier's balanced accuracy − 1/2; 0 = indistinguishable)")
 	return nil

@@ -61,11 +61,13 @@ func runIntersection(w io.Writer, cfg Config) error {
 		fmt.Fprintf(w, "  n = %-10s success %.2f\n", label, p)
 	}
 	if cfg.OutDir != "" {
-		path, err := plotIntersection(cfg.OutDir, none, ext, cfg.Rotations, rot)
+		paths, err := plotIntersection(cfg.OutDir, none, ext, cfg.Rotations, rot)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "figure written to %s\n", path)
+		for _, p := range paths {
+			fmt.Fprintf(w, "figure written to %s\n", p)
+		}
 	}
 	return nil
 }

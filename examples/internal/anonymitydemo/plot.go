@@ -52,8 +52,12 @@ func plotDetection(dir string, observe []time.Duration, curves []curve) (string,
 	p.Title.Text = "Passive flow correlation: detection rate per hop (cf. PACOM Figs. 13, 15)"
 	p.X.Label.Text = "observation time (s)"
 	p.Y.Label.Text = "detection rate"
-	p.Y.Min, p.Y.Max = 0, 1.05
-	p.Legend.Top = false
+	p.Y.Min, p.Y.Max = 0, 1.45 // headroom for the legend
+	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{
+		{Value: 0, Label: "0"}, {Value: 0.25}, {Value: 1.0 / 3, Label: "1/3"}, {Value: 0.5, Label: "0.5"},
+		{Value: 0.75}, {Value: 1, Label: "1"},
+	})
+	p.Legend.Top = true
 	p.Legend.Left = false
 	for i, c := range curves {
 		pts := make(plotter.XYs, len(observe))
@@ -78,12 +82,12 @@ func plotDetection(dir string, observe []time.Duration, curves []curve) (string,
 	return save(p, dir, "detection.png")
 }
 
-func plotIntersection(dir string, none, ext []float64, rotations []time.Duration, rot []float64) (string, error) {
-	p := plot.New()
-	p.Title.Text = "Intersection attack success (cf. PACOM Fig. 9)"
-	p.X.Label.Text = "days observed (innocent receiver) / rotation period in days (malicious receiver)"
-	p.Y.Label.Text = "attacker success"
-	p.Y.Min, p.Y.Max = 0, 1.05
+func plotIntersection(dir string, none, ext []float64, rotations []time.Duration, rot []float64) ([]string, error) {
+	a := plot.New()
+	a.Title.Text = "Innocent receiver: intersection attack success (cf. PACOM Fig. 9a)"
+	a.X.Label.Text = "days observed"
+	a.Y.Label.Text = "attacker success"
+	a.Y.Min, a.Y.Max = 0, 1.05
 	series := func(v []float64) plotter.XYs {
 		pts := make(plotter.XYs, len(v))
 		for i, s := range v {
@@ -91,25 +95,42 @@ func plotIntersection(dir string, none, ext []float64, rotations []time.Duration
 		}
 		return pts
 	}
-	if err := addLine(p, "innocent, no protection", series(none), 0, false); err != nil {
-		return "", err
+	if err := addLine(a, "no protection", series(none), 0, false); err != nil {
+		return nil, err
 	}
-	if err := addLine(p, "innocent, time extension", series(ext), 3, false); err != nil {
-		return "", err
+	if err := addLine(a, "random uptime extension", series(ext), 3, false); err != nil {
+		return nil, err
 	}
+	a.Legend.Top, a.Legend.Left = true, true
+	a.Add(plotter.NewGrid())
+	pa, err := save(a, dir, "intersection-innocent.png")
+	if err != nil {
+		return nil, err
+	}
+	paths := []string{pa}
+
 	var pts plotter.XYs
 	for i, n := range rotations {
 		if n > 0 {
-			pts = append(pts, plotter.XY{X: n.Hours() / 24, Y: rot[i]})
+			pts = append(pts, plotter.XY{X: n.Hours(), Y: rot[i]})
 		}
 	}
-	if len(pts) > 0 {
-		if err := addLine(p, "malicious, identity rotation every n", pts, 4, true); err != nil {
-			return "", err
-		}
+	if len(pts) == 0 {
+		return paths, nil
 	}
-	p.Legend.Top = false
-	p.Legend.Left = false
-	p.Add(plotter.NewGrid())
-	return save(p, dir, "intersection.png")
+	b := plot.New()
+	b.Title.Text = "Malicious receiver: success against identity rotation (cf. PACOM Fig. 9b)"
+	b.X.Label.Text = "identity rotation period n (hours)"
+	b.Y.Label.Text = "attacker success"
+	b.Y.Min, b.Y.Max = 0, 1.05
+	if err := addLine(b, "rotate every n hours", pts, 4, false); err != nil {
+		return nil, err
+	}
+	b.Legend.Top, b.Legend.Left = true, true
+	b.Add(plotter.NewGrid())
+	pb, err := save(b, dir, "intersection-rotation.png")
+	if err != nil {
+		return nil, err
+	}
+	return append(paths, pb), nil
 }
