@@ -7,28 +7,36 @@ import (
 
 // Sender announces a payload of up to [MaxFramePayload] bytes through the
 // download order of a [Picker], repeating the frame (see [FrameSymbols])
-// for as long as the download lasts. Symbol j is hidden during slot j, a
-// run of slot consecutive downloads: the Picker downloads those blocks
-// from one class of H_{t_j} (Algorithm 2 applied slot by slot).
+// for as long as the download lasts. Symbol t_j is hidden in a run of
+// slot consecutive HAVEs of blocks of one class of H_{t_j} (Algorithm 2
+// applied slot by slot); receivers need slot·(1 − loss) ≥ c.
 //
-// The slot must exceed the receivers' window c by the number of requests
-// the client keeps in flight (blocks reserved under one symbol complete in
-// the next slot) plus a margin for lost HAVEs; the package documentation
-// measures how much.
+// A client keeps several requests in flight and they complete in any
+// order, so blocks requested under one symbol may complete among those of
+// the next, and a class may run dry (Algorithm 2 then moves to the other
+// class). The Sender therefore counts a slot as a run of completions of
+// blocks requested under the current symbol in one class, restarting the
+// count whenever another block completes in between: every symbol gets at
+// least slot clean HAVEs, at the price of slots a little longer than slot.
 type Sender struct {
 	p       *Picker
 	f       *Family
 	payload []byte
 	slot    int
 	cur     int
+	gen     uint32   // generation of the current symbol, from 1
+	req     []uint32 // generation under which each reserved block was requested
+	cls     []uint8  // class (1 or 2) of each reserved block under its symbol
 	queue   []int
-	inSlot  int
+	run     int   // clean completions of the current symbol in a row
+	runCls  uint8 // their class
 	frames  int
 }
 
 // NewSender starts announcing payload with p, which it drives from now on:
-// call [Sender.Next] and [Sender.Downloaded] instead of the Picker's. The
-// symbol before the first frame is drawn with p's random source.
+// call [Sender.Next], [Sender.Downloaded] and [Sender.Abandon] instead of
+// the Picker's (availability updates still go to the Picker). The symbol
+// before the first frame is drawn with p's random source.
 func NewSender(p *Picker, f *Family, payload []byte, slot int) (*Sender, error) {
 	if slot < 1 || slot > f.m {
 		return nil, fmt.Errorf("%w: slot = %d not in [1, %d]", ErrSlot, slot, f.m)
@@ -44,23 +52,54 @@ func NewSender(p *Picker, f *Family, payload []byte, slot int) (*Sender, error) 
 	if err := p.Hide(f, anchor); err != nil {
 		return nil, err
 	}
-	return &Sender{p: p, f: f, payload: bytes.Clone(payload), slot: slot, cur: anchor, queue: queue}, nil
+	return &Sender{
+		p: p, f: f, payload: bytes.Clone(payload), slot: slot, cur: anchor, gen: 1,
+		req: make([]uint32, p.m), cls: make([]uint8, p.m), queue: queue,
+	}, nil
 }
 
 // Next returns the next block to download (see [Picker.Next]).
-func (s *Sender) Next() (int, error) { return s.p.Next() }
+func (s *Sender) Next() (int, error) {
+	b, err := s.p.Next()
+	if err != nil {
+		return b, err
+	}
+	s.req[b] = s.gen
+	s.cls[b] = 2 - uint8(s.p.cache.get(b).bit(s.cur))
+	return b, nil
+}
+
+// Abandon releases block b, returned by Next, whose download failed.
+func (s *Sender) Abandon(b int) error {
+	if err := s.p.Abandon(b); err != nil {
+		return err
+	}
+	s.req[b] = 0
+	return nil
+}
 
 // Downloaded records that block b has been downloaded and its HAVE sent,
-// and moves to the next symbol at the end of a slot.
+// and moves to the next symbol once the current one has had its slot.
 func (s *Sender) Downloaded(b int) error {
 	if err := s.p.Downloaded(b); err != nil {
 		return err
 	}
-	s.inSlot++
-	if s.inSlot < s.slot {
+	g, c := s.req[b], s.cls[b]
+	s.req[b] = 0
+	switch {
+	case g != s.gen:
+		s.run = 0 // a straggler of an earlier symbol, or a block not asked for
+		return nil
+	case s.run > 0 && c != s.runCls:
+		s.run = 1
+	default:
+		s.run++
+	}
+	s.runCls = c
+	if s.run < s.slot {
 		return nil
 	}
-	s.inSlot = 0
+	s.run = 0
 	if len(s.queue) == 0 {
 		q, err := FrameSymbols(s.f, s.cur, s.payload)
 		if err != nil {
@@ -72,6 +111,7 @@ func (s *Sender) Downloaded(b int) error {
 	if len(s.queue) == 0 {
 		s.frames++
 	}
+	s.gen++
 	return s.p.Hide(s.f, s.cur)
 }
 

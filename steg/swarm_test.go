@@ -23,6 +23,48 @@ type swarm struct {
 	p     *Picker
 	gain  float64 // probability that a leecher gains a block per step
 	churn float64 // probability per step that one leecher is replaced
+
+	// view is the availability seen by an eavesdropper connected to the
+	// peers whose index is in seen (nil: no eavesdropper).
+	seen []bool
+	view []int
+}
+
+// watch makes an eavesdropper see the peers of the swarm with probability
+// frac each (seeds included).
+func (s *swarm) watch(frac float64) {
+	s.seen = make([]bool, len(s.peers))
+	s.view = make([]int, s.m)
+	for k, bf := range s.peers {
+		s.seen[k] = s.rng.Float64() < frac
+		if s.seen[k] {
+			for b := range s.m {
+				if bf.Has(b) {
+					s.view[b]++
+				}
+			}
+		}
+	}
+}
+
+// rank returns, in the eavesdropper's view, the fraction of the blocks the
+// node still misses (other than b) that are strictly rarer than b but not
+// absent: 0 for a rarest-first choice.
+func (s *swarm) rank(b int) float64 {
+	rarer, total := 0, 0
+	for o := range s.m {
+		if o == b || s.p.Has(o) || s.view[o] == 0 {
+			continue
+		}
+		total++
+		if s.view[o] < s.view[b] {
+			rarer++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(rarer) / float64(total)
 }
 
 func newSwarm(t testing.TB, m, leechers, seeds int, p *Picker, rng *rand.Rand) *swarm {
@@ -59,10 +101,22 @@ func (s *swarm) leecher(t testing.TB) *Bitfield {
 	return bf
 }
 
+// account adds d times peer k's blocks to the eavesdropper's view.
+func (s *swarm) account(k, d int) {
+	if s.seen == nil || !s.seen[k] {
+		return
+	}
+	for b := range s.m {
+		if s.peers[k].Has(b) {
+			s.view[b] += d
+		}
+	}
+}
+
 // step advances the swarm by one block download time of the node.
 func (s *swarm) step(t testing.TB) {
-	for _, bf := range s.peers[s.seeds:] {
-		if s.rng.Float64() >= s.gain {
+	for k, bf := range s.peers {
+		if k < s.seeds || s.rng.Float64() >= s.gain {
 			continue
 		}
 		best := -1
@@ -75,13 +129,18 @@ func (s *swarm) step(t testing.TB) {
 		if best >= 0 {
 			require.NoError(t, bf.Set(best))
 			require.NoError(t, s.p.PeerHas(best))
+			if s.seen != nil && s.seen[k] {
+				s.view[best]++
+			}
 		}
 	}
 	if len(s.peers) > s.seeds && s.rng.Float64() < s.churn {
 		k := s.seeds + s.rng.IntN(len(s.peers)-s.seeds)
 		require.NoError(t, s.p.RemovePeer(s.peers[k]))
+		s.account(k, -1)
 		s.peers[k] = s.leecher(t)
 		require.NoError(t, s.p.AddPeer(s.peers[k]))
+		s.account(k, 1)
 	}
 }
 
@@ -90,6 +149,12 @@ func (s *swarm) step(t testing.TB) {
 // returns its HAVE sequence. next and done are the Picker's (or a
 // Sender's) Next and Downloaded.
 func (s *swarm) download(t testing.TB, count, inflight int, next func() (int, error), done func(int) error) []int {
+	return s.downloadWatched(t, count, inflight, next, done, nil)
+}
+
+// downloadWatched is download calling onPick with each block as it is
+// chosen.
+func (s *swarm) downloadWatched(t testing.TB, count, inflight int, next func() (int, error), done func(int) error, onPick func(int)) []int {
 	var seq, pending []int
 	for len(seq) < count {
 		for len(pending) < inflight {
@@ -97,6 +162,9 @@ func (s *swarm) download(t testing.TB, count, inflight int, next func() (int, er
 			if err != nil {
 				require.ErrorIs(t, err, ErrComplete)
 				break
+			}
+			if onPick != nil {
+				onPick(b)
 			}
 			pending = append(pending, b)
 		}

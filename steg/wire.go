@@ -193,6 +193,7 @@ func parseBody(id byte, body []byte, m int) (Message, error) {
 type Reader struct {
 	r   io.Reader
 	m   int
+	hdr [4]byte
 	buf []byte
 }
 
@@ -206,14 +207,14 @@ func (r *Reader) ReadMessage() (Message, error) {
 	if r.m < 1 || r.m > MaxBlocks {
 		return Message{}, fmt.Errorf("%w: m = %d not in [1, %d]", ErrBlocks, r.m, MaxBlocks)
 	}
-	var hdr [4]byte
-	if _, err := io.ReadFull(r.r, hdr[:]); err != nil {
+	hdr := r.hdr[:]
+	if _, err := io.ReadFull(r.r, hdr); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return Message{}, fmt.Errorf("%w: %w", ErrTruncated, err)
 		}
 		return Message{}, err
 	}
-	n := binary.BigEndian.Uint32(hdr[:])
+	n := binary.BigEndian.Uint32(hdr)
 	if n == 0 {
 		return Message{KeepAlive: true}, nil
 	}
