@@ -64,6 +64,15 @@ func (p Phase) String() string {
 	return fmt.Sprintf("Phase(%d)", int(p))
 }
 
+// sealedKey indexes sealed bids by bidder and commitment, so that a
+// bidder who copies another's commitment does not lock its owner out:
+// the copy is a separate entry, which its copier cannot open (the
+// commitment binds the owner's id) and which excludes the copier.
+type sealedKey struct {
+	bidder BidderID
+	c      Commitment
+}
+
 type sealedEntry struct {
 	bidder   BidderID
 	revealed bool
@@ -95,8 +104,8 @@ type Sealed struct {
 	rsvOpen  ReserveOpening
 	rsvC     Commitment
 	phase    Phase
-	entries  map[Commitment]*sealedEntry
-	order    []Commitment // arrival order, for deterministic reports
+	entries  map[sealedKey]*sealedEntry
+	order    []sealedKey // arrival order, for deterministic reports
 	perBid   map[BidderID]int
 	mismatch map[BidderID]bool
 	result   Result
@@ -119,7 +128,7 @@ func NewSealed(rnd io.Reader, id AuctionID, reserve Amount) (*Sealed, error) {
 		reserve:  reserve,
 		rsvOpen:  ro,
 		rsvC:     ro.Commitment(),
-		entries:  make(map[Commitment]*sealedEntry),
+		entries:  make(map[sealedKey]*sealedEntry),
 		perBid:   make(map[BidderID]int),
 		mismatch: make(map[BidderID]bool),
 	}, nil
@@ -152,21 +161,22 @@ func (s *Sealed) ReserveOpening() (ReserveOpening, error) {
 
 // Commit records a sealed bid. It fails with [ErrPhase] after bidding
 // closed, [ErrWrongAuction] for another auction's bid, [ErrDuplicate] for
-// a commitment already received and [ErrTooManyBids] beyond
-// [MaxBidsPerBidder] bids from one bidder.
+// a commitment already received from the same bidder and
+// [ErrTooManyBids] beyond [MaxBidsPerBidder] bids from one bidder.
 func (s *Sealed) Commit(b SealedBid) error {
+	k := sealedKey{b.Bidder, b.Commitment}
 	switch {
 	case s.phase != Bidding:
 		return fmt.Errorf("%w: commitment in phase %v", ErrPhase, s.phase)
 	case b.Auction != s.id:
 		return fmt.Errorf("%w: %v, not %v", ErrWrongAuction, b.Auction, s.id)
-	case s.entries[b.Commitment] != nil:
+	case s.entries[k] != nil:
 		return fmt.Errorf("%w: %v", ErrDuplicate, b.Commitment)
 	case s.perBid[b.Bidder] >= MaxBidsPerBidder:
 		return fmt.Errorf("%w: bidder %d", ErrTooManyBids, b.Bidder)
 	}
-	s.entries[b.Commitment] = &sealedEntry{bidder: b.Bidder}
-	s.order = append(s.order, b.Commitment)
+	s.entries[k] = &sealedEntry{bidder: b.Bidder}
+	s.order = append(s.order, k)
 	s.perBid[b.Bidder]++
 	return nil
 }
@@ -194,8 +204,8 @@ func (s *Sealed) Reveal(o Opening) error {
 	case o.Auction != s.id:
 		return fmt.Errorf("%w: %v, not %v", ErrWrongAuction, o.Auction, s.id)
 	}
-	e := s.entries[o.Commitment()]
-	if e == nil || e.bidder != o.Bidder {
+	e := s.entries[sealedKey{o.Bidder, o.Commitment()}]
+	if e == nil {
 		if s.perBid[o.Bidder] > 0 {
 			s.mismatch[o.Bidder] = true
 		}
@@ -220,15 +230,15 @@ func (s *Sealed) Clear(rng *rand.Rand) (Result, error) {
 		return Result{}, fmt.Errorf("%w: clearing in phase %v", ErrPhase, s.phase)
 	}
 	excluded := make(map[BidderID]bool)
-	for _, c := range s.order {
-		if e := s.entries[c]; !e.revealed || e.err != nil {
+	for _, k := range s.order {
+		if e := s.entries[k]; !e.revealed || e.err != nil {
 			excluded[e.bidder] = true
 		}
 	}
 	var bids []Bid
 	var out []Exclusion
-	for _, c := range s.order {
-		e := s.entries[c]
+	for _, k := range s.order {
+		e := s.entries[k]
 		var reason error
 		switch {
 		case e.revealed && e.err != nil:
@@ -243,7 +253,7 @@ func (s *Sealed) Clear(rng *rand.Rand) (Result, error) {
 			bids = append(bids, Bid{Bidder: e.bidder, Amount: e.amount})
 			continue
 		}
-		out = append(out, Exclusion{Bidder: e.bidder, Commitment: c, Reason: reason})
+		out = append(out, Exclusion{Bidder: e.bidder, Commitment: k.c, Reason: reason})
 	}
 	r, err := Clear(s.reserve, bids, rng)
 	if err != nil {
@@ -272,8 +282,8 @@ func (s *Sealed) countedBidders() ([]BidderID, []Amount) {
 	for _, x := range s.result.Excluded {
 		excluded[x.Bidder] = true
 	}
-	for _, c := range s.order {
-		e := s.entries[c]
+	for _, k := range s.order {
+		e := s.entries[k]
 		if !excluded[e.bidder] {
 			best[e.bidder] = max(best[e.bidder], e.amount)
 		}

@@ -174,3 +174,28 @@ func TestCommitmentHiding(t *testing.T) {
 		require.False(t, m.Opens(c1), "mutation %d", i)
 	}
 }
+
+// TestSealedFrontRunning checks that a bidder who copies another's
+// commitment before it arrives neither locks the owner out nor gains
+// anything: the copy cannot be opened under the copier's id, so the
+// copier is excluded and the owner's bid counts.
+func TestSealedFrontRunning(t *testing.T) {
+	id := NewAuctionID(3, ChunkID{3}, 3)
+	s, err := NewSealed(rand.Reader, id, 10)
+	require.NoError(t, err)
+	victim, victimO := seal(t, id, 1, 80)
+	copied := victim
+	copied.Bidder = 2
+	require.NoError(t, s.Commit(copied), "the copy arrives first")
+	require.NoError(t, s.Commit(victim), "the owner is not locked out")
+	require.NoError(t, s.CloseBidding())
+	require.NoError(t, s.Reveal(victimO))
+	stolen := victimO
+	stolen.Bidder = 2
+	require.ErrorIs(t, s.Reveal(stolen), ErrOpening, "the copier cannot open the copy")
+	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.Equal(t, BidderID(1), r.Winner)
+	require.Equal(t, Amount(10), r.Price)
+	require.Equal(t, []Exclusion{{Bidder: 2, Commitment: victim.Commitment, Reason: ErrOpening}}, r.Excluded)
+}
