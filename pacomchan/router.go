@@ -807,3 +807,30 @@ func (w *replayWindow) shift1() {
 	w.bits[1] = w.bits[1]<<1 | w.bits[0]>>63
 	w.bits[0] <<= 1
 }
+
+// Route is a client's circuit record (last_hop, h_id, next_hop, r_time,
+// suc_flag) of §3.5, as [Router.Route] reports it.
+type Route struct {
+	// LastHop is the neighbour the handshake came from; Source is set
+	// instead when this client built the circuit.
+	LastHop PeerID
+	Source  bool
+	// NextHop is the neighbour the response came from, once Built; Target
+	// is set instead when the circuit ends at this client.
+	NextHop PeerID
+	Target  bool
+	// Received is r_time, when the handshake arrived (or was sent).
+	Received time.Time
+	// Built is suc_flag.
+	Built bool
+}
+
+// Route returns the circuit record for id, if the table has one.
+func (r *Router) Route(id CircuitID) (Route, bool) {
+	rec, ok := r.table[id]
+	if !ok {
+		return Route{}, false
+	}
+	return Route{LastHop: rec.lastHop, Source: rec.source, NextHop: rec.next, Target: rec.target,
+		Received: rec.rTime, Built: rec.suc}, true
+}

@@ -345,3 +345,23 @@ func TestReplayWindow(t *testing.T) {
 	require.True(t, w.accept(100))
 	require.False(t, w.accept(^uint64(0)))
 }
+
+func TestRouterRoute(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{}, 4, line(4))
+	id := net.build(0, 3)
+	hops := []PeerID{0}
+	for at := PeerID(0); ; {
+		rt, ok := net.routers[at].Route(id)
+		require.True(t, ok)
+		require.True(t, rt.Built)
+		require.Equal(t, at == 0, rt.Source)
+		if rt.Target {
+			break
+		}
+		at = rt.NextHop
+		hops = append(hops, at)
+	}
+	require.Equal(t, []PeerID{0, 1, 2, 3}, hops)
+	_, ok := net.routers[0].Route(CircuitID{})
+	require.False(t, ok)
+}
