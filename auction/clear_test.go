@@ -2,6 +2,7 @@ package auction
 
 import (
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
@@ -198,7 +199,11 @@ func TestTruthfulness(t *testing.T) {
 		return 0
 	}
 	deviations := 0
-	for range 3000 {
+	profiles := 3000
+	if os.Getenv("SWARMBLOCKS_LONG") == "1" {
+		profiles = 300000
+	}
+	for range profiles {
 		n := 1 + rng.IntN(8)
 		values := make([]Amount, n)
 		for i := range values {
@@ -242,5 +247,5 @@ func TestTruthfulness(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d sampled deviations, none profitable", deviations)
+	t.Logf("%d profiles, %d sampled deviations, none profitable", profiles, deviations)
 }

