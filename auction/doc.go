@@ -65,29 +65,22 @@
 //     second-highest price"; with a reserve this package uses the
 //     standard max(reserve, second-highest), which also covers the
 //     single-bidder case (pays the reserve) and keeps truthfulness.
-//
 //   - "Several bids by one bidder count as its highest"; a bidder's own
 //     lower bids never set its price.
-//
 //   - Figure 2 leaves the units of t = N_c / b implicit; [PeriodFor] reads
 //     b as bytes per second and N_c as chunks of a given size.
-//
 //   - When more auctions succeed in a period than N_c, the seller serves
 //     the best-paying ones and defers the others (nothing charged); the
 //     paper does not say which to serve.
-//
 //   - Sellers choose among buyers by auction, buyers among sellers by
 //     the last clearing price each seller published ([Market.Quote]); the
 //     paper says "best price" without saying how it is known.
-//
 //   - Truthfulness holds for a single auction; V/k per chunk is the
 //     paper's heuristic for complementary chunks, not a truthful
 //     combinatorial mechanism.
-//
 //   - Bidder identities are pseudonyms chosen by the application; the
 //     package does not authenticate messages (an unauthenticated bogus
 //     opening is rejected and cannot exclude the bidder it names).
-//
 //   - A seller's state grows with the requests it receives (bounded per
 //     bidder by [MaxBidsPerBidder], not in the number of bidders): a
 //     deployment rate-limits requests per peer before they reach the
