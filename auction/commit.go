@@ -67,8 +67,8 @@ func Seal(rnd io.Reader, auction AuctionID, bidder BidderID, amount Amount) (Com
 		return Commitment{}, Opening{}, err
 	}
 	o := Opening{Auction: auction, Bidder: bidder, Amount: amount}
-	if _, err := io.ReadFull(rnd, o.Nonce[:]); err != nil {
-		return Commitment{}, Opening{}, fmt.Errorf("auction: reading nonce: %w", err)
+	if err := readNonce(rnd, o.Nonce[:]); err != nil {
+		return Commitment{}, Opening{}, err
 	}
 	return o.Commitment(), o, nil
 }
@@ -86,6 +86,17 @@ func (o *Opening) Commitment() Commitment {
 func (o *Opening) Opens(c Commitment) bool {
 	got := o.Commitment()
 	return subtle.ConstantTimeCompare(got[:], c[:]) == 1
+}
+
+// readNonce fills nonce from rnd, which must not be nil.
+func readNonce(rnd io.Reader, nonce []byte) error {
+	if rnd == nil {
+		return fmt.Errorf("%w: nil random source", ErrConfig)
+	}
+	if _, err := io.ReadFull(rnd, nonce); err != nil {
+		return fmt.Errorf("auction: reading nonce: %w", err)
+	}
+	return nil
 }
 
 func (o *Opening) put(b []byte) {

@@ -115,6 +115,8 @@ type Market struct {
 // supplies the nonces of the reserve commitments.
 func NewMarket(rnd io.Reader, cfg MarketConfig) (*Market, error) {
 	switch {
+	case rnd == nil:
+		return nil, fmt.Errorf("%w: nil random source", ErrConfig)
 	case cfg.Capacity <= 0:
 		return nil, fmt.Errorf("%w: capacity %d must be positive", ErrConfig, cfg.Capacity)
 	case !(cfg.Altruism >= 0 && cfg.Altruism <= 1): // also rejects NaN

@@ -2,6 +2,7 @@ package auction
 
 import (
 	"context"
+	"crypto/rand"
 	mrand "math/rand/v2"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestPickSeller(t *testing.T) {
 
 	var holders []node
 	for i, price := range []Amount{9, 4, 6} {
-		m, err := NewMarket(nil, MarketConfig{Seller: SellerID(i), Capacity: 1})
+		m, err := NewMarket(rand.Reader, MarketConfig{Seller: SellerID(i), Capacity: 1})
 		require.NoError(t, err)
 		require.NoError(t, m.Offer(c, 0))
 		m.chunks[c].lastPrice, m.chunks[c].priced = price, true

@@ -120,8 +120,8 @@ func NewSealed(rnd io.Reader, id AuctionID, reserve Amount) (*Sealed, error) {
 		return nil, err
 	}
 	ro := ReserveOpening{Auction: id, Reserve: reserve}
-	if _, err := io.ReadFull(rnd, ro.Nonce[:]); err != nil {
-		return nil, fmt.Errorf("auction: reading nonce: %w", err)
+	if err := readNonce(rnd, ro.Nonce[:]); err != nil {
+		return nil, err
 	}
 	return &Sealed{
 		id:       id,

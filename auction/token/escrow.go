@@ -42,6 +42,9 @@ type Lock [32]byte
 
 // NewSecret draws a fresh secret from rnd (pass crypto/rand.Reader).
 func NewSecret(rnd io.Reader) (Secret, error) {
+	if rnd == nil {
+		return Secret{}, errNilRand
+	}
 	var s Secret
 	if _, err := io.ReadFull(rnd, s[:]); err != nil {
 		return Secret{}, fmt.Errorf("token: reading secret: %w", err)

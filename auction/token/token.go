@@ -26,6 +26,8 @@ var (
 	// ErrSignature is returned for a token whose signature does not
 	// verify: a forgery or a corrupted token.
 	ErrSignature = errors.New("token: invalid signature")
+
+	errNilRand = errors.New("token: nil random source")
 )
 
 // pssOptions are the RSASSA-PSS parameters of [Variant]: SHA-384 and a

@@ -39,6 +39,9 @@ func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
 	if n <= 0 || n > MaxBatch {
 		return nil, fmt.Errorf("%w: %d tokens", ErrBatch, n)
 	}
+	if rnd == nil {
+		return nil, errNilRand
+	}
 	w := &Withdrawal{
 		pub:    pub,
 		msgs:   make([][MessageSize]byte, n),
