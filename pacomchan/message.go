@@ -97,7 +97,7 @@ func (m *Message) AppendBinary(b []byte) ([]byte, error) {
 			return b, ErrMessageSize
 		}
 	case MsgData, MsgAck:
-		if len(m.Sealed) < xNonceSize+aeadTagSize {
+		if len(m.Sealed) < xNonceSize+aeadTagSize+8+4 {
 			return b, ErrMessageSize
 		}
 	default:

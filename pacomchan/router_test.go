@@ -365,3 +365,32 @@ func TestRouterRoute(t *testing.T) {
 	_, ok := net.routers[0].Route(CircuitID{})
 	require.False(t, ok)
 }
+
+// TestHandshakeFlood sends a relay more distinct handshakes than its table
+// holds: the excess is refused with ErrTableFull and counted, and the
+// circuits already built keep working.
+func TestHandshakeFlood(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{MaxRecords: 4}, 3, line(3))
+	id := net.build(0, 2)
+	attacker, err := NewRouter(rand.Reader, mrand.New(mrand.NewPCG(1, 1)), RouterConfig{})
+	require.NoError(t, err)
+	attacker.AddNeighbour(1)
+	full := 0
+	for range 10 {
+		_, res, err := attacker.Build(net.now, net.routers[2].PublicKey())
+		require.NoError(t, err)
+		_, err = net.routers[1].Handle(net.now, 9, res.Out[0].Msg)
+		if err != nil {
+			require.ErrorIs(t, err, ErrTableFull)
+			full++
+		}
+	}
+	require.Equal(t, 7, full, "one record for the circuit, three for the flood")
+	require.Equal(t, 4, net.routers[1].Records())
+	require.Equal(t, uint64(7), net.routers[1].Stats().TableFull)
+	net.send(0, id, "unaffected")
+	require.Equal(t, "unaffected", string(net.delivered[2][0].Data))
+	// The flood's records are purged after t and the table has room again.
+	net.routers[1].Tick(net.now.Add(2 * DefaultPurgeAfter))
+	require.Equal(t, 1, net.routers[1].Records())
+}
