@@ -119,8 +119,9 @@ func NewExchange(sk *rsa.PrivateKey, cfg Config) (*Exchange, error) {
 func (x *Exchange) PublicKey() *PublicKey { return x.pub }
 
 // Buy sells len(reqs) tokens, blind-signing the withdrawal requests. The
-// payment in outside money is the caller's business (the exchange portal
-// of §5.2); Buy records it as Purchased. It fails with [ErrBatch] or
+// payment in outside money, at the portal's conversion rate, is the
+// caller's business (the exchange portal of §5.2); Buy records it as
+// Purchased. It fails with [ErrBatch] or
 // [ErrMalformed] and then sells nothing.
 func (x *Exchange) Buy(reqs [][]byte) ([][]byte, error) {
 	sigs, err := x.sign(reqs)
