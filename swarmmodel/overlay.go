@@ -126,6 +126,15 @@ func (o *Overlay) Join(q PeerID, t TorrentID, h []TorrentID) error {
 	return nil
 }
 
+// TorrentOf returns the torrent peer q is in, if any.
+func (o *Overlay) TorrentOf(q PeerID) (TorrentID, bool) {
+	p, ok := o.peers[q]
+	if !ok {
+		return 0, false
+	}
+	return p.torrent, true
+}
+
 // Leave records that peer q left its torrent; the trackers forget it.
 func (o *Overlay) Leave(q PeerID) error {
 	p, ok := o.peers[q]
