@@ -1,0 +1,173 @@
+package marketsim
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/swarmblocks/swarmblocks/valuation"
+)
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+	}{
+		{"k zero", func(c *Config) { c.K = 0 }},
+		{"k too large", func(c *Config) { c.K = valuation.MaxK + 1 }},
+		{"fewer torrents than k", func(c *Config) { c.Torrents = 2 }},
+		{"no clients", func(c *Config) { c.Clients = 0 }},
+		{"piece larger than file", func(c *Config) { c.PieceSize = int(c.FileSize) + 1 }},
+		{"zero bandwidth", func(c *Config) { c.Bandwidth = 0 }},
+		{"NaN popularity", func(c *Config) { c.PopularClients = math.NaN() }},
+		{"neighbours above max", func(c *Config) { c.Neighbours = c.MaxNeighbours + 1 }},
+		{"zero bucket", func(c *Config) { c.Bucket = 0 }},
+		{"size spread 1", func(c *Config) { c.SizeSpread = 1 }},
+		{"negative tau", func(c *Config) { c.ArrivalTau = -time.Second }},
+		{"bad class", func(c *Config) { c.Classes = []BandwidthClass{{Share: math.Inf(1), Up: 1, Down: 1}} }},
+		{"NaN weight", func(c *Config) { c.Valuation.Weights.Request = math.NaN() }},
+		{"negative weight", func(c *Config) { c.Valuation.Weights.Have = -1 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := SmallConfig(1)
+			tt.edit(&c)
+			_, err := Run(c)
+			require.Error(t, err)
+			if c.Valuation.Weights.Validate() != nil {
+				require.ErrorIs(t, err, valuation.ErrWeight)
+			} else {
+				require.ErrorIs(t, err, ErrConfig)
+			}
+		})
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a, err := Run(SmallConfig(7))
+	require.NoError(t, err)
+	b, err := Run(SmallConfig(7))
+	require.NoError(t, err)
+	require.Equal(t, a.Downloads, b.Downloads)
+	require.Equal(t, a.NativeStart, b.NativeStart)
+	require.Equal(t, a.PoolCover, b.PoolCover)
+	require.Equal(t, a.ObsPoolNative, b.ObsPoolNative)
+	require.Equal(t, a.Bytes, b.Bytes)
+	require.Equal(t, a.Events, b.Events)
+	c, err := Run(SmallConfig(8))
+	require.NoError(t, err)
+	require.NotEqual(t, a.Bytes, c.Bytes, "another seed, another run")
+}
+
+// TestMarketplaceProperties checks the paper's claims on a reduced
+// marketplace over a few seeds [Paper §5.3, §5.4]: every client completes k
+// downloads at a small overhead, and its native interest does not stand out
+// by start rank, end rank or download volume.
+func TestMarketplaceProperties(t *testing.T) {
+	seeds := []uint64{1, 2, 3, 4}
+	rs, err := RunSeeds(SmallConfig(0), seeds, 2)
+	require.NoError(t, err)
+	for _, r := range rs {
+		cfg := r.Config
+		require.Equal(t, cfg.Clients, r.Finished, "seed %d: every client finishes", cfg.Seed)
+		for _, d := range r.Downloads {
+			require.GreaterOrEqual(t, d, float64(cfg.K)-1e-9, "a client downloads at least k torrents")
+		}
+		require.Len(t, r.NativeEnd, cfg.Clients, "the native interest is always among the k downloads")
+		require.Len(t, r.CoverEnd, cfg.Clients*(cfg.K-1))
+		sum := 0
+		for _, p := range r.Popularity {
+			sum += p
+		}
+		require.Equal(t, cfg.Clients, sum)
+	}
+	s := Summarize(rs)
+	k := float64(rs[0].Config.K)
+	require.Less(t, s.Downloads.Mean, 1.3*k, "overhead well under the paper's 2k bound")
+	for _, tt := range s.Tests {
+		// The native mean lies within one standard deviation of cover.
+		require.Less(t, math.Abs(tt.Native.Mean-tt.Cover.Mean), tt.Cover.SD, tt.Name)
+		require.Greater(t, tt.MWP, 0.001, "%s: native and cover not told apart", tt.Name)
+	}
+}
+
+// TestRequestFactorMatters checks §5.2's finding that requests are the best
+// proxy for demand: without them clients take longer.
+func TestRequestFactorMatters(t *testing.T) {
+	seeds := []uint64{1, 2, 3}
+	with, err := RunSeeds(SmallConfig(0), seeds, 2)
+	require.NoError(t, err)
+	cfg := SmallConfig(0)
+	cfg.Valuation.Weights.Request = 0
+	without, err := RunSeeds(cfg, seeds, 2)
+	require.NoError(t, err)
+	a, b := Summarize(with), Summarize(without)
+	require.Greater(t, b.MeanDone.Mean, a.MeanDone.Mean)
+}
+
+func TestOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+	}{
+		{"late start", func(c *Config) { c.ActiveSet.LateStart = 2 * time.Minute }},
+		{"even split", func(c *Config) { c.EvenSplit = true }},
+		{"size spread", func(c *Config) { c.SizeSpread = 0.5 }},
+		{"heterogeneous links", func(c *Config) {
+			c.Classes = []BandwidthClass{{Share: 1, Up: 250_000, Down: 500_000}, {Share: 2, Up: 1_000_000, Down: 4_000_000}}
+		}},
+		{"arrivals", func(c *Config) { c.ArrivalTau = 5 * time.Minute }},
+		{"k=1", func(c *Config) { c.K = 1 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := SmallConfig(3)
+			tt.edit(&c)
+			r, err := Run(c)
+			require.NoError(t, err)
+			require.Equal(t, c.Clients, r.Finished)
+			require.Len(t, r.NativeEnd, c.Clients)
+			for _, d := range r.Downloads {
+				require.GreaterOrEqual(t, d, float64(c.K)*(1-c.SizeSpread)/(1+c.SizeSpread)-1e-9)
+			}
+		})
+	}
+}
+
+func TestArrivalTimes(t *testing.T) {
+	// Conditioned on the count, the arrival times of λ0·e^(−t/τ) are
+	// exponential with mean τ.
+	tau := time.Hour
+	rng := rand.New(rand.NewPCG(5, 6))
+	at := arrivalTimes(20000, tau, rng)
+	var sum float64
+	early := 0
+	for _, a := range at {
+		require.GreaterOrEqual(t, a, time.Duration(0))
+		sum += a.Seconds()
+		if a < tau {
+			early++
+		}
+	}
+	require.InDelta(t, tau.Seconds(), sum/float64(len(at)), 0.03*tau.Seconds())
+	require.InDelta(t, 1-math.Exp(-1), float64(early)/float64(len(at)), 0.01)
+}
+
+func TestStats(t *testing.T) {
+	same := []float64{1, 2, 3, 4, 5, 6, 7, 8}
+	_, p := KSTest(same, same)
+	require.InDelta(t, 1, p, 1e-9)
+	_, p = MannWhitney(same, same)
+	require.Greater(t, p, 0.9)
+	lo := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	hi := []float64{11, 12, 13, 14, 15, 16, 17, 18, 19, 20}
+	d, p := KSTest(lo, hi)
+	require.InDelta(t, 1.0, d, 1e-12)
+	require.Less(t, p, 1e-3)
+	_, p = MannWhitney(lo, hi)
+	require.Less(t, p, 1e-3)
+	d, p = KSTest(nil, hi)
+	require.True(t, math.IsNaN(d) && math.IsNaN(p))
+}

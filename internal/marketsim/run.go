@@ -1,0 +1,156 @@
+package marketsim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/swarmblocks/swarmblocks/valuation"
+)
+
+// Run simulates one marketplace run of cfg and returns its measurements. It
+// is deterministic: the same cfg (seed included) gives the same Result.
+func Run(cfg Config) (*Result, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	w, err := build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for w.err == nil && w.left < cfg.Clients && w.sim.Now() <= cfg.MaxTime && w.sim.Step() {
+	}
+	if w.err != nil {
+		return nil, fmt.Errorf("marketsim: seed %d at %v: %w", cfg.Seed, w.sim.Now(), w.err)
+	}
+	r := w.result()
+	r.Wall = time.Since(start)
+	return r, nil
+}
+
+func build(cfg Config) (*world, error) {
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6d61726b6574))
+	nt, nc := cfg.Torrents, cfg.Clients
+	w := &world{cfg: cfg, rng: rng, obs: make(map[obsKey]float64)}
+	w.sizes = make([]int64, nt)
+	w.pieces = make([]int, nt)
+	w.members = make([][]int, nt)
+	for t := range nt {
+		size := cfg.FileSize
+		if cfg.SizeSpread > 0 {
+			f := 1 + cfg.SizeSpread*(2*rng.Float64()-1)
+			size = max(int64(cfg.PieceSize), int64(float64(cfg.FileSize)*f))
+		}
+		w.sizes[t] = size
+		w.pieces[t] = int((size + int64(cfg.PieceSize) - 1) / int64(cfg.PieceSize))
+		w.ids = append(w.ids, valuation.TorrentID(t))
+	}
+	total := nt + nc
+	bw := float64(cfg.Bandwidth) / 8
+	// Seeds: node t seeds torrent t.
+	for t := range nt {
+		s := newNode(w, t, total)
+		s.seedOf = t
+		s.upCap, s.downCap = bw, bw
+		s.have[t] = make([]uint64, words(w.pieces[t]))
+		for i := range w.pieces[t] {
+			s.have[t][i>>6] |= 1 << (uint(i) & 63)
+		}
+		s.haveCount[t] = w.pieces[t]
+		w.nodes = append(w.nodes, s)
+	}
+	// Native interests: the popular torrents share the popular clients
+	// round-robin, the others pick among the rest.
+	perm := rng.Perm(nt)
+	nPop := int(math.Round(cfg.PopularTorrents * float64(nt)))
+	popular, rest := perm[:nPop], perm[nPop:]
+	if len(rest) == 0 {
+		rest = perm
+	}
+	nPopClients := int(math.Round(cfg.PopularClients * float64(nc)))
+	var arrivals []time.Duration
+	if cfg.ArrivalTau > 0 {
+		arrivals = arrivalTimes(nc, cfg.ArrivalTau, rng)
+	}
+	setCfg := cfg.ActiveSet
+	setCfg.K = cfg.K
+	for i, ci := range rng.Perm(nc) {
+		id := nt + ci
+		_ = i
+		d := newNode(w, id, total)
+		if ci < nPopClients {
+			d.native = popular[ci%len(popular)]
+		} else {
+			d.native = rest[rng.IntN(len(rest))]
+		}
+		w.nodes = append(w.nodes, nil)
+		w.clients = append(w.clients, d)
+		d.upCap, d.downCap = bw, bw
+		if len(cfg.Classes) > 0 {
+			c := pickClass(cfg.Classes, rng)
+			d.upCap, d.downCap = float64(c.Up)/8, float64(c.Down)/8
+		}
+		if arrivals != nil {
+			d.joinAt = arrivals[ci]
+		}
+		m, err := valuation.NewMarket(cfg.Valuation)
+		if err != nil {
+			return nil, fmt.Errorf("marketsim: %w", err)
+		}
+		for t := range nt {
+			if err := m.AddTorrent(valuation.TorrentID(t), w.pieces[t]); err != nil {
+				return nil, err
+			}
+		}
+		d.market = m
+		nrng := rand.New(rand.NewPCG(cfg.Seed, uint64(id)))
+		if d.set, err = valuation.NewActiveSet(setCfg, valuation.TorrentID(d.native), w.ids, nrng); err != nil {
+			return nil, fmt.Errorf("marketsim: %w", err)
+		}
+		if d.unchoker, err = valuation.NewUnchoker(cfg.Unchoke, nrng); err != nil {
+			return nil, fmt.Errorf("marketsim: %w", err)
+		}
+	}
+	for _, d := range w.clients {
+		w.nodes[d.id] = d
+	}
+	slices.SortFunc(w.clients, func(a, b *node) int { return a.id - b.id })
+	// Seeds are there from the start; clients register with the DHT at
+	// their arrival, and (at equal times) all register before any picks
+	// its neighbours.
+	for _, s := range w.nodes[:nt] {
+		w.join(s)
+		w.sim.After(time.Duration(rng.Int64N(int64(cfg.UnchokeInterval))), func() { w.unchokeRound(s) })
+	}
+	for _, d := range w.clients {
+		w.sim.At(d.joinAt, func() { w.join(d) })
+	}
+	for _, d := range w.clients {
+		unchokeAt := d.joinAt + time.Duration(rng.Int64N(int64(cfg.UnchokeInterval)))
+		updateAt := d.joinAt + time.Duration(rng.Int64N(int64(cfg.UpdateInterval)))
+		w.sim.At(d.joinAt, func() {
+			w.findNeighbours(d)
+			w.sim.At(unchokeAt, func() { w.unchokeRound(d) })
+			w.sim.At(updateAt, func() { w.updateRound(d) })
+		})
+	}
+	return w, nil
+}
+
+func pickClass(cs []BandwidthClass, rng *rand.Rand) BandwidthClass {
+	total := 0.0
+	for _, c := range cs {
+		total += c.Share
+	}
+	x := rng.Float64() * total
+	for _, c := range cs {
+		if x < c.Share {
+			return c
+		}
+		x -= c.Share
+	}
+	return cs[len(cs)-1]
+}

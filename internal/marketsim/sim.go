@@ -1,0 +1,613 @@
+package marketsim
+
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/swarmblocks/swarmblocks/internal/des"
+	"github.com/swarmblocks/swarmblocks/valuation"
+)
+
+// flow is one piece in transfer from one node to another at a rate that is
+// the smaller of the uploader's and the downloader's fair shares.
+type flow struct {
+	from, to  *node
+	t, piece  int
+	remaining float64 // bytes
+	rate      float64 // bytes/s
+	last      time.Duration
+	ev        des.Event
+	fire      func()
+}
+
+type node struct {
+	id             int
+	seedOf         int     // torrent a seed serves, or -1 for a client
+	upCap, downCap float64 // bytes/s
+	joinAt         time.Duration
+	active         bool // joined and not left
+	native         int
+
+	market   *valuation.Market
+	set      *valuation.ActiveSet
+	unchoker *valuation.Unchoker
+
+	nbr      []int
+	isNbr    []bool
+	unchokes []bool  // unchokes[x]: this node unchokes node x
+	upTo     []*flow // upTo[x]: the flow from this node to x, if any
+	upFlows  []*flow
+	down     []*flow
+
+	have      [][]uint64 // per torrent, nil until the first piece
+	haveCount []int
+	inflight  [][]uint64
+
+	// metrics
+	startAt, endAt []time.Duration // per torrent, -1 if never
+	started        int
+	downloaded     int64
+	finishAt       time.Duration
+	vol            [][]float64 // [slice][torrent] bytes received
+}
+
+type world struct {
+	cfg      Config
+	rng      *rand.Rand
+	sim      des.Sim
+	nodes    []*node
+	clients  []*node
+	sizes    []int64
+	pieces   []int
+	members  [][]int // per torrent, nodes advertising it
+	ids      []valuation.TorrentID
+	left     int
+	msgs     int64
+	bytes    int64
+	err      error
+	obs      map[obsKey]float64
+	scratch  []valuation.PeerID
+	scratch2 []valuation.PeerID
+	tscratch []valuation.TorrentID
+}
+
+type obsKey struct {
+	observer, slice, target, torrent int32
+}
+
+func (w *world) fail(err error) {
+	if w.err == nil && err != nil {
+		w.err = err
+	}
+}
+
+func (w *world) pieceLen(t, i int) float64 {
+	ps := int64(w.cfg.PieceSize)
+	if i == w.pieces[t]-1 {
+		return float64(w.sizes[t] - ps*int64(i))
+	}
+	return float64(ps)
+}
+
+func words(n int) int { return (n + 63) / 64 }
+
+func (n *node) isClient() bool { return n.seedOf < 0 }
+
+// serves reports whether n answers requests for t.
+func (n *node) serves(t int) bool {
+	if !n.active {
+		return false
+	}
+	if n.seedOf >= 0 {
+		return n.seedOf == t
+	}
+	return n.set.Serves(valuation.TorrentID(t))
+}
+
+func (n *node) downloading(t int) bool {
+	return n.active && n.isClient() && n.set.Downloading(valuation.TorrentID(t))
+}
+
+// available returns the number of pieces of t that u holds, d lacks and d is
+// not already fetching, and, if pick ≥ 0, the pick-th of them.
+func available(u, d *node, t, pick int) (count, piece int) {
+	uh := u.have[t]
+	if uh == nil {
+		return 0, -1
+	}
+	dh, df := d.have[t], d.inflight[t]
+	piece = -1
+	for wi, x := range uh {
+		if dh != nil {
+			x &^= dh[wi]
+		}
+		if df != nil {
+			x &^= df[wi]
+		}
+		c := bits.OnesCount64(x)
+		if pick >= count && pick < count+c {
+			for k := pick - count; k > 0; k-- {
+				x &= x - 1
+			}
+			piece = wi*64 + bits.TrailingZeros64(x)
+		}
+		count += c
+	}
+	return count, piece
+}
+
+// interested reports whether d wants something u serves.
+func (w *world) interested(u, d *node) bool {
+	if !d.active || !d.isClient() {
+		return false
+	}
+	for t := range w.pieces {
+		if u.serves(t) && d.downloading(t) {
+			if c, _ := available(u, d, t, -1); c > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rate recomputes f's rate and reschedules its completion.
+func (w *world) retime(f *flow) {
+	now := w.sim.Now()
+	if f.rate > 0 {
+		f.remaining -= f.rate * (now - f.last).Seconds()
+		if f.remaining < 0 {
+			f.remaining = 0
+		}
+	}
+	f.last = now
+	r := math.Min(f.from.upCap/float64(len(f.from.upFlows)), f.to.downCap/float64(len(f.to.down)))
+	if r == f.rate {
+		return
+	}
+	f.rate = r
+	w.sim.Cancel(f.ev)
+	f.ev = w.sim.After(time.Duration(math.Ceil(f.remaining/r*1e9)), f.fire)
+}
+
+func (w *world) retimeAll(u, d *node) {
+	for _, f := range u.upFlows {
+		w.retime(f)
+	}
+	for _, f := range d.down {
+		if f.from != u {
+			w.retime(f)
+		}
+	}
+}
+
+// tryStart starts a piece transfer from u to d if u unchokes d, the link is
+// idle and u has something d wants. d requests the piece of the torrent it
+// values most among those u can serve.
+func (w *world) tryStart(u, d *node) {
+	if !u.active || !d.active || !u.unchokes[d.id] || u.upTo[d.id] != nil || !d.isClient() {
+		return
+	}
+	now := w.sim.Now()
+	best, bestVal, bestCount := -1, -1.0, 0
+	for t := range w.pieces {
+		if !u.serves(t) || !d.downloading(t) {
+			continue
+		}
+		c, _ := available(u, d, t, -1)
+		if c == 0 {
+			continue
+		}
+		v, err := d.market.Value(now, valuation.TorrentID(t))
+		if err != nil {
+			w.fail(err)
+			return
+		}
+		if v > bestVal {
+			best, bestVal, bestCount = t, v, c
+		}
+	}
+	if best < 0 {
+		return
+	}
+	t := best
+	_, piece := available(u, d, t, w.rng.IntN(bestCount))
+	if d.inflight[t] == nil {
+		d.inflight[t] = make([]uint64, words(w.pieces[t]))
+	}
+	d.inflight[t][piece>>6] |= 1 << (uint(piece) & 63)
+	if d.startAt[t] < 0 {
+		d.started++
+		d.startAt[t] = now
+	}
+	if u.isClient() {
+		w.fail(u.market.ObserveRequest(now, valuation.PeerID(d.id), valuation.TorrentID(t), piece))
+	}
+	w.msgs++
+	f := &flow{from: u, to: d, t: t, piece: piece, remaining: w.pieceLen(t, piece), last: now}
+	f.fire = func() { w.finish(f) }
+	u.upTo[d.id] = f
+	u.upFlows = append(u.upFlows, f)
+	d.down = append(d.down, f)
+	w.retime(f)
+	w.retimeAll(u, d)
+}
+
+func removeFlow(s []*flow, f *flow) []*flow {
+	i := slices.Index(s, f)
+	return slices.Delete(s, i, i+1)
+}
+
+// detach removes f from its endpoints without completing it.
+func (w *world) detach(f *flow) {
+	w.sim.Cancel(f.ev)
+	u, d := f.from, f.to
+	u.upTo[d.id] = nil
+	u.upFlows = removeFlow(u.upFlows, f)
+	d.down = removeFlow(d.down, f)
+	if fl := d.inflight[f.t]; fl != nil {
+		fl[f.piece>>6] &^= 1 << (uint(f.piece) & 63)
+	}
+	w.retimeAll(u, d)
+}
+
+func (w *world) finish(f *flow) {
+	if w.err != nil {
+		return
+	}
+	now := w.sim.Now()
+	u, d, t := f.from, f.to, f.t
+	w.detach(f)
+	n := w.pieceLen(t, f.piece)
+	w.bytes += int64(n)
+	d.downloaded += int64(n)
+	w.account(u, d, t, n)
+	if d.have[t] == nil {
+		d.have[t] = make([]uint64, words(w.pieces[t]))
+	}
+	d.have[t][f.piece>>6] |= 1 << (uint(f.piece) & 63)
+	d.haveCount[t]++
+	tid := valuation.TorrentID(t)
+	w.fail(d.market.SetOwnPieces(tid, d.haveCount[t]))
+	w.fail(d.unchoker.Received(valuation.PeerID(u.id), tid, int64(n)))
+	for _, x := range d.nbr {
+		if xn := w.nodes[x]; xn.isClient() && xn.active {
+			w.fail(xn.market.ObserveHave(now, valuation.PeerID(d.id), tid, f.piece))
+		}
+		w.msgs++
+	}
+	if d.haveCount[t] == w.pieces[t] && d.set.Contains(tid) {
+		w.fail(d.set.Complete(tid))
+		d.endAt[t] = now
+		if d.set.Done() {
+			w.leave(d)
+			for _, x := range u.nbr {
+				w.tryStart(u, w.nodes[x])
+			}
+			return
+		}
+	}
+	w.tryStart(u, d)
+	// d has a new piece: its idle unchoked neighbours may want it.
+	for _, x := range d.nbr {
+		if d.unchokes[x] && d.upTo[x] == nil {
+			w.tryStart(d, w.nodes[x])
+		}
+	}
+}
+
+// account records n bytes of torrent t from u to d in d's buckets and in u's
+// view as an observer.
+func (w *world) account(u, d *node, t int, n float64) {
+	slice := int((w.sim.Now() - d.joinAt) / w.cfg.Bucket)
+	for len(d.vol) <= slice {
+		d.vol = append(d.vol, make([]float64, w.cfg.Torrents))
+	}
+	d.vol[slice][t] += n
+	if u.isClient() {
+		k := obsKey{int32(u.id), int32((w.sim.Now() - u.joinAt) / w.cfg.Bucket), int32(d.id), int32(t)}
+		w.obs[k] += n
+	}
+}
+
+// leave takes a finished client out of the marketplace.
+func (w *world) leave(d *node) {
+	d.active = false
+	d.finishAt = w.sim.Now()
+	w.left++
+	for _, f := range slices.Clone(d.down) {
+		w.detach(f)
+	}
+	for _, f := range slices.Clone(d.upFlows) {
+		w.detach(f)
+		defer w.refill(f.to)
+	}
+	d.tscratch(w)
+	for _, t := range w.tscratch {
+		w.members[t] = deleteInt(w.members[t], d.id)
+	}
+	for _, x := range slices.Clone(d.nbr) {
+		w.disconnect(d, w.nodes[x])
+	}
+}
+
+// tscratch fills w.tscratch with the torrents d advertises.
+func (d *node) tscratch(w *world) {
+	w.tscratch = w.tscratch[:0]
+	if d.seedOf >= 0 {
+		w.tscratch = append(w.tscratch, valuation.TorrentID(d.seedOf))
+		return
+	}
+	w.tscratch = d.set.AppendMembers(w.tscratch)
+}
+
+// refill tries every idle link into d.
+func (w *world) refill(d *node) {
+	for _, x := range d.nbr {
+		w.tryStart(w.nodes[x], d)
+	}
+}
+
+func deleteInt(s []int, v int) []int {
+	if i := slices.Index(s, v); i >= 0 {
+		return slices.Delete(s, i, i+1)
+	}
+	return s
+}
+
+func (w *world) connect(a, b *node) {
+	if a == b || a.isNbr[b.id] {
+		return
+	}
+	now := w.sim.Now()
+	a.isNbr[b.id], b.isNbr[a.id] = true, true
+	a.nbr = append(a.nbr, b.id)
+	b.nbr = append(b.nbr, a.id)
+	for _, p := range [][2]*node{{a, b}, {b, a}} {
+		x, y := p[0], p[1] // x learns about y
+		if !x.isClient() {
+			continue
+		}
+		w.fail(x.market.AddPeer(valuation.PeerID(y.id)))
+		y.tscratch(w)
+		for _, t := range w.tscratch {
+			w.fail(x.market.ObserveJoin(now, valuation.PeerID(y.id), t, y.haveCount[t]))
+			w.msgs++
+		}
+	}
+}
+
+func (w *world) disconnect(a, b *node) {
+	a.isNbr[b.id], b.isNbr[a.id] = false, false
+	a.nbr = deleteInt(a.nbr, b.id)
+	b.nbr = deleteInt(b.nbr, a.id)
+	a.unchokes[b.id], b.unchokes[a.id] = false, false
+	for _, p := range [][2]*node{{a, b}, {b, a}} {
+		x, y := p[0], p[1]
+		if f := x.upTo[y.id]; f != nil {
+			w.detach(f)
+		}
+		if x.isClient() && x.active {
+			w.fail(x.market.RemovePeer(valuation.PeerID(y.id)))
+			x.unchoker.Forget(valuation.PeerID(y.id))
+		}
+	}
+}
+
+// findNeighbours connects d to peers of its torrents from the DHT until it
+// has cfg.Neighbours, preferring peers present in several of its torrents
+// (or, with EvenSplit, taking them evenly from each torrent) [Paper §5.1,
+// §6.1].
+func (w *world) findNeighbours(d *node) {
+	want := w.cfg.Neighbours - len(d.nbr)
+	if want <= 0 {
+		return
+	}
+	d.tscratch(w)
+	torrents := slices.Clone(w.tscratch)
+	lists := make([][]int, len(torrents))
+	count := make(map[int]int)
+	for i, t := range torrents {
+		m := w.members[t]
+		perm := w.rng.Perm(len(m))
+		for _, j := range perm {
+			x := m[j]
+			if x == d.id || d.isNbr[x] || len(w.nodes[x].nbr) >= w.cfg.MaxNeighbours {
+				continue
+			}
+			lists[i] = append(lists[i], x)
+			count[x]++
+			if len(lists[i]) == w.cfg.PeersPerTorrent {
+				break
+			}
+		}
+	}
+	var order []int
+	if w.cfg.EvenSplit {
+		seen := make(map[int]bool)
+		for r := 0; ; r++ {
+			more := false
+			for _, l := range lists {
+				if r < len(l) {
+					more = true
+					if !seen[l[r]] {
+						seen[l[r]] = true
+						order = append(order, l[r])
+					}
+				}
+			}
+			if !more {
+				break
+			}
+		}
+	} else {
+		for _, l := range lists {
+			for _, x := range l {
+				if count[x] > 0 {
+					order = append(order, x)
+					count[x] = -count[x] // mark taken, keep multiplicity
+				}
+			}
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return count[a] - count[b] }) // most negative first
+	}
+	for _, x := range order {
+		if want == 0 {
+			break
+		}
+		if !d.isNbr[x] && len(w.nodes[x].nbr) < w.cfg.MaxNeighbours {
+			w.connect(d, w.nodes[x])
+			want--
+		}
+	}
+}
+
+// unchokeRound runs node u's periodic unchoke decision.
+func (w *world) unchokeRound(u *node) {
+	if !u.active || w.err != nil {
+		return
+	}
+	now := w.sim.Now()
+	interested := w.scratch[:0]
+	for _, x := range u.nbr {
+		if w.interested(u, w.nodes[x]) {
+			interested = append(interested, valuation.PeerID(x))
+		}
+	}
+	w.scratch = interested
+	var chosen []valuation.PeerID
+	if u.isClient() {
+		var err error
+		chosen, err = u.unchoker.Round(now, u.market, interested, w.scratch2[:0])
+		if err != nil {
+			w.fail(err)
+			return
+		}
+	} else {
+		// A seed has no service to rank: it rotates its slots at random.
+		chosen = w.scratch2[:0]
+		slots := w.seedSlots()
+		for _, i := range w.rng.Perm(len(interested)) {
+			if len(chosen) == slots {
+				break
+			}
+			chosen = append(chosen, interested[i])
+		}
+	}
+	w.scratch2 = chosen
+	for _, x := range u.nbr {
+		u.unchokes[x] = false
+	}
+	for _, p := range chosen {
+		u.unchokes[p] = true
+		w.msgs++
+	}
+	for _, p := range chosen {
+		w.tryStart(u, w.nodes[p])
+	}
+	w.sim.After(w.cfg.UnchokeInterval, func() { w.unchokeRound(u) })
+}
+
+func (w *world) seedSlots() int {
+	c := w.cfg.Unchoke
+	r, o := c.Regular, c.Optimistic
+	if r == 0 {
+		r = valuation.DefaultRegularUnchokes
+	}
+	if o == 0 {
+		o = valuation.DefaultOptimistic
+	} else if o < 0 {
+		o = 0
+	}
+	return r + o
+}
+
+// updateRound runs client d's periodic active-set update and neighbourhood
+// upkeep.
+func (w *world) updateRound(d *node) {
+	if !d.active || w.err != nil {
+		return
+	}
+	now := w.sim.Now()
+	ch, err := d.set.Update(now, d.market)
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	if ch.Swapped {
+		w.swap(d, int(ch.Dropped), int(ch.Joined))
+	}
+	if len(d.nbr) < w.cfg.Neighbours {
+		w.findNeighbours(d)
+		w.refill(d)
+	}
+	w.sim.After(w.cfg.UpdateInterval, func() { w.updateRound(d) })
+}
+
+// swap applies an active-set replacement: d withdraws dropped and
+// advertises joined to its neighbours and the DHT.
+func (w *world) swap(d *node, dropped, joined int) {
+	now := w.sim.Now()
+	if d.startAt[dropped] >= 0 && d.haveCount[dropped] < w.pieces[dropped] {
+		d.endAt[dropped] = now
+	}
+	w.members[dropped] = deleteInt(w.members[dropped], d.id)
+	w.members[joined] = append(w.members[joined], d.id)
+	for _, x := range d.nbr {
+		xn := w.nodes[x]
+		w.msgs += 2
+		if xn.isClient() && xn.active {
+			w.fail(xn.market.ObserveWithdraw(now, valuation.PeerID(d.id), valuation.TorrentID(dropped)))
+			w.fail(xn.market.ObserveJoin(now, valuation.PeerID(d.id), valuation.TorrentID(joined), d.haveCount[joined]))
+		}
+	}
+	// Meet a few peers of the new torrent if none of the neighbours has it.
+	has := false
+	for _, x := range d.nbr {
+		if slices.Contains(w.members[joined], x) {
+			has = true
+			break
+		}
+	}
+	if !has {
+		for _, j := range w.rng.Perm(len(w.members[joined])) {
+			x := w.nodes[w.members[joined][j]]
+			if x != d && len(x.nbr) < w.cfg.MaxNeighbours {
+				w.connect(d, x)
+				break
+			}
+		}
+	}
+	w.refill(d)
+	for _, x := range d.nbr {
+		if d.unchokes[x] {
+			w.tryStart(d, w.nodes[x])
+		}
+	}
+}
+
+func (w *world) join(d *node) {
+	d.active = true
+	d.tscratch(w)
+	for _, t := range w.tscratch {
+		w.members[t] = append(w.members[t], d.id)
+	}
+}
+
+func newNode(w *world, id, n int) *node {
+	nt := w.cfg.Torrents
+	d := &node{
+		id: id, seedOf: -1, native: -1,
+		isNbr: make([]bool, n), unchokes: make([]bool, n), upTo: make([]*flow, n),
+		have: make([][]uint64, nt), haveCount: make([]int, nt), inflight: make([][]uint64, nt),
+		startAt: make([]time.Duration, nt), endAt: make([]time.Duration, nt),
+		finishAt: -1,
+	}
+	for t := range nt {
+		d.startAt[t], d.endAt[t] = -1, -1
+	}
+	return d
+}

@@ -1,0 +1,183 @@
+package valuation
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// encodeBitfield is the inverse of parseBitfield.
+func encodeBitfield(b bitset, n int) []byte {
+	out := make([]byte, BitfieldLen(n))
+	for i := range n {
+		if b.has(i) {
+			out[i/8] |= 0x80 >> uint(i%8)
+		}
+	}
+	return out
+}
+
+// FuzzBitfield: a bitfield is accepted exactly when it has the right length
+// and no spare bit set, and then re-encodes to the same bytes; a rejected
+// one changes nothing.
+func FuzzBitfield(f *testing.F) {
+	f.Add(uint16(12), []byte{0x81, 0x90})
+	f.Add(uint16(12), []byte{0x81, 0x91})
+	f.Add(uint16(8), []byte{0xff})
+	f.Add(uint16(1), []byte{})
+	f.Fuzz(func(t *testing.T, n16 uint16, p []byte) {
+		n := int(n16%2048) + 1
+		m, err := NewMarket(Config{})
+		require.NoError(t, err)
+		require.NoError(t, m.AddTorrent(0, n))
+		require.NoError(t, m.AddPeer(1))
+		err = m.ObserveBitfield(0, 1, 0, p)
+		spare := len(p)*8 - n
+		valid := len(p) == BitfieldLen(n) && (spare == 0 || p[len(p)-1]&(1<<uint(spare)-1) == 0)
+		if !valid {
+			require.ErrorIs(t, err, ErrBitfield)
+			require.Zero(t, m.torrents[0].advertisers)
+			return
+		}
+		require.NoError(t, err)
+		a := m.peers[1].adverts[0]
+		require.Equal(t, p, encodeBitfield(a.bits, n))
+		require.Equal(t, int64(a.n), m.torrents[0].haveSum)
+		require.LessOrEqual(t, a.n, n)
+	})
+}
+
+// FuzzObservations feeds a random stream of observations, queries and
+// active-set operations. Whatever the stream: no panic, values finite and
+// within [0, Weights.Sum()), the aggregate counts match the adverts, and the
+// active set keeps its invariants.
+func FuzzObservations(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
+	f.Add([]byte("\x02\x01\x03\x00\x05\x07\x02\x09\x00\xff\x10\x20\x30\x40\x50\x60\x70\x80"))
+	f.Add(slices.Repeat([]byte{3, 2, 1, 0, 250}, 40))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const torrents, pieces, k = 6, 20, 3
+		w := Weights{Completeness: 2, DemandSupply: 0.5, Have: 0.5, Request: 4}
+		m, err := NewMarket(Config{Weights: w, HaveHalfLife: 10 * time.Second, RequestHalfLife: 5 * time.Second})
+		require.NoError(t, err)
+		for i := range torrents {
+			require.NoError(t, m.AddTorrent(TorrentID(i), pieces))
+		}
+		seed := uint64(len(data))
+		if len(data) >= 8 {
+			seed = binary.LittleEndian.Uint64(data)
+		}
+		rng := rand.New(rand.NewPCG(seed, 1))
+		a, err := NewActiveSet(ActiveSetConfig{K: k, MinInterval: time.Second, LateStart: time.Duration(seed%3) * time.Second}, 0, universe(torrents), rng)
+		require.NoError(t, err)
+		u, err := NewUnchoker(UnchokeConfig{}, rng)
+		require.NoError(t, err)
+		var now time.Duration
+		for len(data) >= 4 {
+			op, p, tr, x := data[0], PeerID(data[1]%8), TorrentID(data[2]%(torrents+1)), int(int8(data[3]))
+			data = data[4:]
+			if x%5 == 0 {
+				now += time.Duration(x) * 100 * time.Millisecond // may go backwards: must be an error
+			}
+			switch op % 10 {
+			case 0:
+				_ = m.AddPeer(p)
+			case 1:
+				_ = m.RemovePeer(p)
+				u.Forget(p)
+			case 2:
+				_ = m.ObserveHave(now, p, tr, x)
+			case 3:
+				_ = m.ObserveRequest(now, p, tr, x)
+			case 4:
+				_ = m.ObserveJoin(now, p, tr, x)
+			case 5:
+				_ = m.ObserveWithdraw(now, p, tr)
+			case 6:
+				_ = m.SetOwnPieces(tr, x)
+				if x == pieces || x == -128 {
+					_ = a.Complete(tr)
+				}
+			case 7:
+				if _, err := a.Update(now, m); err == nil {
+					requireSetInvariants(t, a, k, torrents)
+				}
+			case 8:
+				_ = u.Received(p, tr, int64(x)*1000)
+				_, _ = u.Round(now, m, []PeerID{0, 1, 2, 3, 4, 5, 6, 7}, nil)
+			case 9:
+				bf := make([]byte, BitfieldLen(pieces))
+				for i := range bf {
+					bf[i] = byte(rng.Uint32())
+				}
+				bf[len(bf)-1] &^= 0x0f
+				_ = m.ObserveBitfield(now, p, tr, bf)
+			}
+			requireMarketInvariants(t, m, now, w)
+			requireSetInvariants(t, a, k, torrents)
+		}
+	})
+}
+
+func requireMarketInvariants(t *testing.T, m *Market, now time.Duration, w Weights) {
+	t.Helper()
+	adv := make([]int, len(m.torrents))
+	sum := make([]int64, len(m.torrents))
+	for _, ps := range m.peers {
+		for ti, a := range ps.adverts {
+			adv[ti]++
+			sum[ti] += int64(a.n)
+			require.LessOrEqual(t, a.n, m.torrents[ti].pieces)
+			if a.bits != nil {
+				require.Equal(t, a.n, a.bits.count())
+			}
+		}
+	}
+	for i := range m.torrents {
+		ts := &m.torrents[i]
+		require.Equal(t, adv[i], ts.advertisers)
+		require.Equal(t, sum[i], ts.haveSum)
+		at := max(now, m.now)
+		f := m.factors(at, ts)
+		for _, x := range []float64{f.Completeness, f.DemandSupply, f.Have, f.Request} {
+			require.False(t, math.IsNaN(x) || math.IsInf(x, 0))
+			require.GreaterOrEqual(t, x, 0.0)
+			require.Less(t, x, 1.0)
+		}
+		v := f.Value(w)
+		require.GreaterOrEqual(t, v, 0.0)
+		require.Less(t, v, w.Sum())
+	}
+}
+
+func requireSetInvariants(t *testing.T, a *ActiveSet, k, torrents int) {
+	t.Helper()
+	ms := a.AppendMembers(nil)
+	require.Len(t, ms, min(k, torrents))
+	sorted := slices.Clone(ms)
+	slices.Sort(sorted)
+	require.Len(t, slices.Compact(sorted), len(ms), "duplicate member")
+	done := 0
+	for _, x := range ms {
+		if !a.Downloading(x) {
+			done++
+		}
+	}
+	require.Equal(t, a.Completed(), done)
+	if a.Done() {
+		require.True(t, a.Contains(a.Native()))
+		require.GreaterOrEqual(t, a.Completed(), min(k, torrents))
+	}
+	if a.Completed() > 0 || a.now >= a.cfg.LateStart {
+		// A late-start native interest is in once due or once only one
+		// slot is left.
+		if len(ms)-a.Completed() <= 1 {
+			require.True(t, a.Contains(a.Native()))
+		}
+	}
+}

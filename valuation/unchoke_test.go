@@ -1,0 +1,110 @@
+package valuation
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestUnchokeConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  UnchokeConfig
+		ok   bool
+	}{
+		{"zero", UnchokeConfig{}, true},
+		{"no optimistic", UnchokeConfig{Optimistic: -1}, true},
+		{"negative regular", UnchokeConfig{Regular: -2}, false},
+		{"too many", UnchokeConfig{Regular: 1 << 20}, false},
+		{"NaN memory", UnchokeConfig{ServiceMemory: math.NaN()}, false},
+		{"memory 1", UnchokeConfig{ServiceMemory: 1}, false},
+		{"negative rounds", UnchokeConfig{OptimisticRounds: -1}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewUnchoker(tt.cfg, rand.New(rand.NewPCG(1, 1)))
+			if tt.ok {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, ErrConfig)
+			}
+		})
+	}
+	u, err := NewUnchoker(UnchokeConfig{}, rand.New(rand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.ErrorIs(t, u.Received(1, 0, -1), ErrBytes)
+}
+
+// TestValueWeightedUnchoke checks §5.1: upload service is weighted by the
+// value of what was sent, so a peer that sent fewer bytes of a valuable
+// torrent beats one that sent more bytes of a worthless one.
+func TestValueWeightedUnchoke(t *testing.T) {
+	m := newTestMarket(t, DefaultWeights(), 2, 100, 1, 2, 3, 4, 5)
+	now := time.Minute
+	for i := range 20 {
+		require.NoError(t, m.ObserveRequest(now, 5, 0, i)) // torrent 0 is in demand
+	}
+	require.NoError(t, m.SetOwnPieces(1, 100)) // torrent 1: complete, no demand
+	u, err := NewUnchoker(UnchokeConfig{Regular: 2, Optimistic: -1}, rand.New(rand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.NoError(t, u.Received(1, 1, 10_000_000)) // many worthless bytes
+	require.NoError(t, u.Received(2, 0, 1_000_000))  // valuable bytes
+	require.NoError(t, u.Received(3, 0, 2_000_000))
+	got, err := u.Round(now, m, []PeerID{1, 2, 3, 4}, nil)
+	require.NoError(t, err)
+	require.Equal(t, []PeerID{3, 2}, got)
+	require.Zero(t, u.Score(1))
+	// Only interested peers are unchoked.
+	got, err = u.Round(now, m, []PeerID{1, 4}, nil)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []PeerID{1, 4}, got)
+}
+
+func TestOptimisticRotation(t *testing.T) {
+	m := newTestMarket(t, DefaultWeights(), 1, 10)
+	require.NoError(t, m.SetOwnPieces(0, 5))
+	u, err := NewUnchoker(UnchokeConfig{Regular: 1, Optimistic: 1, OptimisticRounds: 3}, rand.New(rand.NewPCG(7, 7)))
+	require.NoError(t, err)
+	peers := []PeerID{1, 2, 3, 4, 5, 6, 7, 8}
+	seen := make(map[PeerID]bool)
+	var prev PeerID
+	for r := range 60 {
+		require.NoError(t, u.Received(1, 0, 1000)) // peer 1 keeps the regular slot
+		got, err := u.Round(time.Duration(r)*10*time.Second, m, peers, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		require.Equal(t, PeerID(1), got[0])
+		require.NotEqual(t, got[0], got[1])
+		opt := got[1]
+		if r%3 != 0 {
+			require.Equal(t, prev, opt, "round %d: optimistic unchoke lasts 3 rounds", r)
+		}
+		prev = opt
+		seen[opt] = true
+	}
+	require.Greater(t, len(seen), 4, "optimistic unchokes rotate over the peers")
+}
+
+func TestUnchokeForget(t *testing.T) {
+	m := newTestMarket(t, DefaultWeights(), 1, 10)
+	require.NoError(t, m.SetOwnPieces(0, 5))
+	u, err := NewUnchoker(UnchokeConfig{Regular: 1}, rand.New(rand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.NoError(t, u.Received(1, 0, 100))
+	_, err = u.Round(0, m, []PeerID{1, 2}, nil)
+	require.NoError(t, err)
+	require.Positive(t, u.Score(1))
+	u.Forget(1)
+	require.Zero(t, u.Score(1))
+	got, err := u.Round(0, m, []PeerID{2}, nil)
+	require.NoError(t, err)
+	require.False(t, slices.Contains(got, 1))
+	// Service for an unknown torrent is reported by the round.
+	require.NoError(t, u.Received(2, 99, 100))
+	_, err = u.Round(0, m, []PeerID{2}, nil)
+	require.ErrorIs(t, err, ErrUnknownTorrent)
+}
