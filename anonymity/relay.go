@@ -115,6 +115,12 @@ func SimulateRelay(rng *rand.Rand, cfg RelayConfig, d time.Duration) (*RelayTrac
 	if err := cfg.validate(d); err != nil {
 		return nil, err
 	}
+	return simulateRelay(rng, cfg, d, nil, Watermark{}), nil
+}
+
+// simulateRelay runs the relay; if codes is not nil, input flow i's rate is
+// modulated by codes[i] (one ±1 chip per w.Chip, depth w.Depth).
+func simulateRelay(rng *rand.Rand, cfg RelayConfig, d time.Duration, codes [][]float64, w Watermark) *RelayTrace {
 	n := cfg.Links
 	tr := &RelayTrace{
 		Inputs:  make([][]time.Duration, n),
@@ -135,19 +141,39 @@ func SimulateRelay(rng *rand.Rand, cfg RelayConfig, d time.Duration) (*RelayTrac
 	for j := range outDelay {
 		outDelay[j] = delay()
 	}
-	gap := func() time.Duration {
-		return time.Duration(rng.ExpFloat64() / cfg.Rate * float64(time.Second))
+	peak := cfg.Rate
+	if codes != nil {
+		peak *= 1 + w.Depth
+	}
+	gap := func(rate float64) time.Duration {
+		return time.Duration(rng.ExpFloat64() / rate * float64(time.Second))
 	}
 	var sim des.Sim
 	// poisson calls fn at the arrivals of a Poisson process until d.
 	var poisson func(fn func())
 	poisson = func(fn func()) {
-		sim.After(gap(), func() {
+		sim.After(gap(cfg.Rate), func() {
 			if sim.Now() >= d {
 				return
 			}
 			fn()
 			poisson(fn)
+		})
+	}
+	// modulated calls fn at the arrivals of a Poisson process whose rate
+	// follows code, by thinning a process at the peak rate.
+	var modulated func(code []float64, fn func())
+	modulated = func(code []float64, fn func()) {
+		sim.After(gap(peak), func() {
+			now := sim.Now()
+			if now >= d {
+				return
+			}
+			k := min(int(now/w.Chip), len(code)-1)
+			if rng.Float64()*(1+w.Depth) < 1+w.Depth*code[k] {
+				fn()
+			}
+			modulated(code, fn)
 		})
 	}
 	send := func(j int) {
@@ -184,7 +210,11 @@ func SimulateRelay(rng *rand.Rand, cfg RelayConfig, d time.Duration) (*RelayTrac
 				}
 			}
 		}
-		poisson(arrive)
+		if codes != nil {
+			modulated(codes[i], arrive)
+		} else {
+			poisson(arrive)
+		}
 	}
 	switch cfg.Kind {
 	case TimedMix:
@@ -205,7 +235,7 @@ func SimulateRelay(rng *rand.Rand, cfg RelayConfig, d time.Duration) (*RelayTrac
 	for j := range tr.Outputs {
 		slices.Sort(tr.Outputs[j])
 	}
-	return tr, nil
+	return tr
 }
 
 // Patterns returns the pattern vectors (Eq. 9) of every input and output
@@ -259,6 +289,103 @@ func DetectionCurve(rng *rand.Rand, cfg RelayConfig, m Metric, interval time.Dur
 				return nil, err
 			}
 			r, err := DetectionRate(m, in, out, tr.Truth)
+			if err != nil {
+				return nil, err
+			}
+			rates[k] += r
+		}
+	}
+	for k := range rates {
+		rates[k] /= float64(trials)
+	}
+	return rates, nil
+}
+
+// Watermark is the active traffic-analysis attack of [PACOM §4.3]: the
+// adversary manipulates every input link of a relay, modulating its packet
+// rate to Rate·(1 + Depth·c_k) during chip k of a random ±1 code of its
+// own (one code per link, like a spread-spectrum watermark), and looks for
+// the code in the output links: the output best correlated with a link's
+// code is guessed to carry its circuit.
+type Watermark struct {
+	Chip  time.Duration // chip duration, > 0
+	Depth float64       // modulation depth in (0, 1]
+}
+
+// PaperWatermark returns a watermark of 500 ms chips at depth 0.8.
+func PaperWatermark() Watermark { return Watermark{Chip: 500 * time.Millisecond, Depth: 0.8} }
+
+func (w Watermark) validate() error {
+	if w.Chip <= 0 || !(w.Depth > 0 && w.Depth <= 1) {
+		return fmt.Errorf("%w: watermark chip %v depth %v", ErrParameter, w.Chip, w.Depth)
+	}
+	return nil
+}
+
+// SimulateWatermarkedRelay runs the relay cfg for duration d with every
+// input flow modulated by its own random code, and returns the trace and the
+// codes (codes[i][k] is ±1, chip k of input i). Reproducible from rng.
+func SimulateWatermarkedRelay(rng *rand.Rand, cfg RelayConfig, w Watermark, d time.Duration) (*RelayTrace, [][]float64, error) {
+	if err := cfg.validate(d); err != nil {
+		return nil, nil, err
+	}
+	if err := w.validate(); err != nil {
+		return nil, nil, err
+	}
+	chips := int((d + w.Chip - 1) / w.Chip)
+	if chips > MaxPatternLen {
+		return nil, nil, fmt.Errorf("%w: %d chips", ErrParameter, chips)
+	}
+	codes := make([][]float64, cfg.Links)
+	for i := range codes {
+		codes[i] = make([]float64, chips)
+		for k := range codes[i] {
+			codes[i][k] = float64(2*rng.IntN(2) - 1)
+		}
+	}
+	return simulateRelay(rng, cfg, d, codes, w), codes, nil
+}
+
+// ActiveDetectionCurve measures the detection rate of the [Watermark]
+// attack against the relay cfg for each observation time in observe,
+// averaged over trials relays: each output link's packet counts per chip
+// are correlated with every input's code ([Correlation], searching lags up
+// to the relay's largest delay) and [DetectionRate] scores the matching.
+// A mix passes the watermark through (rate → 1); PACOM's request-driven
+// relay does not (rate ≈ 1/Links), the immunity claimed in §4.3.
+// Reproducible from rng.
+func ActiveDetectionCurve(rng *rand.Rand, cfg RelayConfig, w Watermark, observe []time.Duration, trials int) ([]float64, error) {
+	if err := w.validate(); err != nil {
+		return nil, err
+	}
+	if len(observe) == 0 || trials < 1 {
+		return nil, fmt.Errorf("%w: %d observation times, %d trials", ErrParameter, len(observe), trials)
+	}
+	for _, o := range observe {
+		if o < 2*w.Chip {
+			return nil, fmt.Errorf("%w: observation %v shorter than two chips of %v", ErrParameter, o, w.Chip)
+		}
+	}
+	longest := slices.Max(observe)
+	maxLag := int((cfg.MaxLinkDelay+cfg.Timeout)/w.Chip) + 1
+	metric := Correlation{MaxLag: maxLag}
+	rates := make([]float64, len(observe))
+	for range trials {
+		tr, codes, err := SimulateWatermarkedRelay(rng, cfg, w, longest)
+		if err != nil {
+			return nil, err
+		}
+		for k, o := range observe {
+			q := int(o / w.Chip)
+			in := make([][]float64, len(codes))
+			for i := range codes {
+				in[i] = codes[i][:q]
+			}
+			_, out, err := tr.Patterns(w.Chip, q)
+			if err != nil {
+				return nil, err
+			}
+			r, err := DetectionRate(metric, in, out, tr.Truth)
 			if err != nil {
 				return nil, err
 			}

@@ -74,3 +74,36 @@ func TestDetectionCurves(t *testing.T) {
 	_, err = DetectionCurve(newRand(1), PaperMix(), new(Spectral), interval, []time.Duration{time.Millisecond}, 1)
 	require.ErrorIs(t, err, ErrParameter)
 }
+
+// TestActiveWatermark checks the active attack of §4.3: a watermark on the
+// input links shows through a mix and not through PACOM's relay.
+func TestActiveWatermark(t *testing.T) {
+	observe := []time.Duration{2 * time.Second, 20 * time.Second}
+	mix, err := ActiveDetectionCurve(newRand(3), PaperMix(), PaperWatermark(), observe, 40)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, mix[1], 0.95)
+	require.Greater(t, mix[1], mix[0]-0.05)
+	pacom, err := ActiveDetectionCurve(newRand(4), PaperPACOM(), PaperWatermark(), observe, 60)
+	require.NoError(t, err)
+	for _, r := range pacom {
+		require.InDelta(t, 1.0/3, r, 0.12)
+	}
+	// The modulation is real: input rates follow the code.
+	tr, codes, err := SimulateWatermarkedRelay(newRand(5), PaperMix(), Watermark{Chip: time.Second, Depth: 1}, 60*time.Second)
+	require.NoError(t, err)
+	in, _, err := tr.Patterns(time.Second, 60)
+	require.NoError(t, err)
+	for i := range in {
+		for k, c := range codes[i] {
+			if c < 0 {
+				require.Zero(t, in[i][k], "depth 1 silences the flow during a −1 chip")
+			}
+		}
+	}
+	_, err = ActiveDetectionCurve(newRand(1), PaperMix(), Watermark{Chip: time.Second}, observe, 1)
+	require.ErrorIs(t, err, ErrParameter)
+	_, err = ActiveDetectionCurve(newRand(1), PaperMix(), PaperWatermark(), []time.Duration{500 * time.Millisecond}, 1)
+	require.ErrorIs(t, err, ErrParameter)
+	_, _, err = SimulateWatermarkedRelay(newRand(1), PaperMix(), Watermark{Chip: time.Second, Depth: 2}, time.Second)
+	require.ErrorIs(t, err, ErrParameter)
+}

@@ -96,7 +96,7 @@ func Run(w io.Writer, cfg Config) error {
 		run   func(io.Writer, Config) error
 	}{
 		{"Entropy of PACOM's anonymity models (PACOM §4.2, Theorem 2)", runEntropy},
-		{"Passive flow correlation: naive mix vs PACOM relay (PACOM §4.3, §6.6)", runDetection},
+		{"Traffic analysis, passive and active: naive mix vs PACOM relay (PACOM §4.3, §6.6)", runDetection},
 		{"Intersection attacks and their defences (PACOM §4.4.1, Fig. 9)", runIntersection},
 		{"Indistinguishability of intent (Marketplace §5.3)", runIntent},
 	}

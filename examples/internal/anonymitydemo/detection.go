@@ -37,6 +37,18 @@ func runDetection(w io.Writer, cfg Config) error {
 		}
 		curves = append(curves, curve{run.name, rates})
 	}
+	// The active attack: a watermark of 500 ms chips on every input link.
+	wm := anonymity.PaperWatermark()
+	for i, run := range []struct {
+		name  string
+		relay anonymity.RelayConfig
+	}{{"mix/watermark", mix}, {"PACOM/watermark", pacom}} {
+		rates, err := anonymity.ActiveDetectionCurve(cfg.rng(15+uint64(i)), run.relay, wm, cfg.Observe, cfg.DetectTrials)
+		if err != nil {
+			return err
+		}
+		curves = append(curves, curve{run.name, rates})
+	}
 	fmt.Fprintf(w, "%-18s", "observed")
 	for _, o := range cfg.Observe {
 		fmt.Fprintf(w, "%7v", o)
@@ -49,7 +61,7 @@ func runDetection(w io.Writer, cfg Config) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "(random guessing: 0.5 for the mix's 2 links, 0.333 for PACOM's 3)")
+	fmt.Fprintf(w, "(random guessing: 0.5 for the mix's 2 links, 0.333 for PACOM's 3; watermark: the active attack, %v chips at depth %.1f)\n", wm.Chip, wm.Depth)
 	if cfg.OutDir != "" {
 		path, err := plotDetection(cfg.OutDir, cfg.Observe, curves)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -13,6 +14,7 @@ import (
 )
 
 var palette = []color.Color{
+	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
 	color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
 	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
 	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
@@ -49,7 +51,7 @@ func save(p *plot.Plot, dir, name string) (string, error) {
 
 func plotDetection(dir string, observe []time.Duration, curves []curve) (string, error) {
 	p := plot.New()
-	p.Title.Text = "Passive flow correlation: detection rate per hop (cf. PACOM Figs. 13, 15)"
+	p.Title.Text = "Traffic analysis: detection rate per hop (cf. PACOM Figs. 13, 15)"
 	p.X.Label.Text = "observation time (s)"
 	p.Y.Label.Text = "detection rate"
 	p.Y.Min, p.Y.Max = 0, 1.45 // headroom for the legend
@@ -64,7 +66,7 @@ func plotDetection(dir string, observe []time.Duration, curves []curve) (string,
 		for k, o := range observe {
 			pts[k] = plotter.XY{X: o.Seconds(), Y: c.rates[k]}
 		}
-		if err := addLine(p, c.name, pts, i, i >= 3); err != nil {
+		if err := addLine(p, c.name, pts, i, strings.HasPrefix(c.name, "PACOM")); err != nil {
 			return "", err
 		}
 	}
