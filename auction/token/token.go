@@ -96,14 +96,19 @@ func (k *PublicKey) Verify(t *Token) error {
 	if t.key != k.id {
 		return fmt.Errorf("%w: %v, not %v", ErrWrongKey, t.key, k.id)
 	}
-	if len(t.sig) != k.modBytes {
-		return fmt.Errorf("%w: %d-byte signature", ErrSignature, len(t.sig))
+	return k.verify(t.msg[:], t.sig)
+}
+
+// verify checks an RFC 9474 signature on a prepared message. Such a
+// signature is an ordinary RSASSA-PSS signature (RFC 9474 §4.5), so the
+// standard library verifies it, faster than the big.Int arithmetic of
+// circl's verifier.
+func (k *PublicKey) verify(msg, sig []byte) error {
+	if len(sig) != k.modBytes {
+		return fmt.Errorf("%w: %d-byte signature", ErrSignature, len(sig))
 	}
-	// An RFC 9474 signature is an ordinary RSASSA-PSS signature (RFC 9474
-	// §4.5), so the standard library verifies it; it is faster than the
-	// big.Int arithmetic of circl's verifier.
-	d := sha512.Sum384(t.msg[:])
-	if err := rsa.VerifyPSS(k.pk, crypto.SHA384, d[:], t.sig, &pssOptions); err != nil {
+	d := sha512.Sum384(msg)
+	if err := rsa.VerifyPSS(k.pk, crypto.SHA384, d[:], sig, &pssOptions); err != nil {
 		return fmt.Errorf("%w: %w", ErrSignature, err)
 	}
 	return nil
