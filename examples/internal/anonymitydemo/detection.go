@@ -16,8 +16,10 @@ type curve struct {
 func runDetection(w io.Writer, cfg Config) error {
 	interval := 50 * time.Millisecond
 	mix, pacom := anonymity.PaperMix(), anonymity.PaperPACOM()
-	fmt.Fprintf(w, "mix: %v, %d circuits, %.0f packets/s, flush at %d packets or %v; PACOM: %v, %d candidate links\n",
-		mix.Kind, mix.Links, mix.Rate, mix.Threshold, mix.Timeout, pacom.Kind, pacom.Links)
+	timed := mix
+	timed.Kind, timed.Timeout = anonymity.TimedMix, 200*time.Millisecond
+	fmt.Fprintf(w, "mix: %v, %d circuits, %.0f packets/s, flush at %d packets or %v; timed mix: flush every %v;\nPACOM: %v, %d candidate links\n",
+		mix.Kind, mix.Links, mix.Rate, mix.Threshold, mix.Timeout, timed.Timeout, pacom.Kind, pacom.Links)
 	fmt.Fprintf(w, "pattern vectors of %v intervals; detection rate per hop over %d relays per point\n\n", interval, cfg.DetectTrials)
 	var curves []curve
 	for i, run := range []struct {
@@ -28,6 +30,7 @@ func runDetection(w io.Writer, cfg Config) error {
 		{"mix/spectral", mix, new(anonymity.Spectral)},
 		{"mix/correlation", mix, anonymity.Correlation{MaxLag: 4}},
 		{"mix/mutual-info", mix, anonymity.MutualInformation{MaxLag: 4}},
+		{"timed-mix/spectral", timed, new(anonymity.Spectral)},
 		{"PACOM/spectral", pacom, new(anonymity.Spectral)},
 		{"PACOM/correlation", pacom, anonymity.Correlation{MaxLag: 4}},
 	} {
@@ -43,7 +46,7 @@ func runDetection(w io.Writer, cfg Config) error {
 		name  string
 		relay anonymity.RelayConfig
 	}{{"mix/watermark", mix}, {"PACOM/watermark", pacom}} {
-		rates, err := anonymity.ActiveDetectionCurve(cfg.rng(15+uint64(i)), run.relay, wm, cfg.Observe, cfg.DetectTrials)
+		rates, err := anonymity.ActiveDetectionCurve(cfg.rng(16+uint64(i)), run.relay, wm, cfg.Observe, cfg.DetectTrials)
 		if err != nil {
 			return err
 		}
