@@ -14,14 +14,17 @@ import (
 )
 
 var palette = []color.Color{
-	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
 	color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
 	color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
 	color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
+	color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
 	color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
 	color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
-	color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
+	color.RGBA{R: 0xe3, G: 0x77, B: 0xc2, A: 0xff},
+	color.RGBA{R: 0x17, G: 0xbe, B: 0xcf, A: 0xff},
 }
+
+var gray = color.RGBA{R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff}
 
 func addLine(p *plot.Plot, name string, pts plotter.XYs, i int, dashed bool) error {
 	l, s, err := plotter.NewLinePoints(pts)
@@ -52,7 +55,9 @@ func save(p *plot.Plot, dir, name string) (string, error) {
 func plotDetection(dir string, observe []time.Duration, curves []curve) (string, error) {
 	p := plot.New()
 	p.Title.Text = "Traffic analysis: detection rate per hop (cf. PACOM Figs. 13, 15)"
-	p.X.Label.Text = "observation time (s)"
+	p.X.Label.Text = "observation time (s, log scale)"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Y.Label.Text = "detection rate"
 	p.Y.Min, p.Y.Max = 0, 1.45 // headroom for the legend
 	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{
@@ -76,7 +81,7 @@ func plotDetection(dir string, observe []time.Duration, curves []curve) (string,
 		if err != nil {
 			return "", err
 		}
-		l.Color = palette[5]
+		l.Color = gray
 		l.Dashes = []vg.Length{vg.Points(1), vg.Points(3)}
 		p.Add(l)
 	}
