@@ -1,6 +1,7 @@
 package auction
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -33,6 +34,47 @@ func TestClearVector(t *testing.T) {
 	require.Equal(t, Amount(140), r.High)
 	require.Equal(t, Amount(130), r.Second)
 	require.Equal(t, 1, r.Tied)
+}
+
+// clearVector is one known answer of testdata/clear_vectors.json; bidders
+// are named by one letter.
+type clearVector struct {
+	Name    string `json:"name"`
+	Reserve Amount `json:"reserve"`
+	Bids    []struct {
+		Bidder string `json:"bidder"`
+		Amount Amount `json:"amount"`
+	} `json:"bids"`
+	Sold   bool   `json:"sold"`
+	Winner string `json:"winner"`
+	Price  Amount `json:"price"`
+}
+
+func TestClearVectors(t *testing.T) {
+	raw, err := os.ReadFile("testdata/clear_vectors.json")
+	require.NoError(t, err)
+	var file struct {
+		Source  string        `json:"source"`
+		Vectors []clearVector `json:"vectors"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &file))
+	require.NotEmpty(t, file.Vectors)
+	for _, v := range file.Vectors {
+		t.Run(v.Name, func(t *testing.T) {
+			var bids []Bid
+			for _, b := range v.Bids {
+				require.Len(t, b.Bidder, 1)
+				bids = append(bids, Bid{BidderID(b.Bidder[0]), b.Amount})
+			}
+			r, err := Clear(v.Reserve, bids, rand.New(rand.NewPCG(1, 1)))
+			require.NoError(t, err)
+			require.Equal(t, v.Sold, r.Sold)
+			if v.Sold {
+				require.Equal(t, BidderID(v.Winner[0]), r.Winner)
+				require.Equal(t, v.Price, r.Price)
+			}
+		})
+	}
 }
 
 func TestClearRule(t *testing.T) {
