@@ -74,8 +74,9 @@
 //     per direction; the AEAD tag replaces the MD5 checksum. Data messages
 //     keep d_id and len inside the encryption as in Eq. 7. The target
 //     refuses a handshake whose time is more than [DefaultMaxSkew] from its
-//     clock, and each h_id is handled once per client (later copies of a
-//     flood are dropped), which also stops replays. A client that can open
+//     clock (but still forwards it, so the refusal does not reveal it), and
+//     each h_id is handled once per client (later copies of a flood are
+//     dropped), which also stops replays. A client that can open
 //     a handshake still forwards it, so the end of the flood does not
 //     reveal the target. A TTL that reaches zero is not forwarded (the next
 //     hop would discard it); a TTL above [DefaultMaxTTL] is refused.
@@ -107,6 +108,10 @@
 // the standard library does not provide. The blocks are encrypted data that
 // look random, which PACOM's Public Use Case accepts (§6.8); hiding them in
 // file content with steganography (the Private Use Case) is out of scope.
+// The neighbour handshake is unauthenticated Diffie–Hellman, as in the
+// paper: an active attacker who controls a TCP connection from its start
+// can sit in the middle of that one channel. It learns only circuit
+// messages, whose contents HPKE and the circuit keys protect end to end.
 // The circuit layer gives the source anonymity of §3.5 against relays and
 // the target, not against a global observer of many blocks' timing beyond
 // what Theorem 1 covers. Nothing here is safe for concurrent use.

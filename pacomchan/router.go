@@ -31,7 +31,6 @@ const (
 var (
 	ErrUnknownCircuit = errors.New("pacomchan: unknown circuit or wrong hop")
 	ErrTTL            = errors.New("pacomchan: handshake TTL above the limit")
-	ErrStale          = errors.New("pacomchan: handshake time outside the allowed skew (relay attack?)")
 	ErrReplay         = errors.New("pacomchan: replayed circuit message")
 	ErrTableFull      = errors.New("pacomchan: circuit table full")
 	ErrNotReady       = errors.New("pacomchan: circuit not established")
@@ -428,8 +427,11 @@ func (r *Router) handleHandshake(now time.Time, from PeerID, m *Message) (Result
 	if in, ok := r.openHandshake(m); ok {
 		skew := now.Sub(time.UnixMilli(in.timeMs))
 		if skew > r.cfg.MaxSkew || skew < -r.cfg.MaxSkew {
+			// A replayed or delayed handshake (relay attack): refuse the
+			// circuit, but forward it like any relay would, so that the
+			// refusal does not point at the target.
 			r.stats.HandshakesStale++
-			return res, fmt.Errorf("%w: %v", ErrStale, skew)
+			return r.forwardHandshake(now, from, m, rec, res)
 		}
 		keys, err := deriveCircuitKeys(&in.key)
 		if err != nil {
@@ -438,8 +440,30 @@ func (r *Router) handleHandshake(now time.Time, from PeerID, m *Message) (Result
 		accepted = &endpoint{role: roleTarget, keys: keys, secret: in.secret, established: true, hop: from, created: now}
 		rec.target, rec.suc = true, true
 	}
-	// Forward with TTL − 1, whether or not this client is the target, so
-	// that where flooding stops says nothing about where the target is.
+	res, err := r.forwardHandshake(now, from, m, rec, res)
+	if err != nil {
+		return res, err
+	}
+	if accepted != nil {
+		r.ends[m.ID] = accepted
+		r.stats.CircuitsAccepted++
+		resp := Message{Type: MsgResponse, ID: m.ID}
+		var zero [responseNonceLength]byte
+		resp.Sealed = accepted.keys.response.Seal(nil, zero[:], accepted.secret[:], headerAAD(MsgResponse, m.ID))
+		b, err := resp.MarshalBinary()
+		if err != nil {
+			return Result{}, err
+		}
+		res.Out = append(res.Out, Outgoing{To: from, Msg: b})
+		res.Accepted = append(res.Accepted, m.ID)
+	}
+	return res, nil
+}
+
+// forwardHandshake records a handshake and forwards it with TTL − 1,
+// whether or not this client is the target, so that where flooding stops
+// says nothing about where the target is.
+func (r *Router) forwardHandshake(now time.Time, from PeerID, m *Message, rec *record, res Result) (Result, error) {
 	fwd := *m
 	fwd.TTL--
 	raw, err := fwd.MarshalBinary()
@@ -469,19 +493,6 @@ func (r *Router) handleHandshake(now time.Time, from PeerID, m *Message) (Result
 		}
 	}
 	r.table[m.ID] = rec
-	if accepted != nil {
-		r.ends[m.ID] = accepted
-		r.stats.CircuitsAccepted++
-		resp := Message{Type: MsgResponse, ID: m.ID}
-		var zero [responseNonceLength]byte
-		resp.Sealed = accepted.keys.response.Seal(nil, zero[:], accepted.secret[:], headerAAD(MsgResponse, m.ID))
-		b, err := resp.MarshalBinary()
-		if err != nil {
-			return Result{}, err
-		}
-		res.Out = append(res.Out, Outgoing{To: from, Msg: b})
-		res.Accepted = append(res.Accepted, m.ID)
-	}
 	return res, nil
 }
 
