@@ -262,3 +262,55 @@ func BenchmarkWorkload(b *testing.B) {
 		b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	})
 }
+
+// TestWorkloadTorrentArrivals: a torrent's arrivals decay as λ0·e^(−t/τ)
+// (Eq. 3.1). Pooled over torrents, the age of the requested torrent at
+// request time is exponential with mean τ, as the CCDF of Fig. 1(a) is a
+// straight line on a log scale; each torrent receives λ_q/λ_t requests on
+// average.
+func TestWorkloadTorrentArrivals(t *testing.T) {
+	cfg := PaperWorkload()
+	cfg.Tau = 40 * time.Hour
+	cfg.MeanSleeping = 10 * time.Hour
+	cfg.Horizon = 1500 * time.Hour
+	w := testWorkload(t, cfg, 21)
+	born := map[TorrentID]time.Duration{}
+	perTorrent := map[TorrentID]int{}
+	var ages []time.Duration
+	const from, to = 500 * time.Hour, 1000 * time.Hour // steady state, long before the horizon
+	for ev := range w.Events() {
+		switch ev.Kind {
+		case TorrentBorn:
+			born[ev.Torrent] = ev.Time
+		case Request:
+			b := born[ev.Torrent]
+			if ev.Time >= from {
+				ages = append(ages, ev.Time-b)
+			}
+			if b >= from && b < to {
+				perTorrent[ev.Torrent]++
+			}
+		}
+	}
+	var sum float64
+	for _, a := range ages {
+		sum += hours(a)
+	}
+	require.Greater(t, len(ages), 50000)
+	require.InEpsilon(t, hours(cfg.Tau), sum/float64(len(ages)), 0.05, "mean age of requested torrents")
+	fit, err := FitPopulation(ages)
+	require.NoError(t, err)
+	require.InEpsilon(t, hours(cfg.Tau), fit.Tau.Hours(), 0.1, "CCDF slope")
+	require.Less(t, fit.Deviation, 0.1)
+
+	var total float64
+	n := 0
+	for id, b := range born {
+		if b >= from && b < to {
+			total += float64(perTorrent[id])
+			n++
+		}
+	}
+	require.Greater(t, n, 300)
+	require.InEpsilon(t, float64(cfg.RequestRate()/cfg.TorrentBirthRate), total/float64(n), 0.1, "requests per torrent")
+}

@@ -54,7 +54,7 @@ func days(t time.Duration) float64 { return t.Hours() / 24 }
 // swarm, and the download speed u(t) (cf. Fig. 7).
 func plotEvolution(dir string, tr swarmmodel.Trajectory, sim swarmmodel.SwarmResult, mean [][2]float64) (string, error) {
 	p := plot.New()
-	p.Title.Text = "Torrent evolution: fluid model and one discrete swarm (cf. Guo et al. Fig. 7)"
+	p.Title.Text = "Torrent evolution: fluid model and discrete swarms (cf. Guo et al. Fig. 7a)"
 	p.X.Label.Text = "days since the torrent's birth"
 	p.Y.Label.Text = "peers"
 	p.Legend.Top = true
