@@ -510,6 +510,7 @@ func (d *demo) report() error {
 			return fmt.Errorf("auctiondemo: %s paid %d for a set worth %d", b.name, b.a.Spent(), b.a.Valuation())
 		}
 	}
+	d.printf("(paid ≤ V for every buyer: a second price never exceeds the bid V/k; utility = V − paid once the set is complete)\n")
 	d.printf("\nseller  periods  served  not paid (corrupt)  auction revenue  tokens earned  chunks sold more than once\n")
 	for _, s := range d.sellers {
 		var multi []string
@@ -543,8 +544,8 @@ func (d *demo) report() error {
 	for _, sl := range d.sellers {
 		held += sl.wallet.Balance()
 	}
-	d.printf("ledger: minted %d = held %d + escrowed %d + redeemed %d; purchased %d = held + escrowed + cashed out %d\n",
-		s.Minted, held, s.Escrowed, s.Redeemed, s.Purchased, s.CashedOut)
+	d.printf("ledger: minted %d = held %d + escrowed %d + redeemed %d; purchased %d = held %d + escrowed %d + cashed out %d\n",
+		s.Minted, held, s.Escrowed, s.Redeemed, s.Purchased, held, s.Escrowed, s.CashedOut)
 	if err := d.x.Audit(); err != nil {
 		return err
 	}
