@@ -209,7 +209,7 @@ func TestSchedulerQueueBound(t *testing.T) {
 // downloader completes the file, and checks that the segments queued at the
 // seed arrive in order and that completion is reported once.
 func TestSchedulerCompletion(t *testing.T) {
-	la, lb := linkPair(t, LinkConfig{BlockSize: 256})
+	la, lb := linkPair(t, LinkConfig{BlockSize: 256, RotateAfter: 7})
 	seed, leech := newSched(t, 5), newSched(t, 6)
 	require.NoError(t, seed.JoinSwarm(1, 40, true))
 	require.NoError(t, leech.JoinSwarm(1, 40, false))
@@ -246,6 +246,7 @@ func TestSchedulerCompletion(t *testing.T) {
 	}
 	require.Empty(t, leech.Requests(nil), "nothing left to request")
 	require.Equal(t, uint64(40-25), seed.Stats().DummyServed)
+	require.Equal(t, uint64(40/7), lb.Stats().Rotations, "keys rotated under way")
 	require.NoError(t, leech.LeaveSwarm(1))
 	require.False(t, leech.Complete(1))
 }

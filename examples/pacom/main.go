@@ -5,6 +5,7 @@
 //	go run ./examples/pacom              # paper scale, a few minutes
 //	go run ./examples/pacom -quick       # the tour's reduced scale
 //	go run ./examples/pacom -seed 7      # another seed
+//	go run ./examples/pacom -plots out   # also write the figures as PNGs
 package main
 
 import (
@@ -21,6 +22,7 @@ func main() {
 	quick := flag.Bool("quick", false, "run at the tour's reduced scale")
 	seeds := flag.Int("seeds", 0, "repetitions behind each figure (0: the scale's default)")
 	traffic := flag.Duration("traffic", 0, "duration of each traffic simulation (0: the scale's default)")
+	plots := flag.String("plots", "", "directory to write the figures to as PNG files")
 	flag.Parse()
 	cfg := pacomdemo.FullConfig(*seed)
 	if *quick {
@@ -32,6 +34,7 @@ func main() {
 	if *traffic > 0 {
 		cfg.Traffic = *traffic
 	}
+	cfg.PlotDir = *plots
 	start := time.Now()
 	if err := pacomdemo.Run(os.Stdout, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "pacom:", err)

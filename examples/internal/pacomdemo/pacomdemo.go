@@ -16,6 +16,7 @@ import (
 	"github.com/swarmblocks/swarmblocks/pacomchan"
 	"github.com/swarmblocks/swarmblocks/pacomchan/sim"
 	"github.com/swarmblocks/swarmblocks/steg"
+	"gonum.org/v1/plot/plotter"
 )
 
 // Config sets the scale of the walkthrough.
@@ -35,6 +36,8 @@ type Config struct {
 	CircuitsPerClient []int
 	// Windows are the detection times of Figs. 15–16.
 	Windows []time.Duration
+	// PlotDir, if set, receives the figures as PNG files.
+	PlotDir string
 }
 
 // TourConfig is the reduced scale of the tour (a few seconds).
@@ -220,16 +223,25 @@ func table4(w io.Writer, cfg Config) error {
 func figures(w io.Writer, cfg Config) error {
 	fmt.Fprintf(w, "\n-- Fig. 10: average shortest path length (10 bootstrapping nodes, seed %d) --\n", cfg.Seed)
 	fmt.Fprintln(w, "  clients   0% rejoin   5% rejoin   10% rejoin")
+	rejoin := []float64{0, 0.05, 0.10}
+	fig10 := make([]series, len(rejoin))
+	for i, r := range rejoin {
+		fig10[i].name = fmt.Sprintf("%.0f%% rejoin", 100*r)
+	}
 	for _, n := range cfg.GrowthSizes {
 		fmt.Fprintf(w, "  %7d", n)
-		for _, r := range []float64{0, 0.05, 0.10} {
+		for i, r := range rejoin {
 			g, err := sim.Grow(sim.PaperGrowth(n, r, cfg.Seed))
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(w, "   %9.2f", g.AvgPath)
+			fig10[i].xy = append(fig10[i].xy, plotter.XY{X: float64(n), Y: g.AvgPath})
 		}
 		fmt.Fprintln(w)
+	}
+	if err := cfg.plot(w, "fig10.png", "Fig. 10: average shortest path length", "clients", "hops", fig10); err != nil {
+		return err
 	}
 
 	fmt.Fprintf(w, "\n-- Fig. 18: cover-traffic ratio, random 4-hop circuits, %d seed(s) --\n", cfg.Seeds)
@@ -240,8 +252,13 @@ func figures(w io.Writer, cfg Config) error {
 		return err
 	}
 	fmt.Fprintln(w, "  circuits/client   cover   (paper: ~50% at 1, ~10% at 4)")
+	fig18 := []series{{name: "cover traffic"}}
 	for _, p := range pts {
 		fmt.Fprintf(w, "  %15d   %4.1f%%\n", p.CircuitsPerClient, 100*p.Cover)
+		fig18[0].xy = append(fig18[0].xy, plotter.XY{X: float64(p.CircuitsPerClient), Y: p.Cover})
+	}
+	if err := cfg.plot(w, "fig18.png", "Fig. 18: cover-traffic ratio", "circuits per client", "fraction of blocks", fig18); err != nil {
+		return err
 	}
 
 	fmt.Fprintf(w, "\n-- Theorem 1: relay input/output correlation, each Table 4 circuit alone, %d seed(s) --\n", cfg.Seeds)
@@ -256,10 +273,10 @@ func figures(w io.Writer, cfg Config) error {
 
 	fmt.Fprintf(w, "\n-- Figs. 15–16: detection rate of the flow-correlation attack, %d seed(s) --\n", cfg.Seeds)
 	for _, fig := range []struct {
-		name  string
-		alone bool
-		hops  []int
-	}{{"Fig. 15 (8 circuits, first hop)", false, []int{1}}, {"Fig. 16 (one circuit at a time)", true, []int{1, 2, 3}}} {
+		name, file string
+		alone      bool
+		hops       []int
+	}{{"Fig. 15 (8 circuits, first hop)", "fig15.png", false, []int{1}}, {"Fig. 16 (one circuit at a time)", "fig16.png", true, []int{1, 2, 3}}} {
 		fmt.Fprintf(w, "%s:\n  hop  window   PACOM   naive   random guess\n", fig.name)
 		res := map[sim.Mode][]sim.DetectionPoint{}
 		for _, m := range []sim.Mode{sim.PACOMMode, sim.NaiveMode} {
@@ -269,9 +286,42 @@ func figures(w io.Writer, cfg Config) error {
 			}
 			res[m] = pts
 		}
+		lines := map[string]*series{}
+		var order []string
+		add := func(name string, x, y float64) {
+			if lines[name] == nil {
+				lines[name] = &series{name: name}
+				order = append(order, name)
+			}
+			lines[name].xy = append(lines[name].xy, plotter.XY{X: x, Y: y})
+		}
 		for i, p := range res[sim.PACOMMode] {
 			fmt.Fprintf(w, "  %3d  %6v   %5.2f   %5.2f   %5.2f\n", p.Hop, p.Window, p.Rate, res[sim.NaiveMode][i].Rate, p.Random)
+			x := p.Window.Seconds()
+			add(fmt.Sprintf("PACOM, hop %d", p.Hop), x, p.Rate)
+			add(fmt.Sprintf("naive relay, hop %d", p.Hop), x, res[sim.NaiveMode][i].Rate)
+			add(fmt.Sprintf("random guess, hop %d", p.Hop), x, p.Random)
+		}
+		var all []series
+		for _, name := range order {
+			all = append(all, *lines[name])
+		}
+		if err := cfg.plot(w, fig.file, fig.name+": detection rate", "detection time (s)", "detection rate", all); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// plot saves a figure if the configuration asks for it.
+func (cfg Config) plot(w io.Writer, file, title, x, y string, lines []series) error {
+	if cfg.PlotDir == "" {
+		return nil
+	}
+	path, err := savePlot(cfg.PlotDir, file, title, x, y, lines)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "  (figure written to", path+")")
 	return nil
 }

@@ -1,0 +1,42 @@
+package pacomdemo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// series is one named line of a figure.
+type series struct {
+	name string
+	xy   plotter.XYs
+}
+
+// savePlot draws lines into dir/file as a PNG and returns the path.
+func savePlot(dir, file, title, x, y string, lines []series) (string, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	p.Legend.Top = true
+	args := make([]any, 0, 2*len(lines))
+	for _, l := range lines {
+		args = append(args, l.name, l.xy)
+	}
+	if err := plotutil.AddLinePoints(p, args...); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, file)
+	if err := p.Save(6*vg.Inch, 4*vg.Inch, path); err != nil {
+		return "", fmt.Errorf("pacomdemo: saving %s: %w", path, err)
+	}
+	return path, nil
+}
