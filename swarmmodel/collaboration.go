@@ -27,6 +27,14 @@ func NewCollaboration(p Probability, r Rate) (Collaboration, error) {
 	return Collaboration{p: p, r: r}, nil
 }
 
+// check reports a zero Collaboration or Evolution.
+func (c Collaboration) check(e Evolution) error {
+	if !(c.p > 0 && c.p < 1 && c.r > 0) {
+		return fmt.Errorf("%w: zero Collaboration (use NewCollaboration)", ErrParameter)
+	}
+	return e.check()
+}
+
 // P returns p.
 func (c Collaboration) P() Probability { return c.p }
 
@@ -37,6 +45,9 @@ func (c Collaboration) R() Rate { return c.r }
 // extends the lifespan only when q > 1. It returns [ErrParameter] when q
 // overflows (peers come back far less often than every τ).
 func (c Collaboration) Q(e Evolution) (float64, error) {
+	if err := c.check(e); err != nil {
+		return 0, err
+	}
 	q := math.Exp(c.logQ(e))
 	if math.IsInf(q, 0) {
 		return 0, fmt.Errorf("%w: q = p·e^(1/(rτ)) overflows (1/(rτ) = %g)", ErrParameter, 1/(float64(c.r)*hours(e.tau)))
@@ -52,6 +63,9 @@ func (c Collaboration) logQ(e Evolution) float64 {
 // collaboration stretches the lifespan. It returns [ErrNoCollaborationGain]
 // when q ≤ 1, that is β ≤ 1.
 func (c Collaboration) Beta(e Evolution) (float64, error) {
+	if err := c.check(e); err != nil {
+		return 0, err
+	}
 	beta := 1 / (hours(e.tau) * float64(c.r) * math.Log(1/float64(c.p)))
 	if !(beta > 1) || math.IsInf(beta, 0) {
 		return 0, fmt.Errorf("%w (β = %g, log q = %g)", ErrNoCollaborationGain, beta, c.logQ(e))
@@ -62,9 +76,10 @@ func (c Collaboration) Beta(e Evolution) (float64, error) {
 // ArrivalRate returns λ'(t) = Σ_{l=0}^{k(t)} p^l·λ(t − l/r) with
 // k(t) = ⌊r·t⌋ (Eq. 4.22): the new arrivals plus the peers that arrived l
 // request periods ago and are still active. It equals
-// λ0·e^(−t/τ)·(q^(k+1) − 1)/(q − 1).
+// λ0·e^(−t/τ)·(q^(k+1) − 1)/(q − 1). It is 0 for t < 0 and for zero
+// (unbuilt) models.
 func (c Collaboration) ArrivalRate(e Evolution, t time.Duration) Rate {
-	if t < 0 {
+	if t < 0 || c.check(e) != nil {
 		return 0
 	}
 	k := math.Floor(float64(c.r) * hours(t))
@@ -96,6 +111,9 @@ func logGeomSum(lq, n float64) float64 {
 // log λ'(k/r) = log λ0 − k/(rτ) + log(1 + q + … + q^k), is concave in k, so
 // the last period whose peak reaches γ is found by bisection.
 func (c Collaboration) Lifespan(e Evolution) (time.Duration, error) {
+	if err := c.check(e); err != nil {
+		return 0, err
+	}
 	tauH := hours(e.tau)
 	period := 1 / float64(c.r)
 	logGamma := math.Log(float64(e.gamma))

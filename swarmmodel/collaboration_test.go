@@ -145,3 +145,27 @@ func FuzzCollaboration(f *testing.F) {
 		}
 	})
 }
+
+func TestZeroValues(t *testing.T) {
+	e := mustEvolution(t, 10, paperTau, 1)
+	var c Collaboration
+	_, err := c.Beta(e)
+	require.ErrorIs(t, err, ErrParameter)
+	_, err = c.Lifespan(e)
+	require.ErrorIs(t, err, ErrParameter)
+	_, err = c.Q(e)
+	require.ErrorIs(t, err, ErrParameter)
+	require.Zero(t, c.ArrivalRate(e, time.Hour))
+	good, err := NewCollaboration(0.8, 1)
+	require.NoError(t, err)
+	_, err = good.Lifespan(Evolution{})
+	require.ErrorIs(t, err, ErrParameter)
+	require.Equal(t, 1.0, Evolution{}.FailureRatio())
+	require.Empty(t, Evolution{}.SampleArrivals(nil, 0, nil))
+	_, err = Fluid{}.Solve(time.Hour, 2)
+	require.ErrorIs(t, err, ErrParameter)
+	_, err = Fluid{}.ClosedForm()
+	require.ErrorIs(t, err, ErrParameter)
+	_, err = MultiTorrent{}.W(1, 2)
+	require.ErrorIs(t, err, ErrParameter)
+}

@@ -32,6 +32,14 @@ func NewEvolution(lambda0 Rate, tau time.Duration, gamma Rate) (Evolution, error
 	return Evolution{lambda0: lambda0, tau: tau, gamma: gamma}, nil
 }
 
+// check reports a zero (unbuilt) Evolution.
+func (e Evolution) check() error {
+	if !(e.lambda0 > 0 && e.gamma > 0 && e.tau > 0) {
+		return fmt.Errorf("%w: zero Evolution (use NewEvolution)", ErrParameter)
+	}
+	return nil
+}
+
 // Lambda0 returns λ0.
 func (e Evolution) Lambda0() Rate { return e.lambda0 }
 
@@ -81,7 +89,11 @@ func (e Evolution) Failures() float64 {
 }
 
 // FailureRatio returns R_fail = N_fail/N_all = γ/λ0 (Eq. 3.5), capped at 1.
+// The zero Evolution, which has no arrivals, reports 1.
 func (e Evolution) FailureRatio() float64 {
+	if !(e.lambda0 > 0) {
+		return 1
+	}
 	return math.Min(1, float64(e.gamma/e.lambda0))
 }
 
@@ -94,6 +106,9 @@ func (e Evolution) String() string {
 // (0 means forever; about λ0·τ arrivals in all), and returns the extended
 // slice. Times are sorted and measured from the torrent's birth.
 func (e Evolution) SampleArrivals(rng *rand.Rand, horizon time.Duration, dst []time.Duration) []time.Duration {
+	if e.check() != nil {
+		return dst
+	}
 	// Inversion of the integrated rate Λ(t) = λ0·τ·(1 − e^(−t/τ)): from
 	// survival s = e^(−t/τ), the next arrival has s' = s − E/(λ0·τ).
 	total := e.Population()

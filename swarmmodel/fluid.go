@@ -31,8 +31,8 @@ type Fluid struct {
 // download bandwidth c (both in files per hour) and sharing efficiency eta
 // in [0, 1].
 func NewFluid(e Evolution, mu, c Rate, eta float64) (Fluid, error) {
-	if e == (Evolution{}) {
-		return Fluid{}, fmt.Errorf("%w: zero Evolution (use NewEvolution)", ErrParameter)
+	if err := e.check(); err != nil {
+		return Fluid{}, err
 	}
 	if err := checkRate("upload bandwidth μ", mu); err != nil {
 		return Fluid{}, err
@@ -97,6 +97,9 @@ func (f Fluid) Solve(horizon time.Duration, samples int) (Trajectory, error) {
 
 // SolveInto is [Fluid.Solve] reusing the slices of tr.
 func (f Fluid) SolveInto(tr *Trajectory, horizon time.Duration, samples int) error {
+	if err := f.evo.check(); err != nil {
+		return fmt.Errorf("%w (zero Fluid: use NewFluid)", err)
+	}
 	if err := checkDuration("horizon", horizon); err != nil {
 		return err
 	}
@@ -191,6 +194,9 @@ func (s LinearSolution) At(t time.Duration) (x, y float64) {
 // distinct (and differ from −1/τ). The paper defers the constants to a
 // technical report; they are derived here from x(0) = 0, y(0) = 1.
 func (f Fluid) ClosedForm() (LinearSolution, error) {
+	if err := f.evo.check(); err != nil {
+		return LinearSolution{}, fmt.Errorf("%w (zero Fluid: use NewFluid)", err)
+	}
 	mu, eta, gamma := float64(f.mu), f.eta, float64(f.evo.gamma)
 	tauH := hours(f.evo.tau)
 	// A = [[−μη, −μ], [μη, μ − γ]].

@@ -93,6 +93,9 @@ func (m MultiTorrent) W(i, j int) (float64, error) {
 	if i < 1 || j < 1 {
 		return 0, fmt.Errorf("%w: torrent indices start at 1 (have %d, %d)", ErrParameter, i, j)
 	}
+	if !(m.r > 0 && m.lambdaT > 0 && m.tau > 0) {
+		return 0, fmt.Errorf("%w: zero MultiTorrent (use NewMultiTorrent)", ErrParameter)
+	}
 	if i == j {
 		return 0, nil
 	}

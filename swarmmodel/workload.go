@@ -151,7 +151,10 @@ func (c WorkloadConfig) PeerRequestRate() Rate {
 // in time order, deterministically from its [rand.Rand]: torrent births
 // (Poisson, rate λ_t), peer births (Poisson, rate λ_p), and for each peer a
 // sequence of download, seeding and sleeping periods over a geometric number
-// of torrents. It holds only the live state (online and sleeping peers, and
+// of torrents. A peer's requests are thus a renewal process with mean gap
+// 1/r = MeanDownload + MeanSeeding + MeanSleeping, and their superposition
+// over all peers is the Poisson-like request stream of rate λ_q the paper
+// measured (§4.1). It holds only the live state (online and sleeping peers, and
 // the torrents whose popularity is not negligible), so it can drive a
 // simulation of any length.
 //
