@@ -37,8 +37,9 @@
 //
 // [NewIntentLog] validates a per-node download log ([Event]: start, end,
 // transfer from a peer) with the nodes' native interests; [IntentLog.StartRanks],
-// [IntentLog.EndRanks], [IntentLog.Volumes] (global view) and
-// [IntentLog.ObserverVolumes] (what a single peer sees) extract the
+// [IntentLog.EndRanks] and [IntentLog.Volumes] (global view), and
+// [IntentLog.ObserverStartRanks], [IntentLog.ObserverEndRanks] and
+// [IntentLog.ObserverVolumes] (what a single serving peer sees) extract the
 // behaviours of [Marketplace §5.3], and [IntentLog.Report] compares native
 // against cover traffic on each, pooled and per time bucket
 // ([CompareVolumes]). [SimulateIntentLog] generates synthetic logs with a

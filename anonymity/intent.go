@@ -188,6 +188,58 @@ func (l *IntentLog) ranks(rank func(*download) (int, bool)) Ranks {
 	return r
 }
 
+// ObserverStartRanks returns the start ranks as single peers see them: for
+// every peer P and node N, the torrents of N that P served, ranked by the
+// time P first sent N a piece of each (1 for the earliest). A peer sees only
+// the torrents it serves, so its ranks run over a subset.
+func (l *IntentLog) ObserverStartRanks() Ranks { return l.observerRanks(false) }
+
+// ObserverEndRanks returns the end ranks as single peers see them: the
+// torrents of N that P served, ranked by the time P last sent N a piece of
+// each.
+func (l *IntentLog) ObserverEndRanks() Ranks { return l.observerRanks(true) }
+
+func (l *IntentLog) observerRanks(byEnd bool) Ranks {
+	var r Ranks
+	type seen struct {
+		torrent int
+		at      time.Duration
+	}
+	for _, node := range sortedKeys(l.nodes) {
+		n := l.nodes[node]
+		views := make(map[int]map[int]time.Duration) // peer → torrent → time
+		for t, d := range n.downloads {
+			for _, tr := range d.transfers {
+				v := views[tr.peer]
+				if v == nil {
+					v = make(map[int]time.Duration)
+					views[tr.peer] = v
+				}
+				if at, ok := v[t]; !ok || (byEnd && tr.at > at) {
+					v[t] = tr.at // transfers are in time order: the first is the earliest
+				}
+			}
+		}
+		for _, peer := range sortedKeys(views) {
+			var order []seen
+			for t, at := range views[peer] {
+				order = append(order, seen{t, at})
+			}
+			slices.SortFunc(order, func(a, b seen) int {
+				return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.torrent, b.torrent))
+			})
+			for k, o := range order {
+				if l.native[nodeTorrent{node, o.torrent}] {
+					r.Native = append(r.Native, float64(k+1))
+				} else {
+					r.Cover = append(r.Cover, float64(k+1))
+				}
+			}
+		}
+	}
+	return r
+}
+
 // VolumeProfile is a download pattern in time buckets [Marketplace §5.3,
 // Download Rates Over Time]. Bucket s covers [s·Width, (s+1)·Width) after
 // the node's first logged event. Native[s] holds one sample per viewpoint
@@ -415,13 +467,15 @@ func CompareVolumes(p *VolumeProfile) (VolumeComparison, error) {
 // IntentReport compares native interests with cover traffic on every
 // behaviour [Marketplace §5.3] examines.
 type IntentReport struct {
-	StartRank, EndRank  Comparison
-	Global, PerObserver VolumeComparison
+	StartRank, EndRank                 Comparison
+	ObserverStartRank, ObserverEndRank Comparison
+	Global, PerObserver                VolumeComparison
 }
 
-// Report runs [Compare] on start and end ranks and [CompareVolumes] on the
-// global and per-observer volumes in buckets of the given width (the paper
-// uses 500 s). It fails if a side of a pooled comparison is empty.
+// Report runs [Compare] on start and end ranks, global and per observer,
+// and [CompareVolumes] on the global and per-observer volumes in buckets of
+// the given width (the paper uses 500 s). It fails if a side of a pooled
+// comparison is empty.
 func (l *IntentLog) Report(width time.Duration) (IntentReport, error) {
 	var r IntentReport
 	var err error
@@ -432,6 +486,14 @@ func (l *IntentLog) Report(width time.Duration) (IntentReport, error) {
 	er := l.EndRanks()
 	if r.EndRank, err = Compare(er.Native, er.Cover); err != nil {
 		return r, fmt.Errorf("end ranks: %w", err)
+	}
+	osr := l.ObserverStartRanks()
+	if r.ObserverStartRank, err = Compare(osr.Native, osr.Cover); err != nil {
+		return r, fmt.Errorf("per-observer start ranks: %w", err)
+	}
+	oer := l.ObserverEndRanks()
+	if r.ObserverEndRank, err = Compare(oer.Native, oer.Cover); err != nil {
+		return r, fmt.Errorf("per-observer end ranks: %w", err)
 	}
 	g, err := l.Volumes(width)
 	if err != nil {

@@ -26,6 +26,11 @@ func TestIntentLogHandmade(t *testing.T) {
 	require.Equal(t, Ranks{Native: []float64{2}, Cover: []float64{1, 1}}, l.StartRanks())
 	require.Equal(t, Ranks{Native: []float64{1}, Cover: []float64{2}}, l.EndRanks())
 
+	// Observer 9 first served torrent 7 (2 s) then 3 (3 s); observer 8
+	// served 3 (4 s) then 7 (12 s).
+	require.Equal(t, Ranks{Native: []float64{1, 2}, Cover: []float64{2, 1}}, l.ObserverStartRanks())
+	require.Equal(t, Ranks{Native: []float64{1, 2}, Cover: []float64{2, 1}}, l.ObserverEndRanks())
+
 	g, err := l.Volumes(10 * s)
 	require.NoError(t, err)
 	require.Equal(t, 2, g.Buckets())
@@ -105,7 +110,8 @@ func TestIndistinguishability(t *testing.T) {
 		return r
 	}
 	fair := run(0)
-	for name, c := range map[string]Comparison{"start": fair.StartRank, "end": fair.EndRank, "global": fair.Global.Pooled, "observer": fair.PerObserver.Pooled} {
+	for name, c := range map[string]Comparison{"start": fair.StartRank, "end": fair.EndRank, "global": fair.Global.Pooled, "observer": fair.PerObserver.Pooled,
+		"observer start": fair.ObserverStartRank, "observer end": fair.ObserverEndRank} {
 		require.Greater(t, c.KS.PValue, 0.01, "%s KS p", name)
 		require.Greater(t, c.MannWhitney.PValue, 0.01, "%s MW p", name)
 		require.Less(t, c.Best.Advantage(), 0.15, "%s advantage", name)
@@ -120,7 +126,11 @@ func TestIndistinguishability(t *testing.T) {
 	}
 	require.Less(t, leaky.Global.MinP, 1e-4)
 	require.Greater(t, leaky.Global.MaxAdvantage, 0.2)
-	// A single observer sees less than the global view (Fig. 6 vs Fig. 5).
+	// A single observer sees less than the global view (Fig. 6 vs Fig. 5),
+	// but still sees something.
+	require.Less(t, leaky.ObserverStartRank.KS.PValue, 1e-4)
+	require.Greater(t, leaky.ObserverStartRank.Best.Advantage(), 0.05)
+	require.Less(t, leaky.ObserverStartRank.Best.Advantage(), leaky.StartRank.Best.Advantage())
 	require.Less(t, leaky.PerObserver.MaxAdvantage, leaky.Global.MaxAdvantage)
 }
 
@@ -160,7 +170,7 @@ func FuzzIntentLog(f *testing.F) {
 				total += e.Bytes
 			}
 		}
-		for _, r := range []Ranks{l.StartRanks(), l.EndRanks()} {
+		for _, r := range []Ranks{l.StartRanks(), l.EndRanks(), l.ObserverStartRanks(), l.ObserverEndRanks()} {
 			for _, v := range append(r.Native, r.Cover...) {
 				require.GreaterOrEqual(t, v, 1.0)
 				require.LessOrEqual(t, v, 4.0)

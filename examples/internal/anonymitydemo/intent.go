@@ -31,6 +31,8 @@ func runIntent(w io.Writer, cfg Config) error {
 		}{
 			{"start rank", rep.StartRank},
 			{"end rank", rep.EndRank},
+			{"observ start", rep.ObserverStartRank},
+			{"observ end", rep.ObserverEndRank},
 			{"global vol", rep.Global.Pooled},
 			{"observer vol", rep.PerObserver.Pooled},
 		}
