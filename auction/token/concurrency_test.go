@@ -3,6 +3,7 @@ package token
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	mrand "math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -242,4 +243,109 @@ func FuzzLedger(f *testing.F) {
 			m.step(ops[i], ops[i+1])
 		}
 	})
+}
+
+// TestConcurrentConservation runs parties paying each other concurrently
+// (buy, escrow, confirm, collect, cash out, replay) while an auditor
+// checks the books mid-flight; at the end the books match the wallets.
+func TestConcurrentConservation(t *testing.T) {
+	x, _ := newExchange(t)
+	const parties, rounds = 4, 3
+	wallets := make([]*Wallet, parties)
+	for i := range wallets {
+		wallets[i] = new(Wallet)
+	}
+	errs := make(chan error, 64)
+	report := func(err error) {
+		select {
+		case errs <- err:
+		default:
+		}
+	}
+	withdraw := func(n int, f func([][]byte) ([][]byte, error)) ([]Token, error) {
+		w, err := NewWithdrawal(rand.Reader, x.PublicKey(), n)
+		if err != nil {
+			return nil, err
+		}
+		sigs, err := f(w.Requests())
+		if err != nil {
+			return nil, err
+		}
+		return w.Finalize(sigs)
+	}
+	done := make(chan struct{})
+	var auditor sync.WaitGroup
+	auditor.Add(1)
+	go func() {
+		defer auditor.Done()
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if err := x.Audit(); err != nil {
+				report(err)
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for p := range parties {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			me, next := wallets[p], wallets[(p+1)%parties]
+			for range rounds {
+				toks, err := withdraw(3, x.Buy)
+				if err != nil {
+					report(err)
+					return
+				}
+				me.Add(toks...)
+				pay, err := me.Take(2)
+				if err != nil {
+					report(err)
+					return
+				}
+				payer, _ := NewSecret(rand.Reader)
+				payee, _ := NewSecret(rand.Reader)
+				id, _, err := x.Escrow(pay, payee.Lock(), payer.Lock())
+				if err != nil {
+					report(err)
+					return
+				}
+				if _, _, err := x.Escrow(pay[:1], Lock{}, Lock{}); !errors.Is(err, ErrDoubleSpend) {
+					report(fmt.Errorf("replay: %v", err))
+				}
+				if err := x.Confirm(id, payer); err != nil {
+					report(err)
+					return
+				}
+				earned, err := withdraw(2, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payee, r) })
+				if err != nil {
+					report(err)
+					return
+				}
+				next.Add(earned...)
+				if cash, err := me.Take(1); err == nil {
+					if err := x.CashOut(cash); err != nil {
+						report(err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	auditor.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	requireBalanced(t, x, wallets...)
+	s := x.Stats()
+	require.Equal(t, int64(parties*rounds*3), s.Purchased)
+	require.Equal(t, int64(parties*rounds), s.CashedOut)
 }
