@@ -240,7 +240,7 @@ func figures(w io.Writer, cfg Config) error {
 		}
 		fmt.Fprintln(w)
 	}
-	if err := cfg.plot(w, "fig10.png", "Fig. 10: average shortest path length", "clients", "hops", fig10); err != nil {
+	if err := cfg.plot(w, "fig10.png", "Fig. 10: average shortest path length", "clients (log scale)", "hops", fig10); err != nil {
 		return err
 	}
 
@@ -299,8 +299,12 @@ func figures(w io.Writer, cfg Config) error {
 			fmt.Fprintf(w, "  %3d  %6v   %5.2f   %5.2f   %5.2f\n", p.Hop, p.Window, p.Rate, res[sim.NaiveMode][i].Rate, p.Random)
 			x := p.Window.Seconds()
 			add(fmt.Sprintf("PACOM, hop %d", p.Hop), x, p.Rate)
-			add(fmt.Sprintf("naive relay, hop %d", p.Hop), x, res[sim.NaiveMode][i].Rate)
 			add(fmt.Sprintf("random guess, hop %d", p.Hop), x, p.Random)
+		}
+		for _, p := range res[sim.NaiveMode] {
+			if p.Hop == fig.hops[0] {
+				add(fmt.Sprintf("naive relay, hop %d", p.Hop), p.Window.Seconds(), p.Rate)
+			}
 		}
 		var all []series
 		for _, name := range order {
@@ -318,7 +322,7 @@ func (cfg Config) plot(w io.Writer, file, title, x, y string, lines []series) er
 	if cfg.PlotDir == "" {
 		return nil
 	}
-	path, err := savePlot(cfg.PlotDir, file, title, x, y, lines)
+	path, err := savePlot(cfg.PlotDir, file, title, x, y, file == "fig10.png", lines)
 	if err != nil {
 		return err
 	}

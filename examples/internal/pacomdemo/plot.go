@@ -18,18 +18,27 @@ type series struct {
 }
 
 // savePlot draws lines into dir/file as a PNG and returns the path.
-func savePlot(dir, file, title, x, y string, lines []series) (string, error) {
+func savePlot(dir, file, title, x, y string, logX bool, lines []series) (string, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
 	p.Legend.Top = true
+	p.Legend.Left = true
+	if logX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
 	args := make([]any, 0, 2*len(lines))
 	for _, l := range lines {
 		args = append(args, l.name, l.xy)
 	}
 	if err := plotutil.AddLinePoints(p, args...); err != nil {
 		return "", err
+	}
+	if !logX {
+		// Rates and ratios: leave room above 1 for the legend.
+		p.Y.Min, p.Y.Max = 0, 1.2+0.08*float64(len(lines))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
