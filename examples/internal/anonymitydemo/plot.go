@@ -89,7 +89,7 @@ func plotDetection(dir string, observe []time.Duration, curves []curve) (string,
 	return save(p, dir, "detection.png")
 }
 
-func plotIntersection(dir string, none, ext []float64, rotations []time.Duration, rot []float64) ([]string, error) {
+func plotIntersection(dir string, results []fig9, rotations []time.Duration) ([]string, error) {
 	a := plot.New()
 	a.Title.Text = "Innocent receiver: intersection attack success (cf. PACOM Fig. 9a)"
 	a.X.Label.Text = "days observed"
@@ -102,13 +102,16 @@ func plotIntersection(dir string, none, ext []float64, rotations []time.Duration
 		}
 		return pts
 	}
-	if err := addLine(a, "no protection", series(none), 0, false); err != nil {
-		return nil, err
+	for k, r := range results {
+		if err := addLine(a, "no protection, "+r.name, series(r.none), 0, k > 0); err != nil {
+			return nil, err
+		}
+		if err := addLine(a, "uptime extension, "+r.name, series(r.ext), 4, k > 0); err != nil {
+			return nil, err
+		}
 	}
-	if err := addLine(a, "random uptime extension", series(ext), 3, false); err != nil {
-		return nil, err
-	}
-	a.Legend.Top, a.Legend.Left = true, true
+	a.Legend.Top, a.Legend.Left = false, false
+	a.Legend.YOffs = 1.3 * vg.Inch // between the defended and undefended curves
 	a.Add(plotter.NewGrid())
 	pa, err := save(a, dir, "intersection-innocent.png")
 	if err != nil {
@@ -116,22 +119,29 @@ func plotIntersection(dir string, none, ext []float64, rotations []time.Duration
 	}
 	paths := []string{pa}
 
-	var pts plotter.XYs
-	for i, n := range rotations {
-		if n > 0 {
-			pts = append(pts, plotter.XY{X: n.Hours(), Y: rot[i]})
-		}
-	}
-	if len(pts) == 0 {
-		return paths, nil
-	}
 	b := plot.New()
 	b.Title.Text = "Malicious receiver: success against identity rotation (cf. PACOM Fig. 9b)"
 	b.X.Label.Text = "identity rotation period n (hours)"
 	b.Y.Label.Text = "attacker success"
 	b.Y.Min, b.Y.Max = 0, 1.05
-	if err := addLine(b, "rotate every n hours", pts, 4, false); err != nil {
-		return nil, err
+	plotted := false
+	for k, r := range results {
+		var pts plotter.XYs
+		for i, n := range rotations {
+			if n > 0 {
+				pts = append(pts, plotter.XY{X: n.Hours(), Y: r.rot[i]})
+			}
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		if err := addLine(b, r.name, pts, 5, k > 0); err != nil {
+			return nil, err
+		}
+		plotted = true
+	}
+	if !plotted {
+		return paths, nil
 	}
 	b.Legend.Top, b.Legend.Left = true, true
 	b.Add(plotter.NewGrid())
