@@ -3,6 +3,7 @@ package auction
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Amount is a quantity of token units: a bid, a reserve price or a price
@@ -37,6 +38,15 @@ func checkBid(a Amount) error {
 		return fmt.Errorf("%w: %d overflows the maximum %d", ErrInvalidBid, a, MaxAmount)
 	}
 	return nil
+}
+
+// addSat returns a + b for non-negative amounts, saturating at the
+// largest int64 instead of wrapping around.
+func addSat(a, b Amount) Amount {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 // checkReserve reports whether r is a valid reserve price: 0 ≤ r ≤

@@ -161,8 +161,9 @@ func (m *Market) AuctionID(chunk ChunkID) AuctionID {
 	return NewAuctionID(m.cfg.Seller, chunk, m.period)
 }
 
-// Quote returns the price chunk last sold for at this seller, the public
-// signal buyers compare sellers by; ok is false if it never sold.
+// Quote returns the price chunk last sold for at auction at this seller
+// (altruistic sales do not count), the public signal buyers compare
+// sellers by; ok is false if it never sold.
 func (m *Market) Quote(chunk ChunkID) (price Amount, ok bool) {
 	l := m.chunks[chunk]
 	if l == nil || !l.priced {
@@ -172,7 +173,7 @@ func (m *Market) Quote(chunk ChunkID) (price Amount, ok bool) {
 }
 
 // Sold returns how many times chunk has been served, and the revenue it
-// earned.
+// earned (saturating at the largest int64).
 func (m *Market) Sold(chunk ChunkID) (times int, revenue Amount) {
 	if l := m.chunks[chunk]; l != nil {
 		return l.sold, l.revenue
@@ -180,7 +181,8 @@ func (m *Market) Sold(chunk ChunkID) (times int, revenue Amount) {
 	return 0, 0
 }
 
-// Revenue returns the seller's total revenue.
+// Revenue returns the seller's total revenue (saturating at the largest
+// int64).
 func (m *Market) Revenue() Amount { return m.revenue }
 
 // Request records a sealed bid for chunk in the current period. It fails
@@ -293,9 +295,11 @@ func (m *Market) Settle(rng *rand.Rand) (PeriodReport, error) {
 			rep.Sales = append(rep.Sales, s)
 			l := m.chunks[s.Chunk]
 			l.sold++
-			l.revenue += s.Price
-			l.lastPrice, l.priced = s.Price, true
-			m.revenue += s.Price
+			l.revenue = addSat(l.revenue, s.Price)
+			m.revenue = addSat(m.revenue, s.Price)
+			if !s.Altruistic {
+				l.lastPrice, l.priced = s.Price, true
+			}
 		} else if !s.Altruistic {
 			rep.Deferred = append(rep.Deferred, s)
 		} else {

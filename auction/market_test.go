@@ -129,6 +129,8 @@ func TestAltruism(t *testing.T) {
 				sales = append(sales, s)
 			}
 		}
+		_, ok := m.Quote(chunk(1))
+		require.False(t, ok, "altruistic sales publish no price")
 		return gifts, sales
 	}
 	gifts, _ := run(0, 0, 20)
@@ -142,6 +144,12 @@ func TestAltruism(t *testing.T) {
 	// Altruism 0.3: about 30% of 400 periods (±5σ, σ ≈ 9.2).
 	gifts, _ = run(0.3, 0, 400)
 	require.InDelta(t, 120, gifts, 46)
+}
+
+func TestAddSat(t *testing.T) {
+	require.Equal(t, Amount(5), addSat(2, 3))
+	require.Equal(t, Amount(math.MaxInt64), addSat(math.MaxInt64-1, 2))
+	require.Equal(t, Amount(math.MaxInt64), addSat(math.MaxInt64, MaxAmount))
 }
 
 func TestMarketConfig(t *testing.T) {
