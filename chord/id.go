@@ -186,3 +186,36 @@ func (a *ID) UnmarshalText(b []byte) error {
 	*a = id
 	return nil
 }
+
+// u256 is an identifier as four big-endian words, for fast distance
+// arithmetic on the lookup path.
+type u256 [4]uint64
+
+func (a ID) u() u256 {
+	w0, w1, w2, w3 := a.words()
+	return u256{w0, w1, w2, w3}
+}
+
+// sub returns a − b mod 2^256.
+func (a u256) sub(b u256) u256 {
+	d3, c := bits.Sub64(a[3], b[3], 0)
+	d2, c := bits.Sub64(a[2], b[2], c)
+	d1, c := bits.Sub64(a[1], b[1], c)
+	d0, _ := bits.Sub64(a[0], b[0], c)
+	return u256{d0, d1, d2, d3}
+}
+
+func (a u256) less(b u256) bool {
+	if a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	if a[1] != b[1] {
+		return a[1] < b[1]
+	}
+	if a[2] != b[2] {
+		return a[2] < b[2]
+	}
+	return a[3] < b[3]
+}
+
+func (a u256) zero() bool { return a[0]|a[1]|a[2]|a[3] == 0 }

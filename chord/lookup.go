@@ -150,21 +150,23 @@ const maxClosest = 8
 // first. n.mu is held.
 func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
 	var best [maxClosest]NodeInfo
-	var dist [maxClosest]ID
+	var dist [maxClosest]u256 // clockwise distance from n, larger is better
 	m := 0
-	consider := func(x NodeInfo) {
-		if x.IsZero() || !Between(x.ID, n.self.ID, key) {
+	self := n.self.ID.u()
+	dk := key.u().sub(self)
+	consider := func(x *NodeInfo) {
+		d := x.ID.u().sub(self)
+		// x must lie in (n, key): 0 < d < dk. The zero NodeInfo has
+		// ID zero and is filtered by its empty address.
+		if d.zero() || !d.less(dk) || x.Addr == "" {
 			return
 		}
-		d := key.Sub(x.ID)
-		for j := range m {
-			if best[j].ID == x.ID {
-				return
-			}
-		}
 		j := m
-		for j > 0 && d.Cmp(dist[j-1]) < 0 {
+		for j > 0 && dist[j-1].less(d) {
 			j--
+		}
+		if j > 0 && dist[j-1] == d {
+			return // already a candidate
 		}
 		if j >= k {
 			return
@@ -174,15 +176,15 @@ func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
 		}
 		copy(best[j+1:m], best[j:m-1])
 		copy(dist[j+1:m], dist[j:m-1])
-		best[j], dist[j] = x, d
+		best[j], dist[j] = *x, d
 	}
 	// Fingers run from far to near: the first ones inside (n, key) are
 	// the best, so the scan stops once it has k of them.
 	for i := len(n.fingers) - 1; i >= 0 && m < k; i-- {
-		consider(n.fingers[i])
+		consider(&n.fingers[i])
 	}
-	for _, s := range n.succ {
-		consider(s)
+	for i := range n.succ {
+		consider(&n.succ[i])
 	}
 	return append(dst, best[:m]...)
 }

@@ -35,8 +35,9 @@ type Transport interface {
 
 // Handler answers requests. [Node] implements it; a transport delivers each
 // incoming request to the handler registered at the address it was sent to.
-// Handle must be safe for concurrent use and must copy into resp anything
-// it returns, never sharing its own memory.
+// Handle must be safe for concurrent use, must neither modify nor retain
+// req, and must copy into resp anything it returns, never sharing its own
+// memory.
 type Handler interface {
 	Handle(ctx context.Context, req *Request, resp *Response)
 }

@@ -165,15 +165,17 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 	if nw.cfg.Wire {
 		return callWire(ctx, h, req, resp)
 	}
-	// Copy the request so that the callee shares no memory with the
-	// caller; the callee copies what it answers into resp.
+	// Copy what the request references so that the callee shares no
+	// memory with the caller; the callee copies what it answers into resp.
+	// A request without references is passed as is: handlers neither
+	// modify nor retain it.
+	if len(req.Nodes) == 0 && len(req.Data) == 0 && req.Ticket == nil {
+		h.Handle(ctx, req, resp)
+		return nil
+	}
 	q := *req
-	if len(q.Nodes) > 0 {
-		q.Nodes = append([]chord.NodeInfo(nil), q.Nodes...)
-	}
-	if len(q.Data) > 0 {
-		q.Data = append([]byte(nil), q.Data...)
-	}
+	q.Nodes = append([]chord.NodeInfo(nil), q.Nodes...)
+	q.Data = append([]byte(nil), q.Data...)
 	if q.Ticket != nil {
 		t := *q.Ticket
 		q.Ticket = &t
