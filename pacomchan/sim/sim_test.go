@@ -134,6 +134,8 @@ func TestTrafficDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, a.Counts, c.Counts)
 	require.Greater(t, a.Delivered, a.Sent*9/10, "unsaturated: nearly everything arrives")
+	require.Zero(t, a.Errors)
+	require.Zero(t, a.Dropped)
 	require.Positive(t, a.MeanLatency())
 }
 
@@ -143,6 +145,7 @@ func TestTrafficRejoin(t *testing.T) {
 	tr, err := RunTraffic(cfg)
 	require.NoError(t, err)
 	require.Positive(t, tr.Rejoins, "clients completing a file rejoin another swarm")
+	require.Zero(t, tr.Errors)
 	require.Greater(t, tr.Delivered, tr.Sent*9/10, "and the channels stay open")
 }
 

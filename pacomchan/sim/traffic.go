@@ -84,6 +84,8 @@ type Traffic struct {
 	Rejoins int
 	// Dropped counts segments lost to full queues.
 	Dropped int
+	// Errors counts events the clients refused (none in a correct run).
+	Errors int
 }
 
 // CoverRatio returns the average over clients of the fraction of the
@@ -129,7 +131,6 @@ type trafficSim struct {
 	nextSw pacomchan.SwarmID
 	route  []map[uint32]int // route[node][flow] = next hop, −1 at the target
 	out    Traffic
-	buf    []byte
 }
 
 // errInvalid reports a bad configuration.
@@ -307,6 +308,7 @@ func (s *trafficSim) request(i, j int) {
 	s.sim.After(s.delay[[2]int{i, j}], func() {
 		resp, err := s.nodes[j].OnRequest(pacomchan.PeerID(i), r.Swarm, r.Index, nil)
 		if err != nil {
+			s.out.Errors++
 			return
 		}
 		s.out.Served[j]++
@@ -320,8 +322,9 @@ func (s *trafficSim) request(i, j int) {
 
 // receive handles a block arriving at i from j (lines 8–18).
 func (s *trafficSim) receive(i, j int, r pacomchan.Request, block []byte) {
-	rec, err := s.nodes[i].OnBlock(pacomchan.PeerID(j), r.Swarm, r.Index, block, s.buf[:0])
+	rec, err := s.nodes[i].OnBlock(pacomchan.PeerID(j), r.Swarm, r.Index, block, nil)
 	if err != nil {
+		s.out.Errors++
 		return
 	}
 	if rec.Segment != nil {
