@@ -14,8 +14,8 @@ import (
 // ledger balances against the wallets.
 func TestRun(t *testing.T) {
 	cfg := TourConfig(3)
-	cfg.Duration = 10 * time.Second
-	cfg.StartTokens = 8
+	cfg.Duration = 8 * time.Second
+	cfg.StartTokens = 6
 	var out bytes.Buffer
 	require.NoError(t, Run(&out, cfg))
 	require.Contains(t, out.String(), "audit: the books balance and match the wallets")
@@ -26,8 +26,9 @@ func TestRun(t *testing.T) {
 // runs print the same report except for the key-generation time.
 func TestReproducible(t *testing.T) {
 	cfg := TourConfig(11)
-	cfg.Duration = 6 * time.Second
-	cfg.StartTokens = 6
+	cfg.Duration = 5 * time.Second
+	cfg.Buyers = 5
+	cfg.StartTokens = 5
 	var a, b bytes.Buffer
 	require.NoError(t, Run(&a, cfg))
 	require.NoError(t, Run(&b, cfg))
