@@ -87,8 +87,10 @@
 // paper used are not available: [GenerateSessions] draws synthetic traces
 // from the measured model of [Guo05 §4] — seeding time exponential with
 // mean 8.42 h, torrents per client geometric with p = 0.8551 — with a
-// local generator (the module's swarmmodel package was in progress when
-// this was written).
+// small local generator, so that this package does not depend on the
+// module's swarmmodel package (still in progress when this was written);
+// examples/anonymity runs the same experiments on swarmmodel's workload
+// generator as a cross-check.
 //
 // # Measured reproductions
 //
@@ -146,25 +148,32 @@
 //	mix, watermark      0.647  0.896  0.998  1.000  1.000  1.000  1.000
 //	PACOM, watermark    0.326  0.340  0.347  0.343  0.313  0.320  0.340
 //
-// Intersection attacks (Fig. 9) on a synthetic background of 44,880
-// clients (about 2,600 online at a time), 100 trials. Innocent receiver,
-// success after d days of daily 1–10 h sessions:
+// Intersection attacks (Fig. 9), 100 trials, on two synthetic backgrounds:
+// this package's [SessionModel] (43,763 clients, about 3,300 online at a
+// time) and, as a cross-check, the swarmmodel package's workload generator
+// for the same paper (18,888 peers, about 1,000 online; it adds download
+// times and a 71 h sleep). Innocent receiver, success after d days of daily
+// 1–10 h sessions:
 //
-//	day               1     2     3     4     5     6    ...   14
-//	no protection  0.00  0.00  0.01  0.46  0.96  1.00   ...  1.00
-//	time extension 0.00  0.00  0.01  0.02  0.02  0.02   ...  0.02
+//	day                        1     2     3     4     5     6   ...  14
+//	SessionModel, unprotected 0.00  0.00  0.00  0.31  0.95  1.00  ... 1.00
+//	SessionModel, extension   0.00  0.00  0.00  0.01  0.01  0.01  ... 0.01
+//	swarmmodel,   unprotected 0.00  0.00  0.58  0.99  1.00  1.00  ... 1.00
+//	swarmmodel,   extension   0.00  0.00  0.05  0.05  0.05  0.05  ... 0.05
 //
 // Malicious receiver, success within 14 days against the identity-rotation
 // period n:
 //
-//	n        12 h  24 h  36 h  48 h  70 h  96 h  120 h  168 h  never
-//	success  0.00  0.00  0.00  0.02  0.32  0.42  0.47   0.66   1.00
+//	n              12 h  24 h  36 h  48 h  70 h  96 h  120 h  168 h  never
+//	SessionModel   0.00  0.00  0.00  0.00  0.30  0.40  0.45   0.65   1.00
+//	swarmmodel     0.00  0.00  0.00  0.20  0.48  0.57  0.68   0.77   1.00
 //
 // The paper finds that rotating within 70 h defeats the attack on the UMass
-// logs; on the synthetic trace the threshold is about 48 h, because the
-// intersection of hourly snapshots shrinks to 10 clients in about
-// 8.42 h · ln(N₀/10) ≈ 50 h when N₀ ≈ 2,600 clients are online — the
-// real logs evidently had more long-lived clients.
+// logs; on the synthetic traces rotating within 36–48 h does, and at 70 h
+// the attack already succeeds a third to a half of the time. Without
+// rotation the hourly intersection shrinks to 10 clients in about
+// 8.42 h · ln(N₀/10) ≈ 50 h when N₀ ≈ 3,000 clients are online: the real
+// logs evidently held more long-lived clients.
 //
 // Indistinguishability of intent on synthetic marketplace logs (100 nodes,
 // k = 5 of 40 torrents, 62.5 MB torrents, 500 s buckets). With bias b a

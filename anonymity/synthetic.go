@@ -17,8 +17,10 @@ import (
 // MeanSleep is a parameter (24 h by default, documented as this package's
 // choice).
 //
-// This is a small local generator: the swarmmodel package's workload
-// generator was still in progress when this package was written.
+// This is a small local generator, so that this package does not depend on
+// the swarmmodel package (whose workload generator was still in progress
+// when this was written); examples/anonymity cross-checks the Fig. 9
+// experiments on swarmmodel's workload.
 type SessionModel struct {
 	Clients     int           // population over the whole trace, ≥ 1
 	Horizon     time.Duration // length of the trace, > 0
