@@ -1,5 +1,5 @@
-// Package anonymity measures anonymity and attacks it: the information-
-// theoretic metrics of anonymous communication, the statistics that decide
+// Package anonymity measures anonymity and attacks it: the
+// information-theoretic metrics of anonymous communication, the statistics that decide
 // whether cover traffic is indistinguishable from real intent, and the
 // traffic-analysis and intersection attacks that PACOM [PACOM] and the
 // Anonymity Marketplace [Marketplace] are evaluated against.
@@ -61,8 +61,8 @@
 // (or circularly delayed) patterns, insensitive to a relay's delay, and 1
 // for a constant pattern. [Correlation] (1 − the best Pearson r over lags
 // 0..MaxLag) and [MutualInformation] (1 − normalised mutual information of
-// quantised patterns, over lags) are the time-domain and information-
-// theoretic variants. All three implement [Metric]; [MatchLinks] pairs
+// quantised patterns, over lags) are the time-domain and
+// information-theoretic variants. All three implement [Metric]; [MatchLinks] pairs
 // each input link with its closest output link and [DetectionRate] scores
 // the attack as in [PACOM §6.5], a tie among k outputs counting 1/k.
 //
@@ -98,7 +98,7 @@
 //
 //	go run ./examples/anonymity -seed 1
 //
-// (about 20–25 s on the 2-core development machine; PNG figures in
+// (about 10 s of CPU time, longer on a loaded machine; PNG figures in
 // examples/anonymity/out).
 //
 // Theorem 2 against its Monte-Carlo check (400 trials per cell, 10
