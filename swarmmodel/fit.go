@@ -116,7 +116,11 @@ func FitPopulation(times []time.Duration) (PopulationFit, error) {
 	for k := 0; k < n-1; k++ {
 		dev += math.Abs(y[k]-(alpha+beta*x[k])) / y[k]
 	}
-	return PopulationFit{Population: math.Exp(alpha), Tau: hoursToDuration(tau), Deviation: dev / float64(n-1)}, nil
+	pop, dev := math.Exp(alpha), dev/float64(n-1)
+	if !(pop > 0) || math.IsInf(pop, 0) || math.IsNaN(dev) || math.IsInf(dev, 0) {
+		return PopulationFit{}, fmt.Errorf("%w: fit out of range (N_all = %g, deviation %g)", ErrSamples, pop, dev)
+	}
+	return PopulationFit{Population: pop, Tau: hoursToDuration(tau), Deviation: dev}, nil
 }
 
 // PFromCounts estimates p, the probability that a peer joins a further
