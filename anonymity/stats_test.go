@@ -168,6 +168,14 @@ func TestBestThreshold(t *testing.T) {
 	d, err = BestThreshold([]float64{1, 2, 3}, []float64{3, 2, 1})
 	require.NoError(t, err)
 	require.Equal(t, 0.5, d.Accuracy)
+	// Unequal sizes: balanced accuracy, not raw accuracy. x = {0}, y has
+	// 9 values of which one is 0: predicting x for v ≤ 0 is right on all
+	// of x and 8/9 of y.
+	adv, err := Advantage([]float64{0}, []float64{0, 1, 1, 1, 1, 1, 1, 1, 1})
+	require.NoError(t, err)
+	require.InDelta(t, 0.5*(1+8.0/9)-0.5, adv, 1e-12)
+	_, err = Advantage(nil, []float64{1})
+	require.ErrorIs(t, err, ErrEmpty)
 }
 
 func TestStatsErrors(t *testing.T) {
