@@ -121,8 +121,9 @@ func (m *LazyRepairModel) LossWithin(intervals int) (loss, expectedIntervals flo
 	next := make([]float64, m.q+1)
 	for range intervals {
 		alive := 0.0
-		for _, v := range dist[1:] {
-			alive += v
+		for a := 1; a <= m.q; a++ {
+			alive += dist[a]
+			loss += dist[a] * math.Pow(m.p, float64(a))
 		}
 		expectedIntervals += alive
 		clear(next)
@@ -136,11 +137,7 @@ func (m *LazyRepairModel) LossWithin(intervals int) (loss, expectedIntervals flo
 		}
 		dist, next = next, dist
 	}
-	alive := 0.0
-	for _, v := range dist[1:] {
-		alive += v
-	}
-	return 1 - alive, expectedIntervals
+	return loss, expectedIntervals
 }
 
 // StationaryLoss returns the long-run loss probability per interval of a
@@ -169,8 +166,13 @@ func (m *LazyRepairModel) StationaryLoss() (loss, meanReplicas float64) {
 			next[b] /= tot
 			diff += math.Abs(next[b] - dist[b])
 		}
+		// The mass lost this interval, computed directly rather than as
+		// 1 − tot, which would cancel catastrophically for small losses.
+		loss = 0
+		for a := 1; a <= m.q; a++ {
+			loss += dist[a] * math.Pow(m.p, float64(a))
+		}
 		dist, next = next, dist
-		loss = 1 - tot
 		if diff < 1e-15 {
 			break
 		}

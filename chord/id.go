@@ -219,3 +219,6 @@ func (a u256) less(b u256) bool {
 }
 
 func (a u256) zero() bool { return a[0]|a[1]|a[2]|a[3] == 0 }
+
+// Bytes returns a copy of the 32-byte big-endian encoding of a.
+func (a ID) Bytes() []byte { return append([]byte(nil), a[:]...) }
