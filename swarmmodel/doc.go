@@ -97,9 +97,10 @@
 //     τ = 8.34 d/ln 10 ≈ 87 h; β ≈ 6 with p = 0.8551 then gives
 //     1/r = 6·τ·log(1/p) ≈ 81.7 h, which is download (2 h, assumed) plus
 //     seeding (τ_sd = 8.42 h) plus sleeping, so τ_sl ≈ 71 h.
-//   - p = 1 − 19.37/133.39 = 0.8548 and 1/(1−p) = 6.90 torrents per peer;
+//   - p = 1 − 19.37/133.39 = 0.8548 and 1/(1−p) = 6.89 torrents per peer;
 //     the paper's "7.514 torrents per peer" is a measured mean that does not
-//     equal 1/(1−0.8551) = 6.90 (the trace's per-peer counts are censored).
+//     equal 1/(1−0.8551) = 6.90; the package uses the model's 1/(1−p)
+//     ([MeanTorrents]) and quotes the measured value only in documentation.
 //   - The torrent numbering of §4.2 is contradictory (i = j + 1 for the next
 //     torrent, then torrent 1 the newest); [MultiTorrent] uses the second:
 //     torrent i was born i/λ_t before the observation time. α_k is 1, the
