@@ -2,6 +2,7 @@ package token
 
 import (
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -66,6 +67,27 @@ func (k *PublicKey) RSA() *rsa.PublicKey { return k.pk }
 // TokenSize returns the size of an encoded token under k:
 // [KeyIDSize] + [MessageSize] + the modulus size in bytes.
 func (k *PublicKey) TokenSize() int { return KeyIDSize + MessageSize + k.modBytes }
+
+// MarshalBinary encodes k as a DER SubjectPublicKeyInfo (PKIX), the form
+// an exchange publishes its key in.
+func (k *PublicKey) MarshalBinary() ([]byte, error) {
+	return x509.MarshalPKIXPublicKey(k.pk)
+}
+
+// ParsePublicKey decodes a DER SubjectPublicKeyInfo holding an RSA key of
+// at least [MinKeyBits] bits. It returns an error wrapping [ErrKey] for
+// anything else, trailing bytes included.
+func ParsePublicKey(der []byte) (*PublicKey, error) {
+	pk, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrKey, err)
+	}
+	rk, ok := pk.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("%w: %T is not an RSA key", ErrKey, pk)
+	}
+	return NewPublicKey(rk)
+}
 
 // RequestSize returns the size of a blinded withdrawal request and of a
 // blind signature under k: the modulus size in bytes.

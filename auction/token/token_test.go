@@ -83,3 +83,44 @@ func TestVerifyAgreesWithCircl(t *testing.T) {
 		require.ErrorIs(t, pub.Verify(&bad), ErrSignature)
 	}
 }
+
+func TestPublicKeyEncoding(t *testing.T) {
+	x, _ := newExchange(t)
+	der, err := x.PublicKey().MarshalBinary()
+	require.NoError(t, err)
+	pub, err := ParsePublicKey(der)
+	require.NoError(t, err)
+	require.Equal(t, x.PublicKey().ID(), pub.ID())
+	tok := buy(t, x, 1)[0]
+	require.NoError(t, pub.Verify(&tok), "a parsed key verifies the exchange's tokens")
+
+	_, err = ParsePublicKey(append(bytes.Clone(der), 0))
+	require.ErrorIs(t, err, ErrKey, "trailing bytes")
+	_, err = ParsePublicKey(der[:len(der)-1])
+	require.ErrorIs(t, err, ErrKey)
+	_, err = ParsePublicKey(nil)
+	require.ErrorIs(t, err, ErrKey)
+}
+
+// FuzzParsePublicKey checks the key decoder: any input either fails with
+// ErrKey or is a usable key that re-encodes to the same bytes.
+func FuzzParsePublicKey(f *testing.F) {
+	x, _ := newExchange(f)
+	der, err := x.PublicKey().MarshalBinary()
+	require.NoError(f, err)
+	f.Add(der)
+	f.Add(der[:40])
+	f.Add([]byte{0x30, 0x00})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		pub, err := ParsePublicKey(b)
+		if err != nil {
+			require.ErrorIs(t, err, ErrKey)
+			require.Nil(t, pub)
+			return
+		}
+		enc, err := pub.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, b, enc)
+		require.GreaterOrEqual(t, pub.RSA().N.BitLen(), MinKeyBits)
+	})
+}

@@ -57,6 +57,10 @@ func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
 		if err != nil {
 			return nil, fmt.Errorf("token: prepare: %w", err)
 		}
+		if len(prepared) != MessageSize {
+			// Unreachable with RFC 9474's 32-byte prefix.
+			return nil, fmt.Errorf("token: prepared message is %d bytes, want %d", len(prepared), MessageSize)
+		}
 		req, st, err := pub.client.Blind(rnd, prepared)
 		if err != nil {
 			return nil, fmt.Errorf("token: blind: %w", err)
