@@ -53,7 +53,8 @@
 // [Overlay] keeps each tracker's Neighbour-In and Neighbour-Out tables,
 // forwards a joining peer's download history to the trackers of the torrents
 // in it, and finds exchange partners across torrents, directly or around a
-// cycle ([Overlay.FindExchange], §5.2).
+// cycle ([Overlay.FindExchange], §5.2), or a torrent to join temporarily
+// when the peer has nothing to offer ([Overlay.FindTemporaryExchange]).
 //
 // # Workload generator
 //

@@ -285,3 +285,31 @@ func (o *Overlay) FindExchange(q PeerID, maxLinks int) (Exchange, error) {
 	}
 	return Exchange{}, fmt.Errorf("%w for peer %d within %d links", ErrNoExchange, q, maxLinks)
 }
+
+// FindTemporaryExchange is the fallback of §5.2 for a peer q with nothing to
+// offer: it picks a torrent B whose peers can serve q's torrent (the
+// largest row of its Neighbour-In table, smallest ID on ties) and a server
+// in it. q then joins B temporarily, downloads a few chunks and uploads
+// them to B's peers, and the trackers credit that service to the server,
+// which serves q in return. The result is a one-link [Exchange] whose
+// closing torrent q does not hold yet. It returns [ErrNoExchange] if nobody
+// outside q's torrent can serve it.
+func (o *Overlay) FindTemporaryExchange(q PeerID) (Exchange, error) {
+	pq, ok := o.peers[q]
+	if !ok {
+		return Exchange{}, fmt.Errorf("%w: %d", ErrUnknownPeer, q)
+	}
+	in := o.trackers[pq.torrent].in
+	var best TorrentID
+	bestN := 0
+	for _, b := range slices.Sorted(maps.Keys(in)) {
+		if n := len(in[b]); n > bestN {
+			best, bestN = b, n
+		}
+	}
+	if bestN == 0 {
+		return Exchange{}, fmt.Errorf("%w: nobody outside torrent %d can serve peer %d", ErrNoExchange, pq.torrent, q)
+	}
+	server := slices.Min(slices.Collect(maps.Keys(in[best])))
+	return Exchange{Requester: q, Torrent: pq.torrent, Links: []Link{{Peer: server, Torrent: best}}}, nil
+}

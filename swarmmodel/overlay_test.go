@@ -213,3 +213,21 @@ func TestOverlayFromWorkload(t *testing.T) {
 	require.Equal(t, 500, tried)
 	require.Greater(t, found, tried/2, "exchange partners found for %d of %d", found, tried)
 }
+
+func TestOverlayTemporaryExchange(t *testing.T) {
+	o := fig15(t)
+	require.NoError(t, o.Join(1, tA, nil)) // q holds nothing
+	_, err := o.FindExchange(1, 4)
+	require.ErrorIs(t, err, ErrNoExchange)
+	_, err = o.FindTemporaryExchange(1)
+	require.ErrorIs(t, err, ErrNoExchange, "nobody can serve A yet")
+	require.NoError(t, o.Join(5, tC, []TorrentID{tA}))
+	require.NoError(t, o.Join(4, tB, []TorrentID{tA}))
+	require.NoError(t, o.Join(3, tB, []TorrentID{tA, tD}))
+	ex, err := o.FindTemporaryExchange(1)
+	require.NoError(t, err)
+	// B has two peers able to serve A, C one: q joins B and serves peer 3.
+	require.Equal(t, Exchange{Requester: 1, Torrent: tA, Links: []Link{{Peer: 3, Torrent: tB}}}, ex)
+	_, err = o.FindTemporaryExchange(99)
+	require.ErrorIs(t, err, ErrUnknownPeer)
+}
