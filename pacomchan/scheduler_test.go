@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	mrand "math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -251,25 +252,39 @@ func TestSchedulerCompletion(t *testing.T) {
 	require.False(t, leech.Complete(1))
 }
 
-// checkInvariants asserts the scheduler's internal consistency.
+// checkInvariants asserts the scheduler's internal consistency. It avoids
+// testify's reflection: fuzzing calls it after every event.
 func checkInvariants(t testing.TB, s *Scheduler) {
+	t.Helper()
 	for sid, sw := range s.swarms {
 		n := 0
 		for _, w := range sw.have {
 			n += bits.OnesCount64(w)
 		}
-		require.Equal(t, sw.nhave, n)
+		if n != sw.nhave {
+			t.Fatalf("swarm %d: nhave %d, bitset has %d", sid, sw.nhave, n)
+		}
 		pend := newBitset(sw.n)
-		for _, p := range s.peers {
-			if ps, ok := p.swarms[sid]; ok {
-				require.LessOrEqual(t, len(ps.outstanding), s.h)
-				for _, i := range ps.outstanding {
-					require.False(t, pend.has(i), "a block requested twice")
-					require.False(t, sw.have.has(i), "a block requested that the client has")
-					pend.set(i)
+		for id, p := range s.peers {
+			ps, ok := p.swarms[sid]
+			if !ok {
+				continue
+			}
+			if len(ps.outstanding) > s.h {
+				t.Fatalf("peer %d: %d outstanding requests, h = %d", id, len(ps.outstanding), s.h)
+			}
+			for _, i := range ps.outstanding {
+				if pend.has(i) {
+					t.Fatalf("block %d requested twice", i)
 				}
+				if sw.have.has(i) {
+					t.Fatalf("block %d requested although the client has it", i)
+				}
+				pend.set(i)
 			}
 		}
-		require.Equal(t, pend, sw.pending)
+		if !slices.Equal(pend, sw.pending) {
+			t.Fatalf("swarm %d: pending set differs from the outstanding requests", sid)
+		}
 	}
 }
