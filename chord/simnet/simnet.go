@@ -14,6 +14,7 @@ package simnet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -21,6 +22,10 @@ import (
 
 	"github.com/swarmblocks/swarmblocks/chord"
 )
+
+// ErrSpoofed is returned by a call whose request names a sender other than
+// the endpoint it is sent from.
+var ErrSpoofed = errors.New("simnet: request sender does not match the endpoint")
 
 // Config configures a [Network].
 type Config struct {
@@ -143,6 +148,11 @@ func (nw *Network) delay() time.Duration {
 func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *chord.Response) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if req.From.Addr != "" && req.From.Addr != p.addr {
+		// A real transport authenticates the sender (libp2p's secure
+		// channels do); a node cannot claim another's address.
+		return fmt.Errorf("%w: sender %q is not %q", ErrSpoofed, req.From.Addr, p.addr)
 	}
 	nw := p.nw
 	nw.mu.Lock()
