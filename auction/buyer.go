@@ -80,12 +80,12 @@ func NewBuyer(cfg BuyerConfig) (*Buyer, error) {
 	if cfg.MaxBackoff < 0 {
 		return nil, fmt.Errorf("%w: negative backoff %d", ErrConfig, cfg.MaxBackoff)
 	}
-	if err := checkBid(cfg.Valuation); err != nil {
-		return nil, fmt.Errorf("valuation: %w", err)
+	if cfg.Valuation <= 0 || cfg.Valuation > MaxAmount {
+		return nil, fmt.Errorf("%w: valuation %d outside [1, %d]", ErrInvalidBid, cfg.Valuation, MaxAmount)
 	}
 	bid := cfg.Valuation / Amount(k)
-	if err := checkBid(bid); err != nil {
-		return nil, fmt.Errorf("valuation %d over %d chunks: %w", cfg.Valuation, k, err)
+	if bid == 0 {
+		return nil, fmt.Errorf("%w: valuation %d over %d chunks rounds to a zero bid", ErrInvalidBid, cfg.Valuation, k)
 	}
 	b := &Buyer{
 		id:         cfg.ID,
