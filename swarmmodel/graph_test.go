@@ -2,6 +2,7 @@ package swarmmodel
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -95,4 +96,52 @@ func TestGraph(t *testing.T) {
 	require.ErrorIs(t, err, ErrDuration)
 	_, err = NewMultiTorrent(PerHour(1e-6), 1, 0.5, 1, time.Hour)
 	require.ErrorIs(t, err, ErrParameter)
+}
+
+// TestWMonteCarlo checks the quadrature of Eq. 4.19 with several further
+// requests (k up to 4) against a direct simulation of the peers it counts:
+// a peer joins torrent j at t0 − s (density ∝ λ_j), goes on at each of its
+// k(s) later requests with probability p, must not pick torrent i before
+// the last one and picks it at the last.
+func TestWMonteCarlo(t *testing.T) {
+	const tauH, period, p = 20.0, 10.0, 0.8
+	m, err := NewMultiTorrent(PerHour(1), PerHour(5), p, PerHour(1/period), 20*time.Hour)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(17, 17))
+	l0 := float64(m.Lambda0())
+	for _, tc := range []struct{ i, j int }{{3, 35}, {12, 45}, {30, 20}} {
+		ai, aj := float64(tc.i), float64(tc.j)
+		// s = t0 − t: λ_j(t) ∝ e^(s/τ) on [0, a_j]; sample by inversion.
+		mass := l0 * tauH * -math.Expm1(-aj/tauH)
+		const draws = 400000
+		hits := 0
+		for range draws {
+			u := rng.Float64()
+			s := aj + tauH*math.Log(u+(1-u)*math.Exp(-aj/tauH))
+			k := int(math.Floor(s / period))
+			if k < 1 {
+				continue
+			}
+			ok := true
+			for l := 1; l <= k && ok; l++ {
+				if rng.Float64() >= p {
+					ok = false
+					break
+				}
+				picked := rng.Float64() < m.selectionAtAge(ai-s+float64(l)*period)
+				if l < k && picked || l == k && !picked {
+					ok = false
+				}
+			}
+			if ok {
+				hits++
+			}
+		}
+		want := mass * float64(hits) / draws
+		got, err := m.W(tc.i, tc.j)
+		require.NoError(t, err)
+		t.Logf("W(%d,%d) = %.4g, simulated %.4g (%d hits)", tc.i, tc.j, got, want, hits)
+		require.Greater(t, hits, 2000)
+		require.InEpsilon(t, want, got, 0.05, "W(%d,%d): %d hits", tc.i, tc.j, hits)
+	}
 }
