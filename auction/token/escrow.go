@@ -96,13 +96,13 @@ func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Tim
 	if err != nil {
 		return EscrowID{}, time.Time{}, err
 	}
-	h := blake3.New(32, nil)
-	h.Write([]byte("swarmblocks token v1 escrow id"))
+	const idContext = "swarmblocks token v1 escrow id"
+	buf := make([]byte, 0, len(idContext)+MessageSize*len(keys))
+	buf = append(buf, idContext...)
 	for _, k := range keys {
-		h.Write(k[:])
+		buf = append(buf, k[:]...)
 	}
-	var id EscrowID
-	h.Sum(id[:0])
+	id := EscrowID(blake3.Sum256(buf))
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
