@@ -81,6 +81,14 @@
 //   - Bidder identities are pseudonyms chosen by the application; the
 //     package does not authenticate messages (an unauthenticated bogus
 //     opening is rejected and cannot exclude the bidder it names).
+//   - Commitments stop a seller from changing its reserve, and a bidder
+//     from changing its bid, after seeing the others; they do not stop a
+//     seller who also bids under pseudonyms (shill bidding) from opening
+//     only the shill bid that best raises the price once it has seen the
+//     real openings. An unopened shill only excludes its pseudonym. A
+//     deployment that fears this has openings sent to a third party (the
+//     tracker) or backs each sealed bid with a deposit forfeited if it is
+//     not opened.
 //   - A seller's state grows with the requests it receives (bounded per
 //     bidder by [MaxBidsPerBidder], not in the number of bidders): a
 //     deployment rate-limits requests per peer before they reach the
