@@ -121,7 +121,7 @@ func TestWorkloadInvariants(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			n := checkWorkloadInvariants(t, testWorkload(t, tc.cfg(), 1), 30000)
+			n := checkWorkloadInvariants(t, testWorkload(t, tc.cfg(), 1), 15000)
 			require.Positive(t, n)
 		})
 	}
