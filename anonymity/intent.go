@@ -296,8 +296,13 @@ func meanSD(x []float64) (float64, float64) {
 	return m, math.Sqrt(ss / float64(len(x)-1))
 }
 
-// MaxBuckets bounds the number of buckets of a [VolumeProfile].
-const MaxBuckets = 1 << 16
+// MaxBuckets bounds the number of buckets of a [VolumeProfile], and
+// MaxProfileSamples its total number of samples, so that a hostile log
+// cannot make [IntentLog.Volumes] allocate without limit.
+const (
+	MaxBuckets        = 1 << 16
+	MaxProfileSamples = 1 << 26
+)
 
 // Volumes returns the global view: each node's download volume per bucket
 // of the given width, all peers' transfers added up.
@@ -318,6 +323,7 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 		return nil, fmt.Errorf("%w: bucket width %v", ErrParameter, width)
 	}
 	p := &VolumeProfile{Width: width}
+	samples := 0
 	grow := func(s int) {
 		for len(p.Native) <= s {
 			p.Native = append(p.Native, nil)
@@ -388,6 +394,14 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 				} else {
 					coverT = append(coverT, t)
 				}
+			}
+			perBucket := len(coverT)
+			if len(nativeT) > 0 {
+				perBucket++
+			}
+			samples += perBucket * (last + 1)
+			if samples > MaxProfileSamples {
+				return nil, fmt.Errorf("%w: a profile of width %v would hold more than %d samples", ErrParameter, width, MaxProfileSamples)
 			}
 			for s := 0; s <= last; s++ {
 				if len(nativeT) > 0 {
