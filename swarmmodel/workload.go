@@ -91,6 +91,10 @@ type WorkloadConfig struct {
 // package documentation so that the mean lifespan is 8.34 days at a 10%
 // failure ratio and β ≈ 6. MeanDownload (2 h) is an assumption. One torrent
 // exists at time 0 and the horizon is unbounded.
+//
+// The system starts empty: the request rate approaches λ_q only after about
+// a peer's mean lifetime, 1/((1−p)·r) ≈ 23 days here, so a simulation that
+// needs the steady state should discard a burn-in of a few weeks.
 func PaperWorkload() WorkloadConfig {
 	return WorkloadConfig{
 		TorrentBirthRate: PerHour(0.9454),
