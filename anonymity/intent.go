@@ -322,8 +322,12 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 	if width <= 0 {
 		return nil, fmt.Errorf("%w: bucket width %v", ErrParameter, width)
 	}
+	if n, err := l.profileSize(width, perObserver); err != nil {
+		return nil, err
+	} else if n > MaxProfileSamples {
+		return nil, fmt.Errorf("%w: a profile of width %v would hold %d samples, more than %d", ErrParameter, width, n, MaxProfileSamples)
+	}
 	p := &VolumeProfile{Width: width}
-	samples := 0
 	grow := func(s int) {
 		for len(p.Native) <= s {
 			p.Native = append(p.Native, nil)
@@ -368,20 +372,9 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 				}
 			}
 		}
-		last := 0
-		for _, d := range n.downloads {
-			end := d.start
-			if len(d.transfers) > 0 {
-				end = d.transfers[len(d.transfers)-1].at
-			}
-			if d.ended {
-				end = max(end, d.end)
-			}
-			s := int64((end - n.first) / width)
-			if s >= MaxBuckets {
-				return nil, fmt.Errorf("%w: node %d spans bucket %d of width %v, beyond %d buckets", ErrParameter, node, s, width, MaxBuckets)
-			}
-			last = max(last, int(s))
+		last, err := n.lastBucket(node, width)
+		if err != nil {
+			return nil, err
 		}
 		grow(last)
 		for _, obs := range sortedKeys(views) {
@@ -394,14 +387,6 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 				} else {
 					coverT = append(coverT, t)
 				}
-			}
-			perBucket := len(coverT)
-			if len(nativeT) > 0 {
-				perBucket++
-			}
-			samples += perBucket * (last + 1)
-			if samples > MaxProfileSamples {
-				return nil, fmt.Errorf("%w: a profile of width %v would hold more than %d samples", ErrParameter, width, MaxProfileSamples)
 			}
 			for s := 0; s <= last; s++ {
 				if len(nativeT) > 0 {
@@ -418,6 +403,75 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 		}
 	}
 	return p, nil
+}
+
+// lastBucket returns the last bucket of width that node n's downloads
+// reach, or an error beyond MaxBuckets.
+func (n *nodeRec) lastBucket(node int, width time.Duration) (int, error) {
+	last := int64(0)
+	for _, d := range n.downloads {
+		end := d.start
+		if len(d.transfers) > 0 {
+			end = max(end, d.transfers[len(d.transfers)-1].at)
+		}
+		if d.ended {
+			end = max(end, d.end)
+		}
+		last = max(last, int64((end-n.first)/width))
+	}
+	if last >= MaxBuckets {
+		return 0, fmt.Errorf("%w: node %d spans bucket %d of width %v, beyond %d buckets", ErrParameter, node, last, width, MaxBuckets)
+	}
+	return int(last), nil
+}
+
+// profileSize returns the number of samples a volume profile of the given
+// width would hold, without building it.
+func (l *IntentLog) profileSize(width time.Duration, perObserver bool) (int, error) {
+	total := 0
+	for node, n := range l.nodes {
+		last, err := n.lastBucket(node, width)
+		if err != nil {
+			return 0, err
+		}
+		perBucket := 0
+		if !perObserver {
+			native := false
+			for t := range n.downloads {
+				if l.native[nodeTorrent{node, t}] {
+					native = true
+				} else {
+					perBucket++
+				}
+			}
+			if native {
+				perBucket++
+			}
+		} else {
+			type pt struct{ peer, torrent int }
+			seen := make(map[pt]bool)
+			nativePeers := make(map[int]bool)
+			for t, d := range n.downloads {
+				for _, tr := range d.transfers {
+					if seen[pt{tr.peer, t}] {
+						continue
+					}
+					seen[pt{tr.peer, t}] = true
+					if l.native[nodeTorrent{node, t}] {
+						nativePeers[tr.peer] = true
+					} else {
+						perBucket++
+					}
+				}
+			}
+			perBucket += len(nativePeers)
+		}
+		total += perBucket * (last + 1)
+		if total > MaxProfileSamples {
+			return total, nil
+		}
+	}
+	return total, nil
 }
 
 // VolumeComparison compares native and cover download volumes, pooled

@@ -89,6 +89,23 @@ func TestIntentLogErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = l.Volumes(time.Nanosecond)
 	require.ErrorIs(t, err, ErrParameter)
+	// A log whose profile would be huge is refused before allocating it.
+	var huge []Event
+	for node := range 1100 {
+		huge = append(huge, Event{Kind: Start, Node: node})
+	}
+	for node := range 1100 {
+		huge = append(huge, Event{Kind: Transfer, At: (MaxBuckets - 1) * time.Second, Node: node, Bytes: 1})
+	}
+	hl, err := NewIntentLog(huge, nil)
+	require.NoError(t, err)
+	_, err = hl.Volumes(time.Second)
+	require.ErrorIs(t, err, ErrParameter)
+	_, err = hl.ObserverVolumes(time.Second)
+	require.ErrorIs(t, err, ErrParameter)
+	p, err := hl.Volumes(time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, 19, p.Buckets())
 	// Report fails cleanly without native interests.
 	_, err = l.Report(time.Second)
 	require.ErrorIs(t, err, ErrEmpty)
