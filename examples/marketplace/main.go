@@ -87,9 +87,17 @@ func run(stdout io.Writer, cfg marketsim.Config, seeds []uint64, parallel int, s
 	if sweep {
 		fmt.Fprintf(w, "weight sweep [§5.2]: each factor over %v, the others at 1; %d runs each (seeds %d..%d)\n\n",
 			valuation.WeightGrid, len(seeds), seeds[0], seeds[len(seeds)-1])
-		pts, err := marketsim.Sweep(cfg, marketsim.Factors, valuation.WeightGrid, seeds, parallel)
-		if err != nil {
-			return err
+		var pts []marketsim.SweepPoint
+		for _, f := range marketsim.Factors {
+			for _, v := range valuation.WeightGrid {
+				pt, err := marketsim.Sweep(cfg, []marketsim.Factor{f}, []float64{v}, seeds, parallel)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(os.Stderr, "  %s = %g: downloads %s, mean finish %.0f s (%v)\n",
+					f, v, pt[0].Downloads, pt[0].MeanDone.Seconds(), time.Since(start).Round(time.Second))
+				pts = append(pts, pt...)
+			}
 		}
 		if err := marketsim.WriteSweep(w, pts); err != nil {
 			return err

@@ -85,7 +85,7 @@ func PaperConfig(seed uint64) Config {
 		UnchokeInterval: 10 * time.Second,
 		UpdateInterval:  30 * time.Second,
 		Bucket:          500 * time.Second,
-		MaxTime:         72 * time.Hour,
+		MaxTime:         24 * time.Hour,
 	}
 }
 

@@ -93,17 +93,19 @@ func TestMarketplaceProperties(t *testing.T) {
 	}
 }
 
-// TestRequestFactorMatters checks §5.2's finding that requests are the best
-// proxy for demand: without them clients take longer.
-func TestRequestFactorMatters(t *testing.T) {
+// TestCompletenessMatters checks §5.2's finding that a bias toward
+// finishing what was started is essential: without the completeness factor
+// clients drop partial downloads, download more and finish later.
+func TestCompletenessMatters(t *testing.T) {
 	seeds := []uint64{1, 2, 3}
 	with, err := RunSeeds(SmallConfig(0), seeds, 2)
 	require.NoError(t, err)
 	cfg := SmallConfig(0)
-	cfg.Valuation.Weights.Request = 0
+	cfg.Valuation.Weights.Completeness = 0
 	without, err := RunSeeds(cfg, seeds, 2)
 	require.NoError(t, err)
 	a, b := Summarize(with), Summarize(without)
+	require.Greater(t, b.Downloads.Mean, 1.02*a.Downloads.Mean)
 	require.Greater(t, b.MeanDone.Mean, a.MeanDone.Mean)
 }
 

@@ -544,7 +544,63 @@ func (w *world) updateRound(d *node) {
 		w.findNeighbours(d)
 		w.refill(d)
 	}
+	w.upkeep(d)
 	w.sim.After(w.cfg.UpdateInterval, func() { w.updateRound(d) })
+}
+
+// upkeep keeps client d supplied, as a re-announce to the DHT would: for
+// each torrent d is downloading that no neighbour can serve, it connects to
+// a random DHT peer of that torrent that can (above MaxNeighbours if need
+// be); then, while it has more than Neighbours neighbours, it drops those
+// that share no torrent with it.
+func (w *world) upkeep(d *node) {
+	d.tscratch(w)
+	mine := slices.Clone(w.tscratch)
+	for _, tid := range mine {
+		t := int(tid)
+		if !d.downloading(t) {
+			continue
+		}
+		served := false
+		for _, x := range d.nbr {
+			if xn := w.nodes[x]; xn.serves(t) {
+				if c, _ := available(xn, d, t, -1); c > 0 {
+					served = true
+					break
+				}
+			}
+		}
+		if served {
+			continue
+		}
+		var cands []int
+		for _, x := range w.members[t] {
+			if xn := w.nodes[x]; x != d.id && !d.isNbr[x] && xn.serves(t) {
+				if c, _ := available(xn, d, t, -1); c > 0 {
+					cands = append(cands, x)
+				}
+			}
+		}
+		if len(cands) > 0 {
+			x := w.nodes[cands[w.rng.IntN(len(cands))]]
+			w.connect(d, x)
+			w.tryStart(x, d)
+		}
+	}
+	for i := len(d.nbr) - 1; i >= 0 && len(d.nbr) > w.cfg.Neighbours; i-- {
+		x := w.nodes[d.nbr[i]]
+		x.tscratch(w)
+		shared := false
+		for _, t := range w.tscratch {
+			if slices.Contains(mine, t) {
+				shared = true
+				break
+			}
+		}
+		if !shared {
+			w.disconnect(d, x)
+		}
+	}
 }
 
 // swap applies an active-set replacement: d withdraws dropped and
