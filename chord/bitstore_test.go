@@ -163,8 +163,6 @@ func TestStoreRequestChecks(t *testing.T) {
 		req  chord.Request
 		want error
 	}{
-		{"valid", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: ticket(tr, key, data), Data: data}, nil},
-		{"duplicate", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: ticket(tr, key, data), Data: data}, nil},
 		{"no ticket", owner, chord.Request{Kind: chord.KindStore, Key: key, Data: data}, chord.ErrBadRequest},
 		{"untrusted tracker", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: ticket(rogue, key, data), Data: data}, chord.ErrTicketUntrusted},
 		{"forged signature", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: forged, Data: data}, chord.ErrTicketSignature},
@@ -176,6 +174,9 @@ func TestStoreRequestChecks(t *testing.T) {
 		{"empty block", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: ticket(tr, key, data)}, chord.ErrBadRequest},
 		{"unknown kind", owner, chord.Request{Kind: 200}, chord.ErrBadRequest},
 		{"fetch unknown key", owner, chord.Request{Kind: chord.KindFetch, Key: chord.HashID([]byte("nothing"))}, chord.ErrNotFound},
+		{"valid", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: ticket(tr, key, data), Data: data}, nil},
+		{"duplicate", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: ticket(tr, key, data), Data: data}, nil},
+		{"duplicate with a replayed expired ticket is still ignored", owner, chord.Request{Kind: chord.KindStore, Key: key, Ticket: &expired, Data: data}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,7 +192,7 @@ func TestStoreRequestChecks(t *testing.T) {
 	}
 	st := c.Node(owner.Addr).Stats()
 	require.Equal(t, uint64(1), st.Stored)
-	require.Equal(t, uint64(1), st.Duplicates)
+	require.Equal(t, uint64(2), st.Duplicates)
 	require.Equal(t, uint64(1), st.Refused[chord.StatusBadSignature])
 	require.Equal(t, uint64(1), st.Refused[chord.StatusExpired])
 	require.Equal(t, uint64(1), st.Refused[chord.StatusUntrusted])

@@ -30,7 +30,7 @@ type LookupResult struct {
 // key is a ring identifier, used as is: callers hash their own keys.
 func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
 	n.stats.lookups.Add(1)
-	res, err := n.lookup(ctx, key)
+	res, err := n.lookup(ctx, key, true)
 	if err != nil {
 		n.stats.lookupFails.Add(1)
 	}
@@ -66,14 +66,17 @@ func (d *deadSet) has(a string) bool {
 	return ok
 }
 
-func (n *Node) lookup(ctx context.Context, key ID) (LookupResult, error) {
+// lookup resolves key. With verify, the result is checked to be alive;
+// finger maintenance skips that check, since a finger is only a routing
+// hint and dead fingers are skipped when used.
+func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, error) {
 	var res LookupResult
 	var dead deadSet
-	var buf [2 * MaxNodes]NodeInfo
+	var buf [4 * maxClosest]NodeInfo
 	pending := buf[:0]
 
 	n.mu.Lock()
-	if n.left || len(n.succ) == 0 {
+	if n.left.Load() || len(n.succ) == 0 {
 		n.mu.Unlock()
 		return res, ErrNoSuccessor
 	}
@@ -132,7 +135,7 @@ func (n *Node) lookup(ctx context.Context, key ID) (LookupResult, error) {
 		pending = buf[:k+len(pending)]
 	}
 	for i, s := range succs {
-		if s.ID == n.self.ID || (!dead.has(s.Addr) && n.ping(ctx, s)) {
+		if s.ID == n.self.ID || (!dead.has(s.Addr) && (!verify || n.ping(ctx, s))) {
 			res.Node = s
 			res.Successors = succs[i+1:]
 			return res, nil
@@ -152,13 +155,10 @@ func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
 	var best [maxClosest]NodeInfo
 	var dist [maxClosest]u256 // clockwise distance from n, larger is better
 	m := 0
-	self := n.self.ID.u()
-	dk := key.u().sub(self)
-	consider := func(x *NodeInfo) {
-		d := x.ID.u().sub(self)
-		// x must lie in (n, key): 0 < d < dk. The zero NodeInfo has
-		// ID zero and is filtered by its empty address.
-		if d.zero() || !d.less(dk) || x.Addr == "" {
+	dk := key.u().sub(n.self.ID.u())
+	consider := func(x *NodeInfo, d u256) {
+		// x must lie in (n, key): 0 < d < dk. Unknown entries have d = 0.
+		if d.zero() || !d.less(dk) {
 			return
 		}
 		j := m
@@ -181,10 +181,10 @@ func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
 	// Fingers run from far to near: the first ones inside (n, key) are
 	// the best, so the scan stops once it has k of them.
 	for i := len(n.fingers) - 1; i >= 0 && m < k; i-- {
-		consider(&n.fingers[i])
+		consider(&n.fingers[i], n.fdist[i])
 	}
 	for i := range n.succ {
-		consider(&n.succ[i])
+		consider(&n.succ[i], n.sdist[i])
 	}
 	return append(dst, best[:m]...)
 }
@@ -235,10 +235,10 @@ func (n *Node) findSuccessorRecursive(ctx context.Context, req *Request, resp *R
 		return
 	}
 	var cands []NodeInfo
-	var buf [closestCandidates + MaxNodes]NodeInfo
+	var buf [maxClosest]NodeInfo
 	done := BetweenRightIncl(req.Key, n.self.ID, n.succ[0].ID)
 	if done {
-		cands = append(buf[:0], n.succ...)
+		cands = append(buf[:0], n.succ...) // may outgrow buf: r > maxClosest
 	} else {
 		cands = n.appendClosest(buf[:0], req.Key, maxClosest)
 	}

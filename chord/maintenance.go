@@ -66,9 +66,9 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 	var fresp Response
 	_ = n.call(ctx, s, &Request{Kind: KindGetFingers}, &fresp)
 	n.mu.Lock()
-	n.succ = list
+	n.setSuccs(list)
 	n.pred = NodeInfo{}
-	n.left = false
+	n.left.Store(false)
 	n.seedFingers(fresp.Nodes)
 	n.mu.Unlock()
 	return nil
@@ -86,7 +86,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 	var resp Response
 	for {
 		n.mu.Lock()
-		if n.left {
+		if n.left.Load() {
 			n.mu.Unlock()
 			return ErrLeft
 		}
@@ -102,7 +102,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		if err := n.call(ctx, s, &Request{Kind: KindGetState}, &resp); err != nil || resp.Status != StatusOK {
 			n.mu.Lock()
 			if len(n.succ) > 0 && n.succ[0] == s {
-				n.succ = n.succ[1:]
+				n.setSuccs(n.succ[1:])
 			}
 			n.mu.Unlock()
 			continue
@@ -119,7 +119,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		if len(norm) == 0 { // a one-node ring: its own successor
 			norm = []NodeInfo{n.self}
 		}
-		n.succ = norm
+		n.setSuccs(norm)
 		first := norm[0]
 		n.mu.Unlock()
 		if first.ID != n.self.ID {
@@ -190,13 +190,13 @@ func (n *Node) CheckPredecessor(ctx context.Context) {
 // entries) and the cycle restarts at the top.
 func (n *Node) FixFingers(ctx context.Context) error {
 	n.mu.Lock()
-	if len(n.succ) == 0 || n.left {
+	if len(n.succ) == 0 || n.left.Load() {
 		n.mu.Unlock()
 		return ErrNoSuccessor
 	}
 	i := n.nextFinger
 	n.mu.Unlock()
-	res, err := n.Lookup(ctx, n.self.ID.AddPow2(i))
+	res, err := n.lookup(ctx, n.self.ID.AddPow2(i), false)
 	if err != nil {
 		n.mu.Lock()
 		n.nextFinger = IDBits - 1
@@ -210,8 +210,10 @@ func (n *Node) FixFingers(ctx context.Context) error {
 		// This finger and all below it are the successor: trim.
 		if i >= n.fingerLo {
 			n.fingers = n.fingers[i-n.fingerLo:]
+			n.fdist = n.fdist[i-n.fingerLo:]
 			n.fingerLo = i
 			n.fingers[0] = res.Node
+			n.fdist[0] = n.dist(res.Node)
 		} else {
 			n.setFinger(i, res.Node)
 		}
@@ -250,17 +252,38 @@ func (n *Node) setFinger(i int, f NodeInfo) {
 		grow := n.fingerLo - i
 		nf := make([]NodeInfo, grow+len(n.fingers))
 		copy(nf[grow:], n.fingers)
-		n.fingers = nf
+		nd := make([]u256, grow+len(n.fdist))
+		copy(nd[grow:], n.fdist)
+		n.fingers, n.fdist = nf, nd
 		n.fingerLo = i
 	}
 	n.fingers[i-n.fingerLo] = f
+	n.fdist[i-n.fingerLo] = n.dist(f)
+}
+
+// dist returns the clockwise distance from n to x, or zero for the zero
+// NodeInfo (which routing then ignores).
+func (n *Node) dist(x NodeInfo) u256 {
+	if x.Addr == "" {
+		return u256{}
+	}
+	return x.ID.u().sub(n.self.ID.u())
+}
+
+// setSuccs replaces the successor list; n.mu is held.
+func (n *Node) setSuccs(list []NodeInfo) {
+	n.succ = list
+	n.sdist = n.sdist[:0]
+	for _, e := range list {
+		n.sdist = append(n.sdist, n.dist(e))
+	}
 }
 
 // seedFingers fills an empty finger table with hints (a joining node's
 // successor's fingers): each hint is placed at the finger index whose
 // interval it falls in. n.mu is held.
 func (n *Node) seedFingers(hints []NodeInfo) {
-	n.fingers, n.fingerLo, n.nextFinger = nil, IDBits, IDBits-1
+	n.fingers, n.fdist, n.fingerLo, n.nextFinger = nil, nil, IDBits, IDBits-1
 	for _, h := range hints {
 		if h.IsZero() || h.ID == n.self.ID || len(h.Addr) > MaxAddrLen {
 			continue
@@ -287,7 +310,7 @@ func (a ID) bit(i int) byte { return a[IDSize-1-i/8] >> (i % 8) & 1 }
 // is silently dropped.
 func (n *Node) Leave(ctx context.Context) error {
 	n.mu.Lock()
-	if n.left {
+	if n.left.Load() {
 		n.mu.Unlock()
 		return ErrLeft
 	}
@@ -311,7 +334,7 @@ func (n *Node) Leave(ctx context.Context) error {
 		_ = n.call(ctx, pred, &Request{Kind: KindLeave, Nodes: succs}, &resp)
 	}
 	n.mu.Lock()
-	n.left = true
+	n.left.Store(true)
 	n.mu.Unlock()
 	return err
 }
@@ -332,7 +355,7 @@ func (n *Node) handleLeave(req *Request) {
 	if len(n.succ) > 0 && req.From == n.succ[0] && len(req.Nodes) > 0 {
 		rest := append(append([]NodeInfo(nil), req.Nodes...), n.succ[1:]...)
 		if norm := normalizeSuccs(n.self.ID, rest, n.r); len(norm) > 0 {
-			n.succ = norm
+			n.setSuccs(norm)
 		}
 	}
 }

@@ -79,8 +79,10 @@ type Node struct {
 	succ       []NodeInfo
 	fingerLo   int        // fingers[j] is finger number fingerLo+j
 	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
+	fdist      []u256     // clockwise distance from self of each finger
+	sdist      []u256     // clockwise distance from self of each successor
 	nextFinger int
-	left       bool
+	left       atomic.Bool
 	store      blockStore
 	handoffDue bool
 
@@ -145,7 +147,7 @@ func (n *Node) ID() ID { return n.self.ID }
 func (n *Node) Create() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.succ = []NodeInfo{n.self}
+	n.setSuccs([]NodeInfo{n.self})
 	n.pred = NodeInfo{}
 }
 
@@ -166,7 +168,7 @@ func (n *Node) State() State {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	st := State{Self: n.self, Pred: n.pred, Successors: append([]NodeInfo(nil), n.succ...),
-		Blocks: len(n.store.blocks), BlockBytes: n.store.used, Left: n.left}
+		Blocks: len(n.store.blocks), BlockBytes: n.store.used, Left: n.left.Load()}
 	for i := len(n.fingers) - 1; i >= 0; i-- {
 		f := n.fingers[i]
 		if !f.IsZero() && (len(st.Fingers) == 0 || st.Fingers[len(st.Fingers)-1] != f) {
@@ -183,10 +185,7 @@ func (n *Node) State() State {
 func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 	resp.Reset()
 	n.stats.requests.Add(1)
-	n.mu.Lock()
-	left := n.left
-	n.mu.Unlock()
-	if left {
+	if n.left.Load() {
 		resp.Status = StatusUnavailable
 		return
 	}
@@ -300,4 +299,21 @@ func (n *Node) Stats() Stats {
 		}
 	}
 	return s
+}
+
+// Successor returns n's first successor (zero before Create or Join).
+func (n *Node) Successor() NodeInfo {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.succ) == 0 {
+		return NodeInfo{}
+	}
+	return n.succ[0]
+}
+
+// Predecessor returns n's predecessor (zero if unknown).
+func (n *Node) Predecessor() NodeInfo {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.pred
 }

@@ -48,9 +48,8 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 		return ErrTicketMismatch
 	}
 	now := n.now()
-	if err := t.Verify(n.trusted, now); err != nil {
-		return err
-	}
+	// A holder ignores a store of the exact block it holds (§4.2) before
+	// spending a signature verification on it: nothing would change.
 	n.mu.Lock()
 	n.expireLocked(now)
 	if b, ok := n.store.blocks[t.Key]; ok && b.ticket.DataHash == t.DataHash {
@@ -58,6 +57,11 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 		n.stats.duplicates.Add(1)
 		return errDuplicate
 	}
+	n.mu.Unlock()
+	if err := t.Verify(n.trusted, now); err != nil {
+		return err
+	}
+	n.mu.Lock()
 	pred, succ0 := n.pred, NodeInfo{}
 	if len(n.succ) > 0 {
 		succ0 = n.succ[0]

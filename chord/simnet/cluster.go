@@ -288,6 +288,7 @@ func (c *Cluster) Grow(n int) error {
 			return err
 		}
 	}
+	fixedAt := 0
 	for len(c.nodes) < target {
 		batch := min(max(len(c.nodes), 1), target-len(c.nodes))
 		for range batch {
@@ -295,20 +296,18 @@ func (c *Cluster) Grow(n int) error {
 				return err
 			}
 		}
-		stable := false
-		for range 4*c.cfg.Successors + 64 {
-			if c.CheckStable() == nil {
-				stable = true
-				break
-			}
-			c.sweep()
+		if err := c.sweepUntilStable(4*c.cfg.Successors + 64); err != nil {
+			return fmt.Errorf("simnet: grow to %d: %w", len(c.nodes), err)
 		}
-		if !stable {
-			return fmt.Errorf("simnet: grow to %d: %w", len(c.nodes), c.CheckStable())
-		}
-		c.FixAllFingers()
 		if len(c.base) == 0 && len(c.nodes) > c.cfg.Successors {
 			c.markFirst(c.cfg.Successors + 1)
+		}
+		// Fingers are refreshed whenever the ring has grown eightfold, and
+		// at the end; in between, joins route on older fingers, which
+		// still halve the distance at every scale but the finest.
+		if len(c.nodes) >= 8*fixedAt || len(c.nodes) == target {
+			c.FixAllFingers()
+			fixedAt = len(c.nodes)
 		}
 	}
 	return nil
@@ -318,13 +317,32 @@ func (c *Cluster) Grow(n int) error {
 // a successor list updated at one node reaches its predecessor in the same
 // sweep. The order is only a schedule the simulator picks to build rings
 // quickly; the protocol does not depend on it.
-func (c *Cluster) sweep() {
+func (c *Cluster) sweep() int {
 	nodes := slices.Clone(c.nodes)
 	slices.SortFunc(nodes, func(a, b *chord.Node) int { return b.ID().Cmp(a.ID()) })
+	changed := 0
 	for _, n := range nodes {
+		p, s := n.Predecessor(), n.Successor()
 		n.CheckPredecessor(c.ctx)
 		_ = n.Stabilize(c.ctx)
+		if n.Predecessor() != p || n.Successor() != s {
+			changed++
+		}
 	}
+	return changed
+}
+
+// sweepUntilStable sweeps until the ring is ideal. The full check runs
+// only after a sweep that changed no predecessor or first successor.
+func (c *Cluster) sweepUntilStable(maxSweeps int) error {
+	for range maxSweeps {
+		if c.sweep() == 0 {
+			if c.CheckStable() == nil {
+				return nil
+			}
+		}
+	}
+	return c.CheckStable()
 }
 
 func (c *Cluster) markFirst(k int) {
