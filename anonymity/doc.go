@@ -99,7 +99,9 @@
 //	go run ./examples/anonymity -seed 1
 //
 // (about 10 s of CPU time, longer on a loaded machine; PNG figures in
-// examples/anonymity/out).
+// examples/anonymity/out). SWARMBLOCKS_LONG=1 go test -run Long
+// ./anonymity asserts their claims at full scale; the default tests assert
+// the same properties at a smaller one.
 //
 // Theorem 2 against its Monte-Carlo check (400 trials per cell, 10
 // bootstrapping nodes of which 10q are malicious). "hidden" is the mean
