@@ -176,3 +176,18 @@ func BenchmarkFluidModel(b *testing.B) {
 		}
 	}
 }
+
+// TestFluidStiffBudget: an absurd download bandwidth makes the explicit
+// integrator run out of steps, which is reported, not hidden.
+func TestFluidStiffBudget(t *testing.T) {
+	e := mustEvolution(t, 20, 87*time.Hour, 1/8.42)
+	f, err := NewFluid(e, PerHour(0.25), PerHour(1e6), 0.5)
+	require.NoError(t, err)
+	_, err = f.Solve(30*24*time.Hour, 31)
+	require.ErrorIs(t, err, ErrIntegration)
+	// A realistic c ≫ μ solves.
+	f, err = NewFluid(e, PerHour(0.25), PerHour(100), 0.5)
+	require.NoError(t, err)
+	_, err = f.Solve(30*24*time.Hour, 31)
+	require.NoError(t, err)
+}
