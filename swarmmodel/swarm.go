@@ -60,8 +60,12 @@ func (r SwarmResult) FailureRatio() float64 {
 	return float64(r.Failed) / float64(r.Arrivals)
 }
 
-// maxSwarmSamples bounds the series SimulateSwarm records.
-const maxSwarmSamples = 1 << 20
+// maxSwarmSamples bounds the series SimulateSwarm records, and
+// maxSwarmPopulation the expected number of peers, λ0·τ.
+const (
+	maxSwarmSamples    = 1 << 20
+	maxSwarmPopulation = 1e7
+)
 
 // SimulateSwarm runs one torrent on the discrete-event engine: peers arrive
 // as a Poisson process of rate λ(t); all downloaders share the upload
@@ -80,6 +84,9 @@ func SimulateSwarm(cfg SwarmConfig, rng *rand.Rand) (SwarmResult, error) {
 	}
 	if err := checkDuration("horizon", cfg.Horizon); err != nil {
 		return SwarmResult{}, err
+	}
+	if n := cfg.Evolution.Population(); n > maxSwarmPopulation {
+		return SwarmResult{}, fmt.Errorf("%w: λ0·τ = %g peers exceeds %g", ErrParameter, n, maxSwarmPopulation)
 	}
 	if cfg.OriginSeeding < 0 || cfg.OriginSeeding > cfg.Horizon {
 		return SwarmResult{}, fmt.Errorf("%w: origin seeding time %v", ErrDuration, cfg.OriginSeeding)

@@ -163,6 +163,9 @@ func TestSwarmErrors(t *testing.T) {
 		{"too many samples", func(c *SwarmConfig) { c.SampleEvery = time.Nanosecond }, ErrParameter},
 		{"origin past horizon", func(c *SwarmConfig) { c.OriginSeeding = 4000 * time.Hour }, ErrDuration},
 		{"bad collaboration", func(c *SwarmConfig) { c.Collaboration = &Collaboration{} }, ErrProbability},
+		{"huge population", func(c *SwarmConfig) {
+			c.Evolution, _ = NewEvolution(PerHour(1e6), 1000*time.Hour, 1)
+		}, ErrParameter},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := good
