@@ -110,6 +110,9 @@ func MannWhitney(x, y []float64) (MannWhitneyResult, error) {
 // the largest element belonging to the first or the second sample; rows are
 // kept as probabilities so nothing overflows.
 func mwExact(n, m int, u float64) float64 {
+	// The null distribution of U is the same for sizes (n, m) and (m, n):
+	// keep the rows short.
+	n, m = max(n, m), min(n, m)
 	size := n*m + 1
 	// prev[b] is the distribution for (a−1, b); cur[b] for (a, b).
 	prev := make([][]float64, m+1)
