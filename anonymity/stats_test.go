@@ -124,6 +124,19 @@ func TestMannWhitneyKnown(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 9.0, r.U)
 	require.InDelta(t, 0.1, r.PValue, 1e-12)
+	// Unequal sizes: 2 vs 5 separated, p = 2/C(7,2); and 5 vs 2.
+	r, err = MannWhitney([]float64{1, 2}, []float64{3, 4, 5, 6, 7})
+	require.NoError(t, err)
+	require.True(t, r.Exact)
+	require.InDelta(t, 2.0/21, r.PValue, 1e-12)
+	r, err = MannWhitney([]float64{3, 4, 5, 6, 7}, []float64{1, 2})
+	require.NoError(t, err)
+	require.Equal(t, 10.0, r.U)
+	require.InDelta(t, 2.0/21, r.PValue, 1e-12)
+	// 1 vs 3, the single x below all: Pr(U ≤ 0) = 1/4.
+	r, err = MannWhitney([]float64{1}, []float64{2, 3, 4})
+	require.NoError(t, err)
+	require.InDelta(t, 0.5, r.PValue, 1e-12)
 	// 2 vs 2, x = {1,4}, y = {2,3}: U = 2 = nm/2, p = 1.
 	r, err = MannWhitney([]float64{1, 4}, []float64{2, 3})
 	require.NoError(t, err)
