@@ -291,3 +291,23 @@ func TestTruthfulness(t *testing.T) {
 	}
 	t.Logf("%d profiles, %d sampled deviations, none profitable", profiles, deviations)
 }
+
+// TestClearDoesNotAllocate locks in the documented behaviour: the input is
+// not modified, and nothing is allocated unless more than four bidders
+// tie.
+func TestClearDoesNotAllocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	bids := make([]Bid, 100)
+	for i := range bids {
+		bids[i] = Bid{BidderID(i), Amount(1 + rng.IntN(1000))}
+	}
+	bids[7].Amount, bids[9].Amount = 5000, 5000 // a two-way tie
+	before := slices.Clone(bids)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := Clear(10, bids, rng); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.Zero(t, allocs)
+	require.Equal(t, before, bids, "Clear modified its input")
+}

@@ -25,6 +25,11 @@ func TestSealedVector(t *testing.T) {
 		opens = append(opens, o)
 	}
 	require.ErrorIs(t, s.Reveal(opens[0]), ErrPhase, "reveal before close")
+	_, err = s.Result()
+	require.ErrorIs(t, err, ErrPhase, "no result before clearing")
+	_, err = s.ReserveOpening()
+	require.ErrorIs(t, err, ErrPhase, "the reserve stays sealed before clearing")
+	require.Equal(t, "bidding", s.Phase().String())
 	require.NoError(t, s.CloseBidding())
 	sb, _ := seal(t, id, 'F', 500)
 	require.ErrorIs(t, s.Commit(sb), ErrPhase, "late commitment")
@@ -39,6 +44,10 @@ func TestSealedVector(t *testing.T) {
 	require.Empty(t, r.Excluded)
 	_, err = s.Clear(mrand.New(mrand.NewPCG(1, 1)))
 	require.ErrorIs(t, err, ErrPhase)
+	got, err := s.Result()
+	require.NoError(t, err)
+	require.Equal(t, r, got)
+	require.Equal(t, "cleared", s.Phase().String())
 
 	ro, err := s.ReserveOpening()
 	require.NoError(t, err)
