@@ -2,7 +2,6 @@ package valuation
 
 import (
 	"encoding/binary"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -60,7 +59,11 @@ func FuzzObservations(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
 	f.Add([]byte("\x02\x01\x03\x00\x05\x07\x02\x09\x00\xff\x10\x20\x30\x40\x50\x60\x70\x80"))
 	f.Add(slices.Repeat([]byte{3, 2, 1, 0, 250}, 40))
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(runObs)
+}
+
+func runObs(t *testing.T, data []byte) {
+	{
 		const torrents, pieces, k = 6, 20, 3
 		w := Weights{Completeness: 2, DemandSupply: 0.5, Have: 0.5, Request: 4}
 		m, err := NewMarket(Config{Weights: w, HaveHalfLife: 10 * time.Second, RequestHalfLife: 5 * time.Second})
@@ -78,7 +81,7 @@ func FuzzObservations(f *testing.F) {
 		u, err := NewUnchoker(UnchokeConfig{}, rng)
 		require.NoError(t, err)
 		var now time.Duration
-		for len(data) >= 4 {
+		for ops := 0; len(data) >= 4 && ops < 256; ops++ {
 			op, p, tr, x := data[0], PeerID(data[1]%8), TorrentID(data[2]%(torrents+1)), int(int8(data[3]))
 			data = data[4:]
 			if x%5 == 0 {
@@ -121,63 +124,67 @@ func FuzzObservations(f *testing.F) {
 			requireMarketInvariants(t, m, now, w)
 			requireSetInvariants(t, a, k, torrents)
 		}
-	})
+	}
 }
+
+// The invariant checks run after every operation of a fuzz input, so they
+// use plain comparisons (testify's reflection would dominate the run time).
 
 func requireMarketInvariants(t *testing.T, m *Market, now time.Duration, w Weights) {
 	t.Helper()
 	adv := make([]int, len(m.torrents))
 	sum := make([]int64, len(m.torrents))
-	for _, ps := range m.peers {
+	for p, ps := range m.peers {
 		for ti, a := range ps.adverts {
 			adv[ti]++
 			sum[ti] += int64(a.n)
-			require.LessOrEqual(t, a.n, m.torrents[ti].pieces)
-			if a.bits != nil {
-				require.Equal(t, a.n, a.bits.count())
+			if a.n < 0 || a.n > m.torrents[ti].pieces {
+				t.Fatalf("peer %d torrent %d: %d pieces of %d", p, ti, a.n, m.torrents[ti].pieces)
+			}
+			if a.bits != nil && a.n != a.bits.count() {
+				t.Fatalf("peer %d torrent %d: count %d, bitfield %d", p, ti, a.n, a.bits.count())
 			}
 		}
 	}
 	for i := range m.torrents {
 		ts := &m.torrents[i]
-		require.Equal(t, adv[i], ts.advertisers)
-		require.Equal(t, sum[i], ts.haveSum)
-		at := max(now, m.now)
-		f := m.factors(at, ts)
-		for _, x := range []float64{f.Completeness, f.DemandSupply, f.Have, f.Request} {
-			require.False(t, math.IsNaN(x) || math.IsInf(x, 0))
-			require.GreaterOrEqual(t, x, 0.0)
-			require.Less(t, x, 1.0)
+		if adv[i] != ts.advertisers || sum[i] != ts.haveSum {
+			t.Fatalf("torrent %d: aggregates %d/%d, adverts %d/%d", i, ts.advertisers, ts.haveSum, adv[i], sum[i])
 		}
-		v := f.Value(w)
-		require.GreaterOrEqual(t, v, 0.0)
-		require.Less(t, v, w.Sum())
+		f := m.factors(max(now, m.now), ts)
+		for _, x := range []float64{f.Completeness, f.DemandSupply, f.Have, f.Request} {
+			if !(x >= 0 && x < 1) {
+				t.Fatalf("torrent %d: factor out of [0, 1): %+v", i, f)
+			}
+		}
+		if v := f.Value(w); !(v >= 0 && v < w.Sum()) {
+			t.Fatalf("torrent %d: value %v out of [0, %v)", i, v, w.Sum())
+		}
 	}
 }
 
 func requireSetInvariants(t *testing.T, a *ActiveSet, k, torrents int) {
 	t.Helper()
 	ms := a.AppendMembers(nil)
-	require.Len(t, ms, min(k, torrents))
-	sorted := slices.Clone(ms)
-	slices.Sort(sorted)
-	require.Len(t, slices.Compact(sorted), len(ms), "duplicate member")
+	if len(ms) != min(k, torrents) {
+		t.Fatalf("%d members, want %d", len(ms), min(k, torrents))
+	}
 	done := 0
-	for _, x := range ms {
+	for i, x := range ms {
+		if slices.Contains(ms[i+1:], x) {
+			t.Fatalf("duplicate member %d in %v", x, ms)
+		}
 		if !a.Downloading(x) {
 			done++
 		}
 	}
-	require.Equal(t, a.Completed(), done)
-	if a.Done() {
-		require.True(t, a.Contains(a.Native()))
-		require.GreaterOrEqual(t, a.Completed(), min(k, torrents))
+	if done != a.Completed() {
+		t.Fatalf("%d complete members, Completed() = %d", done, a.Completed())
 	}
-	if a.Completed() > 0 || a.now >= a.cfg.LateStart {
-		// A late-start native interest is in once due or once only one
-		// slot is left.
-		if len(ms)-a.Completed() <= 1 {
-			require.True(t, a.Contains(a.Native()))
-		}
+	if a.Done() && (!a.Contains(a.Native()) || a.Completed() < min(k, torrents)) {
+		t.Fatalf("done without the native interest or k downloads: %v", ms)
+	}
+	if len(ms)-a.Completed() <= 1 && !a.Contains(a.Native()) {
+		t.Fatalf("native interest %d left out with one slot left: %v", a.Native(), ms)
 	}
 }
