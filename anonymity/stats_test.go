@@ -20,6 +20,8 @@ func TestKolmogorovSmirnovKnown(t *testing.T) {
 		// D = 0.5 for 4 vs 4: 16 of the 70 lattice paths stay in the band
 		// |i − j| < 2, so p = 1 − 16/70.
 		{"half", []float64{1, 2, 5, 6}, []float64{3, 4, 7, 8}, 0.5, 1 - 16.0/70, true},
+		// Unequal sizes: 1 vs 3 separated, D = 1 on 2 of the 4 paths.
+		{"unequal", []float64{1}, []float64{2, 3, 4}, 1, 0.5, true},
 		// Ties between the samples: D is taken after each distinct value.
 		{"ties", []float64{1, 1, 2, 2}, []float64{1, 2, 2, 2}, 0.25, 1, true},
 	}
