@@ -177,3 +177,39 @@ func TestSwarmErrors(t *testing.T) {
 	_, err := SimulateSwarm(good, nil)
 	require.ErrorIs(t, err, ErrParameter)
 }
+
+// FuzzSimulateSwarm: any accepted configuration gives a consistent result.
+func FuzzSimulateSwarm(f *testing.F) {
+	f.Add(10.0, 87.0, 0.12, 0.25, 2.0, 0.5, 3000.0, 24.0, 10.0, 0.0, 0.0, uint64(1))
+	f.Add(2.0, 20.0, 1.0, 1.0, 4.0, 0.0, 500.0, 0.0, 0.0, 0.8551, 0.0122, uint64(2))
+	f.Fuzz(func(t *testing.T, l0, tauH, gamma, mu, c, eta, horizonH, originH, sampleH, p, r float64, seed uint64) {
+		e, err := NewEvolution(PerHour(l0), hoursToDuration(tauH), PerHour(gamma))
+		if err != nil || e.Population() > 5000 || horizonH > 1e4 || (sampleH > 0 && horizonH/sampleH > 1e4) {
+			return
+		}
+		cfg := SwarmConfig{Evolution: e, Upload: PerHour(mu), Download: PerHour(c), Efficiency: eta,
+			Horizon: hoursToDuration(horizonH), OriginSeeding: hoursToDuration(originH), SampleEvery: hoursToDuration(sampleH)}
+		if p != 0 || r != 0 {
+			co, err := NewCollaboration(Probability(p), PerHour(r))
+			if err != nil || co.R().Mean() < time.Hour {
+				return
+			}
+			cfg.Collaboration = &co
+		}
+		res, err := SimulateSwarm(cfg, rand.New(rand.NewPCG(seed, 0)))
+		if err != nil {
+			return
+		}
+		require.Equal(t, res.Arrivals, res.Completed+res.Failed)
+		require.GreaterOrEqual(t, res.Failed, 0)
+		require.LessOrEqual(t, res.Death, cfg.Horizon)
+		require.GreaterOrEqual(t, res.Death, time.Duration(0))
+		require.Len(t, res.Y, len(res.T))
+		for _, y := range res.Y {
+			require.GreaterOrEqual(t, y, 0)
+		}
+		for _, x := range res.X {
+			require.GreaterOrEqual(t, x, 0)
+		}
+	})
+}
