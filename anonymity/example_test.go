@@ -141,3 +141,22 @@ func ExampleIntentLog_Report() {
 	// Output:
 	// start rank: KS p < 0.001: true, advantage 0.37
 }
+
+func ExampleSpectralDistance() {
+	// An input link's pattern, the same pattern delayed by two intervals
+	// (a relay forwarding it), and an unrelated link.
+	in := []float64{0, 5, 1, 0, 7, 2, 0, 0, 6, 1, 0, 3, 8, 0, 1, 0}
+	delayed := append([]float64{0, 0}, in[:len(in)-2]...)
+	other := []float64{2, 2, 3, 1, 2, 2, 3, 2, 1, 2, 3, 2, 2, 1, 2, 3}
+	d1, err := anonymity.SpectralDistance(in, delayed)
+	if err != nil {
+		panic(err)
+	}
+	d2, err := anonymity.SpectralDistance(in, other)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("delayed copy %.3f, unrelated link %.3f\n", d1, d2)
+	// Output:
+	// delayed copy 0.002, unrelated link 0.107
+}
