@@ -1,7 +1,6 @@
 package valuation
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -180,8 +179,18 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 		u.rank = append(u.rank, ranked{p: p, score: u.Score(p)})
 	}
 	u.rng.Shuffle(len(u.rank), func(i, j int) { u.rank[i], u.rank[j] = u.rank[j], u.rank[i] })
-	slices.SortStableFunc(u.rank, func(a, b ranked) int { return cmp.Compare(b.score, a.score) })
+	// Partial selection of the Regular best: ties go to the earlier peer in
+	// the shuffled order, that is, at random.
 	n := min(u.cfg.Regular, len(u.rank))
+	for i := range n {
+		best := i
+		for j := i + 1; j < len(u.rank); j++ {
+			if u.rank[j].score > u.rank[best].score {
+				best = j
+			}
+		}
+		u.rank[i], u.rank[best] = u.rank[best], u.rank[i]
+	}
 	for _, r := range u.rank[:n] {
 		dst = append(dst, r.p)
 	}
