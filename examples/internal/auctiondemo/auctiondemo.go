@@ -35,7 +35,8 @@ type Config struct {
 	StartTokens   int     // tokens each buyer buys at the start
 	TopUp         int     // tokens a buyer short of tokens buys
 	Altruism      float64 // probability of an altruistic sale below reserve
-	KeyBits       int     // the exchange's RSA modulus size
+	KeyBits       int     // the exchange's RSA modulus size, for a fresh key
+	TestKey       bool    // use RFC 9500's published 2048-bit test key instead
 	Corrupt       float64 // probability that seller 0 serves a corrupted chunk
 	Detail        int     // seller periods printed in full
 }
@@ -55,6 +56,7 @@ func TourConfig(seed uint64) Config {
 	c.StartTokens = 12
 	c.TopUp = 6
 	c.Detail = 3
+	c.TestKey = true // key generation takes 0.2–3 s; the tour has no time for it
 	return c
 }
 

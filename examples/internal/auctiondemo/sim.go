@@ -2,7 +2,6 @@ package auctiondemo
 
 import (
 	"crypto/rand"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"io"
@@ -84,12 +83,11 @@ func newDemo(w io.Writer, cfg Config) (*demo, error) {
 		label:  make(map[auction.ChunkID]string),
 		detail: cfg.Detail,
 	}
-	t0 := time.Now()
-	sk, err := rsa.GenerateKey(rand.Reader, cfg.KeyBits)
+	sk, keyTime, err := exchangeKey(cfg)
 	if err != nil {
 		return nil, err
 	}
-	d.keyTime = time.Since(t0)
+	d.keyTime = keyTime
 	d.x, err = token.NewExchange(sk, token.Config{EscrowTimeout: escrowTimeout, Now: d.clock})
 	if err != nil {
 		return nil, err
@@ -211,8 +209,13 @@ func (d *demo) printf(format string, args ...any) { fmt.Fprintf(d.w, format, arg
 func (d *demo) run() error {
 	cfg := d.cfg
 	d.printf("BitStore's chunk market: paper 002 Figure 2 and §5, packages auction and auction/token (seed %d)\n\n", cfg.Seed)
-	d.printf("exchange: %d-bit RSA key for RFC 9474 %v blind signatures (generated in %v)\n",
-		cfg.KeyBits, token.Variant, d.keyTime.Round(time.Millisecond))
+	if cfg.TestKey {
+		d.printf("exchange: RFC 9500's published 2048-bit test key (a demo shortcut: never for real tokens) for RFC 9474 %v blind signatures\n",
+			token.Variant)
+	} else {
+		d.printf("exchange: fresh %d-bit RSA key for RFC 9474 %v blind signatures (generated in %v)\n",
+			cfg.KeyBits, token.Variant, d.keyTime.Round(time.Millisecond))
+	}
 	d.printf("%d files × %d chunks of %d KiB, each chunk held by %d of %d sellers\n\n",
 		cfg.Files, cfg.ChunksPerFile, cfg.ChunkSize>>10, cfg.Replicas, cfg.Sellers)
 	d.printf("seller  bandwidth   N_c  period t = N_c/b  chunks  serves corrupted data\n")
