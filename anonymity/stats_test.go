@@ -231,6 +231,9 @@ func FuzzTwoSample(f *testing.F) {
 	f.Add([]byte{1, 1, 1, 1}, []byte{1})
 	f.Add([]byte{0, 15, 3, 3, 9}, []byte{2, 2, 7})
 	f.Fuzz(func(t *testing.T, a, b []byte) {
+		// Short samples keep the brute-force check fast; the property does
+		// not depend on the size.
+		a, b = a[:min(len(a), 300)], b[:min(len(b), 300)]
 		x, y := bytesToSample(a), bytesToSample(b)
 		c, err := Compare(x, y)
 		if len(x) == 0 || len(y) == 0 {
