@@ -1,7 +1,67 @@
-// Package marketsim is the flow-level discrete-event simulation of the
-// BitTorrent Anonymity Marketplace's evaluation [Paper §5.2–5.3]; its nodes
-// take every decision with package valuation. See examples/marketplace for
-// the command that runs it and the figures it draws.
+// Package marketsim is a flow-level discrete-event simulation of the
+// BitTorrent Anonymity Marketplace's evaluation [Marketplace §5.2–5.3]. Its
+// clients take every decision with package valuation: which torrents to
+// trade ([valuation.ActiveSet]), whom to unchoke ([valuation.Unchoker]) and
+// which torrent to request from an unchoking peer (the one they value most,
+// [valuation.Market]). examples/marketplace runs it at the paper's scale and
+// draws the paper's figures; the tour runs [Tour].
 //
-// [Paper §5.2–5.3]: ../../../shared/papers/000_d4cd5bfa6134b30f.txt
+// # Model
+//
+// [PaperConfig] is the paper's setup: k = 5, 40 torrents of 125 MB in 256 KiB
+// pieces (477 pieces, the last one shorter), 100 clients and 40 seeds (one
+// per torrent, staying to the end), 1 Mbps up and down for everyone, all
+// starting at time zero, 10% of the torrents the native interest of 50% of
+// the clients (round-robin), the other clients' native interests uniform
+// over the other torrents. A run ends when every client has completed its k
+// downloads and left.
+//
+//   - Transfers are flows of one piece from an uploader to a downloader
+//     that it unchokes, one at a time per pair (pipelined requests, so the
+//     link never idles between pieces). A flow's rate is the smaller of the
+//     uploader's capacity over its active uploads and the downloader's over
+//     its active downloads, recomputed whenever either count changes; the
+//     completion event (internal/des) is rescheduled accordingly. A choke
+//     takes effect at the next piece boundary.
+//   - A client's neighbourhood comes from the DHT's peers of its k torrents
+//     (PeersPerTorrent each, Neighbours in all, MaxNeighbours accepted),
+//     preferring peers present in several of its torrents (§5.1) or, with
+//     EvenSplit, taking them evenly from each torrent (§6.1). Every 30 s it
+//     re-announces: a torrent it is downloading that no neighbour can serve
+//     gets a DHT peer that can, and neighbours sharing no torrent are
+//     dropped while it has more than Neighbours.
+//   - Every HAVE, REQUEST, BITFIELD (on connect and on joining a torrent)
+//     and withdrawal reaches the neighbours' Markets with zero latency.
+//     Seeds rank nobody: they unchoke Regular+Optimistic random interested
+//     neighbours each round.
+//   - Piece choice within a torrent is uniform among the pieces the
+//     uploader has and the downloader lacks and is not already fetching.
+//
+// Beyond the paper: torrent sizes uniform in FileSize·[1−SizeSpread,
+// 1+SizeSpread], client link classes (Classes), and arrivals following paper
+// 003's λ(t) = λ0·e^(−t/τ) (ArrivalTau; given the number of clients the
+// arrival times are then independent exponentials of mean τ, which is how
+// they are drawn — swarmmodel's sampler draws a Poisson number of arrivals,
+// and the number of clients here is fixed).
+//
+// # Measurements
+//
+// [Result] holds, per run: torrents downloaded per client (bytes over the
+// mean size of its k completed torrents); start ranks (order of the first
+// REQUEST, over every torrent the client started) and end ranks (order of
+// completion, over its k downloads) of the native interest and of the cover
+// torrents, overall and per torrent with its popularity (Figs. 1–4); the
+// bytes received per 500 s bucket from the client's start, native against
+// the mean cover torrent, globally (Fig. 5) and as each client sees the
+// targets it uploads to (Fig. 6). The two-sample KS and Mann–Whitney tests
+// (package anonymity) compare, for volumes, the native torrent's bucket
+// volume with each completed cover torrent's, so that both samples are of
+// single torrents. [Summarize] pools runs; [Sweep] runs the weight sweep.
+//
+// Simulated, the runs are shorter than the paper's (about 1.6 simulated
+// hours against 7): flows have no protocol or TCP overhead and never idle.
+//
+// RESULTS_PLACEHOLDER
+//
+// [Marketplace §5.2–5.3]: ../../../shared/papers/000_d4cd5bfa6134b30f.txt
 package marketsim

@@ -407,58 +407,26 @@ func (w *world) findNeighbours(d *node) {
 		return
 	}
 	d.tscratch(w)
-	torrents := slices.Clone(w.tscratch)
-	lists := make([][]int, len(torrents))
-	count := make(map[int]int)
-	for i, t := range torrents {
+	lists := make([][]valuation.PeerID, len(w.tscratch))
+	for i, t := range w.tscratch {
 		m := w.members[t]
-		perm := w.rng.Perm(len(m))
-		for _, j := range perm {
+		for _, j := range w.rng.Perm(len(m)) {
 			x := m[j]
 			if x == d.id || d.isNbr[x] || len(w.nodes[x].nbr) >= w.cfg.MaxNeighbours {
 				continue
 			}
-			lists[i] = append(lists[i], x)
-			count[x]++
+			lists[i] = append(lists[i], valuation.PeerID(x))
 			if len(lists[i]) == w.cfg.PeersPerTorrent {
 				break
 			}
 		}
 	}
-	var order []int
-	if w.cfg.EvenSplit {
-		seen := make(map[int]bool)
-		for r := 0; ; r++ {
-			more := false
-			for _, l := range lists {
-				if r < len(l) {
-					more = true
-					if !seen[l[r]] {
-						seen[l[r]] = true
-						order = append(order, l[r])
-					}
-				}
-			}
-			if !more {
-				break
-			}
-		}
-	} else {
-		for _, l := range lists {
-			for _, x := range l {
-				if count[x] > 0 {
-					order = append(order, x)
-					count[x] = -count[x] // mark taken, keep multiplicity
-				}
-			}
-		}
-		slices.SortStableFunc(order, func(a, b int) int { return count[a] - count[b] }) // most negative first
-	}
-	for _, x := range order {
+	order := valuation.SelectNeighbours(nil, lists, w.cfg.Torrents*w.cfg.PeersPerTorrent, w.cfg.EvenSplit, w.rng)
+	for _, p := range order {
 		if want == 0 {
 			break
 		}
-		if !d.isNbr[x] && len(w.nodes[x].nbr) < w.cfg.MaxNeighbours {
+		if x := int(p); !d.isNbr[x] && len(w.nodes[x].nbr) < w.cfg.MaxNeighbours {
 			w.connect(d, w.nodes[x])
 			want--
 		}
