@@ -9,6 +9,21 @@ import (
 
 const day = 24 * time.Hour
 
+// maxSnapshots bounds the snapshots of one simulated trial, and maxStart the
+// start of an experiment, so that configurations cannot loop for ever or
+// overflow the clock.
+const (
+	maxSnapshots = 1 << 20
+	maxStart     = 100 * 365 * day
+)
+
+func checkSchedule(start time.Duration, days int, snapshot time.Duration) error {
+	if start > maxStart || snapshot > 0 && int64(days)*int64(day/snapshot) > maxSnapshots {
+		return fmt.Errorf("%w: start %v, %d days of snapshots every %v", ErrParameter, start, days, snapshot)
+	}
+	return nil
+}
+
 // InnocentConfig sets up the Innocent Receiver experiment of [PACOM §4.4.1]
 // (Fig. 9(a)): every day the sender P_A opens a session to the receiver P_B
 // at a uniformly random time, lasting a whole number of hours drawn
@@ -56,7 +71,7 @@ func (c InnocentConfig) validate(bg *SessionTrace) error {
 	case !(c.IdleProb >= 0 && c.IdleProb <= 1):
 		return fmt.Errorf("%w: idle probability %v", ErrParameter, c.IdleProb)
 	}
-	return nil
+	return checkSchedule(c.Start, c.Days, c.Snapshot)
 }
 
 // SimulateInnocentReceiver runs the Innocent Receiver experiment against the
@@ -166,6 +181,9 @@ func SimulateMaliciousReceiver(rng *rand.Rand, bg *SessionTrace, cfg MaliciousCo
 		return 0, fmt.Errorf("%w: %d days, %d trials, threshold %d", ErrParameter, cfg.Days, cfg.Trials, cfg.Threshold)
 	case cfg.Snapshot <= 0 || cfg.Start < 0 || cfg.Rotation < 0:
 		return 0, fmt.Errorf("%w: snapshot %v, start %v, rotation %v", ErrParameter, cfg.Snapshot, cfg.Start, cfg.Rotation)
+	}
+	if err := checkSchedule(cfg.Start, cfg.Days, cfg.Snapshot); err != nil {
+		return 0, err
 	}
 	base := bg.maxClient() + 1 // P_A's identities are base, base+1, ...
 	wins := 0

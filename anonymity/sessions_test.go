@@ -177,4 +177,12 @@ func TestIntersectionDefences(t *testing.T) {
 	require.ErrorIs(t, err, ErrParameter)
 	_, err = SimulateMaliciousReceiver(newRand(1), bg, PaperMalicious(1, 1, -time.Hour))
 	require.ErrorIs(t, err, ErrParameter)
+	tiny := PaperMalicious(30, 1, 0)
+	tiny.Snapshot = time.Microsecond
+	_, err = SimulateMaliciousReceiver(newRand(1), bg, tiny)
+	require.ErrorIs(t, err, ErrParameter)
+	late := PaperInnocent(1, 1)
+	late.Start = 200 * 365 * day
+	_, err = SimulateInnocentReceiver(newRand(1), bg, late)
+	require.ErrorIs(t, err, ErrParameter)
 }
