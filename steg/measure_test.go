@@ -340,7 +340,10 @@ type undetRow struct {
 // the blocks it still misses that the eavesdropper sees as strictly rarer
 // than the chosen one (0 for rarest-first with a full view); it flags a
 // node whose mean exceeds the 95th percentile of the plain nodes'.
-func undetectability(t testing.TB, runs, m int, view float64, seed uint64) (rows []undetRow, keyedHits, keyedFalse int) {
+//
+// With burst > 0 the encoding nodes use a [Beacon] (burst HAVEs hiding x,
+// gap HAVEs plain) instead of hiding for the whole download.
+func undetectability(t testing.TB, runs, m int, view float64, burst, gap int, seed uint64) (rows []undetRow, keyedHits, keyedFalse int) {
 	rng := rand.New(rand.NewPCG(seed, 6))
 	f, err := NewFamily(testKey(byte(seed)), m, DefaultFunctions)
 	require.NoError(t, err)
@@ -351,11 +354,17 @@ func undetectability(t testing.TB, runs, m int, view float64, seed uint64) (rows
 		n := newNode(t, f, rng)
 		n.s.watch(view)
 		x := 1 + rng.IntN(f.n)
-		if enc {
+		next, done := n.p.Next, n.p.Downloaded
+		if enc && burst == 0 {
 			require.NoError(t, n.p.Hide(f, x))
 		}
+		if enc && burst > 0 {
+			bc, err := NewBeacon(n.p, f, x, burst, gap)
+			require.NoError(t, err)
+			next, done = bc.Next, bc.Downloaded
+		}
 		rank, picks := 0.0, 0
-		seq := n.s.downloadWatched(t, m, 1, n.p.Next, n.p.Downloaded, func(b int) { rank += n.s.rank(b); picks++ })
+		seq := n.s.downloadWatched(t, m, 1, next, done, func(b int) { rank += n.s.rank(b); picks++ })
 		k := 0
 		if enc {
 			k = 1

@@ -74,7 +74,7 @@ func TestStreamFalseAlarms(t *testing.T) {
 // keyed decoder finds every encoding node.
 func TestUndetectable(t *testing.T) {
 	const runs = 30
-	rows, hits, falses := undetectability(t, runs, 256, 0.5, propSeed)
+	rows, hits, falses := undetectability(t, runs, 256, 0.5, 0, 0, propSeed)
 	for _, r := range rows[:3] { // the tests of the HAVE order alone
 		require.LessOrEqual(t, r.encFlag, 0.2, r.test)
 		require.Greater(t, r.distinctP, 0.01, r.test)

@@ -11,25 +11,16 @@ import (
 // slot consecutive HAVEs of blocks of one class of H_{t_j} (Algorithm 2
 // applied slot by slot); receivers need slot·(1 − loss) ≥ c.
 //
-// A client keeps several requests in flight and they complete in any
-// order, so blocks requested under one symbol may complete among those of
-// the next, and a class may run dry (Algorithm 2 then moves to the other
-// class). The Sender therefore counts a slot as a run of completions of
-// blocks requested under the current symbol in one class, restarting the
-// count whenever another block completes in between: every symbol gets at
-// least slot clean HAVEs, at the price of slots a little longer than slot.
+// Requests in flight complete in any order, so the Sender counts a slot
+// as a run of completions of blocks requested under the current symbol in
+// one class, restarting the count whenever another block completes in
+// between: every symbol gets at least slot clean HAVEs, at the price of
+// slots somewhat longer than slot when many requests are in flight.
 type Sender struct {
-	p       *Picker
-	f       *Family
+	s       *schedule
 	payload []byte
 	slot    int
-	cur     int
-	gen     uint32   // generation of the current symbol, from 1
-	req     []uint32 // generation under which each reserved block was requested
-	cls     []uint8  // class (1 or 2) of each reserved block under its symbol
 	queue   []int
-	run     int   // clean completions of the current symbol in a row
-	runCls  uint8 // their class
 	frames  int
 }
 
@@ -49,77 +40,46 @@ func NewSender(p *Picker, f *Family, payload []byte, slot int) (*Sender, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Hide(f, anchor); err != nil {
+	s := newSchedule(p, f)
+	if err := s.enter(anchor); err != nil {
 		return nil, err
 	}
-	return &Sender{
-		p: p, f: f, payload: bytes.Clone(payload), slot: slot, cur: anchor, gen: 1,
-		req: make([]uint32, p.m), cls: make([]uint8, p.m), queue: queue,
-	}, nil
+	return &Sender{s: s, payload: bytes.Clone(payload), slot: slot, queue: queue}, nil
 }
 
 // Next returns the next block to download (see [Picker.Next]).
-func (s *Sender) Next() (int, error) {
-	b, err := s.p.Next()
-	if err != nil {
-		return b, err
-	}
-	s.req[b] = s.gen
-	s.cls[b] = 2 - uint8(s.p.cache.get(b).bit(s.cur))
-	return b, nil
-}
+func (s *Sender) Next() (int, error) { return s.s.next() }
 
 // Abandon releases block b, returned by Next, whose download failed.
-func (s *Sender) Abandon(b int) error {
-	if err := s.p.Abandon(b); err != nil {
-		return err
-	}
-	s.req[b] = 0
-	return nil
-}
+func (s *Sender) Abandon(b int) error { return s.s.abandon(b) }
 
 // Downloaded records that block b has been downloaded and its HAVE sent,
 // and moves to the next symbol once the current one has had its slot.
 func (s *Sender) Downloaded(b int) error {
-	if err := s.p.Downloaded(b); err != nil {
+	run, err := s.s.downloaded(b)
+	if err != nil || run < s.slot {
 		return err
 	}
-	g, c := s.req[b], s.cls[b]
-	s.req[b] = 0
-	switch {
-	case g != s.gen:
-		s.run = 0 // a straggler of an earlier symbol, or a block not asked for
-		return nil
-	case s.run > 0 && c != s.runCls:
-		s.run = 1
-	default:
-		s.run++
-	}
-	s.runCls = c
-	if s.run < s.slot {
-		return nil
-	}
-	s.run = 0
 	if len(s.queue) == 0 {
-		q, err := FrameSymbols(s.f, s.cur, s.payload)
+		q, err := FrameSymbols(s.s.f, s.s.x, s.payload)
 		if err != nil {
 			return err
 		}
 		s.queue = q
 	}
-	s.cur, s.queue = s.queue[0], s.queue[1:]
+	x := s.queue[0]
+	s.queue = s.queue[1:]
 	if len(s.queue) == 0 {
 		s.frames++
 	}
-	s.gen++
-	return s.p.Hide(s.f, s.cur)
+	return s.s.enter(x)
 }
 
 // Symbol returns the symbol being hidden.
-func (s *Sender) Symbol() int { return s.cur }
+func (s *Sender) Symbol() int { return s.s.x }
 
 // Frames returns the number of frames whose last symbol has started.
 func (s *Sender) Frames() int { return s.frames }
 
 // Picker returns the underlying Picker (for availability updates).
-func (s *Sender) Picker() *Picker { return s.p }
+func (s *Sender) Picker() *Picker { return s.s.p }

@@ -65,9 +65,16 @@ func TestMeasureTables(t *testing.T) {
 	}
 	t.Log(out)
 
-	for _, view := range []float64{0.25, 0.5, 1} {
-		rows, hits, falses := undetectability(t, 200, 1024, view, longSeed)
-		out = "\nkeyless observer, 200 plain and 200 encoding nodes (m = 1024, whole downloads)\n"
+	for _, cfg := range []struct {
+		view       float64
+		burst, gap int
+	}{{0.25, 0, 0}, {0.5, 0, 0}, {1, 0, 0}, {0.5, 32, 224}, {1, 32, 224}, {0.5, 32, 480}} {
+		rows, hits, falses := undetectability(t, 200, 1024, cfg.view, cfg.burst, cfg.gap, longSeed)
+		mode := "hiding for the whole download"
+		if cfg.burst > 0 {
+			mode = fmt.Sprintf("Beacon: bursts of %d HAVEs every %d", cfg.burst, cfg.burst+cfg.gap)
+		}
+		out = fmt.Sprintf("\nobservers, 200 plain and 200 encoding nodes (m = 1024, whole downloads), %s\n", mode)
 		out += fmt.Sprintf("%-42s %10s %8s %10s %8s %12s\n", "test", "plain mean", "flagged", "enc mean", "flagged", "plain≠enc p")
 		for _, r := range rows {
 			out += fmt.Sprintf("%-42s %10.3f %8.3f %10.3f %8.3f %12.3g\n", r.test, r.plainMean, r.plainFlag, r.encMean, r.encFlag, r.distinctP)
