@@ -50,7 +50,8 @@ func (m SessionModel) validate() error {
 	switch {
 	case m.Clients < 1 || m.Clients > MaxSessionClients:
 		return fmt.Errorf("%w: %d clients", ErrParameter, m.Clients)
-	case m.Horizon <= 0 || m.MeanSeeding <= 0 || m.MeanSleep < 0:
+	case m.Horizon <= 0 || m.MeanSeeding <= 0 || m.MeanSleep < 0 ||
+		m.Horizon > maxStart || m.MeanSeeding > maxStart || m.MeanSleep > maxStart:
 		return fmt.Errorf("%w: horizon %v, seeding %v, sleep %v", ErrParameter, m.Horizon, m.MeanSeeding, m.MeanSleep)
 	case !(m.TorrentsP >= 0 && m.TorrentsP < 1):
 		return fmt.Errorf("%w: torrents p = %v", ErrParameter, m.TorrentsP)
