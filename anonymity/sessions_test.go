@@ -135,6 +135,10 @@ func TestGenerateSessions(t *testing.T) {
 	_, err = GenerateSessions(newRand(1), bad)
 	require.ErrorIs(t, err, ErrParameter)
 	bad = m
+	bad.TorrentsP = 0.999999
+	_, err = GenerateSessions(newRand(1), bad)
+	require.ErrorIs(t, err, ErrParameter)
+	bad = m
 	bad.Clients = 0
 	_, err = GenerateSessions(newRand(1), bad)
 	require.ErrorIs(t, err, ErrParameter)

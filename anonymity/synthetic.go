@@ -58,6 +58,10 @@ func (m SessionModel) validate() error {
 	case m.MaxTorrents < 1:
 		return fmt.Errorf("%w: max torrents %d", ErrParameter, m.MaxTorrents)
 	}
+	c := 1 / (1 - m.TorrentsP)
+	if c*float64(m.MeanSeeding)+(c-1)*float64(m.MeanSleep) > float64(maxStart) {
+		return fmt.Errorf("%w: mean client lifetime beyond %v", ErrParameter, time.Duration(maxStart))
+	}
 	return nil
 }
 
