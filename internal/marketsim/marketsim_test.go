@@ -3,6 +3,7 @@ package marketsim
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -176,4 +177,23 @@ func TestStats(t *testing.T) {
 	require.Less(t, p, 1e-3)
 	d, p = KSTest(nil, hi)
 	require.True(t, math.IsNaN(d) && math.IsNaN(p))
+}
+
+// TestPaperScale runs the paper's configuration once (a few seconds; set
+// SWARMBLOCKS_LONG=1) and checks its claims at full scale: everyone
+// finishes k downloads, the overhead stays under the paper's 5.71 + 0.43,
+// and native behaviour lies within one standard deviation of cover.
+func TestPaperScale(t *testing.T) {
+	if os.Getenv("SWARMBLOCKS_LONG") != "1" {
+		t.Skip("set SWARMBLOCKS_LONG=1 for the paper-scale run")
+	}
+	r, err := Run(PaperConfig(1))
+	require.NoError(t, err)
+	require.Equal(t, 100, r.Finished)
+	s := Summarize([]*Result{r})
+	t.Logf("downloads %v, mean finish %v, wall %v", s.Downloads, r.MeanDone, r.Wall)
+	require.Less(t, s.Downloads.Mean, 5.71+0.43)
+	for _, tt := range s.Tests {
+		require.Less(t, math.Abs(tt.Native.Mean-tt.Cover.Mean), tt.Cover.SD, tt.Name)
+	}
 }
