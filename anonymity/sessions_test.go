@@ -129,6 +129,18 @@ func TestGenerateSessions(t *testing.T) {
 		sum += float64(m.torrents(r))
 	}
 	require.InDelta(t, 1/(1-m.TorrentsP), sum/20000, 0.15)
+	require.InDelta(t, m.meanTorrents(), sum/20000, 0.15)
+	// Truncation: with a cap of 3 the law is p^(c−1)(1−p)/(1−p³) on 1..3.
+	capped := m
+	capped.MaxTorrents = 3
+	var hist [4]int
+	for range 30000 {
+		hist[capped.torrents(r)]++
+	}
+	z := 1 + m.TorrentsP + m.TorrentsP*m.TorrentsP
+	for c := 1; c <= 3; c++ {
+		require.InDelta(t, math.Pow(m.TorrentsP, float64(c-1))/z, float64(hist[c])/30000, 0.015)
+	}
 
 	bad := m
 	bad.TorrentsP = 1
@@ -136,6 +148,7 @@ func TestGenerateSessions(t *testing.T) {
 	require.ErrorIs(t, err, ErrParameter)
 	bad = m
 	bad.TorrentsP = 0.999999
+	bad.MaxTorrents = 1 << 30
 	_, err = GenerateSessions(newRand(1), bad)
 	require.ErrorIs(t, err, ErrParameter)
 	bad = m

@@ -58,8 +58,7 @@ func (m SessionModel) validate() error {
 	case m.MaxTorrents < 1:
 		return fmt.Errorf("%w: max torrents %d", ErrParameter, m.MaxTorrents)
 	}
-	c := 1 / (1 - m.TorrentsP)
-	if c*float64(m.MeanSeeding)+(c-1)*float64(m.MeanSleep) > float64(maxStart) {
+	if float64(m.lifetimeF()) > float64(maxStart) {
 		return fmt.Errorf("%w: mean client lifetime beyond %v", ErrParameter, time.Duration(maxStart))
 	}
 	return nil
@@ -67,24 +66,35 @@ func (m SessionModel) validate() error {
 
 // lifetime returns the mean time a client spends from its first session to
 // the end of its last one, used as the warm-up before the trace starts.
-func (m SessionModel) lifetime() time.Duration {
-	c := 1 / (1 - m.TorrentsP)
-	return time.Duration(c*float64(m.MeanSeeding) + (c-1)*float64(m.MeanSleep))
+func (m SessionModel) lifetime() time.Duration { return time.Duration(m.lifetimeF()) }
+
+func (m SessionModel) lifetimeF() float64 {
+	c := m.meanTorrents()
+	return c*float64(m.MeanSeeding) + (c-1)*float64(m.MeanSleep)
 }
 
-// Torrents draws a number of torrents from the truncated geometric law.
+// meanTorrents returns the mean of the geometric law truncated at
+// MaxTorrents: 1/(1−p) − M·p^M/(1−p^M).
+func (m SessionModel) meanTorrents() float64 {
+	p, mt := m.TorrentsP, float64(m.MaxTorrents)
+	if p == 0 {
+		return 1
+	}
+	pm := math.Pow(p, mt)
+	return 1/(1-p) - mt*pm/(1-pm)
+}
+
+// torrents draws a number of torrents from the truncated geometric law.
 func (m SessionModel) torrents(rng *rand.Rand) int {
 	if m.TorrentsP == 0 {
 		return 1
 	}
-	for {
-		// Inverse transform of the untruncated geometric, rejecting the
-		// tail beyond MaxTorrents.
-		c := 1 + int(math.Floor(math.Log(1-rng.Float64())/math.Log(m.TorrentsP)))
-		if c >= 1 && c <= m.MaxTorrents {
-			return c
-		}
-	}
+	// Inverse transform of the geometric law truncated at MaxTorrents:
+	// F(c) = (1 − p^c)/(1 − p^M).
+	p := m.TorrentsP
+	u := rng.Float64() * (1 - math.Pow(p, float64(m.MaxTorrents)))
+	c := 1 + int(math.Floor(math.Log1p(-u)/math.Log(p)))
+	return min(max(c, 1), m.MaxTorrents)
 }
 
 // GenerateSessions draws a trace from the model: client i (0 ≤ i < Clients)
