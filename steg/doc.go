@@ -154,9 +154,9 @@
 //	4096      8     0.30      0     0    34.2   34   41   50
 //
 // (Rows for m = 256 are left out: they match m = 128 and 1,024 within a
-// HAVE.) Loss and reordering
-// inside a class do not break a one-class run, so misses only appear when a
-// class is barely longer than c, as for m = 64.
+// HAVE.) Loss and reordering inside a class do not break a one-class run,
+// so misses only appear when a class is barely longer than c, as for
+// m = 64.
 //
 // Frames: a 4-byte payload (10 symbols + 1) announced by a [Sender] over
 // whole downloads, 200 nodes per row; HAVEs sent before the first frame
