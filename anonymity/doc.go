@@ -151,7 +151,7 @@
 //	PACOM, watermark    0.326  0.340  0.347  0.343  0.313  0.320  0.340
 //
 // Intersection attacks (Fig. 9), 100 trials, on two synthetic backgrounds:
-// this package's [SessionModel] (43,763 clients, about 3,300 online at a
+// this package's [SessionModel] (43,764 clients, about 3,300 online at a
 // time) and, as a cross-check, the swarmmodel package's workload generator
 // for the same paper (18,888 peers, about 1,000 online; it adds download
 // times and a 71 h sleep). Innocent receiver, success after d days of daily
