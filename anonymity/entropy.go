@@ -40,8 +40,10 @@ func (m Metrics) EffectiveSize() float64 { return math.Exp2(m.Entropy) }
 // non-negative weights. The weights need not sum to one: they are
 // normalised by their sum, so a probability vector and a vector of
 // unnormalised scores both work. Zeros contribute nothing (0 log 0 = 0);
-// tiny and huge weights are handled by scaling by the largest weight before
-// summing, with compensated summation.
+// weights outside [2^−300, 2^300] are rescaled exactly by a power of two
+// near the largest before summing, and sums are compensated, so that
+// subnormal and near-overflow weights give the same entropy as moderate
+// ones.
 //
 // Measure returns [ErrEmpty] for an empty vector, [ErrNonFinite] for NaN or
 // ±Inf, [ErrNegative] for a negative weight and [ErrNotNormalisable] when
@@ -50,26 +52,46 @@ func Measure(weights []float64) (Metrics, error) {
 	if len(weights) == 0 {
 		return Metrics{}, ErrEmpty
 	}
-	maxw := 0.0
+	// One pass validates and, for weights in [2^−300, 2^300], where
+	// w ln w can neither overflow nor lose its precision, sums
+	// S = Σ w and L = Σ w ln w directly: H = ln S − L/S. Otherwise a second
+	// pass rescales the weights first.
+	var sum, sc, wlw, wc, maxw float64
 	support := 0
-	for i, w := range weights {
-		// One comparison pair rejects NaN, negatives and +Inf; the precise
-		// diagnosis is only made on failure.
-		if !(w >= 0 && w <= math.MaxFloat64) {
-			switch {
-			case math.IsNaN(w) || math.IsInf(w, 0):
-				return Metrics{}, fmt.Errorf("%w: weight %d is %v", ErrNonFinite, i, w)
-			default:
-				return Metrics{}, fmt.Errorf("%w: weight %d is %v", ErrNegative, i, w)
+	safe := true
+	for start := 0; start < len(weights); start += sumBlock {
+		block := weights[start:min(start+sumBlock, len(weights))]
+		var s, l float64
+		for j, w := range block {
+			// One comparison pair rejects NaN, negatives and +Inf; the
+			// precise diagnosis is only made on failure.
+			if !(w >= 0 && w <= math.MaxFloat64) {
+				return Metrics{}, badWeight(start+j, w)
+			}
+			if w > 0 {
+				support++
+				maxw = max(maxw, w)
+				if w < fastLo || w > fastHi {
+					safe = false
+				}
+				s += w
+				l += w * math.Log(w)
 			}
 		}
-		if w > 0 {
-			support++
-			maxw = max(maxw, w)
-		}
+		sum, sc = neumaier(sum, sc, s)
+		wlw, wc = neumaier(wlw, wc, l)
 	}
 	if maxw == 0 {
 		return Metrics{}, fmt.Errorf("%w: all %d weights are zero", ErrNotNormalisable, len(weights))
+	}
+	if safe {
+		t := sum + sc
+		return Metrics{
+			N:          len(weights),
+			Support:    support,
+			Entropy:    max(0, (math.Log(t)-(wlw+wc)/t)/math.Ln2),
+			MinEntropy: max(0, math.Log2(t/maxw)),
+		}, nil
 	}
 	// Scaled weights u = w·2^−e, with max w = f·2^e and f in [½, 1), lie in
 	// [0, 1) and sum to T in [½, N): no overflow, the scaling is exact, and
@@ -87,6 +109,19 @@ func Measure(weights []float64) (Metrics, error) {
 		Entropy:    h,
 		MinEntropy: max(0, math.Log2(t/maxu)), // max p = maxu/T
 	}, nil
+}
+
+// fastLo and fastHi bound the weights that Measure sums without rescaling.
+const (
+	fastLo = 0x1p-300
+	fastHi = 0x1p300
+)
+
+func badWeight(i int, w float64) error {
+	if math.IsNaN(w) || math.IsInf(w, 0) {
+		return fmt.Errorf("%w: weight %d is %v", ErrNonFinite, i, w)
+	}
+	return fmt.Errorf("%w: weight %d is %v", ErrNegative, i, w)
 }
 
 // sumBlock is the length of the runs summed naively before their totals are

@@ -38,6 +38,24 @@ func TestMeasure(t *testing.T) {
 	}
 }
 
+// TestMeasurePaths checks that the direct and the rescaled summation agree:
+// the same distribution scaled by 2^±400 leaves the direct path's range.
+func TestMeasurePaths(t *testing.T) {
+	w := []float64{1, 2, 3, 0, 7, 1e-3, 5}
+	base, err := Measure(w)
+	require.NoError(t, err)
+	for _, k := range []int{400, -400, 1000, -1000} {
+		scaled := make([]float64, len(w))
+		for i, v := range w {
+			scaled[i] = math.Ldexp(v, k)
+		}
+		m, err := Measure(scaled)
+		require.NoError(t, err)
+		require.InDelta(t, base.Entropy, m.Entropy, 1e-12, "2^%d", k)
+		require.InDelta(t, base.MinEntropy, m.MinEntropy, 1e-12, "2^%d", k)
+	}
+}
+
 func TestMeasureDegree(t *testing.T) {
 	m, err := Measure([]float64{1, 1, 1, 1})
 	require.NoError(t, err)
