@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -206,4 +207,90 @@ func FuzzParseFrame(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, syms, again)
 	})
+}
+
+// FuzzPicker drives a Picker with any sequence of events (peers announcing
+// and losing blocks, joining and leaving, downloads, failures, switches of
+// the hidden symbol) and checks its invariants after each: bad events are
+// errors that change nothing, the bucket counts match the block states,
+// and Next returns a missing available block, rarest in its group.
+func FuzzPicker(f *testing.F) {
+	f.Add([]byte{0, 1, 0, 2, 3, 0, 4, 5, 6, 0, 1, 9, 5, 3})
+	f.Add([]byte{7, 42, 0, 200, 3, 0, 3, 0, 2, 1, 6, 0})
+	const m = 40
+	fam := fuzzFamily(f, m)
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		p, err := NewPicker(m, rand.New(rand.NewPCG(1, 2)))
+		require.NoError(t, err)
+		peer, err := NewBitfield(m)
+		require.NoError(t, err)
+		var reserved []int
+		for i := 0; i+1 < len(ops); i += 2 {
+			b := int(ops[i+1]) - 4 // some out of range
+			switch ops[i] % 9 {
+			case 0:
+				_ = p.PeerHas(b)
+			case 1:
+				_ = p.PeerLost(b)
+			case 2:
+				_ = peer.Set(b)
+			case 3:
+				require.NoError(t, p.AddPeer(peer))
+			case 4:
+				_ = p.RemovePeer(peer)
+			case 5:
+				if blk, err := p.Next(); err == nil {
+					require.True(t, blk >= 0 && blk < m)
+					require.Positive(t, p.Availability(blk))
+					reserved = append(reserved, blk)
+				}
+			case 6:
+				if len(reserved) > 0 {
+					k := int(ops[i+1]) % len(reserved)
+					require.NoError(t, p.Downloaded(reserved[k]))
+					reserved = append(reserved[:k], reserved[k+1:]...)
+				} else {
+					_ = p.Downloaded(b)
+				}
+			case 7:
+				if len(reserved) > 0 {
+					require.NoError(t, p.Abandon(reserved[0]))
+					reserved = reserved[1:]
+				} else {
+					require.Error(t, p.Abandon(b))
+				}
+			case 8:
+				if b%5 == 0 {
+					p.Reveal()
+				} else {
+					_ = p.Hide(fam, b)
+				}
+				p.SetStrict(b%2 == 0)
+			}
+			checkPicker(t, p)
+		}
+	})
+}
+
+// checkPicker verifies the Picker's internal bookkeeping.
+func checkPicker(t *testing.T, p *Picker) {
+	var missing, ready [2]int
+	owned := 0
+	for b := range p.m {
+		require.GreaterOrEqual(t, p.avail[b], int32(0))
+		switch p.state[b] {
+		case blockMissing:
+			g := p.group[b]
+			missing[g]++
+			if p.avail[b] > 0 {
+				ready[g]++
+			}
+			require.Equal(t, int32(b), p.buckets[g][p.avail[b]][p.pos[b]])
+		case blockOwned:
+			owned++
+		}
+	}
+	require.Equal(t, missing, p.missing)
+	require.Equal(t, ready, p.ready)
+	require.Equal(t, owned, p.owned)
 }
