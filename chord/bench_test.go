@@ -79,3 +79,67 @@ func BenchmarkBuildRing(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReplicaKeys measures deriving the q_s = 10 ring keys of a chunk.
+func BenchmarkReplicaKeys(b *testing.B) {
+	sw, err := chord.NewSwarm([]byte("benchmark swarm secret, 32 bytes"), 10)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ch := chord.ChunkHash([]byte("chunk"))
+	keys := make([]chord.ID, 0, 10)
+	b.ReportAllocs()
+	for b.Loop() {
+		keys = sw.ReplicaKeys(keys[:0], ch)
+	}
+}
+
+// benchChunkSize is the chunk size of the mput/mget benchmarks: 16 KiB,
+// BitTorrent's block size.
+const benchChunkSize = 16 << 10
+
+// BenchmarkMPut measures storing a chunk's q_s = 10 replicas (encryption,
+// 10 tickets, 10 lookups, 10 store requests each checked by its holder) on
+// a 1,000-node ring. Holders already having the chunk ignore the store, so
+// each iteration stores a new chunk.
+func BenchmarkMPut(b *testing.B) {
+	c, tr := storageRing(b, 1000, 8, 1<<40, 21)
+	sw := testSwarm(b, 10)
+	data := chunk(0, benchChunkSize)
+	b.SetBytes(benchChunkSize)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		data[0], data[1], data[2] = byte(i), byte(i>>8), byte(i>>16)
+		if _, err := c.Random().MPut(ctx, sw, tr, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMGet measures fetching a chunk from its replicas (10 lookups
+// and holder checks, one fetch, decryption, and the lazy re-put of c = 3
+// slots, which holders ignore) on a 1,000-node ring.
+func BenchmarkMGet(b *testing.B) {
+	c, tr := storageRing(b, 1000, 8, 0, 22)
+	sw := testSwarm(b, 10)
+	var hashes [][32]byte
+	for i := range 64 {
+		pr, err := c.Random().MPut(ctx, sw, tr, chunk(i, benchChunkSize))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hashes = append(hashes, pr.ChunkHash)
+	}
+	opts := chord.MGetOptions{Rand: c.Rand()}
+	b.SetBytes(benchChunkSize)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := c.Random().MGet(ctx, sw, tr, hashes[i%len(hashes)], opts); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

@@ -90,6 +90,11 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, e
 
 	var resp Response
 	req := Request{Kind: KindClosest, Key: key}
+	var sbuf [16]NodeInfo
+	lastC := n.self
+	n.mu.Lock()
+	lastSuccs := append(sbuf[:0], n.succ[:min(len(n.succ), len(sbuf))]...)
+	n.mu.Unlock()
 	for succs == nil {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -108,6 +113,19 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, e
 		if err := n.call(ctx, c, &req, &resp); err != nil || resp.Status != StatusOK {
 			dead.add(c.Addr)
 			res.Timeouts++
+			// If the dead nodes were the first successors of the last node
+			// that answered, and the key falls before its first live
+			// successor, that successor is the owner: the dead ones held
+			// the key's range.
+			for i, s := range lastSuccs {
+				if dead.has(s.Addr) {
+					continue
+				}
+				if i > 0 && BetweenRightIncl(key, lastC.ID, s.ID) {
+					succs = append([]NodeInfo(nil), lastSuccs[i:]...)
+				}
+				break
+			}
 			continue
 		}
 		res.Hops++
@@ -118,6 +136,8 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, e
 			}
 			break
 		}
+		lastC = c
+		lastSuccs = append(sbuf[:0], resp.Succs[:min(len(resp.Succs), len(sbuf))]...)
 		// New candidates are closer to key than c; keep the older ones
 		// behind them for fail-over.
 		k := 0
@@ -206,6 +226,7 @@ func (n *Node) closestStep(key ID, resp *Response) {
 	if len(resp.Nodes) == 0 {
 		resp.Nodes = append(resp.Nodes, n.succ[0])
 	}
+	resp.Succs = append(resp.Succs, n.succ...)
 }
 
 // LookupRecursive finds successor(key) recursively: each node forwards the

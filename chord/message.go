@@ -148,12 +148,13 @@ type Response struct {
 	Node   NodeInfo   // predecessor (KindGetState), result (KindFindSuccessor)
 	Hops   uint16     // KindFindSuccessor
 	Nodes  []NodeInfo // successor list, candidates or fingers
+	Succs  []NodeInfo // KindClosest when not Done: the answering node's successor list
 	Data   []byte     // KindFetch
 }
 
 // Reset clears r, keeping the capacity of its slices for reuse.
 func (r *Response) Reset() {
-	*r = Response{Nodes: r.Nodes[:0], Data: r.Data[:0]}
+	*r = Response{Nodes: r.Nodes[:0], Succs: r.Succs[:0], Data: r.Data[:0]}
 }
 
 const (
@@ -289,7 +290,8 @@ func (r *Request) UnmarshalBinary(b []byte) error {
 
 // AppendBinary appends the encoding of r to b.
 //
-// Layout: version(1) status(1) flags(1) [node] hops(2) nodes dataLen(4) data.
+// Layout: version(1) status(1) flags(1) [node] hops(2) nodes succs
+// dataLen(4) data.
 func (r *Response) AppendBinary(b []byte) ([]byte, error) {
 	if r.Status >= statusEnd {
 		return nil, fmt.Errorf("%w: status %d", ErrMalformed, r.Status)
@@ -298,6 +300,9 @@ func (r *Response) AppendBinary(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	if err := checkNodes(r.Nodes); err != nil {
+		return nil, err
+	}
+	if err := checkNodes(r.Succs); err != nil {
 		return nil, err
 	}
 	if len(r.Data) > MaxBlockSize {
@@ -319,6 +324,7 @@ func (r *Response) AppendBinary(b []byte) ([]byte, error) {
 	}
 	b = binary.BigEndian.AppendUint16(b, r.Hops)
 	b = appendNodes(b, r.Nodes)
+	b = appendNodes(b, r.Succs)
 	b = binary.BigEndian.AppendUint32(b, uint32(len(r.Data)))
 	return append(b, r.Data...), nil
 }
@@ -352,6 +358,7 @@ func (r *Response) UnmarshalBinary(b []byte) error {
 	}
 	q.Hops = d.u16()
 	q.Nodes = d.nodes()
+	q.Succs = d.nodes()
 	q.Data = d.data()
 	if err := d.finish(); err != nil {
 		return err

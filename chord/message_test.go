@@ -36,6 +36,7 @@ func sampleResponses() []Response {
 		{},
 		{Status: StatusNotFound},
 		{Done: true, Nodes: []NodeInfo{a, a}},
+		{Nodes: []NodeInfo{a}, Succs: []NodeInfo{a, a}},
 		{Found: true, Node: a, Hops: 3},
 		{Data: []byte("data")},
 	}

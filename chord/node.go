@@ -16,7 +16,7 @@ const (
 	DefaultQuota      = 256 << 20      // bytes a node stores for others (Appendix A: ≈242 MB)
 	DefaultLifetime   = 24 * time.Hour // replica lifetime after its last store or fetch
 	DefaultMaxHops    = 4 * IDBits     // lookups give up after this many hops
-	closestCandidates = 3              // next-hop candidates returned per iterative step
+	closestCandidates = 5              // next-hop candidates returned per iterative step
 	maxSuccessors     = MaxNodes       // upper bound on r
 	minSuccessors     = 1
 )

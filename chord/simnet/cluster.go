@@ -3,6 +3,7 @@ package simnet
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -34,16 +35,17 @@ type Cluster struct {
 	Sim *des.Sim
 	Net *Network
 
-	cfg     ClusterConfig
-	rng     *rand.Rand
-	seed    uint64
-	nodes   []*chord.Node
-	pos     map[string]int
-	timers  map[string][]des.Event
-	base    map[string]bool
-	counter int
-	sorted  []chord.NodeInfo // oracle view, nil when stale
-	ctx     context.Context
+	cfg      ClusterConfig
+	rng      *rand.Rand
+	seed     uint64
+	nodes    []*chord.Node
+	pos      map[string]int
+	timers   map[string][]des.Event
+	base     map[string]bool
+	counter  int
+	sorted   []chord.NodeInfo // oracle view, nil when stale
+	ctx      context.Context
+	churnOff bool
 
 	// AfterStep, if set, runs after every simulated event (a maintenance
 	// operation, a join, a failure); an error stops [Cluster.Run].
@@ -51,7 +53,7 @@ type Cluster struct {
 	stepErr   error
 
 	// Churn statistics.
-	Joins, Failures, Skipped int
+	Joins, Failures, Skipped, Rejoins int
 }
 
 // NewCluster returns an empty cluster whose randomness derives from seed.
@@ -420,7 +422,18 @@ func (c *Cluster) startTimers(n *chord.Node) {
 		c.timers[addr][slot] = c.schedule(first, tick)
 	}
 	c.timers[addr] = make([]des.Event, 3)
-	loop(c.cfg.StabilizeEvery, 0, func() { _ = n.Stabilize(c.ctx) })
+	loop(c.cfg.StabilizeEvery, 0, func() {
+		if err := n.Stabilize(c.ctx); errors.Is(err, chord.ErrNoSuccessor) && len(c.nodes) > 1 {
+			// Every successor failed: rejoin through a live member, as a
+			// deployment would through its bootstrap list.
+			for range 3 {
+				if b := c.Random(); b != n && n.Join(c.ctx, b.Info()) == nil {
+					c.Rejoins++
+					break
+				}
+			}
+		}
+	})
 	loop(c.cfg.FixFingersEvery, 1, func() { _ = n.FixFingers(c.ctx) })
 	loop(c.cfg.CheckPredEvery, 2, func() { n.CheckPredecessor(c.ctx) })
 }
@@ -437,12 +450,16 @@ type Churn struct {
 
 // StartChurn starts Poisson processes of joins and crash failures.
 func (c *Cluster) StartChurn(ch Churn) {
+	c.churnOff = false
 	exp := func(rate float64) time.Duration {
 		return time.Duration(c.rng.ExpFloat64() / rate * float64(time.Second))
 	}
 	if ch.JoinRate > 0 {
 		var join func()
 		join = func() {
+			if c.churnOff {
+				return
+			}
 			if n, err := c.Join(); err == nil {
 				c.startTimers(n)
 			}
@@ -453,6 +470,9 @@ func (c *Cluster) StartChurn(ch Churn) {
 	if ch.FailRate > 0 {
 		var fail func()
 		fail = func() {
+			if c.churnOff {
+				return
+			}
 			if len(c.nodes) > max(ch.MinNodes, 1) {
 				n := c.Random()
 				if !ch.Safe || c.SafeToFail(n.Info().Addr) {
@@ -483,3 +503,6 @@ func Quantile(xs []int, q float64) int {
 	k := int(math.Ceil(q*float64(len(xs)))) - 1
 	return xs[max(k, 0)]
 }
+
+// StopChurn ends the processes StartChurn started.
+func (c *Cluster) StopChurn() { c.churnOff = true }
