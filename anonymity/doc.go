@@ -42,7 +42,9 @@
 // [IntentLog.ObserverVolumes] (what a single serving peer sees) extract the
 // behaviours of [Marketplace §5.3], and [IntentLog.Report] compares native
 // against cover traffic on each, pooled and per time bucket
-// ([CompareVolumes]). [SimulateIntentLog] generates synthetic logs with a
+// ([CompareVolumes]). [IntentLog.RankPermutationTest] tests ranks without
+// assuming independent samples, by permuting the native label within each
+// node. [SimulateIntentLog] generates synthetic logs with a
 // tunable leak of intent.
 //
 // # Traffic analysis
@@ -205,7 +207,8 @@
 //     profile repeats a node once per peer — so the p-values are somewhat
 //     anti-conservative (about 9% false alarms at the 5% level on start
 //     ranks of synthetic fair logs, far more on per-observer volumes); the
-//     advantages are not affected.
+//     advantages are not affected, and [IntentLog.RankPermutationTest]
+//     gives calibrated p-values for ranks.
 //   - The intersection attacker restarts from the current snapshot when the
 //     intersection becomes empty, and announces its first suspect set of at
 //     most Threshold clients; it uses set intersection only, not the

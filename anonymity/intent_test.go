@@ -193,6 +193,14 @@ func FuzzIntentLog(f *testing.F) {
 				require.LessOrEqual(t, v, 4.0)
 			}
 		}
+		for _, end := range []bool{false, true} {
+			if r, err := l.RankPermutationTest(newRand(1), end, 20); err == nil {
+				require.True(t, r.PValue > 0 && r.PValue <= 1)
+				require.LessOrEqual(t, r.Nodes, l.Nodes())
+			} else {
+				require.ErrorIs(t, err, ErrEmpty)
+			}
+		}
 		for _, view := range []func(time.Duration) (*VolumeProfile, error){l.Volumes, l.ObserverVolumes} {
 			p, err := view(7 * time.Second)
 			require.NoError(t, err)
