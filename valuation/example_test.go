@@ -8,8 +8,10 @@ import (
 	"github.com/swarmblocks/swarmblocks/valuation"
 )
 
-// A node values the torrents its neighbourhood trades: requests it receives
-// dominate, completeness protects what it has started.
+// A node values the torrents its neighbourhood trades. With the default
+// weights the bias toward finishing what it started dominates; requests
+// received come next; demand over supply only informs (its default weight
+// is 0).
 func ExampleMarket() {
 	m, err := valuation.NewMarket(valuation.Config{}) // default weights
 	if err != nil {
@@ -35,9 +37,9 @@ func ExampleMarket() {
 			t, f.Completeness, f.DemandSupply, f.Request, v)
 	}
 	// Output:
-	// torrent 0: completeness 0.00 demand/supply 0.00 request 0.64 -> value 2.56
-	// torrent 1: completeness 0.80 demand/supply 0.00 request 0.00 -> value 1.60
-	// torrent 2: completeness 0.00 demand/supply 0.80 request 0.00 -> value 0.40
+	// torrent 0: completeness 0.00 demand/supply 0.00 request 0.64 -> value 0.64
+	// torrent 1: completeness 0.80 demand/supply 0.00 request 0.00 -> value 12.80
+	// torrent 2: completeness 0.00 demand/supply 0.80 request 0.00 -> value 0.00
 }
 
 // A node joins with its native interest and k−1 random torrents, then swaps

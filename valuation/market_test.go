@@ -177,7 +177,9 @@ func TestFactorProperties(t *testing.T) {
 		require.Less(t, f.Have, 0.05)
 	})
 	t.Run("request rate dominates", func(t *testing.T) {
-		m := newTestMarket(t, DefaultWeights(), 2, pieces, peers...)
+		// Weights where requests dominate and the weaker factors are a
+		// fallback, the paper's conclusion.
+		m := newTestMarket(t, Weights{Completeness: 1, DemandSupply: 0.25, Have: 0.25, Request: 4}, 2, pieces, peers...)
 		for _, p := range peers {
 			require.NoError(t, m.ObserveJoin(now, p, 1, 0)) // t1 looks in demand
 			require.NoError(t, m.ObserveHave(now, p, 1, 0))

@@ -27,13 +27,15 @@ type Weights struct {
 // [Paper §5.2].
 var WeightGrid = []float64{0, 0.25, 0.5, 0.75, 1, 2, 4, 8, 16}
 
-// DefaultWeights returns the weights this package recommends: the best of the
-// paper's grid for each factor in the marketplace simulation's weight sweep
-// (see the package documentation). Requests dominate when present, the
-// completeness bias keeps started downloads alive, and the two weaker
-// factors keep a small weight as a fallback when no requests arrive.
+// DefaultWeights returns the weights this package recommends, chosen the
+// paper's way [Paper §5.2]: the best weight of [WeightGrid] for each factor,
+// the others held at 1, in the paper-scale marketplace simulation
+// (internal/marketsim; the sweep is in the package documentation). A strong
+// bias toward completing what was started matters most; demand over supply
+// as measured from bitfields only hurt (a weight of 0.25 was within noise of
+// 0); HAVE freshness and requests are best at 1.
 func DefaultWeights() Weights {
-	return Weights{Completeness: 2, DemandSupply: 0.5, Have: 0.5, Request: 4}
+	return Weights{Completeness: 16, DemandSupply: 0, Have: 1, Request: 1}
 }
 
 // Sum returns the sum of the weights, the (exclusive) upper bound of a value.
