@@ -244,6 +244,12 @@ func TestMembershipMovesBlocks(t *testing.T) {
 				}
 				_, err := c.StabilizeUntilStable(100)
 				require.NoError(t, err)
+				// Time passes: the tickets the blocks were stored with
+				// (valid 10 minutes) expire, which must not stop their
+				// handoff; the replicas (lifetime 1 hour) do not.
+				if step < 4 {
+					require.NoError(t, c.Run(c.Sim.Now()+12*time.Minute))
+				}
 			}
 			for i, k := range keys {
 				got, err := c.Node(c.Owner(k).Addr).Get(ctx, k)

@@ -3,6 +3,7 @@ package chord
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // LookupResult is the outcome of a lookup.
@@ -284,7 +285,33 @@ func (n *Node) findSuccessorRecursive(ctx context.Context, req *Request, resp *R
 		if err := n.call(ctx, c, &fwd, resp); err == nil && resp.Status == StatusOK {
 			return
 		}
+		// c did not answer. If it is one of our successors and the key
+		// falls before our first live successor after it, that successor
+		// is the owner.
+		if s, ok := n.liveSuccessorAfter(ctx, c); ok && BetweenRightIncl(req.Key, n.self.ID, s.ID) {
+			resp.Reset()
+			resp.Status, resp.Node, resp.Hops = StatusOK, s, req.Hops
+			return
+		}
 	}
 	resp.Reset()
 	resp.Status = StatusUnavailable
+}
+
+// liveSuccessorAfter returns the first successor after dead that answers a
+// ping, if dead is in n's successor list and such a successor exists.
+func (n *Node) liveSuccessorAfter(ctx context.Context, dead NodeInfo) (NodeInfo, bool) {
+	n.mu.Lock()
+	i := slices.Index(n.succ, dead)
+	var rest []NodeInfo
+	if i >= 0 {
+		rest = append(rest, n.succ[i+1:]...)
+	}
+	n.mu.Unlock()
+	for _, s := range rest {
+		if s.ID == n.self.ID || n.ping(ctx, s) {
+			return s, true
+		}
+	}
+	return NodeInfo{}, false
 }

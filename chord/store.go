@@ -58,7 +58,14 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 		return errDuplicate
 	}
 	n.mu.Unlock()
-	if err := t.Verify(n.trusted, now); err != nil {
+	// A handoff moves a replica its ticket once authorised: the tracker
+	// and signature are checked again, the expiry (which bounds replays of
+	// new stores) is not.
+	verifyAt := now
+	if handoff {
+		verifyAt = time.Duration(min(int64(now), t.Expires))
+	}
+	if err := t.Verify(n.trusted, verifyAt); err != nil {
 		return err
 	}
 	n.mu.Lock()
@@ -181,8 +188,16 @@ func (n *Node) handoff(ctx context.Context) {
 		}
 	}
 	n.mu.Unlock()
+	refused := false
 	for _, k := range move {
-		n.sendBlock(ctx, pred, k)
+		if !n.sendBlock(ctx, pred, k) {
+			refused = true
+		}
+	}
+	if refused { // try again at the next stabilisation
+		n.mu.Lock()
+		n.handoffDue = true
+		n.mu.Unlock()
 	}
 }
 

@@ -173,8 +173,15 @@ func (c *Cluster) Join() (*chord.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := n.Join(c.ctx, c.Random().Info()); err != nil {
-		return nil, err
+	// Like a deployment with a bootstrap list, try a few members.
+	for try := 0; ; try++ {
+		err = n.Join(c.ctx, c.Random().Info())
+		if err == nil {
+			break
+		}
+		if try == 4 {
+			return nil, err
+		}
 	}
 	c.add(n)
 	c.Joins++
