@@ -168,24 +168,40 @@ func rankByPopularity(dir string, rs []*marketsim.Result, name, title string, st
 }
 
 func rankNativeVsCover(dir string, rs []*marketsim.Result, name, title string, start bool) (string, error) {
-	var pts errPoints
+	// Every run's torrents as points; the first run's with ± sd bars, so
+	// that the figure stays readable over 20 runs.
+	var all plotter.XYs
+	var first errPoints
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, r := range rs {
+	for i, r := range rs {
 		nat, cov := ranksOf(r, start)
 		for t := range nat {
 			if len(nat[t]) == 0 || len(cov[t]) == 0 {
 				continue
 			}
 			x, y := stat.Mean(cov[t], nil), stat.Mean(nat[t], nil)
-			pts.add(x, y, cov[t], nat[t])
+			all = append(all, plotter.XY{X: x, Y: y})
+			if i == 0 {
+				first.add(x, y, cov[t], nat[t])
+			}
 			lo, hi = min(lo, x, y), max(hi, x, y)
 		}
 	}
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = "mean rank among cover clients (± sd)"
-	p.Y.Label.Text = "mean rank among native clients (± sd)"
-	if err := series(p, "torrents (every run)", &pts, nativeColor, true, false); err != nil {
+	p.X.Label.Text = "mean rank among cover clients"
+	p.Y.Label.Text = "mean rank among native clients"
+	if len(all) > 0 {
+		s, err := plotter.NewScatter(all)
+		if err != nil {
+			return "", err
+		}
+		s.Color = color.RGBA{R: 240, G: 160, B: 160, A: 255}
+		s.Radius = vg.Points(1.5)
+		p.Add(s)
+		p.Legend.Add(fmt.Sprintf("torrents, %d runs", len(rs)), s)
+	}
+	if err := series(p, fmt.Sprintf("torrents of seed %d (± sd)", rs[0].Config.Seed), &first, nativeColor, true, false); err != nil {
 		return "", err
 	}
 	if !math.IsInf(lo, 0) {

@@ -7,6 +7,7 @@
 //	go run ./examples/marketplace -runs 1 -seed 7       # one run
 //	go run ./examples/marketplace -sweep -runs 2        # the weight sweep of §5.2
 //	go run ./examples/marketplace -small                # a reduced marketplace, in a second
+//	go run ./examples/marketplace -weights 1,1,1,1      # other valuation weights
 //
 // Beyond the paper: -late-start, -even-split (§6.1), -size-spread,
 // -hetero (heterogeneous links) and -arrival-tau (paper 003's arrivals).
@@ -45,6 +46,7 @@ func main() {
 		sizeSpread = flag.Float64("size-spread", 0, "torrent sizes uniform in size·[1−s, 1+s]")
 		hetero     = flag.Bool("hetero", false, "heterogeneous client links (a third each at 0.5/1/4 Mbps down, 0.25/1/1 Mbps up)")
 		arrivalTau = flag.Duration("arrival-tau", 0, "clients arrive with rate λ0·e^(−t/τ) instead of all at once")
+		weights    = flag.String("weights", "", "valuation weights completeness,demand/supply,have,request (default: valuation.DefaultWeights)")
 	)
 	flag.Parse()
 	cfg := marketsim.PaperConfig(*seed)
@@ -53,6 +55,18 @@ func main() {
 	}
 	if *k > 0 {
 		cfg.K = *k
+	}
+	if *weights != "" {
+		var w valuation.Weights
+		if _, err := fmt.Sscanf(*weights, "%g,%g,%g,%g", &w.Completeness, &w.DemandSupply, &w.Have, &w.Request); err != nil {
+			fmt.Fprintf(os.Stderr, "marketplace: -weights %q: want four comma-separated numbers: %v\n", *weights, err)
+			os.Exit(2)
+		}
+		if err := w.Validate(); err != nil {
+			fmt.Fprintln(os.Stderr, "marketplace:", err)
+			os.Exit(2)
+		}
+		cfg.Valuation.Weights = w
 	}
 	cfg.ActiveSet.LateStart = *lateStart
 	cfg.EvenSplit = *evenSplit
