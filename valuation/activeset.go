@@ -29,9 +29,10 @@ type ActiveSetConfig struct {
 	// torrent must beat the least valuable member to replace it; zero
 	// means DefaultHysteresis, a negative value means no margin.
 	Hysteresis float64
-	// LateStart, if positive, starts the node with k random torrents that
-	// may not include its native interest, which is rotated in at the
-	// first update at or after LateStart (§6.1). It is rotated in earlier
+	// LateStart, if positive, starts the node with k torrents drawn at
+	// random from the universe and the native interest, which may or may
+	// not include the native interest; if it does not, it is rotated in at
+	// the first update at or after LateStart (§6.1). It is rotated in earlier
 	// if only one incomplete slot is left, so that the native interest is
 	// always among the k downloads.
 	LateStart time.Duration
@@ -108,7 +109,7 @@ func NewActiveSet(cfg ActiveSetConfig, native TorrentID, universe []TorrentID, r
 	if err != nil {
 		return nil, err
 	}
-	pool := make([]TorrentID, 0, len(universe))
+	pool := make([]TorrentID, 0, len(universe)+1)
 	for _, t := range universe {
 		if t != native && !slices.Contains(pool, t) {
 			pool = append(pool, t)
@@ -119,15 +120,16 @@ func NewActiveSet(cfg ActiveSetConfig, native TorrentID, universe []TorrentID, r
 	if cfg.LateStart == 0 {
 		a.members = append(a.members, member{t: native})
 		n--
+	} else {
+		// §6.1: k random torrents, which may or may not include the
+		// native interest.
+		pool = append(pool, native)
 	}
 	for i := 0; i < n && len(pool) > 0; i++ {
 		j := rng.IntN(len(pool))
 		a.members = append(a.members, member{t: pool[j]})
 		pool[j] = pool[len(pool)-1]
 		pool = pool[:len(pool)-1]
-	}
-	if cfg.LateStart > 0 && len(a.members) < cfg.K {
-		a.members = append(a.members, member{t: native})
 	}
 	// Shuffle so that the position of the native interest says nothing.
 	rng.Shuffle(len(a.members), func(i, j int) { a.members[i], a.members[j] = a.members[j], a.members[i] })
