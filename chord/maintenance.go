@@ -3,6 +3,7 @@ package chord
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // This file holds the ring-maintenance operations in Zave's corrected form
@@ -67,7 +68,7 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 	_ = n.call(ctx, s, &Request{Kind: KindGetFingers}, &fresp)
 	n.mu.Lock()
 	n.setSuccs(list)
-	n.pred = NodeInfo{}
+	n.setPred(NodeInfo{})
 	n.left.Store(false)
 	n.seedFingers(fresp.Nodes)
 	n.mu.Unlock()
@@ -161,6 +162,9 @@ func (n *Node) rectify(ctx context.Context, p NodeInfo) {
 
 // setPred changes the predecessor; n.mu is held.
 func (n *Node) setPred(p NodeInfo) {
+	if n.pred != p {
+		n.version.Add(1)
+	}
 	n.pred = p
 	if len(n.store.blocks) > 0 {
 		n.handoffDue = true
@@ -178,7 +182,7 @@ func (n *Node) CheckPredecessor(ctx context.Context) {
 	}
 	n.mu.Lock()
 	if n.pred == p {
-		n.pred = NodeInfo{}
+		n.setPred(NodeInfo{})
 	}
 	n.mu.Unlock()
 }
@@ -272,6 +276,9 @@ func (n *Node) dist(x NodeInfo) u256 {
 
 // setSuccs replaces the successor list; n.mu is held.
 func (n *Node) setSuccs(list []NodeInfo) {
+	if !slices.Equal(n.succ, list) {
+		n.version.Add(1)
+	}
 	n.succ = list
 	n.sdist = n.sdist[:0]
 	for _, e := range list {

@@ -83,6 +83,7 @@ type Node struct {
 	sdist      []u256     // clockwise distance from self of each successor
 	nextFinger int
 	left       atomic.Bool
+	version    atomic.Uint64
 	store      blockStore
 	handoffDue bool
 
@@ -148,7 +149,7 @@ func (n *Node) Create() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.setSuccs([]NodeInfo{n.self})
-	n.pred = NodeInfo{}
+	n.setPred(NodeInfo{})
 }
 
 // State is a snapshot of a node's ring pointers, for the invariant checker,
@@ -246,7 +247,7 @@ func (n *Node) HandleWire(ctx context.Context, msg []byte) []byte {
 // without the transport.
 func (n *Node) call(ctx context.Context, to NodeInfo, req *Request, resp *Response) error {
 	req.From = n.self
-	if to.Addr == n.self.Addr {
+	if to.ID == n.self.ID && to.Addr == n.self.Addr {
 		n.Handle(ctx, req, resp)
 		return nil
 	}
@@ -317,3 +318,8 @@ func (n *Node) Predecessor() NodeInfo {
 	defer n.mu.Unlock()
 	return n.pred
 }
+
+// Version returns a counter that changes whenever n's successor list or
+// predecessor changes. Drivers use it to tell when maintenance has
+// converged.
+func (n *Node) Version() uint64 { return n.version.Load() }

@@ -311,10 +311,11 @@ func (c *Cluster) Grow(n int) error {
 		if len(c.base) == 0 && len(c.nodes) > c.cfg.Successors {
 			c.markFirst(c.cfg.Successors + 1)
 		}
-		// Fingers are refreshed whenever the ring has grown eightfold, and
-		// at the end; in between, joins route on older fingers, which
-		// still halve the distance at every scale but the finest.
-		if len(c.nodes) >= 8*fixedAt || len(c.nodes) == target {
+		// Fingers are refreshed whenever the ring has grown eightfold
+		// (unless the end is near), and at the end; in between, joins
+		// route on older fingers, which still halve the distance at every
+		// scale but the finest.
+		if (len(c.nodes) >= 8*fixedAt && target >= 4*len(c.nodes)) || len(c.nodes) == target {
 			c.FixAllFingers()
 			fixedAt = len(c.nodes)
 		}
@@ -341,15 +342,39 @@ func (c *Cluster) sweep() int {
 	return changed
 }
 
-// sweepUntilStable sweeps until the ring is ideal. The full check runs
-// only after a sweep that changed no predecessor or first successor.
+// sweepUntilStable stabilises until the ring is ideal: a full sweep, then
+// sweeps over a work list of the nodes that changed in the previous sweep
+// and the predecessors that read their lists, with a full check (and a
+// full sweep if it fails) whenever the work list empties.
 func (c *Cluster) sweepUntilStable(maxSweeps int) error {
+	work := slices.Clone(c.nodes)
 	for range maxSweeps {
-		if c.sweep() == 0 {
+		if len(work) == 0 {
 			if c.CheckStable() == nil {
 				return nil
 			}
+			work = slices.Clone(c.nodes)
 		}
+		slices.SortFunc(work, func(a, b *chord.Node) int { return b.ID().Cmp(a.ID()) })
+		work = slices.CompactFunc(work, func(a, b *chord.Node) bool { return a == b })
+		var next []*chord.Node
+		for _, n := range work {
+			if c.Node(n.Info().Addr) == nil {
+				continue
+			}
+			v := n.Version()
+			n.CheckPredecessor(c.ctx)
+			_ = n.Stabilize(c.ctx)
+			if n.Version() != v {
+				next = append(next, n)
+				if p := c.Node(n.Predecessor().Addr); p != nil {
+					next = append(next, p)
+				}
+			}
+		}
+		// A node whose successor changed must also be revisited by the
+		// node that notifies it.
+		work = next
 	}
 	return c.CheckStable()
 }

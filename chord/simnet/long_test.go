@@ -1,0 +1,96 @@
+package simnet
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The measurements quoted in the chord package documentation. They take
+// minutes, so they run only with SWARMBLOCKS_LONG=1:
+//
+//	SWARMBLOCKS_LONG=1 go test -run TestLong -v -timeout 2h ./chord/simnet
+func long(t *testing.T) {
+	if os.Getenv("SWARMBLOCKS_LONG") != "1" {
+		t.Skip("set SWARMBLOCKS_LONG=1 to run the paper-scale measurements")
+	}
+}
+
+// TestLongHops measures lookup path lengths for N = 2^10 … 2^17.
+func TestLongHops(t *testing.T) {
+	long(t)
+	const seed = 1
+	t.Logf("seed %d; 10,000 iterative lookups per ring, rings grown by the protocol", seed)
+	t.Logf("%8s %10s %6s %6s %9s %s", "N", "½·log2 N", "mean", "p99", "build", "B/node")
+	for k := 10; k <= 17; k++ {
+		n := 1 << k
+		c := NewCluster(ClusterConfig{}, seed)
+		start := time.Now()
+		require.NoError(t, c.Grow(n))
+		build := time.Since(start)
+		r := c.MeasureLookups(10_000)
+		require.Zero(t, r.Failed+r.Wrong)
+		t.Logf("%8d %10.2f %6.2f %6d %9v", n, r.Half, r.Mean, r.P99, build.Round(time.Millisecond))
+	}
+}
+
+// TestLongChurn measures lookups under churn, as in the Chord paper's
+// §V.E: a 1,000-node ring, joins and failures at rate R each, maintenance
+// every 30 s.
+func TestLongChurn(t *testing.T) {
+	long(t)
+	for _, rate := range []float64{0.05, 0.1, 0.2, 0.4} {
+		r, err := RunChurn(ChurnConfig{N: 1000, Successors: 8, Rate: rate, Period: 30 * time.Second,
+			Duration: time.Hour, Lookups: 10_000}, 1)
+		require.NoError(t, err)
+		require.NoError(t, r.InvariantErr)
+		t.Logf("seed %d R=%.2f/s: %d joins, %d failures, %d rejoins; lookups %d: failed %.2f%%, wrong owner %.2f%%, mean hops %.2f, timeouts/lookup %.2f; ideal ring %v after churn stops",
+			r.Seed, rate, r.Joins, r.Failures, r.Rejoins, r.Lookups, pct(r.Failed, r.Lookups), pct(r.Wrong, r.Lookups), r.MeanHops, r.MeanTimeoutsPerL, r.StableAfter)
+	}
+}
+
+func pct(a, b int) float64 { return 100 * float64(a) / float64(max(b, 1)) }
+
+// TestLongMassFailure measures lookups right after half the ring fails at
+// once, and the time to re-stabilise.
+func TestLongMassFailure(t *testing.T) {
+	long(t)
+	for _, r := range []int{8, 16} {
+		for _, n := range []int{1 << 12, 1 << 14} {
+			m, err := RunMassFailure(n, r, 0.5, 10_000, 30*time.Second, 1)
+			require.NoError(t, err)
+			t.Logf("seed %d N=%d r=%d, 50%% fail: lookups failed %.2f%%, wrong %.2f%%, mean hops %.2f (p99 %d), timeouts/lookup %.2f; first successors right after %v, ideal ring after %v (stabilize every 30 s), rejoins %d",
+				m.Seed, n, r, pct(m.Right.Failed, m.Right.Lookups), pct(m.Right.Wrong, m.Right.Lookups), m.Right.Mean, m.Right.P99,
+				float64(m.Right.Timeouts)/float64(m.Right.Lookups), m.RingAfter, m.StableAfter, m.Rejoins)
+		}
+	}
+}
+
+// TestLongDurability runs Appendix B's experiment: at least 10^6
+// chunk-intervals at q_s = 10, c = 3, p = 0.1, and settings where losses
+// are frequent enough to compare with the model.
+func TestLongDurability(t *testing.T) {
+	long(t)
+	for _, cfg := range []DurabilityConfig{
+		{Nodes: 2000, Chunks: 1000, Intervals: 1000, Replicas: 10, Repair: 3, Fail: 0.1},
+		{Nodes: 2000, Chunks: 1000, Intervals: 1000, Replicas: 10, Repair: 10, Fail: 0.1},
+		{Nodes: 2000, Chunks: 1000, Intervals: 1000, Replicas: 10, Repair: 1, Fail: 0.1},
+		{Nodes: 2000, Chunks: 1000, Intervals: 1000, Replicas: 10, Repair: 3, Fail: 0.3},
+	} {
+		r, err := SimulateReplicas(cfg, 1)
+		require.NoError(t, err)
+		t.Log("placement:", r)
+	}
+	for _, cfg := range []DurabilityConfig{
+		{Nodes: 500, Chunks: 200, Intervals: 100, Replicas: 10, Repair: 3, Fail: 0.1},
+		{Nodes: 500, Chunks: 200, Intervals: 100, Replicas: 10, Repair: 3, Fail: 0.3},
+	} {
+		start := time.Now()
+		r, err := RunDurability(cfg, 1)
+		require.NoError(t, err)
+		t.Log("full stack:", r, fmt.Sprintf("(%v)", time.Since(start).Round(time.Second)))
+	}
+}
