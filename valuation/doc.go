@@ -83,7 +83,63 @@
 // internal/marketsim reproduces the paper's evaluation with these types
 // making every decision (go run ./examples/marketplace):
 //
-// RESULTS_PLACEHOLDER
+// Twenty paper-scale runs (k = 5, 40 torrents of 125 MB, 100 clients and 40
+// seeds at 1 Mbps; seeds 1..20, default weights), beside the paper:
+//
+//	                                      paper (§5.3–5.4)    this package
+//	torrents downloaded per client        5.71 ± 0.43         5.00 ± 0.00
+//	  with every weight at 1 (sweep centre)                   5.19 ± 0.20
+//	mean time to finish k downloads       —                   5592 ± 32 s
+//	simulated time per run                ≈ 7 h               1.77 ± 0.02 h
+//	data per run                          ≈ 70 GB             62.5 GB
+//	control messages per run              ≈ 10 M              8.5 M
+//	start rank, native / cover            within 1 sd         3.18 ± 1.44 / 3.00 ± 1.44
+//	end rank, native / cover              within 1 sd         2.56 ± 1.28 / 3.11 ± 1.43
+//	volume per 500 s, native / cover      within 1 sd         11 ± 11 / 11 ± 12 MB
+//	  mean per-run p (KS / MW), start                         0.51 / 0.29
+//	  mean per-run p (KS / MW), end                           0.06 / 0.02
+//	  mean per-run p (KS / MW), volume                        0.04 / 0.36
+//	without the request factor            ≈ 20% worse         2.2% slower (sweep, 3 seeds)
+//
+// The native interest lies within one standard deviation of the cover
+// torrents on every measure, as in the paper, but two-sample tests (which
+// the paper did not run) do tell them apart: pooled over the 2,000 clients
+// every p-value is below 10⁻³, and within a single run the end rank (the
+// native interest, being popular, completes earlier) and the volume one
+// observer sees give mean p-values of 0.00–0.06, and the global volume is
+// borderline (KS 0.04, Mann–Whitney 0.36); only the start rank stays
+// indistinguishable run by run (0.51 and 0.29). With every weight at 1 the market churns (5.19 downloads) and
+// the native interest, which is never dropped, stands out by its early start
+// rank (3.28 against 4.82; p ≈ 0 in every run); the §6.1 late start with a
+// fixed delay makes it stand out by its late one. The paper's claim of
+// indistinguishability holds here only in its "within one standard
+// deviation" sense.
+//
+// The weight sweep (each factor over [WeightGrid], the others at 1, three
+// seeds; examples/marketplace -sweep -runs 3) gives the mean time to finish
+// relative to the best weight of each factor:
+//
+//	weight          0      0.25   0.5    0.75   1      2      4      8      16
+//	completeness    +54%   +29%   +20%   +8.7%  +3.2%  +0.9%  +0.1%  +0.6%  best
+//	demand/supply   best   +0.2%  +1.3%  +2.3%  +3.2%  +46%   +257%  +200%  +159%
+//	have            +5.2%  +4.7%  +2.2%  +0.3%  best   +3.3%  +6.5%  +10%   +13%
+//	request         +2.2%  +0.5%  +0.3%  +0.9%  best   +0.5%  +1.8%  +2.0%  +2.5%
+//
+// As in the paper, the completeness bias is essential (without it clients
+// download 7.35 torrents for 5), HAVE freshness and requests help and are
+// best at a moderate weight, and a strong demand/supply weight makes nodes
+// chase needy torrents and abandon their own (17 torrents for 5). Requests
+// matter far less than the paper's "nearly 20%": in this flow-level model a
+// node receives REQUESTs only for torrents it already trades, so the factor
+// mostly stabilises the active set, which the completeness bias already
+// does.
+//
+// Speed: [Market.Value] takes about 75 ns (13 million valuations per
+// second, no allocation; BenchmarkValue/torrents=40/neighbours=50), an
+// [ActiveSet.Update] of a k = 5 set against 40 advertised torrents about
+// 6 µs (BenchmarkActiveSetUpdate), an unchoke round of a k = 5 node over 50
+// interested peers, the crediting of their 100 uploads included, 7–12 µs
+// (BenchmarkUnchokeRound/peers=50), on a shared 2-core machine.
 //
 // # Limits
 //
