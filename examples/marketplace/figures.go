@@ -290,7 +290,13 @@ func plotSweep(path string, pts []marketsim.SweepPoint) error {
 	p := plot.New()
 	p.Title.Text = "Weight sweep: mean time to finish k downloads"
 	p.X.Label.Text = "weight of the factor (others at 1)"
-	p.Y.Label.Text = "mean time to finish (s)"
+	p.Y.Label.Text = "mean time to finish (s, log scale)"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.ConstantTicks([]plot.Tick{
+		{Value: 4000, Label: "4000"}, {Value: 5000, Label: "5000"}, {Value: 6000, Label: "6000"},
+		{Value: 8000, Label: "8000"}, {Value: 10000, Label: "10000"}, {Value: 15000, Label: "15000"},
+		{Value: 20000, Label: "20000"}, {Value: 30000, Label: "30000"}, {Value: 50000, Label: "50000"},
+	})
 	colors := []color.Color{nativeColor, coverColor, color.RGBA{G: 140, A: 255}, color.RGBA{R: 200, G: 140, A: 255}}
 	for i, f := range marketsim.Factors {
 		var xys plotter.XYs
