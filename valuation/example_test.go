@@ -3,6 +3,7 @@ package valuation_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/swarmblocks/swarmblocks/valuation"
@@ -89,4 +90,23 @@ func ExampleUnchoker() {
 	fmt.Println("unchoked:", unchoked)
 	// Output:
 	// unchoked: [3 2]
+}
+
+// The DHT returned peers for each of the node's torrents. By default the
+// node prefers peers that trade several of them (§5.1); with even split it
+// takes them from each torrent in turn (§6.1).
+func ExampleSelectNeighbours() {
+	lists := [][]valuation.PeerID{
+		{1, 2, 3}, // peers of torrent a
+		{4, 1, 5}, // of torrent b
+		{6, 1, 4}, // of torrent c
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	fmt.Println("preferring overlap:", valuation.SelectNeighbours(nil, lists, 2, false, rng))
+	even := valuation.SelectNeighbours(nil, lists, 3, true, rng)
+	slices.Sort(even)
+	fmt.Println("even split:", even)
+	// Output:
+	// preferring overlap: [1 4]
+	// even split: [1 4 6]
 }

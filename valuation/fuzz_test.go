@@ -188,3 +188,36 @@ func requireSetInvariants(t *testing.T, a *ActiveSet, k, torrents int) {
 		t.Fatalf("native interest %d left out with one slot left: %v", a.Native(), ms)
 	}
 }
+
+// FuzzSelectNeighbours: whatever peer lists the DHT returns, the selection
+// has at most n distinct peers, all from the lists, and is as large as it
+// can be.
+func FuzzSelectNeighbours(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 0, 4, 1, 5, 0, 6, 1, 4}, uint8(3), false)
+	f.Add([]byte{1, 1, 1, 0, 0, 2}, uint8(10), true)
+	f.Fuzz(func(t *testing.T, data []byte, n uint8, even bool) {
+		var lists [][]PeerID
+		var cur []PeerID
+		union := make(map[PeerID]bool)
+		for _, b := range data {
+			if b == 0 {
+				lists = append(lists, cur)
+				cur = nil
+				continue
+			}
+			cur = append(cur, PeerID(b))
+			union[PeerID(b)] = true
+		}
+		lists = append(lists, cur)
+		got := SelectNeighbours([]PeerID{0}, lists, int(n), even, rand.New(rand.NewPCG(uint64(len(data)), 1)))
+		require.Equal(t, PeerID(0), got[0], "dst prefix kept")
+		got = got[1:]
+		require.Len(t, got, min(int(n), len(union)))
+		seen := make(map[PeerID]bool)
+		for _, p := range got {
+			require.True(t, union[p], "peer %d not offered", p)
+			require.False(t, seen[p], "peer %d twice", p)
+			seen[p] = true
+		}
+	})
+}

@@ -148,8 +148,8 @@ func (m *Market) Pieces(t TorrentID) (int, error) {
 	return ts.pieces, nil
 }
 
-// Torrents returns the number of known torrents.
-func (m *Market) Torrents() int { return len(m.torrents) }
+// NumTorrents returns the number of known torrents.
+func (m *Market) NumTorrents() int { return len(m.torrents) }
 
 // AddPeer adds a neighbour.
 func (m *Market) AddPeer(p PeerID) error {
@@ -173,8 +173,8 @@ func (m *Market) RemovePeer(p PeerID) error {
 	return nil
 }
 
-// Peers returns the number of neighbours.
-func (m *Market) Peers() int { return len(m.peers) }
+// NumPeers returns the number of neighbours.
+func (m *Market) NumPeers() int { return len(m.peers) }
 
 func (m *Market) torrent(t TorrentID) (*torrentState, error) {
 	i, ok := m.index[t]
