@@ -182,28 +182,28 @@ func (a *ActiveSet) Serves(t TorrentID) bool {
 // Complete records that the node finished downloading member t. Completing a
 // member twice does nothing. If the native interest is not yet in the set
 // (LateStart) and only one incomplete member is left, the native interest
-// replaces it at once, so that it is always among the k downloads.
-func (a *ActiveSet) Complete(t TorrentID) error {
+// replaces that member at once, so that it is always among the k downloads;
+// the returned Change reports it, and the caller advertises it as it would
+// a change from [ActiveSet.Update].
+func (a *ActiveSet) Complete(t TorrentID) (Change, error) {
 	i := a.find(t)
 	if i < 0 {
-		return fmt.Errorf("%w: %d", ErrNotMember, t)
+		return Change{}, fmt.Errorf("%w: %d", ErrNotMember, t)
 	}
 	if !a.members[i].complete {
 		a.members[i].complete = true
 		a.members[i].seeding = true
 		a.completed++
 	}
-	// A late-start native interest takes the last incomplete slot (no
-	// valuation needed: there is no choice left).
 	if a.find(a.native) < 0 && len(a.members)-a.completed == 1 {
 		for j := range a.members {
 			if !a.members[j].complete {
-				a.members[j] = member{t: a.native}
-				a.lastChange, a.changed = a.now, true
+				// No valuation needed: there is no choice left.
+				return a.swap(a.now, j, a.native), nil
 			}
 		}
 	}
-	return nil
+	return Change{}, nil
 }
 
 // Completed returns the number of completed downloads.

@@ -104,7 +104,7 @@ func runObs(t *testing.T, data []byte) {
 			case 6:
 				_ = m.SetOwnPieces(tr, x)
 				if x == pieces || x == -128 {
-					_ = a.Complete(tr)
+					_, _ = a.Complete(tr)
 				}
 			case 7:
 				if _, err := a.Update(now, m); err == nil {

@@ -280,8 +280,15 @@ func (w *world) finish(f *flow) {
 		w.msgs++
 	}
 	if d.haveCount[t] == w.pieces[t] && d.set.Contains(tid) {
-		w.fail(d.set.Complete(tid))
+		ch, err := d.set.Complete(tid)
+		w.fail(err)
 		d.endAt[t] = now
+		if ch.Swapped {
+			w.swap(d, int(ch.Dropped), int(ch.Joined))
+			if !d.active {
+				return
+			}
+		}
 		if d.set.Done() {
 			w.leave(d)
 			for _, x := range u.nbr {
@@ -507,6 +514,9 @@ func (w *world) updateRound(d *node) {
 	}
 	if ch.Swapped {
 		w.swap(d, int(ch.Dropped), int(ch.Joined))
+		if !d.active {
+			return
+		}
 	}
 	if len(d.nbr) < w.cfg.Neighbours {
 		w.findNeighbours(d)
@@ -603,6 +613,21 @@ func (w *world) swap(d *node, dropped, joined int) {
 				w.connect(d, x)
 				break
 			}
+		}
+	}
+	// A torrent completed by transfers that finished after it was dropped
+	// is complete on rejoining.
+	if d.haveCount[joined] == w.pieces[joined] {
+		ch, err := d.set.Complete(valuation.TorrentID(joined))
+		w.fail(err)
+		d.endAt[joined] = now
+		if ch.Swapped {
+			w.swap(d, int(ch.Dropped), int(ch.Joined))
+			return
+		}
+		if d.set.Done() {
+			w.leave(d)
+			return
 		}
 	}
 	w.refill(d)
