@@ -154,3 +154,32 @@ func pickClass(cs []BandwidthClass, rng *rand.Rand) BandwidthClass {
 	}
 	return cs[len(cs)-1]
 }
+
+// RunSeeds runs cfg once per seed, parallel runs at a time (at least one),
+// and returns the results in seed order. The results do not depend on
+// parallel.
+func RunSeeds(cfg Config, seeds []uint64, parallel int) ([]*Result, error) {
+	out := make([]*Result, len(seeds))
+	errs := make([]error, len(seeds))
+	sem := make(chan struct{}, max(parallel, 1))
+	done := make(chan struct{})
+	for i, s := range seeds {
+		go func() {
+			sem <- struct{}{}
+			c := cfg
+			c.Seed = s
+			out[i], errs[i] = Run(c)
+			<-sem
+			done <- struct{}{}
+		}()
+	}
+	for range seeds {
+		<-done
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,89 @@
+package marketsim
+
+import (
+	"io"
+	"time"
+
+	"github.com/swarmblocks/swarmblocks/valuation"
+)
+
+// Factor names a valuation factor of the weight sweep.
+type Factor string
+
+// The factors of [valuation.Weights].
+const (
+	FactorCompleteness Factor = "completeness"
+	FactorDemandSupply Factor = "demand/supply"
+	FactorHave         Factor = "have"
+	FactorRequest      Factor = "request"
+)
+
+// Factors lists the factors in the order of [valuation.Weights].
+var Factors = []Factor{FactorCompleteness, FactorDemandSupply, FactorHave, FactorRequest}
+
+// SetWeight returns w with factor f set to v.
+func SetWeight(w valuation.Weights, f Factor, v float64) valuation.Weights {
+	switch f {
+	case FactorCompleteness:
+		w.Completeness = v
+	case FactorDemandSupply:
+		w.DemandSupply = v
+	case FactorHave:
+		w.Have = v
+	case FactorRequest:
+		w.Request = v
+	default:
+		panic("marketsim: unknown factor " + string(f))
+	}
+	return w
+}
+
+// SweepPoint is one configuration of the weight sweep.
+type SweepPoint struct {
+	Factor    Factor
+	Weight    float64
+	Downloads MeanSD        // per client, in torrents
+	MeanDone  time.Duration // mean time to finish over the runs
+	Finished  float64       // fraction of clients that finished
+}
+
+// Sweep runs the paper's weight sweep [Paper §5.2]: for each factor and each
+// weight of grid, the other factors held at 1, the runs of seeds.
+func Sweep(base Config, factors []Factor, grid []float64, seeds []uint64, parallel int) ([]SweepPoint, error) {
+	var out []SweepPoint
+	for _, f := range factors {
+		for _, v := range grid {
+			cfg := base
+			cfg.Valuation.Weights = SetWeight(valuation.Weights{Completeness: 1, DemandSupply: 1, Have: 1, Request: 1}, f, v)
+			rs, err := RunSeeds(cfg, seeds, parallel)
+			if err != nil {
+				return nil, err
+			}
+			s := Summarize(rs)
+			out = append(out, SweepPoint{
+				Factor: f, Weight: v, Downloads: s.Downloads,
+				MeanDone: time.Duration(s.MeanDone.Mean * float64(time.Second)),
+				Finished: float64(s.Finished) / float64(s.Clients),
+			})
+		}
+	}
+	return out, nil
+}
+
+// WriteSweep writes the sweep as a table, with each point's mean time to
+// finish relative to the best point of its factor.
+func WriteSweep(w io.Writer, pts []SweepPoint) error {
+	ew := &errWriter{w: w}
+	ew.printf("%-14s %7s %16s %14s %9s %9s\n", "factor", "weight", "downloads", "mean finish", "vs best", "finished")
+	best := make(map[Factor]time.Duration)
+	for _, p := range pts {
+		if b, ok := best[p.Factor]; !ok || p.MeanDone < b {
+			best[p.Factor] = p.MeanDone
+		}
+	}
+	for _, p := range pts {
+		ew.printf("%-14s %7.2f %16s %13.0fs %+8.1f%% %8.0f%%\n", p.Factor, p.Weight, p.Downloads,
+			p.MeanDone.Seconds(), 100*(p.MeanDone.Seconds()/best[p.Factor].Seconds()-1), 100*p.Finished)
+	}
+	return ew.err
+}
