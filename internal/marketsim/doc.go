@@ -58,15 +58,18 @@
 // volume with each completed cover torrent's, so that both samples are of
 // single torrents. [Summarize] pools runs; [Sweep] runs the weight sweep.
 //
-// Simulated, the runs are shorter than the paper's (about 1.6 simulated
-// hours against 7): flows have no protocol or TCP overhead and never idle.
+// Simulated, the runs are shorter than the paper's (the last client leaves
+// after about 1.8 simulated hours, against 7): flows have no protocol or TCP
+// overhead and never idle. Bytes of a piece cut short by a disconnection
+// (a client leaving) are not counted as downloaded.
 //
 // # Results
 //
 // go run ./examples/marketplace runs the twenty paper-scale runs (seeds
 // 1..20), prints the table and writes Figs. 1–6 to examples/marketplace/out;
-// one run takes 2–6 s of wall time and the twenty 30–50 s with -parallel 2
-// on a shared 2-core machine (the paper: several hours per run). The
+// one run takes about 2.7 s of CPU (2–7 s of wall time on a shared 2-core
+// machine) and the twenty 30–75 s with -parallel 2 (the paper: several
+// hours per run). The
 // measured table, beside the paper's, and the weight sweep are in the
 // package documentation of valuation. In brief, over 2,000 clients:
 //
