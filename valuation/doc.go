@@ -17,6 +17,7 @@
 // request pieces of any torrent of the node's active set. Everything else is
 // unmodified BitTorrent; the package consumes what a client already sees:
 //
+//	DHT: peers of the k torrents ->  SelectNeighbours          (at join)
 //	neighbour                        node (Market, ActiveSet, Unchoker)
 //	   | -- BITFIELD(t) ----------->  Market.ObserveBitfield   (advertises t)
 //	   | -- HAVE(t, i) ------------>  Market.ObserveHave       (freshness, supply)
@@ -63,11 +64,13 @@
 //     its overhead comes from dropped partial downloads.
 //   - The node leaves when k members, the native interest among them, are
 //     complete ([ActiveSet.Done]).
-//   - §6.1 late start: with LateStart the node joins k random torrents and
-//     rotates its native interest in at the first update after LateStart,
-//     or at once when only one incomplete slot is left.
-//   - §6.1 even split is a neighbour-selection policy, outside this package:
-//     internal/marketsim implements it.
+//   - §6.1 late start: with LateStart the node joins k torrents drawn from
+//     the universe and its native interest, which may or may not include
+//     it, and rotates the native interest in at the first update after
+//     LateStart, or at once when only one incomplete slot is left.
+//   - Neighbours: [SelectNeighbours] builds the neighbourhood from the DHT's
+//     peers of the k torrents, preferring peers present in several of them
+//     (§5.1) or, with §6.1's even split, taking them from each in turn.
 //
 // # Unchoking
 //
