@@ -31,14 +31,14 @@ type LookupResult struct {
 // key is a ring identifier, used as is: callers hash their own keys.
 func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
 	n.stats.lookups.Add(1)
-	res, err := n.lookup(ctx, key, true)
+	res, err := n.lookup(ctx, key, true, nil)
 	if err != nil {
 		n.stats.lookupFails.Add(1)
 	}
 	return res, err
 }
 
-// deadSet is a small set of nodes found dead during one lookup.
+// deadSet is a small set of node addresses met during one lookup.
 type deadSet struct {
 	fixed [8]string
 	n     int
@@ -69,33 +69,57 @@ func (d *deadSet) has(a string) bool {
 
 // lookup resolves key. With verify, the result is checked to be alive;
 // finger maintenance skips that check, since a finger is only a routing
-// hint and dead fingers are skipped when used.
-func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, error) {
+// hint and dead fingers are skipped when used. A non-nil via starts the
+// lookup at that node instead of at n's own tables, with n itself treated
+// as absent: a node that lost every successor finds its way back this way.
+func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (LookupResult, error) {
 	var res LookupResult
-	var dead deadSet
+	var dead, asked deadSet // nodes found dead; nodes already asked
 	var buf [4 * maxClosest]NodeInfo
 	pending := buf[:0]
+	var sbuf [16]NodeInfo
+	var lastSuccs []NodeInfo
+	lastC := n.self
+	var succs []NodeInfo
 
 	n.mu.Lock()
-	if n.left.Load() || len(n.succ) == 0 {
+	switch {
+	case n.left.Load():
+		n.mu.Unlock()
+		return res, ErrLeft
+	case via != nil:
+		pending = append(pending, *via)
+		dead.add(n.self.Addr)
+	case len(n.succ) == 0:
 		n.mu.Unlock()
 		return res, ErrNoSuccessor
-	}
-	var succs []NodeInfo
-	if BetweenRightIncl(key, n.self.ID, n.succ[0].ID) {
+	case BetweenRightIncl(key, n.self.ID, n.succ[0].ID):
 		succs = append([]NodeInfo(nil), n.succ...)
-	} else {
+	default:
 		pending = n.appendClosest(pending, key, maxClosest)
+		lastSuccs = append(sbuf[:0], n.succ[:min(len(n.succ), len(sbuf))]...)
 	}
 	n.mu.Unlock()
+
+	// skipDead is called when candidate c turned out dead (or is n itself
+	// in a rejoin). If the dead nodes were the first successors of the
+	// last node that answered, and the key falls before its first live
+	// successor, that successor is the owner: the dead ones held the
+	// key's range.
+	skipDead := func() {
+		for i, s := range lastSuccs {
+			if dead.has(s.Addr) {
+				continue
+			}
+			if i > 0 && BetweenRightIncl(key, lastC.ID, s.ID) {
+				succs = append([]NodeInfo(nil), lastSuccs[i:]...)
+			}
+			return
+		}
+	}
 
 	var resp Response
 	req := Request{Kind: KindClosest, Key: key}
-	var sbuf [16]NodeInfo
-	lastC := n.self
-	n.mu.Lock()
-	lastSuccs := append(sbuf[:0], n.succ[:min(len(n.succ), len(sbuf))]...)
-	n.mu.Unlock()
 	for succs == nil {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -108,25 +132,21 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, e
 		}
 		c := pending[0]
 		pending = pending[1:]
-		if dead.has(c.Addr) || c.ID == n.self.ID {
+		if c.ID == n.self.ID && via == nil {
 			continue
 		}
+		if dead.has(c.Addr) {
+			skipDead()
+			continue
+		}
+		if asked.has(c.Addr) {
+			continue
+		}
+		asked.add(c.Addr)
 		if err := n.call(ctx, c, &req, &resp); err != nil || resp.Status != StatusOK {
 			dead.add(c.Addr)
 			res.Timeouts++
-			// If the dead nodes were the first successors of the last node
-			// that answered, and the key falls before its first live
-			// successor, that successor is the owner: the dead ones held
-			// the key's range.
-			for i, s := range lastSuccs {
-				if dead.has(s.Addr) {
-					continue
-				}
-				if i > 0 && BetweenRightIncl(key, lastC.ID, s.ID) {
-					succs = append([]NodeInfo(nil), lastSuccs[i:]...)
-				}
-				break
-			}
+			skipDead()
 			continue
 		}
 		res.Hops++
@@ -139,6 +159,9 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, e
 		}
 		lastC = c
 		lastSuccs = append(sbuf[:0], resp.Succs[:min(len(resp.Succs), len(sbuf))]...)
+		if skipDead(); succs != nil {
+			break
+		}
 		// New candidates are closer to key than c; keep the older ones
 		// behind them for fail-over.
 		k := 0
@@ -156,7 +179,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool) (LookupResult, e
 		pending = buf[:k+len(pending)]
 	}
 	for i, s := range succs {
-		if s.ID == n.self.ID || (!dead.has(s.Addr) && (!verify || n.ping(ctx, s))) {
+		if (s.ID == n.self.ID && via == nil) || (!dead.has(s.Addr) && (!verify || n.ping(ctx, s))) {
 			res.Node = s
 			res.Successors = succs[i+1:]
 			return res, nil
@@ -282,16 +305,23 @@ func (n *Node) findSuccessorRecursive(ctx context.Context, req *Request, resp *R
 		if c.ID == n.self.ID {
 			continue
 		}
-		if err := n.call(ctx, c, &fwd, resp); err == nil && resp.Status == StatusOK {
+		err := n.call(ctx, c, &fwd, resp)
+		if err == nil && resp.Status == StatusOK {
 			return
 		}
-		// c did not answer. If it is one of our successors and the key
-		// falls before our first live successor after it, that successor
-		// is the owner.
+		// c did not answer, or could not route. If it is one of our
+		// successors and the key falls before our first live successor
+		// after it, that successor is the owner.
 		if s, ok := n.liveSuccessorAfter(ctx, c); ok && BetweenRightIncl(req.Key, n.self.ID, s.ID) {
 			resp.Reset()
 			resp.Status, resp.Node, resp.Hops = StatusOK, s, req.Hops
 			return
+		}
+		if err == nil {
+			// A live node that could not route has already tried its own
+			// alternatives: pass its answer back rather than search the
+			// same region again (which would make the search exponential).
+			break
 		}
 	}
 	resp.Reset()

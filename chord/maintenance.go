@@ -51,6 +51,17 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 		return fmt.Errorf("chord: join: %w", err)
 	}
 	s := resp.Node
+	if s == n.self {
+		// A rejoin: the ring still knows n (it lost its successors, not
+		// its place). Its successor is the first node after it.
+		// Routing would lead back to n, so n looks the key up itself,
+		// starting at the bootstrap node and treating itself as absent.
+		res, err := n.lookup(ctx, n.self.ID.Add(IDFromUint64(1)), true, &bootstrap)
+		if err != nil {
+			return fmt.Errorf("chord: rejoin: %w", err)
+		}
+		s = res.Node
+	}
 	if s.ID == n.self.ID {
 		return ErrDuplicateID
 	}
@@ -92,7 +103,18 @@ func (n *Node) Stabilize(ctx context.Context) error {
 			return ErrLeft
 		}
 		if len(n.succ) == 0 {
+			// Every successor failed: outside Chord's operating
+			// assumption. Fall back, as the original Chord does, on the
+			// nearest live finger; stabilisation then walks back to the
+			// true successor through predecessor pointers.
+			fingers := append([]NodeInfo(nil), n.fingers...)
 			n.mu.Unlock()
+			if f, ok := n.nearestLiveFinger(ctx, fingers); ok {
+				n.mu.Lock()
+				n.setSuccs([]NodeInfo{f})
+				n.mu.Unlock()
+				continue
+			}
 			return ErrNoSuccessor
 		}
 		s := n.succ[0]
@@ -129,6 +151,22 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		n.handoff(ctx)
 		return nil
 	}
+}
+
+// nearestLiveFinger returns the nearest finger that answers and is not n.
+func (n *Node) nearestLiveFinger(ctx context.Context, fingers []NodeInfo) (NodeInfo, bool) {
+	var last NodeInfo
+	for _, f := range fingers { // nearest first
+		if f.IsZero() || f == last || f.ID == n.self.ID {
+			continue
+		}
+		last = f
+		var resp Response
+		if err := n.call(ctx, f, &Request{Kind: KindGetState}, &resp); err == nil && resp.Status == StatusOK {
+			return f, true
+		}
+	}
+	return NodeInfo{}, false
 }
 
 // rectify is Zave's rectify, run when p notifies n: n adopts p as its
@@ -200,7 +238,7 @@ func (n *Node) FixFingers(ctx context.Context) error {
 	}
 	i := n.nextFinger
 	n.mu.Unlock()
-	res, err := n.lookup(ctx, n.self.ID.AddPow2(i), false)
+	res, err := n.lookup(ctx, n.self.ID.AddPow2(i), false, nil)
 	if err != nil {
 		n.mu.Lock()
 		n.nextFinger = IDBits - 1

@@ -190,6 +190,19 @@ func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 		resp.Status = StatusUnavailable
 		return
 	}
+	if req.Kind != KindPing && req.Kind != KindFetch && req.Kind != KindHas {
+		// A node with no successor (not joined yet, or every successor
+		// failed) must not pass its empty list on: its neighbours treat it
+		// as absent until it rejoins.
+		n.mu.Lock()
+		orphan := len(n.succ) == 0
+		n.mu.Unlock()
+		if orphan {
+			resp.Status = StatusUnavailable
+			n.stats.refused[StatusUnavailable].Add(1)
+			return
+		}
+	}
 	switch req.Kind {
 	case KindPing:
 	case KindGetState:

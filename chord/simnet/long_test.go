@@ -94,3 +94,13 @@ func TestLongDurability(t *testing.T) {
 		t.Log("full stack:", r, fmt.Sprintf("(%v)", time.Since(start).Round(time.Second)))
 	}
 }
+
+// TestLongDurabilityFullStack runs Appendix B's setting, q_s = 10, c = 3,
+// p = 0.1, for 10^6 chunk-intervals with real nodes and messages.
+func TestLongDurabilityFullStack(t *testing.T) {
+	long(t)
+	start := time.Now()
+	r, err := RunDurability(DurabilityConfig{Nodes: 1000, Chunks: 1000, Intervals: 1000, Replicas: 10, Repair: 3, Fail: 0.1}, 1)
+	require.NoError(t, err)
+	t.Log("full stack:", r, fmt.Sprintf("(%v)", time.Since(start).Round(time.Second)))
+}
