@@ -322,5 +322,6 @@ func plotSweep(path string, pts []marketsim.SweepPoint) error {
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.Legend.Top = true
+	p.Legend.Left = true
 	return p.Save(16*vg.Centimeter, 11*vg.Centimeter, path)
 }
