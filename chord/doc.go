@@ -60,8 +60,14 @@
 // successor list between two of its stabilisations, and a stable base of
 // r+1 members that never fail while the ring is small; the simulator's
 // safe churn ([simnet.Cluster.SafeToFail]) enforces both, and its
-// unrestricted churn (the measurements below) does not: a node left with
-// no live successor rejoins through a known member.
+// unrestricted churn (the measurements below) does not. Beyond the
+// assumption the package recovers as the original Chord does: a node whose
+// successors all failed takes its nearest live finger as successor and
+// stabilisation walks back to the true successor; meanwhile it answers
+// ring requests with [StatusUnavailable], so that its neighbours skip it
+// rather than copy its empty list; and a node that finds no live finger
+// rejoins, looking up the node after itself while treating itself as
+// absent.
 //
 // # Invariants
 //
@@ -237,6 +243,10 @@
 //     authenticate the sender of every message (libp2p's secure channels
 //     do; [simnet] refuses a request naming another sender); the handlers
 //     only act on ring updates from the nodes they concern.
+//   - A network partition splits the ring into one ring per side (each
+//     side sees the other as failed). Chord has no rule for merging rings
+//     when the network heals; the nodes of the smaller side must rejoin
+//     through a node of the other (TestPartition does this).
 //   - Node identifiers are chosen by the caller ([Config.ID], default
 //     HashID(address)); nothing defends against a node choosing its place.
 //   - In the simulator every call is an atomic step (as in Zave's model);

@@ -130,13 +130,23 @@ func (n *Node) Stabilize(ctx context.Context) error {
 			n.mu.Unlock()
 			continue
 		}
-		list := append([]NodeInfo{s}, resp.Nodes...)
-		if p := resp.Node; !p.IsZero() && p.ID != s.ID && (Between(p.ID, n.self.ID, s.ID) || s.ID == n.self.ID) && p.ID != n.self.ID {
-			var presp Response
-			if err := n.call(ctx, p, &Request{Kind: KindGetState}, &presp); err == nil && presp.Status == StatusOK {
-				list = append([]NodeInfo{p}, presp.Nodes...)
+		// Adopt s's predecessor while it lies between n and s and answers.
+		// In a healthy ring this is one step (a node that joined just
+		// before s); after a recovery from a distant finger it walks back
+		// up to maxWalk nodes, each step being Zave's stabilize step
+		// repeated without the intermediate notifications.
+		for range maxWalk {
+			p := resp.Node
+			if p.IsZero() || p.ID == s.ID || p.ID == n.self.ID || !(Between(p.ID, n.self.ID, s.ID) || s.ID == n.self.ID) {
+				break
 			}
+			var presp Response
+			if err := n.call(ctx, p, &Request{Kind: KindGetState}, &presp); err != nil || presp.Status != StatusOK {
+				break
+			}
+			s, resp = p, presp
 		}
+		list := append([]NodeInfo{s}, resp.Nodes...)
 		norm := normalizeSuccs(n.self.ID, list, n.r)
 		n.mu.Lock()
 		if len(norm) == 0 { // a one-node ring: its own successor
@@ -152,6 +162,9 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		return nil
 	}
 }
+
+// maxWalk bounds the predecessor steps of one stabilisation.
+const maxWalk = 64
 
 // nearestLiveFinger returns the nearest finger that answers and is not n.
 func (n *Node) nearestLiveFinger(ctx context.Context, fingers []NodeInfo) (NodeInfo, bool) {
