@@ -137,12 +137,14 @@
 // mostly stabilises the active set, which the completeness bias already
 // does.
 //
-// Speed: [Market.Value] takes about 75 ns (13 million valuations per
-// second, no allocation; BenchmarkValue/torrents=40/neighbours=50), an
-// [ActiveSet.Update] of a k = 5 set against 40 advertised torrents about
-// 6 µs (BenchmarkActiveSetUpdate), an unchoke round of a k = 5 node over 50
-// interested peers, the crediting of their 100 uploads included, 7–12 µs
-// (BenchmarkUnchokeRound/peers=50), on a shared 2-core machine.
+// Speed, on a 2-core machine (go test -run '^$' -bench . ./valuation):
+// [Market.Value] takes about 72 ns (13.8 million valuations per second, no
+// allocation; BenchmarkValue/torrents=40/neighbours=50), an
+// [ActiveSet.Update] of a k = 5 set against 40 advertised torrents 3.0 µs
+// (BenchmarkActiveSetUpdate), an unchoke round of a k = 5 node over 50
+// interested peers, the crediting of their 100 uploads included, 2.5 µs
+// (BenchmarkUnchokeRound/peers=50); three to five times that while the
+// machine was shared with other builds.
 //
 // # Limits
 //

@@ -67,9 +67,9 @@
 //
 // go run ./examples/marketplace runs the twenty paper-scale runs (seeds
 // 1..20), prints the table and writes Figs. 1–6 to examples/marketplace/out;
-// one run takes about 2.7 s of CPU (2–7 s of wall time on a shared 2-core
-// machine) and the twenty 30–75 s with -parallel 2 (the paper: several
-// hours per run). The
+// one run takes 2.0 s on an idle 2-core machine (2–7 s of wall time while
+// it was shared) and the twenty 30–75 s with -parallel 2 (the paper:
+// several hours per run). The
 // measured table, beside the paper's, and the weight sweep are in the
 // package documentation of valuation. In brief, over 2,000 clients:
 //
