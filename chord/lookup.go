@@ -118,8 +118,11 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		}
 	}
 
-	var resp Response
-	req := Request{Kind: KindClosest, Key: key}
+	resp := getResponse()
+	defer putResponse(resp)
+	req := getRequest()
+	defer putRequest(req)
+	req.Kind, req.Key = KindClosest, key
 	for succs == nil {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -143,7 +146,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 			continue
 		}
 		asked.add(c.Addr)
-		if err := n.call(ctx, c, &req, &resp); err != nil || resp.Status != StatusOK {
+		if err := n.call(ctx, c, req, resp); err != nil || resp.Status != StatusOK {
 			dead.add(c.Addr)
 			res.Timeouts++
 			skipDead()
@@ -192,45 +195,56 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 // maxClosest bounds the candidates appendClosest returns.
 const maxClosest = 8
 
-// appendClosest appends to dst up to k ≤ maxClosest nodes from n's fingers and
-// successor list that lie strictly between n and key, closest to key
+// appendClosest appends to dst up to k ≤ maxClosest nodes from n's fingers
+// and successor list that lie strictly between n and key, closest to key
 // first. n.mu is held.
+//
+// Both tables are ordered by clockwise distance from n (fingers by index,
+// the successor list by construction), so the best candidates of each are
+// found by scanning from the far end of each table down to the key, and
+// the two descending runs are merged.
 func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
-	var best [maxClosest]NodeInfo
-	var dist [maxClosest]u256 // clockwise distance from n, larger is better
-	m := 0
 	dk := key.u().sub(n.self.ID.u())
-	consider := func(x *NodeInfo, d u256) {
-		// x must lie in (n, key): 0 < d < dk. Unknown entries have d = 0.
-		if d.zero() || !d.less(dk) {
-			return
+	inRange := func(d *u256) bool { return !d.zero() && d.less(dk) }
+
+	// Fingers: from the farthest down, the first k inside (n, key).
+	var fi [maxClosest]int
+	nf := 0
+	for i := len(n.fingers) - 1; i >= 0 && nf < k; i-- {
+		d := &n.fdist[i]
+		if !inRange(d) || (nf > 0 && *d == n.fdist[fi[nf-1]]) {
+			continue
 		}
-		j := m
-		for j > 0 && dist[j-1].less(d) {
-			j--
-		}
-		if j > 0 && dist[j-1] == d {
-			return // already a candidate
-		}
-		if j >= k {
-			return
-		}
-		if m < k {
-			m++
-		}
-		copy(best[j+1:m], best[j:m-1])
-		copy(dist[j+1:m], dist[j:m-1])
-		best[j], dist[j] = *x, d
+		fi[nf] = i
+		nf++
 	}
-	// Fingers run from far to near: the first ones inside (n, key) are
-	// the best, so the scan stops once it has k of them.
-	for i := len(n.fingers) - 1; i >= 0 && m < k; i-- {
-		consider(&n.fingers[i], n.fdist[i])
+	// Successors: those inside (n, key) form a prefix; take its last k.
+	hi := 0
+	for hi < len(n.succ) && inRange(&n.sdist[hi]) {
+		hi++
 	}
-	for i := range n.succ {
-		consider(&n.succ[i], n.sdist[i])
+	si := hi - 1
+	// Merge the two runs, both in decreasing distance.
+	fj := 0
+	var last u256
+	for m := 0; m < k && (fj < nf || si >= 0); {
+		var x *NodeInfo
+		var d *u256
+		if si < 0 || (fj < nf && n.sdist[si].less(n.fdist[fi[fj]])) {
+			x, d = &n.fingers[fi[fj]], &n.fdist[fi[fj]]
+			fj++
+		} else {
+			x, d = &n.succ[si], &n.sdist[si]
+			si--
+		}
+		if m > 0 && *d == last {
+			continue // the same node in both tables
+		}
+		dst = append(dst, *x)
+		last = *d
+		m++
 	}
-	return append(dst, best[:m]...)
+	return dst
 }
 
 // closestStep answers one iterative lookup step.

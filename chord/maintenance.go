@@ -95,7 +95,8 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 // successor list has failed, the case Chord's operating assumption rules
 // out.
 func (n *Node) Stabilize(ctx context.Context) error {
-	var resp Response
+	resp, presp := getResponse(), getResponse()
+	defer func() { putResponse(resp); putResponse(presp) }()
 	for {
 		n.mu.Lock()
 		if n.left.Load() {
@@ -122,7 +123,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := n.call(ctx, s, &Request{Kind: KindGetState}, &resp); err != nil || resp.Status != StatusOK {
+		if err := n.call(ctx, s, &Request{Kind: KindGetState}, resp); err != nil || resp.Status != StatusOK {
 			n.mu.Lock()
 			if len(n.succ) > 0 && n.succ[0] == s {
 				n.setSuccs(n.succ[1:])
@@ -140,11 +141,11 @@ func (n *Node) Stabilize(ctx context.Context) error {
 			if p.IsZero() || p.ID == s.ID || p.ID == n.self.ID || !(Between(p.ID, n.self.ID, s.ID) || s.ID == n.self.ID) {
 				break
 			}
-			var presp Response
-			if err := n.call(ctx, p, &Request{Kind: KindGetState}, &presp); err != nil || presp.Status != StatusOK {
+			if err := n.call(ctx, p, &Request{Kind: KindGetState}, presp); err != nil || presp.Status != StatusOK {
 				break
 			}
-			s, resp = p, presp
+			s = p
+			resp, presp = presp, resp
 		}
 		list := append([]NodeInfo{s}, resp.Nodes...)
 		norm := normalizeSuccs(n.self.ID, list, n.r)
@@ -156,7 +157,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		first := norm[0]
 		n.mu.Unlock()
 		if first.ID != n.self.ID {
-			_ = n.call(ctx, first, &Request{Kind: KindNotify}, &resp)
+			_ = n.call(ctx, first, &Request{Kind: KindNotify}, resp)
 		}
 		n.handoff(ctx)
 		return nil
@@ -304,13 +305,16 @@ func (n *Node) FixAllFingers(ctx context.Context) error {
 // held.
 func (n *Node) setFinger(i int, f NodeInfo) {
 	if i < n.fingerLo {
-		grow := n.fingerLo - i
+		// Grow downwards geometrically: fix-fingers walks the indices
+		// down one at a time.
+		i0 := max(0, i-max(4, len(n.fingers)))
+		grow := n.fingerLo - i0
 		nf := make([]NodeInfo, grow+len(n.fingers))
 		copy(nf[grow:], n.fingers)
 		nd := make([]u256, grow+len(n.fdist))
 		copy(nd[grow:], n.fdist)
 		n.fingers, n.fdist = nf, nd
-		n.fingerLo = i
+		n.fingerLo = i0
 	}
 	n.fingers[i-n.fingerLo] = f
 	n.fdist[i-n.fingerLo] = n.dist(f)

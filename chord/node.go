@@ -273,9 +273,42 @@ func (n *Node) call(ctx context.Context, to NodeInfo, req *Request, resp *Respon
 
 // ping reports whether node to answers.
 func (n *Node) ping(ctx context.Context, to NodeInfo) bool {
-	var resp Response
-	err := n.call(ctx, to, &Request{Kind: KindPing}, &resp)
+	resp := getResponse()
+	defer putResponse(resp)
+	req := getRequest()
+	defer putRequest(req)
+	req.Kind = KindPing
+	err := n.call(ctx, to, req, resp)
 	return err == nil && resp.Status == StatusOK
+}
+
+// Responses and requests of the node's own calls are pooled: the routing
+// and maintenance paths make millions of calls in a large simulation.
+var (
+	respPool = sync.Pool{New: func() any {
+		return &Response{Nodes: make([]NodeInfo, 0, maxClosest), Succs: make([]NodeInfo, 0, 2*DefaultSuccessors)}
+	}}
+	reqPool = sync.Pool{New: func() any { return new(Request) }}
+)
+
+func getResponse() *Response {
+	r := respPool.Get().(*Response)
+	r.Reset()
+	return r
+}
+
+func putResponse(r *Response) {
+	if cap(r.Data) > 64<<10 {
+		r.Data = nil
+	}
+	respPool.Put(r)
+}
+
+func getRequest() *Request { return reqPool.Get().(*Request) }
+
+func putRequest(r *Request) {
+	*r = Request{}
+	reqPool.Put(r)
 }
 
 // Stats counts what a node has seen. All fields are cumulative.
