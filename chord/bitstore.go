@@ -76,10 +76,14 @@ func ChunkHash(chunk []byte) [32]byte {
 // swarm secret, so only swarm members can locate the replicas. Replica i
 // lives at successor(ReplicaKey(chunkHash, i)).
 func (s *Swarm) ReplicaKey(chunkHash [32]byte, i int) ID {
+	return s.replicaKey(blake3.New(IDSize, s.keyKey[:]), chunkHash, i)
+}
+
+func (s *Swarm) replicaKey(h *blake3.Hasher, chunkHash [32]byte, i int) ID {
 	var in [36]byte
 	copy(in[:], chunkHash[:])
 	binary.BigEndian.PutUint32(in[32:], uint32(i))
-	h := blake3.New(IDSize, s.keyKey[:])
+	h.Reset()
 	h.Write(in[:])
 	var id ID
 	h.Sum(id[:0])
@@ -88,8 +92,9 @@ func (s *Swarm) ReplicaKey(chunkHash [32]byte, i int) ID {
 
 // ReplicaKeys appends the q_s replica keys of the chunk to dst.
 func (s *Swarm) ReplicaKeys(dst []ID, chunkHash [32]byte) []ID {
+	h := blake3.New(IDSize, s.keyKey[:])
 	for i := range s.replicas {
-		dst = append(dst, s.ReplicaKey(chunkHash, i))
+		dst = append(dst, s.replicaKey(h, chunkHash, i))
 	}
 	return dst
 }

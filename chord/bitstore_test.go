@@ -317,3 +317,16 @@ func TestMGetPickerErrors(t *testing.T) {
 	_, err = c.Random().MGet(ctx, sw, tr, chord.ChunkHash([]byte("unknown")), chord.MGetOptions{Rand: c.Rand()})
 	require.ErrorIs(t, err, chord.ErrChunkLost)
 }
+
+func TestReplicaKeysMatch(t *testing.T) {
+	sw := testSwarm(t, 10)
+	ch := chord.ChunkHash([]byte("c"))
+	keys := sw.ReplicaKeys(nil, ch)
+	require.Len(t, keys, 10)
+	seen := map[chord.ID]bool{}
+	for i, k := range keys {
+		require.Equal(t, sw.ReplicaKey(ch, i), k)
+		seen[k] = true
+	}
+	require.Len(t, seen, 10, "replica keys are distinct")
+}
