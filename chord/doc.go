@@ -185,19 +185,41 @@
 // are a little shorter than ½·log2 N because each hop may also use the
 // successor list:
 //
-//	     N   ½·log2 N   mean   p99   build
-//	  1024       5.00   4.31     7    0.1 s
-//	  2048       5.50   4.78     8    0.4 s
-//	  4096       6.00   5.31     9    0.8 s
-//	  8192       6.50   5.81     9    1.7 s
-//	 16384       7.00   6.30    10    5.4 s
-//	 32768       7.50   6.78    11   11.6 s
-//	 65536       8.00   7.31    11   23.6 s
-//	131072       8.50   7.78    12   75.2 s
+//	     N   ½·log2 N   mean   p99
+//	  1024       5.00   4.31     7
+//	  2048       5.50   4.78     8
+//	  4096       6.00   5.31     9
+//	  8192       6.50   5.81     9
+//	 16384       7.00   6.30    10
+//	 32768       7.50   6.78    11
+//	 65536       8.00   7.31    11
+//	131072       8.50   7.78    12
 //
-// CHURN_TABLE
+// Lookups under churn, as in the Chord paper's §V: a 1,000-node ring
+// (r = 8), joins and crash failures each a Poisson process of rate R,
+// stabilize, fix-fingers and check-predecessor every 30 s, one hour of
+// simulated time, 10,000 lookups from random nodes (seed 1). A lookup
+// fails if it returns an error and is wrong if it returns a live node
+// other than the true owner (in practice a node that joined but is not yet
+// in its predecessor's list). Zave's invariants held at every check, with
+// no operating assumption enforced:
 //
-// MASS_TABLE
+//	R (/s)  joins  failures  failed  wrong   mean hops  timeouts/lookup  ideal ring after churn
+//	0.05      190       168   0.00%  0.19%        4.31             0.04  3 min
+//	0.10      378       367   0.00%  0.26%        4.35             0.07  2 min
+//	0.20      705       741   0.00%  0.56%        4.34             0.16  3 min
+//	0.40     1481      1464   0.00%  1.26%        4.43             0.29  3 min
+//
+// Half the nodes failing at once (seed 1, maintenance every 30 s): 10,000
+// lookups issued right after the failure, before any repair, then the
+// time until every first successor is right again and until the ideal
+// ring (every list full, every predecessor right):
+//
+//	    N   r  failed  wrong  mean hops  p99  timeouts/lookup  successors right  ideal ring
+//	 4096   8   1.70%     0%       7.85   16             8.91  1 min             3.5 min
+//	16384   8   3.00%     0%      10.04   20            13.60  2.5 min           5 min
+//	 4096  16   0.57%     0%       7.23   16             8.22  30 s              5.5 min
+//	16384  16   1.13%     0%       9.19   20            12.00  1 min             6 min
 //
 // Appendix B durability (seed 1; rings of 2,000 node positions for the
 // placement-level runs, 500 and 1,000 real nodes for the full system):
@@ -209,9 +231,23 @@
 //	q_s=10 c=3  p=0.3             404,763   896         885.15  2.2e-03
 //	full system, c=3 p=0.1         20,000     0           0.01  4.0e-07
 //	full system, c=3 p=0.3         18,774    28          37.91  2.2e-03
-//	FULL_MILLION
 //
-// PERF_TABLE
+// Speed (quiet reference machine, go test -bench, BenchmarkLookup with
+// -benchtime 200000x; BenchmarkBuildRing once):
+//
+//	BenchmarkBuildRing/N=1000      0.05 s   2,690 B/node
+//	BenchmarkBuildRing/N=10000     0.79 s   3,254 B/node
+//	BenchmarkBuildRing/N=100000   20.0 s    3,310 B/node
+//	BenchmarkLookup/N=1000         2.45 µs/lookup (408,000/s)  4.31 hops
+//	BenchmarkLookup/N=10000        5.12 µs/lookup (195,000/s)  5.94 hops
+//	BenchmarkLookup/N=100000      16.1  µs/lookup  (62,000/s)  7.62 hops
+//	BenchmarkReplicaKeys           2.3  µs for q_s = 10 keys
+//	BenchmarkMPut                  1.28 ms per 16 KiB chunk, 10 replicas (12.8 MB/s)
+//	BenchmarkMGet                  0.24 ms per 16 KiB chunk (67 MB/s)
+//
+// A 10^5-node ring is built by the protocol in 20 s (the target was 30 s).
+// Lookups on it run at 62,000 per second, short of the 200,000 target: at
+// that size every hop touches a node that is not in the processor's cache.
 //
 // # Interpretation choices
 //
@@ -253,9 +289,9 @@
 //     latency is charged to the call, not interleaved with other steps.
 //   - Tickets bound a replay by their expiry; a storer keeps no log of
 //     tickets used.
-//   - The lookup rate target (200,000 lookups/s at 10^5 nodes) and ring
-//     build target (10^5 nodes in 30 s) are not met on the shared
-//     reference machine; see the figures above.
+//   - The lookup rate target (200,000 lookups/s at 10^5 nodes) is not
+//     met; see the figures above. Rings of 10^6 nodes (the stretch goal)
+//     were not tried.
 //
 // # References
 //
