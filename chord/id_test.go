@@ -2,6 +2,7 @@ package chord
 
 import (
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -108,5 +109,23 @@ func FuzzInterval(f *testing.F) {
 		// The fast path agrees with the byte path.
 		require.Equal(t, x.Sub(a).u(), x.u().sub(a.u()))
 		require.Equal(t, a.Cmp(b) < 0, a.u().less(b.u()))
+	})
+}
+
+// FuzzIDText decodes hex identifiers: a decode fails with an error, or
+// re-encodes to the same (lower-case) text.
+func FuzzIDText(f *testing.F) {
+	txt, _ := HashID([]byte("seed")).MarshalText()
+	f.Add(txt)
+	f.Add([]byte("zz"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var id ID
+		if err := id.UnmarshalText(b); err != nil {
+			require.Equal(t, ID{}, id)
+			return
+		}
+		out, err := id.MarshalText()
+		require.NoError(t, err)
+		require.Equal(t, strings.ToLower(string(b)), string(out))
 	})
 }
