@@ -65,7 +65,17 @@ type Config struct {
 // [Node.CheckPredecessor] periodically. A Node is safe for concurrent use;
 // it never holds its lock while calling another node.
 type Node struct {
+	// The fields every routing step reads come first, to share cache
+	// lines.
+	left     atomic.Bool
+	mu       sync.Mutex
+	succ     []NodeInfo
+	sdist    []u256     // clockwise distance from self of each successor
+	fingers  []NodeInfo // finger i is successor(self + 2^i); zero if unknown
+	fdist    []u256     // clockwise distance from self of each finger
 	self     NodeInfo
+	requests atomic.Uint64
+
 	tr       Transport
 	r        int
 	now      func() time.Duration
@@ -74,15 +84,9 @@ type Node struct {
 	lifetime time.Duration
 	maxHops  int
 
-	mu         sync.Mutex
 	pred       NodeInfo
-	succ       []NodeInfo
-	fingerLo   int        // fingers[j] is finger number fingerLo+j
-	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
-	fdist      []u256     // clockwise distance from self of each finger
-	sdist      []u256     // clockwise distance from self of each successor
+	fingerLo   int // fingers[j] is finger number fingerLo+j
 	nextFinger int
-	left       atomic.Bool
 	version    atomic.Uint64
 	store      blockStore
 	handoffDue bool
@@ -185,12 +189,12 @@ func (n *Node) State() State {
 // node's pointers.
 func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 	resp.Reset()
-	n.stats.requests.Add(1)
+	n.requests.Add(1)
 	if n.left.Load() {
 		resp.Status = StatusUnavailable
 		return
 	}
-	if req.Kind != KindPing && req.Kind != KindFetch && req.Kind != KindHas {
+	if req.Kind != KindPing && req.Kind != KindFetch && req.Kind != KindHas && req.Kind != KindClosest {
 		// A node with no successor (not joined yet, or every successor
 		// failed) must not pass its empty list on: its neighbours treat it
 		// as absent until it rejoins.
@@ -326,15 +330,15 @@ type Stats struct {
 }
 
 type counters struct {
-	requests, malformed, unreachable, lookups, lookupFails atomic.Uint64
-	stored, duplicates, expired, handedOff                 atomic.Uint64
-	refused                                                [statusEnd]atomic.Uint64
+	malformed, unreachable, lookups, lookupFails atomic.Uint64
+	stored, duplicates, expired, handedOff       atomic.Uint64
+	refused                                      [statusEnd]atomic.Uint64
 }
 
 // Stats returns a snapshot of n's counters.
 func (n *Node) Stats() Stats {
 	s := Stats{
-		Requests: n.stats.requests.Load(), Malformed: n.stats.malformed.Load(),
+		Requests: n.requests.Load(), Malformed: n.stats.malformed.Load(),
 		Unreachable: n.stats.unreachable.Load(), Lookups: n.stats.lookups.Load(),
 		LookupFails: n.stats.lookupFails.Load(), Stored: n.stats.stored.Load(),
 		Duplicates: n.stats.duplicates.Load(), Expired: n.stats.expired.Load(),

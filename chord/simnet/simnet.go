@@ -51,6 +51,7 @@ type Network struct {
 	mu      sync.Mutex
 	rng     *rand.Rand
 	eps     map[string]*endpoint
+	groups  bool // some endpoint is outside group 0
 	charged time.Duration
 	calls   uint64
 	failed  uint64
@@ -93,6 +94,7 @@ func (nw *Network) SetGroup(addr string, g int) {
 	defer nw.mu.Unlock()
 	if ep, ok := nw.eps[addr]; ok {
 		ep.group = g
+		nw.groups = nw.groups || g != 0
 	}
 }
 
@@ -103,6 +105,7 @@ func (nw *Network) Heal() {
 	for _, ep := range nw.eps {
 		ep.group = 0
 	}
+	nw.groups = false
 }
 
 // Alive reports whether addr is registered and not crashed.
@@ -157,8 +160,13 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 	nw := p.nw
 	nw.mu.Lock()
 	nw.calls++
-	src, dst := nw.eps[p.addr], nw.eps[to]
-	ok := dst != nil && (src == nil || src.group == dst.group)
+	dst := nw.eps[to]
+	ok := dst != nil
+	if ok && nw.groups {
+		if src := nw.eps[p.addr]; src != nil && src.group != dst.group {
+			ok = false
+		}
+	}
 	if ok && nw.cfg.Loss > 0 && nw.rng.Float64() < nw.cfg.Loss {
 		ok = false
 	}
