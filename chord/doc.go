@@ -154,7 +154,9 @@
 // Every refusal is an error value (a sentinel carried on the wire as a
 // [Status]) and counted in the node's [Stats]; malformed messages are
 // rejected by the decoders and counted by [Node.HandleWire]; none panics or
-// changes the ring pointers.
+// changes the ring pointers. Every 32-byte string is a point of the ring,
+// so an identifier can only be malformed by its length, which the
+// decoders ([IDFromBytes], [ID.UnmarshalText], the message codec) reject.
 //
 // # Appendices A and B
 //
