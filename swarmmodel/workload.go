@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"time"
+
+	"github.com/swarmblocks/swarmblocks/internal/minheap"
 )
 
 // TorrentID names a torrent of a [Workload]. IDs are assigned in birth order
@@ -176,7 +178,7 @@ type Workload struct {
 	nTorrent TorrentID
 	nPeer    PeerID
 
-	heap []pending
+	heap minheap.Heap[pending]
 	seq  uint64
 	done bool
 }
@@ -251,8 +253,8 @@ func (w *Workload) Next() (Event, bool) {
 		if w.nextPeerBirth < t {
 			t, src = w.nextPeerBirth, 1
 		}
-		if len(w.heap) > 0 && w.heap[0].t < t {
-			t, src = w.heap[0].t, 2
+		if w.heap.Len() > 0 && w.heap.Peek().t < t {
+			t, src = w.heap.Peek().t, 2
 		}
 		if t == never || (w.cfg.Horizon > 0 && t > w.cfg.Horizon) {
 			w.done = true
@@ -270,7 +272,7 @@ func (w *Workload) Next() (Event, bool) {
 				return ev, true
 			}
 		default:
-			it := w.pop()
+			it := w.heap.Pop()
 			if ev, ok := w.advance(it); ok {
 				return ev, true
 			}
@@ -334,51 +336,15 @@ func (w *Workload) advance(it pending) (Event, bool) {
 	}
 }
 
-// push and pop maintain a binary min-heap ordered by (t, seq); seq makes
-// ties deterministic (first scheduled, first out).
+// push schedules a peer's next lifecycle step; the heap orders pending
+// steps by (t, seq), so ties are deterministic (first scheduled, first out).
 func (w *Workload) push(t time.Duration, k pendingKind, p *peerState) {
 	w.seq++
-	w.heap = append(w.heap, pending{t: t, seq: w.seq, kind: k, peer: p})
-	h := w.heap
-	i := len(h) - 1
-	for i > 0 {
-		parent := (i - 1) / 2
-		if !h[i].before(h[parent]) {
-			break
-		}
-		h[i], h[parent] = h[parent], h[i]
-		i = parent
-	}
+	w.heap.Push(pending{t: t, seq: w.seq, kind: k, peer: p})
 }
 
-func (w *Workload) pop() pending {
-	h := w.heap
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h[n] = pending{}
-	h = h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && h[r].before(h[l]) {
-			m = r
-		}
-		if !h[m].before(h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	w.heap = h
-	return top
-}
-
-func (a pending) before(b pending) bool {
+// Less orders pending steps for the heap.
+func (a pending) Less(b pending) bool {
 	return a.t < b.t || (a.t == b.t && a.seq < b.seq)
 }
 

@@ -14,6 +14,8 @@ package des
 import (
 	"errors"
 	"time"
+
+	"github.com/swarmblocks/swarmblocks/internal/minheap"
 )
 
 // ErrPast is returned when an event is scheduled before the current time.
@@ -35,7 +37,7 @@ type item struct {
 type Sim struct {
 	now       time.Duration
 	seq       uint64
-	heap      []item
+	queue     minheap.Heap[item]
 	cancelled map[uint64]struct{}
 	executed  uint64
 }
@@ -45,7 +47,7 @@ func (s *Sim) Now() time.Duration { return s.now }
 
 // Pending returns the number of scheduled events, cancelled ones included
 // until they reach the head of the queue.
-func (s *Sim) Pending() int { return len(s.heap) }
+func (s *Sim) Pending() int { return s.queue.Len() }
 
 // Executed returns how many events have run.
 func (s *Sim) Executed() uint64 { return s.executed }
@@ -67,7 +69,7 @@ func (s *Sim) At(t time.Duration, fn func()) (Event, error) {
 		return Event{}, ErrPast
 	}
 	s.seq++
-	s.push(item{at: t, seq: s.seq, fn: fn})
+	s.queue.Push(item{at: t, seq: s.seq, fn: fn})
 	return Event{seq: s.seq}, nil
 }
 
@@ -86,8 +88,8 @@ func (s *Sim) Cancel(ev Event) {
 // Step runs the next event, advancing the clock to its time. It reports
 // whether an event ran.
 func (s *Sim) Step() bool {
-	for len(s.heap) > 0 {
-		it := s.pop()
+	for s.queue.Len() > 0 {
+		it := s.queue.Pop()
 		if _, ok := s.cancelled[it.seq]; ok {
 			delete(s.cancelled, it.seq)
 			continue
@@ -109,7 +111,7 @@ func (s *Sim) Run() {
 // RunUntil runs every event scheduled at or before t, then sets the clock to
 // t (if t is later than the clock).
 func (s *Sim) RunUntil(t time.Duration) {
-	for len(s.heap) > 0 && s.heap[0].at <= t {
+	for s.queue.Len() > 0 && s.queue.Peek().at <= t {
 		s.Step()
 	}
 	if t > s.now {
@@ -117,49 +119,10 @@ func (s *Sim) RunUntil(t time.Duration) {
 	}
 }
 
-func less(a, b item) bool {
+// Less orders events by time, then by the order they were scheduled.
+func (a item) Less(b item) bool {
 	if a.at != b.at {
 		return a.at < b.at
 	}
 	return a.seq < b.seq
-}
-
-func (s *Sim) push(it item) {
-	s.heap = append(s.heap, it)
-	i := len(s.heap) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !less(s.heap[i], s.heap[p]) {
-			break
-		}
-		s.heap[i], s.heap[p] = s.heap[p], s.heap[i]
-		i = p
-	}
-}
-
-func (s *Sim) pop() item {
-	h := s.heap
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h[n] = item{}
-	h = h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && less(h[r], h[l]) {
-			m = r
-		}
-		if !less(h[m], h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	s.heap = h
-	return top
 }
