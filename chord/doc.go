@@ -224,15 +224,23 @@
 //	16384  16   1.13%     0%       9.19   20            12.00  1 min             6 min
 //
 // Appendix B durability (seed 1; rings of 2,000 node positions for the
-// placement-level runs, 500 and 1,000 real nodes for the full system):
+// placement-level runs ([simnet.SimulateReplicas]), real nodes and
+// messages for the full system ([simnet.RunDurability])):
 //
 //	setting               chunk-intervals  lost  model expects  per interval (model)
 //	q_s=10 c=3  p=0.1           1,000,000     0           0.40  4.0e-07
 //	q_s=10 c=10 p=0.1           1,000,000     0           0.00  1.0e-10 (= p^q_s)
 //	q_s=10 c=1  p=0.1             867,784   247         247.02  2.9e-04
 //	q_s=10 c=3  p=0.3             404,763   896         885.15  2.2e-03
-//	full system, c=3 p=0.1         20,000     0           0.01  4.0e-07
-//	full system, c=3 p=0.3         18,774    28          37.91  2.2e-03
+//	full system, c=3 p=0.1      1,000,000     0           0.40  4.0e-07
+//	full system, c=3 p=0.3        161,016   377         347.70  2.2e-03
+//	full system, c=3 p=0.1 (*)     20,000     0           0.01  4.0e-07
+//	full system, c=3 p=0.3 (*)     18,774    28          37.91  2.2e-03
+//
+// (*) 500 nodes, 200 chunks, 100 intervals; the others 1,000 nodes and
+// 1,000 chunks. The full system run of 10^6 chunk-intervals takes 5
+// minutes. Measured losses agree with the model within 1.6 standard
+// deviations everywhere.
 //
 // Speed (quiet reference machine, go test -bench, BenchmarkLookup with
 // -benchtime 200000x; BenchmarkBuildRing once):

@@ -96,11 +96,17 @@ func TestLongDurability(t *testing.T) {
 }
 
 // TestLongDurabilityFullStack runs Appendix B's setting, q_s = 10, c = 3,
-// p = 0.1, for 10^6 chunk-intervals with real nodes and messages.
+// p = 0.1, for 10^6 chunk-intervals with real nodes and messages, and a
+// setting with frequent losses to compare with the model.
 func TestLongDurabilityFullStack(t *testing.T) {
 	long(t)
-	start := time.Now()
-	r, err := RunDurability(DurabilityConfig{Nodes: 1000, Chunks: 1000, Intervals: 1000, Replicas: 10, Repair: 3, Fail: 0.1}, 1)
-	require.NoError(t, err)
-	t.Log("full stack:", r, fmt.Sprintf("(%v)", time.Since(start).Round(time.Second)))
+	for _, cfg := range []DurabilityConfig{
+		{Nodes: 1000, Chunks: 1000, Intervals: 1000, Replicas: 10, Repair: 3, Fail: 0.1},
+		{Nodes: 1000, Chunks: 1000, Intervals: 200, Replicas: 10, Repair: 3, Fail: 0.3},
+	} {
+		start := time.Now()
+		r, err := RunDurability(cfg, 1)
+		require.NoError(t, err)
+		t.Log("full stack:", r, fmt.Sprintf("(%v)", time.Since(start).Round(time.Second)))
+	}
 }
