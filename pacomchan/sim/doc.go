@@ -15,10 +15,9 @@
 //   - [Theorem1]: the correlation of each relay's input and output packet
 //     counts, PACOM against the naive relay.
 //   - [Detection]: the passive flow-correlation attack of §6.6 hop by hop,
-//     Figs. 15 and 16, against the 1/3 of random guessing. The attack is a
-//     local implementation (detect.go) of the reading of Eq. 10 that the
-//     anonymity package also uses, kept here until that package is green
-//     on main.
+//     Figs. 15 and 16, against the 1/3 of random guessing. The attack is
+//     the anonymity package's ([anonymity.Spectral], its reading of Eq. 10,
+//     and [anonymity.DetectionRate]).
 //
 // # Model choices
 //

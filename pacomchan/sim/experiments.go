@@ -7,6 +7,7 @@ import (
 	mrand "math/rand/v2"
 	"time"
 
+	"github.com/swarmblocks/swarmblocks/anonymity"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -195,7 +196,8 @@ type DetectionPoint struct {
 // Detection runs the passive flow-correlation attack of §6.6 hop by hop.
 // For each relay at the given hop positions, the adversary compares the
 // relay's input link on the circuit with each of its output links to the
-// other neighbours (Eq. 10, [spectralDistance]) and guesses the closest.
+// other neighbours (Eq. 10, read as [anonymity.Spectral]) and guesses the
+// closest; a tie among k outputs scores 1/k ([anonymity.DetectionRate]).
 // With alone, every circuit of circuits runs by itself (Fig. 16's
 // rigorous condition); otherwise all run together (Fig. 15). Each seed is
 // one run of the longest window; shorter windows use its first part.
@@ -217,6 +219,7 @@ func Detection(base TrafficConfig, circuits [][]int, alone bool, hops []int, win
 		hop int
 	}
 	score, random, n := map[key]float64{}, map[key]float64{}, map[key]int{}
+	var metric anonymity.Spectral
 	var runs [][][]int
 	if alone {
 		for _, c := range circuits {
@@ -260,7 +263,11 @@ func Detection(base TrafficConfig, circuits [][]int, alone bool, hops []int, win
 							series[j] = tr.Link(o[0], o[1])[:bins]
 						}
 						k := key{w, h}
-						score[k] += detect(in, series, truth)
+						rate, err := anonymity.DetectionRate(&metric, [][]float64{in}, series, []int{truth})
+						if err != nil {
+							return nil, fmt.Errorf("sim: detection at hop %d: %w", h, err)
+						}
+						score[k] += rate
 						random[k] += 1 / float64(len(outs))
 						n[k]++
 					}
