@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"path/filepath"
 	"slices"
 
 	"gonum.org/v1/gonum/stat"
@@ -12,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/swarmblocks/swarmblocks/examples/internal/figure"
 	"github.com/swarmblocks/swarmblocks/internal/marketsim"
 	"github.com/swarmblocks/swarmblocks/valuation"
 )
@@ -80,8 +80,7 @@ func series(p *plot.Plot, name string, e *errPoints, c color.Color, xBars, line 
 }
 
 func save(p *plot.Plot, dir, name string) (string, error) {
-	path := filepath.Join(dir, name)
-	return path, p.Save(16*vg.Centimeter, 11*vg.Centimeter, path)
+	return figure.Save(p, dir, name, 16*vg.Centimeter, 11*vg.Centimeter)
 }
 
 // plotAll draws the paper's Figs. 1–6 and the distribution of downloads

@@ -1,13 +1,11 @@
 package anonymitydemo
 
 import (
-	"fmt"
 	"image/color"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/swarmblocks/swarmblocks/examples/internal/figure"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -42,14 +40,7 @@ func addLine(p *plot.Plot, name string, pts plotter.XYs, i int, dashed bool) err
 }
 
 func save(p *plot.Plot, dir, name string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, name)
-	if err := p.Save(7*vg.Inch, 4.5*vg.Inch, path); err != nil {
-		return "", fmt.Errorf("saving %s: %w", path, err)
-	}
-	return path, nil
+	return figure.Save(p, dir, name, 7*vg.Inch, 4.5*vg.Inch)
 }
 
 func plotDetection(dir string, observe []time.Duration, curves []curve) (string, error) {

@@ -1,10 +1,7 @@
 package pacomdemo
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-
+	"github.com/swarmblocks/swarmblocks/examples/internal/figure"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -40,12 +37,5 @@ func savePlot(dir, file, title, x, y string, logX bool, lines []series) (string,
 		// Rates and ratios: leave room above 1 for the legend.
 		p.Y.Min, p.Y.Max = 0, 1.2+0.08*float64(len(lines))
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, file)
-	if err := p.Save(6*vg.Inch, 4*vg.Inch, path); err != nil {
-		return "", fmt.Errorf("pacomdemo: saving %s: %w", path, err)
-	}
-	return path, nil
+	return figure.Save(p, dir, file, 6*vg.Inch, 4*vg.Inch)
 }

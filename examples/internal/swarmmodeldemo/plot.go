@@ -1,16 +1,14 @@
 package swarmmodeldemo
 
 import (
-	"fmt"
 	"image/color"
-	"os"
-	"path/filepath"
 	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/swarmblocks/swarmblocks/examples/internal/figure"
 	"github.com/swarmblocks/swarmblocks/swarmmodel"
 )
 
@@ -38,14 +36,7 @@ func addLine(p *plot.Plot, name string, pts plotter.XYs, i int, dashed bool) err
 }
 
 func save(p *plot.Plot, dir, name string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, name)
-	if err := p.Save(8*vg.Inch, 4.5*vg.Inch, path); err != nil {
-		return "", fmt.Errorf("saving %s: %w", path, err)
-	}
-	return path, nil
+	return figure.Save(p, dir, name, 8*vg.Inch, 4.5*vg.Inch)
 }
 
 func days(t time.Duration) float64 { return t.Hours() / 24 }
