@@ -2,6 +2,7 @@ package reencrypt
 
 import (
 	"crypto/rand"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -159,21 +160,8 @@ func BenchmarkTransformBySize(b *testing.B) {
 }
 
 func byteSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return itoa(n>>20) + "MiB"
-	default:
-		return itoa(n>>10) + "KiB"
+	if n >= 1<<20 {
+		return fmt.Sprintf("%dMiB", n>>20)
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
+	return fmt.Sprintf("%dKiB", n>>10)
 }

@@ -148,31 +148,43 @@ func hideAndRecover(w io.Writer, cfg Config, fam *steg.Family, rng *rand.Rand) (
 	}
 }
 
-// keyless runs the keyless observer's tests on the bootstrapping node's
-// HAVE order.
-func keyless(w io.Writer, cfg Config, seq []int, rng *rand.Rand) error {
+// observe runs the keyless observer's three tests on a HAVE order, each
+// against random classes of the observer's own: chi-square over 4 classes
+// in 8 segments, the runs test and KS on positions over 2 classes. It
+// returns their p-values.
+func observe(cfg Config, seq []int, rng *rand.Rand) (cs, rt, ks float64, err error) {
 	o4, err := steg.NewObserver(cfg.Blocks, 4, rng)
 	if err != nil {
-		return err
+		return 0, 0, 0, err
 	}
 	o2, err := steg.NewObserver(cfg.Blocks, 2, rng)
 	if err != nil {
-		return err
+		return 0, 0, 0, err
 	}
-	cs, err := o4.ChiSquare(seq, 8)
+	c, err := o4.ChiSquare(seq, 8)
 	if err != nil {
-		return err
+		return 0, 0, 0, err
 	}
-	rt, err := o2.Runs(seq)
+	r, err := o2.Runs(seq)
 	if err != nil {
-		return err
+		return 0, 0, 0, err
 	}
-	ks, err := o2.PositionKS(seq)
+	k, err := o2.PositionKS(seq)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return c.P, r.P, k.P, nil
+}
+
+// keyless runs the keyless observer's tests on the bootstrapping node's
+// HAVE order.
+func keyless(w io.Writer, cfg Config, seq []int, rng *rand.Rand) error {
+	cs, rt, ks, err := observe(cfg, seq, rng)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   an observer without the key tests that HAVE order against random classes of its own:\n")
-	fmt.Fprintf(w, "   chi-square p = %.3f, runs test p = %.3f, KS p = %.3f: nothing unusual\n", cs.P, rt.P, ks.P)
+	fmt.Fprintf(w, "   chi-square p = %.3f, runs test p = %.3f, KS p = %.3f: nothing unusual\n", cs, rt, ks)
 	return nil
 }
 
@@ -220,29 +232,13 @@ func observers(w io.Writer, cfg Config, fam *steg.Family, rng *rand.Rand) error 
 		if err != nil {
 			return err
 		}
-		o4, err := steg.NewObserver(cfg.Blocks, 4, rng)
+		cs, rt, ks, err := observe(cfg, seq, rng)
 		if err != nil {
 			return err
 		}
-		o2, err := steg.NewObserver(cfg.Blocks, 2, rng)
-		if err != nil {
-			return err
-		}
-		cs, err := o4.ChiSquare(seq, 8)
-		if err != nil {
-			return err
-		}
-		rt, err := o2.Runs(seq)
-		if err != nil {
-			return err
-		}
-		ks, err := o2.PositionKS(seq)
-		if err != nil {
-			return err
-		}
-		t[enc].chi = append(t[enc].chi, cs.P)
-		t[enc].runs = append(t[enc].runs, rt.P)
-		t[enc].ks = append(t[enc].ks, ks.P)
+		t[enc].chi = append(t[enc].chi, cs)
+		t[enc].runs = append(t[enc].runs, rt)
+		t[enc].ks = append(t[enc].ks, ks)
 		t[enc].rank = append(t[enc].rank, rank)
 		dec, err := steg.NewStreamDecoder(fam, steg.DefaultWindow)
 		if err != nil {
