@@ -32,6 +32,7 @@ func FuzzHandler(f *testing.F) {
 		if len(ops) > 400 {
 			ops = ops[:400]
 		}
+		ops = ops[:len(ops):len(ops)] // reading past len must fail loudly
 		c := simnet.NewCluster(simnet.ClusterConfig{Successors: 3, Net: simnet.Config{Wire: true}}, 1)
 		require.NoError(t, c.Grow(6))
 		c.MarkBase()
@@ -62,12 +63,10 @@ func FuzzHandler(f *testing.F) {
 			case 5:
 				_ = n.FixFingers(ctx)
 			case 6: // raw bytes to the handler
-				k := min(int(arg), len(ops)-i-2)
-				if k < 0 {
-					k = 0
-				}
-				msg := ops[i+2 : i+2+k]
-				i += 1 + k
+				start := min(i+2, len(ops))
+				k := min(int(arg), len(ops)-start)
+				msg := ops[start : start+k]
+				i = start + k - 1
 				var req chord.Request
 				if req.UnmarshalBinary(msg) == nil && c.Node(req.From.Addr) != nil {
 					continue // a member's address: the transport would reject it
