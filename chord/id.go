@@ -138,11 +138,12 @@ func (a ID) AddPow2(i int) ID {
 // clockwise from a. When a == b the interval is the whole ring except a,
 // which is the reading Chord needs for a one-node ring.
 func Between(x, a, b ID) bool {
-	ab, ax := b.Sub(a), x.Sub(a)
 	if a == b {
 		return x != a
 	}
-	return !ax.isZero() && ax.Cmp(ab) < 0
+	au := a.u()
+	ax := x.u().sub(au)
+	return !ax.zero() && ax.less(b.u().sub(au))
 }
 
 // BetweenRightIncl reports whether x lies in the half-open ring interval
@@ -152,8 +153,9 @@ func BetweenRightIncl(x, a, b ID) bool {
 	if a == b {
 		return true
 	}
-	ab, ax := b.Sub(a), x.Sub(a)
-	return !ax.isZero() && ax.Cmp(ab) <= 0
+	au := a.u()
+	ax := x.u().sub(au)
+	return !ax.zero() && !b.u().sub(au).less(ax)
 }
 
 func (a ID) isZero() bool { return a == ID{} }

@@ -192,62 +192,10 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 	return res, fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
 }
 
-// maxClosest bounds the candidates appendClosest returns.
-const maxClosest = 8
-
-// appendClosest appends to dst up to k ≤ maxClosest nodes from n's fingers
-// and successor list that lie strictly between n and key, closest to key
-// first. n.mu is held.
-//
-// Both tables are ordered by clockwise distance from n (fingers by index,
-// the successor list by construction), so the best candidates of each are
-// found by scanning from the far end of each table down to the key, and
-// the two descending runs are merged.
-func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
-	dk := key.u().sub(n.self.ID.u())
-	inRange := func(d *u256) bool { return !d.zero() && d.less(dk) }
-
-	// Fingers: from the farthest down, the first k inside (n, key).
-	var fi [maxClosest]int
-	nf := 0
-	for i := len(n.fingers) - 1; i >= 0 && nf < k; i-- {
-		d := &n.fdist[i]
-		if !inRange(d) || (nf > 0 && *d == n.fdist[fi[nf-1]]) {
-			continue
-		}
-		fi[nf] = i
-		nf++
-	}
-	// Successors: those inside (n, key) form a prefix; take its last k.
-	hi := 0
-	for hi < len(n.succ) && inRange(&n.sdist[hi]) {
-		hi++
-	}
-	si := hi - 1
-	// Merge the two runs, both in decreasing distance.
-	fj := 0
-	var last u256
-	for m := 0; m < k && (fj < nf || si >= 0); {
-		var x *NodeInfo
-		var d *u256
-		if si < 0 || (fj < nf && n.sdist[si].less(n.fdist[fi[fj]])) {
-			x, d = &n.fingers[fi[fj]], &n.fdist[fi[fj]]
-			fj++
-		} else {
-			x, d = &n.succ[si], &n.sdist[si]
-			si--
-		}
-		if m > 0 && *d == last {
-			continue // the same node in both tables
-		}
-		dst = append(dst, *x)
-		last = *d
-		m++
-	}
-	return dst
-}
-
-// closestStep answers one iterative lookup step.
+// closestStep answers one iterative lookup step. The successor list is
+// sent along only when key falls within its span: only then can the asker
+// use it to step over dead successors (see skipDead in lookup); farther
+// keys are routed by the candidates alone.
 func (n *Node) closestStep(key ID, resp *Response) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -255,7 +203,9 @@ func (n *Node) closestStep(key ID, resp *Response) {
 		resp.Status = StatusUnavailable
 		return
 	}
-	if BetweenRightIncl(key, n.self.ID, n.succ[0].ID) {
+	// BetweenRightIncl(key, n, succ[0]) on the cached distances.
+	dk := key.u().sub(n.self.ID.u())
+	if n.succFirst.zero() || (!dk.zero() && !n.succFirst.less(dk)) {
 		resp.Done = true
 		resp.Nodes = append(resp.Nodes, n.succ...)
 		return
@@ -264,7 +214,9 @@ func (n *Node) closestStep(key ID, resp *Response) {
 	if len(resp.Nodes) == 0 {
 		resp.Nodes = append(resp.Nodes, n.succ[0])
 	}
-	resp.Succs = append(resp.Succs, n.succ...)
+	if !n.succLast.less(dk) {
+		resp.Succs = append(resp.Succs, n.succ...)
+	}
 }
 
 // LookupRecursive finds successor(key) recursively: each node forwards the

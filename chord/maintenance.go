@@ -266,10 +266,9 @@ func (n *Node) FixFingers(ctx context.Context) error {
 		// This finger and all below it are the successor: trim.
 		if i >= n.fingerLo {
 			n.fingers = n.fingers[i-n.fingerLo:]
-			n.fdist = n.fdist[i-n.fingerLo:]
 			n.fingerLo = i
 			n.fingers[0] = res.Node
-			n.fdist[0] = n.dist(res.Node)
+			n.markRoutes()
 		} else {
 			n.setFinger(i, res.Node)
 		}
@@ -311,22 +310,11 @@ func (n *Node) setFinger(i int, f NodeInfo) {
 		grow := n.fingerLo - i0
 		nf := make([]NodeInfo, grow+len(n.fingers))
 		copy(nf[grow:], n.fingers)
-		nd := make([]u256, grow+len(n.fdist))
-		copy(nd[grow:], n.fdist)
-		n.fingers, n.fdist = nf, nd
+		n.fingers = nf
 		n.fingerLo = i0
 	}
 	n.fingers[i-n.fingerLo] = f
-	n.fdist[i-n.fingerLo] = n.dist(f)
-}
-
-// dist returns the clockwise distance from n to x, or zero for the zero
-// NodeInfo (which routing then ignores).
-func (n *Node) dist(x NodeInfo) u256 {
-	if x.Addr == "" {
-		return u256{}
-	}
-	return x.ID.u().sub(n.self.ID.u())
+	n.markRoutes()
 }
 
 // setSuccs replaces the successor list; n.mu is held.
@@ -335,9 +323,12 @@ func (n *Node) setSuccs(list []NodeInfo) {
 		n.version.Add(1)
 	}
 	n.succ = list
-	n.sdist = n.sdist[:0]
-	for _, e := range list {
-		n.sdist = append(n.sdist, n.dist(e))
+	n.markRoutes()
+	n.succFirst, n.succLast = u256{}, u256{}
+	if len(list) > 0 {
+		self := n.self.ID.u()
+		n.succFirst = list[0].ID.u().sub(self)
+		n.succLast = list[len(list)-1].ID.u().sub(self)
 	}
 }
 
@@ -345,7 +336,8 @@ func (n *Node) setSuccs(list []NodeInfo) {
 // successor's fingers): each hint is placed at the finger index whose
 // interval it falls in. n.mu is held.
 func (n *Node) seedFingers(hints []NodeInfo) {
-	n.fingers, n.fdist, n.fingerLo, n.nextFinger = nil, nil, IDBits, IDBits-1
+	n.fingers, n.fingerLo, n.nextFinger = nil, IDBits, IDBits-1
+	n.markRoutes()
 	for _, h := range hints {
 		if h.IsZero() || h.ID == n.self.ID || len(h.Addr) > MaxAddrLen {
 			continue

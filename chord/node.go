@@ -70,9 +70,9 @@ type Node struct {
 	left     atomic.Bool
 	mu       sync.Mutex
 	succ     []NodeInfo
-	sdist    []u256     // clockwise distance from self of each successor
-	fingers  []NodeInfo // finger i is successor(self + 2^i); zero if unknown
-	fdist    []u256     // clockwise distance from self of each finger
+	// Clockwise distances from self of the first and the last successor.
+	succFirst, succLast u256
+	routes   routeTable // fingers and successors, ordered for routing
 	self     NodeInfo
 	requests atomic.Uint64
 
@@ -85,6 +85,7 @@ type Node struct {
 	maxHops  int
 
 	pred       NodeInfo
+	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
 	fingerLo   int // fingers[j] is finger number fingerLo+j
 	nextFinger int
 	version    atomic.Uint64
