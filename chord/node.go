@@ -67,14 +67,14 @@ type Config struct {
 type Node struct {
 	// The fields every routing step reads come first, to share cache
 	// lines.
-	left     atomic.Bool
-	mu       sync.Mutex
-	succ     []NodeInfo
+	left atomic.Bool
+	mu   sync.Mutex
+	succ []NodeInfo
 	// Clockwise distances from self of the first and the last successor.
 	succFirst, succLast u256
-	routes   routeTable // fingers and successors, ordered for routing
-	self     NodeInfo
-	requests atomic.Uint64
+	routes              routeTable // fingers and successors, ordered for routing
+	self                NodeInfo
+	requests            atomic.Uint64
 
 	tr       Transport
 	r        int
@@ -86,7 +86,7 @@ type Node struct {
 
 	pred       NodeInfo
 	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
-	fingerLo   int // fingers[j] is finger number fingerLo+j
+	fingerLo   int        // fingers[j] is finger number fingerLo+j
 	nextFinger int
 	version    atomic.Uint64
 	store      blockStore

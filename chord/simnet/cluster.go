@@ -42,7 +42,7 @@ type Cluster struct {
 	pos      map[string]int
 	timers   map[string][]des.Event
 	base     map[string]bool
-	counter  int
+	names    names
 	sorted   []chord.NodeInfo // oracle view, nil when stale
 	ctx      context.Context
 	churnOff bool
@@ -105,8 +105,7 @@ func (c *Cluster) Node(addr string) *chord.Node {
 func (c *Cluster) Random() *chord.Node { return c.nodes[c.rng.IntN(len(c.nodes))] }
 
 func (c *Cluster) newNode() (*chord.Node, error) {
-	c.counter++
-	addr := fmt.Sprintf("n%d", c.counter)
+	addr := c.names.take()
 	var id chord.ID
 	for i := 0; i < chord.IDSize; i += 8 {
 		v := c.rng.Uint64()

@@ -50,8 +50,8 @@ type Network struct {
 
 	mu      sync.Mutex
 	rng     *rand.Rand
-	eps     map[string]*endpoint
-	groups  bool // some endpoint is outside group 0
+	eps     map[string]endpoint // by value: one memory access less per call
+	groups  bool                // some endpoint is outside group 0
 	charged time.Duration
 	calls   uint64
 	failed  uint64
@@ -59,7 +59,6 @@ type Network struct {
 
 type endpoint struct {
 	h     chord.Handler
-	up    bool
 	group int
 }
 
@@ -69,14 +68,14 @@ func New(cfg Config, rng *rand.Rand) *Network {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 500 * time.Millisecond
 	}
-	return &Network{cfg: cfg, rng: rng, eps: map[string]*endpoint{}}
+	return &Network{cfg: cfg, rng: rng, eps: map[string]endpoint{}}
 }
 
 // Register attaches handler h at address addr, up and in partition group 0.
 func (nw *Network) Register(addr string, h chord.Handler) {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	nw.eps[addr] = &endpoint{h: h, up: true}
+	nw.eps[addr] = endpoint{h: h}
 }
 
 // Crash makes addr silent: every call to it times out. The node's memory is
@@ -94,6 +93,7 @@ func (nw *Network) SetGroup(addr string, g int) {
 	defer nw.mu.Unlock()
 	if ep, ok := nw.eps[addr]; ok {
 		ep.group = g
+		nw.eps[addr] = ep
 		nw.groups = nw.groups || g != 0
 	}
 }
@@ -102,8 +102,9 @@ func (nw *Network) SetGroup(addr string, g int) {
 func (nw *Network) Heal() {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	for _, ep := range nw.eps {
+	for addr, ep := range nw.eps {
 		ep.group = 0
+		nw.eps[addr] = ep
 	}
 	nw.groups = false
 }
@@ -160,10 +161,9 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 	nw := p.nw
 	nw.mu.Lock()
 	nw.calls++
-	dst := nw.eps[to]
-	ok := dst != nil
+	dst, ok := nw.eps[to]
 	if ok && nw.groups {
-		if src := nw.eps[p.addr]; src != nil && src.group != dst.group {
+		if src, found := nw.eps[p.addr]; found && src.group != dst.group {
 			ok = false
 		}
 	}
