@@ -50,16 +50,11 @@ type Network struct {
 
 	mu      sync.Mutex
 	rng     *rand.Rand
-	eps     map[string]endpoint // by value: one memory access less per call
-	groups  bool                // some endpoint is outside group 0
+	eps     endpoints
+	groups  bool // some endpoint is outside group 0
 	charged time.Duration
 	calls   uint64
 	failed  uint64
-}
-
-type endpoint struct {
-	h     chord.Handler
-	group int
 }
 
 // New returns an empty network whose randomness (loss, jitter) comes from
@@ -68,14 +63,14 @@ func New(cfg Config, rng *rand.Rand) *Network {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 500 * time.Millisecond
 	}
-	return &Network{cfg: cfg, rng: rng, eps: map[string]endpoint{}}
+	return &Network{cfg: cfg, rng: rng}
 }
 
 // Register attaches handler h at address addr, up and in partition group 0.
 func (nw *Network) Register(addr string, h chord.Handler) {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	nw.eps[addr] = endpoint{h: h}
+	nw.eps.set(addr, endpoint{h: h})
 }
 
 // Crash makes addr silent: every call to it times out. The node's memory is
@@ -83,7 +78,7 @@ func (nw *Network) Register(addr string, h chord.Handler) {
 func (nw *Network) Crash(addr string) {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	delete(nw.eps, addr)
+	nw.eps.delete(addr)
 }
 
 // SetGroup puts addr in partition group g; nodes in different groups
@@ -91,9 +86,9 @@ func (nw *Network) Crash(addr string) {
 func (nw *Network) SetGroup(addr string, g int) {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	if ep, ok := nw.eps[addr]; ok {
+	if ep, ok := nw.eps.get(addr); ok {
 		ep.group = g
-		nw.eps[addr] = ep
+		nw.eps.set(addr, ep)
 		nw.groups = nw.groups || g != 0
 	}
 }
@@ -102,10 +97,7 @@ func (nw *Network) SetGroup(addr string, g int) {
 func (nw *Network) Heal() {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	for addr, ep := range nw.eps {
-		ep.group = 0
-		nw.eps[addr] = ep
-	}
+	nw.eps.setGroupAll(0)
 	nw.groups = false
 }
 
@@ -113,7 +105,7 @@ func (nw *Network) Heal() {
 func (nw *Network) Alive(addr string) bool {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	_, ok := nw.eps[addr]
+	_, ok := nw.eps.get(addr)
 	return ok
 }
 
@@ -161,9 +153,9 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 	nw := p.nw
 	nw.mu.Lock()
 	nw.calls++
-	dst, ok := nw.eps[to]
+	dst, ok := nw.eps.get(to)
 	if ok && nw.groups {
-		if src, found := nw.eps[p.addr]; found && src.group != dst.group {
+		if src, found := nw.eps.get(p.addr); found && src.group != dst.group {
 			ok = false
 		}
 	}
