@@ -167,9 +167,13 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		}
 		// New candidates are closer to key than c; keep the older ones
 		// behind them for fail-over.
+		// Between(x.ID, c.ID, key) with c and key converted once.
 		k := 0
+		cu := c.ID.u()
+		span := key.u().sub(cu)
 		for _, x := range resp.Nodes {
-			if Between(x.ID, c.ID, key) && !dead.has(x.Addr) {
+			d := x.ID.u().sub(cu)
+			if !d.zero() && (span.zero() || d.less(span)) && !dead.has(x.Addr) {
 				resp.Nodes[k] = x
 				k++
 			}

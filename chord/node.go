@@ -66,15 +66,15 @@ type Config struct {
 // it never holds its lock while calling another node.
 type Node struct {
 	// The fields every routing step reads come first, to share cache
-	// lines.
-	left atomic.Bool
-	mu   sync.Mutex
-	succ []NodeInfo
+	// lines and memory pages; the route table keeps its entries inline.
+	left     atomic.Bool
+	mu       sync.Mutex
+	requests atomic.Uint64
+	self     NodeInfo
+	succ     []NodeInfo
 	// Clockwise distances from self of the first and the last successor.
 	succFirst, succLast u256
 	routes              routeTable // fingers and successors, ordered for routing
-	self                NodeInfo
-	requests            atomic.Uint64
 
 	tr       Transport
 	r        int
@@ -129,7 +129,7 @@ func New(cfg Config) (*Node, error) {
 	if id == (ID{}) {
 		id = HashID([]byte(cfg.Addr))
 	}
-	return &Node{
+	n := &Node{
 		self:       NodeInfo{ID: id, Addr: cfg.Addr},
 		tr:         cfg.Transport,
 		r:          cfg.Successors,
@@ -140,7 +140,9 @@ func New(cfg Config) (*Node, error) {
 		maxHops:    cfg.MaxHops,
 		fingerLo:   IDBits,
 		nextFinger: IDBits - 1,
-	}, nil
+	}
+	n.routes.init()
+	return n, nil
 }
 
 // Info returns the node's identifier and address.

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/swarmblocks/swarmblocks/chord"
@@ -45,16 +46,20 @@ type Config struct {
 
 // Network is a simulated network. It is safe for concurrent use, but
 // simulations drive it from one goroutine to stay deterministic.
+//
+// Calls take only a read lock and count on their own port, so that lookups
+// from several goroutines (a parallel benchmark, a node serving many
+// clients) do not queue behind one another.
 type Network struct {
 	cfg Config
 
-	mu      sync.Mutex
-	rng     *rand.Rand
-	eps     endpoints
-	groups  bool // some endpoint is outside group 0
-	charged time.Duration
-	calls   uint64
-	failed  uint64
+	mu     sync.RWMutex // guards eps, groups and ports
+	eps    endpoints
+	groups bool // some endpoint is outside group 0
+	ports  []*port
+
+	rngMu sync.Mutex // guards rng
+	rng   *rand.Rand
 }
 
 // New returns an empty network whose randomness (loss, jitter) comes from
@@ -103,8 +108,8 @@ func (nw *Network) Heal() {
 
 // Alive reports whether addr is registered and not crashed.
 func (nw *Network) Alive(addr string) bool {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
+	nw.mu.RLock()
+	defer nw.mu.RUnlock()
 	_, ok := nw.eps.get(addr)
 	return ok
 }
@@ -112,32 +117,66 @@ func (nw *Network) Alive(addr string) bool {
 // Charged returns the simulated time spent in calls so far (round trips
 // and timeouts).
 func (nw *Network) Charged() time.Duration {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
-	return nw.charged
+	nw.mu.RLock()
+	defer nw.mu.RUnlock()
+	var d time.Duration
+	for _, p := range nw.ports {
+		d += time.Duration(p.charged.Load())
+	}
+	return d
 }
 
 // Calls returns the number of calls made and how many got no answer.
 func (nw *Network) Calls() (calls, failed uint64) {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
-	return nw.calls, nw.failed
+	nw.mu.RLock()
+	defer nw.mu.RUnlock()
+	for _, p := range nw.ports {
+		calls += p.calls.Load()
+		failed += p.failed.Load()
+	}
+	return calls, failed
 }
 
 // Endpoint returns the transport of the node at addr.
-func (nw *Network) Endpoint(addr string) chord.Transport { return &port{nw: nw, addr: addr} }
-
-type port struct {
-	nw   *Network
-	addr string
+func (nw *Network) Endpoint(addr string) chord.Transport {
+	p := &port{nw: nw, addr: addr}
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	nw.ports = append(nw.ports, p)
+	return p
 }
 
-func (nw *Network) delay() time.Duration {
-	d := nw.cfg.Latency
-	if nw.cfg.Jitter > 0 {
-		d += time.Duration(nw.rng.Int64N(int64(nw.cfg.Jitter))) - nw.cfg.Jitter/2
+// port is one node's transport; it counts the calls the node makes.
+type port struct {
+	nw            *Network
+	addr          string
+	calls, failed atomic.Uint64
+	charged       atomic.Int64 // time.Duration
+}
+
+// lost reports whether a call is lost.
+func (nw *Network) lost() bool {
+	if nw.cfg.Loss <= 0 {
+		return false
 	}
-	return max(d, 0)
+	nw.rngMu.Lock()
+	defer nw.rngMu.Unlock()
+	return nw.rng.Float64() < nw.cfg.Loss
+}
+
+// roundTrip draws the time a call that is answered takes.
+func (nw *Network) roundTrip() time.Duration {
+	if nw.cfg.Jitter <= 0 {
+		return 2 * max(nw.cfg.Latency, 0)
+	}
+	nw.rngMu.Lock()
+	defer nw.rngMu.Unlock()
+	var rt time.Duration
+	for range 2 {
+		d := nw.cfg.Latency + time.Duration(nw.rng.Int64N(int64(nw.cfg.Jitter))) - nw.cfg.Jitter/2
+		rt += max(d, 0)
+	}
+	return rt
 }
 
 // Call implements [chord.Transport].
@@ -151,26 +190,22 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 		return fmt.Errorf("%w: sender %q is not %q", ErrSpoofed, req.From.Addr, p.addr)
 	}
 	nw := p.nw
-	nw.mu.Lock()
-	nw.calls++
+	nw.mu.RLock()
 	dst, ok := nw.eps.get(to)
 	if ok && nw.groups {
 		if src, found := nw.eps.get(p.addr); found && src.group != dst.group {
 			ok = false
 		}
 	}
-	if ok && nw.cfg.Loss > 0 && nw.rng.Float64() < nw.cfg.Loss {
-		ok = false
-	}
-	if !ok {
-		nw.failed++
-		nw.charged += nw.cfg.Timeout
-		nw.mu.Unlock()
+	nw.mu.RUnlock()
+	p.calls.Add(1)
+	if !ok || nw.lost() {
+		p.failed.Add(1)
+		p.charged.Add(int64(nw.cfg.Timeout))
 		return fmt.Errorf("%w: %s", chord.ErrUnreachable, to)
 	}
-	nw.charged += nw.delay() + nw.delay()
+	p.charged.Add(int64(nw.roundTrip()))
 	h := dst.h
-	nw.mu.Unlock()
 
 	if nw.cfg.Wire {
 		return callWire(ctx, h, req, resp)
