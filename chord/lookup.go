@@ -93,7 +93,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 	case len(n.succ) == 0:
 		n.mu.Unlock()
 		return res, ErrNoSuccessor
-	case BetweenRightIncl(key, n.self.ID, n.succ[0].ID):
+	case n.succOwns(key.u().sub(n.self.ID.u())):
 		succs = append([]NodeInfo(nil), n.succ...)
 	default:
 		pending = n.appendClosest(pending, key, maxClosest)
@@ -196,6 +196,14 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 	return res, fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
 }
 
+// succOwns reports whether the key at clockwise distance dk from n lies in
+// (n, succ[0]], the range n's first successor is responsible for: it is
+// BetweenRightIncl(key, n, succ[0]) on the cached distance. n.mu is held
+// and the successor list is not empty.
+func (n *Node) succOwns(dk u256) bool {
+	return n.succFirst.zero() || (!dk.zero() && !n.succFirst.less(dk))
+}
+
 // closestStep answers one iterative lookup step. The successor list is
 // sent along only when key falls within its span: only then can the asker
 // use it to step over dead successors (see skipDead in lookup); farther
@@ -207,9 +215,8 @@ func (n *Node) closestStep(key ID, resp *Response) {
 		resp.Status = StatusUnavailable
 		return
 	}
-	// BetweenRightIncl(key, n, succ[0]) on the cached distances.
 	dk := key.u().sub(n.self.ID.u())
-	if n.succFirst.zero() || (!dk.zero() && !n.succFirst.less(dk)) {
+	if n.succOwns(dk) {
 		resp.Done = true
 		resp.Nodes = append(resp.Nodes, n.succ...)
 		return
@@ -251,7 +258,7 @@ func (n *Node) findSuccessorRecursive(ctx context.Context, req *Request, resp *R
 	}
 	var cands []NodeInfo
 	var buf [maxClosest]NodeInfo
-	done := BetweenRightIncl(req.Key, n.self.ID, n.succ[0].ID)
+	done := n.succOwns(req.Key.u().sub(n.self.ID.u()))
 	if done {
 		cands = append(buf[:0], n.succ...) // may outgrow buf: r > maxClosest
 	} else {
