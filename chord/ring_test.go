@@ -103,3 +103,22 @@ func TestChurnInvariants(t *testing.T) {
 		})
 	}
 }
+
+// TestLookupOwnID looks up each node's own identifier from that node and
+// from others: a node is responsible for its own identifier, and (n, n) is
+// the whole ring in Chord's convention, so the lookup goes around the ring
+// to n's predecessor and back.
+func TestLookupOwnID(t *testing.T) {
+	c := simnet.NewCluster(simnet.ClusterConfig{}, 3)
+	require.NoError(t, c.Grow(200))
+	for _, n := range c.Nodes()[:20] {
+		for _, from := range []*chord.Node{n, c.Random()} {
+			res, err := from.Lookup(ctx, n.ID())
+			require.NoError(t, err)
+			require.Equal(t, n.Info(), res.Node)
+			rres, err := from.LookupRecursive(ctx, n.ID())
+			require.NoError(t, err)
+			require.Equal(t, n.Info(), rres.Node)
+		}
+	}
+}

@@ -99,6 +99,11 @@ func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
 	for i < len(rt.top) && rt.top[i] == dtop && rt.nodes[i].ID.u().sub(self).less(dk) {
 		i++
 	}
+	if dk.zero() {
+		// key is n itself: (n, n) is the whole ring but n, as in Between,
+		// and the farthest entries come first.
+		i = len(rt.nodes)
+	}
 	for j := i - 1; j >= 0 && k > 0; j-- {
 		dst = append(dst, rt.nodes[j])
 		k--
