@@ -14,6 +14,7 @@ import (
 	"io"
 	"math/rand/v2"
 
+	"github.com/swarmblocks/swarmblocks/internal/swarmsim"
 	"github.com/swarmblocks/swarmblocks/steg"
 )
 
@@ -79,7 +80,7 @@ func Run(w io.Writer, cfg Config) error {
 // node is one downloading node in a fresh swarm.
 type node struct {
 	p *steg.Picker
-	s *swarm
+	s *swarmsim.Swarm
 }
 
 func newNode(cfg Config, fam *steg.Family, rng *rand.Rand, hide int) (*node, error) {
@@ -87,7 +88,12 @@ func newNode(cfg Config, fam *steg.Family, rng *rand.Rand, hide int) (*node, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := newSwarm(cfg.Blocks, cfg.Leechers, cfg.Seeds, p, rng, cfg.Watched)
+	// The eavesdropper picks its peers as they join and requests complete
+	// one at a time, in order: the draw order the printed figures come from.
+	s, err := swarmsim.New(p, rng, swarmsim.Config{
+		Seeds: cfg.Seeds, Leechers: cfg.Leechers,
+		WatchOnJoin: true, Watched: cfg.Watched, InOrder: true,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +113,7 @@ func hideAndRecover(w io.Writer, cfg Config, fam *steg.Family, rng *rand.Rand) (
 	if err != nil {
 		return nil, err
 	}
-	seq, _, err := n.s.download(cfg.Blocks, n.p.Next, n.p.Downloaded)
+	seq, _, err := n.s.Download(cfg.Blocks, 1, n.p.Next, n.p.Downloaded)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +234,7 @@ func observers(w io.Writer, cfg Config, fam *steg.Family, rng *rand.Rand) error 
 			}
 			next, done = bc.Next, bc.Downloaded
 		}
-		seq, rank, err := n.s.download(cfg.Blocks, next, done)
+		seq, rank, err := n.s.Download(cfg.Blocks, 1, next, done)
 		if err != nil {
 			return err
 		}
@@ -297,7 +303,7 @@ func frames(w io.Writer, cfg Config, fam *steg.Family, rng *rand.Rand) error {
 	if err != nil {
 		return err
 	}
-	seq, _, err := n.s.download(cfg.Blocks, snd.Next, snd.Downloaded)
+	seq, _, err := n.s.Download(cfg.Blocks, 1, snd.Next, snd.Downloaded)
 	if err != nil {
 		return err
 	}
