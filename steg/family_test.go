@@ -8,6 +8,15 @@ import (
 	"lukechampine.com/blake3"
 )
 
+// testKey returns a deterministic key for tests.
+func testKey(seed byte) []byte {
+	k := make([]byte, KeySize)
+	for i := range k {
+		k[i] = seed + byte(i)
+	}
+	return k
+}
+
 func TestNewFamilyErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string

@@ -116,48 +116,6 @@ func TestFrameErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrMismatch)
 }
 
-// TestSenderFrameDecoder runs the multi-symbol channel end to end: a node
-// announces a payload during a 2,048-block download in a swarm, with and
-// without pipelining and lost HAVEs, and a watcher recovers it.
-func TestSenderFrameDecoder(t *testing.T) {
-	payload := []byte("swarm#7")
-	for _, tc := range []struct {
-		name     string
-		inflight int
-		slot     int
-		loss     float64
-	}{
-		{"in order", 1, 28, 0},
-		{"pipelined", 6, 36, 0},
-		{"lossy", 1, 36, 0.1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(7, 7))
-			f, err := NewFamily(testKey(4), 2048, DefaultFunctions)
-			require.NoError(t, err)
-			n := newNode(t, f, rng)
-			snd, err := NewSender(n.p, f, payload, tc.slot)
-			require.NoError(t, err)
-			require.Same(t, n.p, snd.Picker())
-			seq := n.s.download(t, 2048, tc.inflight, snd.Next, snd.Downloaded)
-			require.Positive(t, snd.Frames())
-			fd, err := NewFrameDecoder(f, DefaultWindow)
-			require.NoError(t, err)
-			got := 0
-			for _, b := range lose(seq, tc.loss, rng) {
-				p, ok, err := fd.Push(b)
-				require.NoError(t, err)
-				if ok {
-					require.Equal(t, payload, p)
-					got++
-				}
-			}
-			require.Positive(t, got, "frames sent %d, decoded none", snd.Frames())
-			t.Logf("%d frames sent, %d decoded", snd.Frames(), got)
-		})
-	}
-}
-
 func TestFrameDecoderInput(t *testing.T) {
 	f, err := NewFamily(testKey(4), 256, DefaultFunctions)
 	require.NoError(t, err)
@@ -181,58 +139,4 @@ func TestFrameDecoderInput(t *testing.T) {
 	_, _, err = fd.Consume(Message{ID: IDBitfield})
 	require.ErrorIs(t, err, ErrMismatch)
 	require.Empty(t, fd.Symbols())
-}
-
-// TestBeacon: a Beacon alternates bursts hiding x with plain gaps; a
-// streaming decoder finds x in a burst, and the order outside the bursts
-// is plain rarest-first.
-func TestBeacon(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 9))
-	f, err := NewFamily(testKey(4), 1024, DefaultFunctions)
-	require.NoError(t, err)
-	n := newNode(t, f, rng)
-	bc, err := NewBeacon(n.p, f, 42, 30, 100)
-	require.NoError(t, err)
-	require.True(t, bc.Hiding())
-	var hiding []bool
-	seq := n.s.download(t, 1024, 1, bc.Next, func(b int) error {
-		hiding = append(hiding, bc.Hiding())
-		return bc.Downloaded(b)
-	})
-	require.GreaterOrEqual(t, bc.Bursts(), 7)
-	// count decodes from every start: each burst is found
-	sd, err := NewStreamDecoder(f, DefaultWindow)
-	require.NoError(t, err)
-	found := 0
-	for k, b := range seq {
-		x, ok, err := sd.Push(b)
-		require.NoError(t, err)
-		if ok {
-			require.Equal(t, 42, x)
-			require.True(t, hiding[k], "reported inside a burst")
-			found++
-		}
-	}
-	require.Equal(t, 1, found, "one report: the symbol does not change")
-	// a receiver that starts watching in a gap decodes at the next burst
-	start := 40
-	for hiding[start] {
-		start++
-	}
-	need, x, ok := firstReport(t, f, DefaultWindow, seq[start:])
-	require.True(t, ok)
-	require.Equal(t, 42, x)
-	require.LessOrEqual(t, need, 100+30)
-
-	p := newTestPicker(t, 1024, 1)
-	_, err = NewBeacon(p, f, 0, 30, 100)
-	require.ErrorIs(t, err, ErrSymbol)
-	_, err = NewBeacon(p, f, 1, 0, 100)
-	require.ErrorIs(t, err, ErrSlot)
-	_, err = NewBeacon(p, f, 1, 30, -1)
-	require.ErrorIs(t, err, ErrSlot)
-	g, err := NewFamily(testKey(4), 1000, DefaultFunctions)
-	require.NoError(t, err)
-	_, err = NewBeacon(p, g, 1, 30, 100)
-	require.ErrorIs(t, err, ErrMismatch)
 }

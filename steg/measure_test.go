@@ -1,4 +1,4 @@
-package steg
+package steg_test
 
 import (
 	"fmt"
@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/swarmblocks/swarmblocks/internal/swarmsim"
+	"github.com/swarmblocks/swarmblocks/steg"
 )
 
 // The measurements behind the tables of the package documentation. Each
@@ -23,35 +26,47 @@ const (
 
 // node is one simulated downloading node in a fresh swarm.
 type node struct {
-	f *Family
-	p *Picker
-	s *swarm
+	f *steg.Family
+	p *steg.Picker
+	s *swarmsim.Swarm
 }
 
-func newNode(t testing.TB, f *Family, rng *rand.Rand) *node {
-	p, err := NewPicker(f.Blocks(), rng)
+func newNode(t testing.TB, f *steg.Family, rng *rand.Rand) *node {
+	p, err := steg.NewPicker(f.Blocks(), rng)
 	require.NoError(t, err)
-	return &node{f: f, p: p, s: newSwarm(t, f.Blocks(), measLeechers, measSeeds, p, rng)}
+	s, err := swarmsim.New(p, rng, swarmsim.Config{Seeds: measSeeds, Leechers: measLeechers})
+	require.NoError(t, err)
+	return &node{f: f, p: p, s: s}
+}
+
+// download runs the node until it has count blocks (or the file) with
+// inflight requests outstanding, completing them in random order, and
+// returns its HAVE sequence. next and done are the Picker's (or a
+// Sender's) Next and Downloaded.
+func (n *node) download(t testing.TB, count, inflight int, next func() (int, error), done func(int) error) []int {
+	seq, _, err := n.s.Download(count, inflight, next, done)
+	require.NoError(t, err)
+	return seq
 }
 
 // innocent returns the whole HAVE sequence of a plain rarest-first node.
-func innocent(t testing.TB, f *Family, inflight int, rng *rand.Rand) []int {
+func innocent(t testing.TB, f *steg.Family, inflight int, rng *rand.Rand) []int {
 	n := newNode(t, f, rng)
-	return n.s.download(t, f.Blocks(), inflight, n.p.Next, n.p.Downloaded)
+	return n.download(t, f.Blocks(), inflight, n.p.Next, n.p.Downloaded)
 }
 
 // encoded returns the whole HAVE sequence of a node hiding x.
-func encoded(t testing.TB, f *Family, x, inflight int, rng *rand.Rand) []int {
+func encoded(t testing.TB, f *steg.Family, x, inflight int, rng *rand.Rand) []int {
 	n := newNode(t, f, rng)
 	require.NoError(t, n.p.Hide(f, x))
-	return n.s.download(t, f.Blocks(), inflight, n.p.Next, n.p.Downloaded)
+	return n.download(t, f.Blocks(), inflight, n.p.Next, n.p.Downloaded)
 }
 
 // encodedPrefix returns the first count HAVEs of a node hiding x.
-func encodedPrefix(t testing.TB, f *Family, x, inflight, count int, rng *rand.Rand) []int {
+func encodedPrefix(t testing.TB, f *steg.Family, x, inflight, count int, rng *rand.Rand) []int {
 	n := newNode(t, f, rng)
 	require.NoError(t, n.p.Hide(f, x))
-	return n.s.download(t, count, inflight, n.p.Next, n.p.Downloaded)
+	return n.download(t, count, inflight, n.p.Next, n.p.Downloaded)
 }
 
 // lose drops each element of seq with probability loss.
@@ -78,26 +93,20 @@ type fpRow struct {
 // nodes, the windows of c HAVEs that some function fits.
 func measureFalsePositives(t testing.TB, runs, m int, cs []int, seed uint64) []fpRow {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	f, err := NewFamily(testKey(byte(seed)), m, DefaultFunctions)
+	f, err := steg.NewFamily(steg.KeyForTest(byte(seed)), m, steg.DefaultFunctions)
 	require.NoError(t, err)
 	rows := make([]fpRow, len(cs))
 	for i, c := range cs {
 		p := math.Pow(2, float64(1-c))
-		rows[i] = fpRow{c: c, analytic: float64(f.n) * p, exact: 1 - math.Pow(1-p, float64(f.n))}
+		rows[i] = fpRow{c: c, analytic: float64(f.Functions()) * p, exact: 1 - math.Pow(1-p, float64(f.Functions()))}
 	}
 	for range runs {
 		seq := innocent(t, f, 1, rng)
-		tr := newRunTracker(f)
-		for _, b := range seq {
-			tr.push(b)
-			longest := int32(0)
-			for i := range f.n {
-				longest = max(longest, tr.run[i])
-			}
+		for k, longest := range steg.LongestRuns(f, seq) {
 			for i := range rows {
-				if tr.count >= rows[i].c {
+				if k+1 >= rows[i].c {
 					rows[i].windows++
-					if int(longest) >= rows[i].c {
+					if longest >= rows[i].c {
 						rows[i].hits++
 					}
 				}
@@ -111,11 +120,11 @@ func measureFalsePositives(t testing.TB, runs, m int, cs []int, seed uint64) []f
 // streaming decoder with window c reports a symbol.
 func alarmRate(t testing.TB, runs, m, c int, seed uint64) (alarms, total int) {
 	rng := rand.New(rand.NewPCG(seed, 2))
-	f, err := NewFamily(testKey(byte(seed)), m, DefaultFunctions)
+	f, err := steg.NewFamily(steg.KeyForTest(byte(seed)), m, steg.DefaultFunctions)
 	require.NoError(t, err)
 	for range runs {
 		seq := innocent(t, f, 1, rng)
-		sd, err := NewStreamDecoder(f, c)
+		sd, err := steg.NewStreamDecoder(f, c)
 		require.NoError(t, err)
 		for _, b := range seq {
 			_, ok, err := sd.Push(b)
@@ -144,18 +153,18 @@ type wrongRow struct {
 
 func measureWrongSymbol(t testing.TB, runs, m int, cs []int, seed uint64) []wrongRow {
 	rng := rand.New(rand.NewPCG(seed, 3))
-	f, err := NewFamily(testKey(byte(seed)), m, DefaultFunctions)
+	f, err := steg.NewFamily(steg.KeyForTest(byte(seed)), m, steg.DefaultFunctions)
 	require.NoError(t, err)
 	rows := make([]wrongRow, len(cs))
 	for i, c := range cs {
 		rows[i].c = c
 	}
 	for range runs {
-		x := 1 + rng.IntN(f.n)
+		x := 1 + rng.IntN(f.Functions())
 		seq := encoded(t, f, x, 1, rng)
 		for i := range rows {
 			r := &rows[i]
-			d, err := NewDecoder(f, r.c)
+			d, err := steg.NewDecoder(f, r.c)
 			require.NoError(t, err)
 			r.runs++
 			ms, err := d.Matches(seq[:r.c])
@@ -174,7 +183,7 @@ func measureWrongSymbol(t testing.TB, runs, m int, cs []int, seed uint64) []wron
 			if !ok {
 				r.longestAmbiguous++
 			}
-			sd, err := NewStreamDecoder(f, r.c)
+			sd, err := steg.NewStreamDecoder(f, r.c)
 			require.NoError(t, err)
 			for _, b := range seq {
 				y, ok, err := sd.Push(b)
@@ -217,8 +226,8 @@ func summarizeNeeds(r *needRow, needs []int) {
 
 // firstReport feeds seq to a streaming decoder and returns how many HAVEs
 // it consumed before reporting, and what (0, false when it never did).
-func firstReport(t testing.TB, f *Family, c int, seq []int) (need, x int, ok bool) {
-	sd, err := NewStreamDecoder(f, c)
+func firstReport(t testing.TB, f *steg.Family, c int, seq []int) (need, x int, ok bool) {
+	sd, err := steg.NewStreamDecoder(f, c)
 	require.NoError(t, err)
 	for k, b := range seq {
 		y, ok, err := sd.Push(b)
@@ -237,12 +246,12 @@ func measureNeeded(t testing.TB, runs int, ms []int, c, inflight int, loss float
 	rng := rand.New(rand.NewPCG(seed, 4))
 	var rows []needRow
 	for _, m := range ms {
-		f, err := NewFamily(testKey(byte(seed)), m, DefaultFunctions)
+		f, err := steg.NewFamily(steg.KeyForTest(byte(seed)), m, steg.DefaultFunctions)
 		require.NoError(t, err)
 		r := needRow{m: m, c: c}
 		var needs []int
 		for range runs {
-			x := 1 + rng.IntN(f.n)
+			x := 1 + rng.IntN(f.Functions())
 			sent := encodedPrefix(t, f, x, inflight, min(m, 8*c), rng)
 			seq := lose(sent, loss, rng)
 			r.runs++
@@ -279,16 +288,16 @@ type frameRow struct {
 
 func measureFrames(t testing.TB, runs, m, c, slot, inflight int, loss float64, payload []byte, seed uint64) frameRow {
 	rng := rand.New(rand.NewPCG(seed, 5))
-	f, err := NewFamily(testKey(byte(seed)), m, DefaultFunctions)
+	f, err := steg.NewFamily(steg.KeyForTest(byte(seed)), m, steg.DefaultFunctions)
 	require.NoError(t, err)
 	r := frameRow{m: m, slot: slot, inflight: inflight, loss: loss}
 	var needs []int
 	for range runs {
 		n := newNode(t, f, rng)
-		snd, err := NewSender(n.p, f, payload, slot)
+		snd, err := steg.NewSender(n.p, f, payload, slot)
 		require.NoError(t, err)
-		sent := n.s.download(t, m, inflight, snd.Next, snd.Downloaded)
-		fd, err := NewFrameDecoder(f, c)
+		sent := n.download(t, m, inflight, snd.Next, snd.Downloaded)
+		fd, err := steg.NewFrameDecoder(f, c)
 		require.NoError(t, err)
 		r.runs++
 		got := false
@@ -341,37 +350,37 @@ type undetRow struct {
 // than the chosen one (0 for rarest-first with a full view); it flags a
 // node whose mean exceeds the 95th percentile of the plain nodes'.
 //
-// With burst > 0 the encoding nodes use a [Beacon] (burst HAVEs hiding x,
+// With burst > 0 the encoding nodes use a [steg.Beacon] (burst HAVEs hiding x,
 // gap HAVEs plain) instead of hiding for the whole download.
 func undetectability(t testing.TB, runs, m int, view float64, burst, gap int, seed uint64) (rows []undetRow, keyedHits, keyedFalse int) {
 	rng := rand.New(rand.NewPCG(seed, 6))
-	f, err := NewFamily(testKey(byte(seed)), m, DefaultFunctions)
+	f, err := steg.NewFamily(steg.KeyForTest(byte(seed)), m, steg.DefaultFunctions)
 	require.NoError(t, err)
 	names := []string{"chi-square, 4 own classes x 8 segments", "runs test, own 2-class partition", "KS, positions of own 2 classes", fmt.Sprintf("mean rarity rank, eavesdropper sees %.0f%%", 100*view)}
 	vals := [2][4][]float64{}
 	for run := range 2 * runs {
 		enc := run%2 == 1
 		n := newNode(t, f, rng)
-		n.s.watch(view)
-		x := 1 + rng.IntN(f.n)
+		n.s.Watch(view)
+		x := 1 + rng.IntN(f.Functions())
 		next, done := n.p.Next, n.p.Downloaded
 		if enc && burst == 0 {
 			require.NoError(t, n.p.Hide(f, x))
 		}
 		if enc && burst > 0 {
-			bc, err := NewBeacon(n.p, f, x, burst, gap)
+			bc, err := steg.NewBeacon(n.p, f, x, burst, gap)
 			require.NoError(t, err)
 			next, done = bc.Next, bc.Downloaded
 		}
-		rank, picks := 0.0, 0
-		seq := n.s.downloadWatched(t, m, 1, next, done, func(b int) { rank += n.s.rank(b); picks++ })
+		seq, rank, err := n.s.Download(m, 1, next, done)
+		require.NoError(t, err)
 		k := 0
 		if enc {
 			k = 1
 		}
-		o4, err := NewObserver(m, 4, rng)
+		o4, err := steg.NewObserver(m, 4, rng)
 		require.NoError(t, err)
-		o2, err := NewObserver(m, 2, rng)
+		o2, err := steg.NewObserver(m, 2, rng)
 		require.NoError(t, err)
 		cs, err := o4.ChiSquare(seq, 8)
 		require.NoError(t, err)
@@ -379,7 +388,7 @@ func undetectability(t testing.TB, runs, m int, view float64, burst, gap int, se
 		require.NoError(t, err)
 		ks, err := o2.PositionKS(seq)
 		require.NoError(t, err)
-		for i, v := range []float64{cs.P, rt.P, ks.P, rank / float64(picks)} {
+		for i, v := range []float64{cs.P, rt.P, ks.P, rank} {
 			vals[k][i] = append(vals[k][i], v)
 		}
 		y, ok := keyedFirst(t, f, seq)
@@ -391,7 +400,7 @@ func undetectability(t testing.TB, runs, m int, view float64, burst, gap int, se
 		}
 	}
 	for i, name := range names {
-		r := undetRow{test: name, isPValue: i < 3, distinctP: KSTwoSample(vals[0][i], vals[1][i]).P}
+		r := undetRow{test: name, isPValue: i < 3, distinctP: steg.KSTwoSample(vals[0][i], vals[1][i]).P}
 		r.plainMean, r.encMean = mean(vals[0][i]), mean(vals[1][i])
 		if r.isPValue {
 			r.plainFlag, r.encFlag = fractionBelow(vals[0][i], 0.05), fractionBelow(vals[1][i], 0.05)
@@ -427,7 +436,7 @@ func fractionBelow(x []float64, thr float64) float64 {
 
 // keyedFirst returns the first symbol a default-window streaming decoder
 // reports on seq.
-func keyedFirst(t testing.TB, f *Family, seq []int) (int, bool) {
-	_, x, ok := firstReport(t, f, DefaultWindow, seq)
+func keyedFirst(t testing.TB, f *steg.Family, seq []int) (int, bool) {
+	_, x, ok := firstReport(t, f, steg.DefaultWindow, seq)
 	return x, ok
 }

@@ -1,10 +1,12 @@
-package steg
+package steg_test
 
 import (
 	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/swarmblocks/swarmblocks/steg"
 )
 
 // The paper's properties at a scale the default test run affords; the
@@ -33,7 +35,7 @@ func TestFalsePositiveRate(t *testing.T) {
 // (first fitting i) returns wrong symbols; the longest-run rule and the
 // streaming decoder decline instead and never return a wrong symbol.
 func TestWrongSymbol(t *testing.T) {
-	rows := measureWrongSymbol(t, 100, 256, []int{8, 12, DefaultWindow}, propSeed)
+	rows := measureWrongSymbol(t, 100, 256, []int{8, 12, steg.DefaultWindow}, propSeed)
 	for _, r := range rows {
 		require.Zero(t, r.longestWrong, "c = %d", r.c)
 		require.Zero(t, r.streamWrong, "c = %d", r.c)
@@ -48,22 +50,22 @@ func TestWrongSymbol(t *testing.T) {
 // HAVEs of an encoding node, for small and large files, and still does
 // with lost HAVEs and requests completing out of order.
 func TestHavesNeeded(t *testing.T) {
-	for _, r := range measureNeeded(t, 12, []int{64, 256, 1024}, DefaultWindow, 1, 0, propSeed) {
+	for _, r := range measureNeeded(t, 12, []int{64, 256, 1024}, steg.DefaultWindow, 1, 0, propSeed) {
 		require.Zero(t, r.missed, "m = %d", r.m)
 		require.Zero(t, r.wrong, "m = %d", r.m)
-		require.Equal(t, DefaultWindow, r.p50, "m = %d", r.m)
+		require.Equal(t, steg.DefaultWindow, r.p50, "m = %d", r.m)
 	}
-	for _, r := range measureNeeded(t, 12, []int{256, 1024}, DefaultWindow, 8, 0.2, propSeed) {
+	for _, r := range measureNeeded(t, 12, []int{256, 1024}, steg.DefaultWindow, 8, 0.2, propSeed) {
 		require.Zero(t, r.missed, "m = %d", r.m)
 		require.Zero(t, r.wrong, "m = %d", r.m)
-		require.Less(t, r.mean, 2.0*DefaultWindow, "m = %d", r.m)
+		require.Less(t, r.mean, 2.0*steg.DefaultWindow, "m = %d", r.m)
 	}
 }
 
 // TestStreamFalseAlarms: a streaming decoder watching whole innocent
 // downloads rarely reports anything at the default window.
 func TestStreamFalseAlarms(t *testing.T) {
-	alarms, total := alarmRate(t, 20, 512, DefaultWindow, propSeed)
+	alarms, total := alarmRate(t, 20, 512, steg.DefaultWindow, propSeed)
 	require.LessOrEqual(t, alarms, 1, "%d of %d innocent nodes", alarms, total)
 	alarms, total = alarmRate(t, 20, 512, 12, propSeed)
 	require.Greater(t, alarms, total/2, "at c = 12 most innocent downloads trip the decoder")
@@ -92,73 +94,38 @@ func TestUndetectable(t *testing.T) {
 func TestObserverHasPower(t *testing.T) {
 	const m = 512
 	rng := rand.New(rand.NewPCG(propSeed, 9))
-	f, err := NewFamily(testKey(1), m, DefaultFunctions)
+	f, err := steg.NewFamily(steg.KeyForTest(1), m, steg.DefaultFunctions)
 	require.NoError(t, err)
 	seq := encoded(t, f, 42, 1, rng)
-	o := &Observer{m: m, k: 2, class: make([]uint8, m)}
+	class := make([]uint8, m)
 	for b := range m {
 		if in, _ := f.InClass1(42, b); in {
-			o.class[b] = 1
+			class[b] = 1
 		}
 	}
+	o := steg.NewObserverWithClasses(class, 2)
 	cs, err := o.ChiSquare(seq, 8)
 	require.NoError(t, err)
 	rt, err := o.Runs(seq)
 	require.NoError(t, err)
 	ks, err := o.PositionKS(seq)
 	require.NoError(t, err)
-	for _, r := range []TestResult{cs, rt, ks} {
+	for _, r := range []steg.TestResult{cs, rt, ks} {
 		require.Less(t, r.P, 1e-6)
 	}
 	// and a keyless observer's errors
-	_, err = NewObserver(1, 2, rng)
-	require.ErrorIs(t, err, ErrBlocks)
-	_, err = NewObserver(m, 1, rng)
-	require.ErrorIs(t, err, ErrFunctions)
-	ob, err := NewObserver(m, 4, rng)
+	_, err = steg.NewObserver(1, 2, rng)
+	require.ErrorIs(t, err, steg.ErrBlocks)
+	_, err = steg.NewObserver(m, 1, rng)
+	require.ErrorIs(t, err, steg.ErrFunctions)
+	ob, err := steg.NewObserver(m, 4, rng)
 	require.NoError(t, err)
 	_, err = ob.ChiSquare(seq, 1)
-	require.ErrorIs(t, err, ErrWindow)
+	require.ErrorIs(t, err, steg.ErrWindow)
 	_, err = ob.ChiSquare(seq[:5], 8)
-	require.ErrorIs(t, err, ErrShortSequence)
+	require.ErrorIs(t, err, steg.ErrShortSequence)
 	_, err = ob.Runs([]int{1, m})
-	require.ErrorIs(t, err, ErrBlockRange)
+	require.ErrorIs(t, err, steg.ErrBlockRange)
 	_, err = ob.PositionKS(nil)
-	require.ErrorIs(t, err, ErrShortSequence)
-}
-
-// TestStats checks the local statistics against known values.
-func TestStats(t *testing.T) {
-	// Q(λ) at the 5% critical value of the Kolmogorov distribution
-	require.InDelta(t, 0.05, kolmogorovQ(1.3581), 1e-3)
-	require.InDelta(t, 0.01, kolmogorovQ(1.6276), 1e-3)
-	require.Equal(t, 1.0, kolmogorovQ(0))
-	// identical samples: D = 0, p = 1
-	x := []float64{0.1, 0.2, 0.3, 0.4}
-	r := KSTwoSample(x, x)
-	require.Zero(t, r.Statistic)
-	require.Equal(t, 1.0, r.P)
-	// disjoint samples of 50: D = 1, p tiny
-	var a, b []float64
-	for i := range 50 {
-		a = append(a, float64(i))
-		b = append(b, float64(100+i))
-	}
-	r = KSTwoSample(a, b)
-	require.InDelta(t, 1.0, r.Statistic, 1e-12)
-	require.Less(t, r.P, 1e-9)
-	require.Equal(t, 1.0, KSTwoSample(nil, a).P)
-	// runs: alternation and clustering are both extreme
-	alt, clu := make([]bool, 40), make([]bool, 40)
-	for i := range alt {
-		alt[i] = i%2 == 0
-		clu[i] = i < 20
-	}
-	require.Less(t, runsTest(alt).P, 1e-6)
-	require.Less(t, runsTest(clu).P, 1e-6)
-	require.Equal(t, 1.0, runsTest(make([]bool, 5)).P)
-	// chi-square: a 2×2 table with independence exactly
-	require.InDelta(t, 1.0, chiSquareTable([][]int{{10, 20}, {10, 20}}).P, 1e-12)
-	require.Less(t, chiSquareTable([][]int{{50, 0}, {0, 50}}).P, 1e-9)
-	require.Equal(t, 1.0, chiSquareTable([][]int{{5, 0}, {5, 0}}).P)
+	require.ErrorIs(t, err, steg.ErrShortSequence)
 }

@@ -1,9 +1,11 @@
-package steg
+package steg_test
 
 import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/swarmblocks/swarmblocks/steg"
 )
 
 // longSeed is the seed of the measurements printed in the package
@@ -17,7 +19,7 @@ func TestMeasureTables(t *testing.T) {
 	if os.Getenv("SWARMBLOCKS_LONG") != "1" {
 		t.Skip("set SWARMBLOCKS_LONG=1 to run the full-scale measurements")
 	}
-	t.Logf("seed %d, swarm of %d leechers and %d seeds, n = %d", longSeed, measLeechers, measSeeds, DefaultFunctions)
+	t.Logf("seed %d, swarm of %d leechers and %d seeds, n = %d", longSeed, measLeechers, measSeeds, steg.DefaultFunctions)
 
 	fp := measureFalsePositives(t, 400, 1024, []int{8, 10, 12, 14, 16, 18, 20, 22, 24}, longSeed)
 	out := "\nfalse positives on innocent sequences (m = 1024, 400 plain nodes)\n"
@@ -48,7 +50,7 @@ func TestMeasureTables(t *testing.T) {
 		inflight int
 		loss     float64
 	}{{1, 0}, {8, 0}, {1, 0.1}, {8, 0.3}} {
-		for _, r := range measureNeeded(t, 400, []int{64, 128, 256, 1024, 4096}, DefaultWindow, cfg.inflight, cfg.loss, longSeed) {
+		for _, r := range measureNeeded(t, 400, []int{64, 128, 256, 1024, 4096}, steg.DefaultWindow, cfg.inflight, cfg.loss, longSeed) {
 			out += fmt.Sprintf("%6d %9d %5.2f %7d %7d %6.1f %6d %6d %6d\n", r.m, cfg.inflight, cfg.loss, r.missed, r.wrong, r.mean, r.p50, r.p95, r.maxN)
 		}
 	}
@@ -60,7 +62,7 @@ func TestMeasureTables(t *testing.T) {
 		m, slot, inflight int
 		loss              float64
 	}{{1024, 28, 1, 0}, {1024, 32, 1, 0}, {4096, 32, 1, 0}, {4096, 32, 8, 0}, {4096, 40, 8, 0}, {4096, 32, 1, 0.1}, {4096, 40, 1, 0.1}, {4096, 48, 8, 0.1}} {
-		r := measureFrames(t, 200, cfg.m, DefaultWindow, cfg.slot, cfg.inflight, cfg.loss, []byte{0xde, 0xad, 0xbe, 0xef}, longSeed)
+		r := measureFrames(t, 200, cfg.m, steg.DefaultWindow, cfg.slot, cfg.inflight, cfg.loss, []byte{0xde, 0xad, 0xbe, 0xef}, longSeed)
 		out += fmt.Sprintf("%6d %5d %9d %5.2f %4d/%-3d %6d %8.1f %6d\n", r.m, r.slot, r.inflight, r.loss, r.decoded, r.runs, r.wrong, r.mean, r.p95)
 	}
 	t.Log(out)
@@ -79,7 +81,7 @@ func TestMeasureTables(t *testing.T) {
 		for _, r := range rows {
 			out += fmt.Sprintf("%-42s %10.3f %8.3f %10.3f %8.3f %12.3g\n", r.test, r.plainMean, r.plainFlag, r.encMean, r.encFlag, r.distinctP)
 		}
-		out += fmt.Sprintf("keyed observer (streaming decoder, c = %d): found x in %d of 200 encoding nodes, reported a symbol on %d of 200 plain nodes\n", DefaultWindow, hits, falses)
+		out += fmt.Sprintf("keyed observer (streaming decoder, c = %d): found x in %d of 200 encoding nodes, reported a symbol on %d of 200 plain nodes\n", steg.DefaultWindow, hits, falses)
 		t.Log(out)
 	}
 }
