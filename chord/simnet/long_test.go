@@ -3,6 +3,7 @@ package simnet
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -35,6 +36,32 @@ func TestLongHops(t *testing.T) {
 		require.Zero(t, r.Failed+r.Wrong)
 		t.Logf("%8d %10.2f %6.2f %6d %9v", n, r.Half, r.Mean, r.P99, build.Round(time.Millisecond))
 	}
+}
+
+// TestLongMillion is the stretch goal: a ring of 10^6 nodes grown by the
+// protocol, its memory, and its lookups.
+func TestLongMillion(t *testing.T) {
+	long(t)
+	if os.Getenv("SWARMBLOCKS_MILLION") != "1" {
+		t.Skip("set SWARMBLOCKS_MILLION=1 as well: about 5 GB and several minutes")
+	}
+	const n = 1_000_000
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	start := time.Now()
+	c := NewCluster(ClusterConfig{}, 1)
+	require.NoError(t, c.Grow(n))
+	build := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	require.NoError(t, c.CheckStable())
+	start = time.Now()
+	r := c.MeasureLookups(100_000)
+	took := time.Since(start)
+	require.Zero(t, r.Failed+r.Wrong)
+	t.Logf("N=%d: built in %v, %.0f B/node; 100,000 lookups: mean hops %.2f (½·log2 N = %.2f), p99 %d, %.0f lookups/s (one goroutine, oracle check included)",
+		n, build.Round(time.Second), float64(m1.HeapAlloc-m0.HeapAlloc)/n, r.Mean, r.Half, r.P99, float64(r.Lookups)/took.Seconds())
 }
 
 // TestLongChurn measures lookups under churn, as in the Chord paper's

@@ -10,6 +10,11 @@
 // steps; it is charged to the simulated time a call takes ([Network.Charged])
 // so that lookups can report their latency. Everything random is drawn from
 // one seeded generator: a run is reproducible from its seed.
+//
+// A Network and its nodes are safe for concurrent use, and calls from
+// several goroutines proceed in parallel (BenchmarkLookupParallel in
+// package chord runs one lookup per core this way); a run is reproducible
+// from its seed only when one goroutine drives it, as a [Cluster] does.
 package simnet
 
 import (
