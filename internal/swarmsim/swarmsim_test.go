@@ -11,16 +11,21 @@ import (
 	"github.com/swarmblocks/swarmblocks/steg"
 )
 
-func newPicker(t *testing.T, m int, rng *rand.Rand) *steg.Picker {
+// newSwarm returns a picker for m blocks and a swarm of shape cfg around
+// it, both drawing from rng.
+func newSwarm(t *testing.T, m int, rng *rand.Rand, cfg Config) (*steg.Picker, *Swarm) {
 	t.Helper()
 	p, err := steg.NewPicker(m, rng)
 	require.NoError(t, err)
-	return p
+	s, err := New(p, rng, cfg)
+	require.NoError(t, err)
+	return p, s
 }
 
 func TestNewErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	p := newPicker(t, 64, rng)
+	p, err := steg.NewPicker(64, rng)
+	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
 		p    *steg.Picker
@@ -96,9 +101,7 @@ func TestInvariants(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			const m = 128
 			rng := rand.New(rand.NewPCG(3, 4))
-			p := newPicker(t, m, rng)
-			s, err := New(p, rng, tc.cfg)
-			require.NoError(t, err)
+			p, s := newSwarm(t, m, rng, tc.cfg)
 			checkSwarm(t, s, tc.cfg)
 			if tc.watch >= 0 {
 				s.Watch(tc.watch)
@@ -128,9 +131,7 @@ func TestInvariants(t *testing.T) {
 func TestReproducible(t *testing.T) {
 	run := func(cfg Config, seed uint64) ([]int, float64) {
 		rng := rand.New(rand.NewPCG(seed, 9))
-		p := newPicker(t, 256, rng)
-		s, err := New(p, rng, cfg)
-		require.NoError(t, err)
+		p, s := newSwarm(t, 256, rng, cfg)
 		if !cfg.WatchOnJoin {
 			s.Watch(0.5)
 		}
@@ -159,9 +160,7 @@ func TestReproducible(t *testing.T) {
 func TestRankRarestFirst(t *testing.T) {
 	const m = 256
 	rng := rand.New(rand.NewPCG(5, 6))
-	p := newPicker(t, m, rng)
-	s, err := New(p, rng, Config{Seeds: 1, Leechers: 20})
-	require.NoError(t, err)
+	p, s := newSwarm(t, m, rng, Config{Seeds: 1, Leechers: 20})
 	s.Watch(1)
 	seq, rank, err := s.Download(m/2, 1, p.Next, p.Downloaded)
 	require.NoError(t, err)
@@ -169,9 +168,7 @@ func TestRankRarestFirst(t *testing.T) {
 	require.Zero(t, rank)
 
 	rng = rand.New(rand.NewPCG(5, 6))
-	p = newPicker(t, m, rng)
-	s, err = New(p, rng, Config{Seeds: 1, Leechers: 20})
-	require.NoError(t, err)
+	p, s = newSwarm(t, m, rng, Config{Seeds: 1, Leechers: 20})
 	s.Watch(1)
 	commonest := func() (int, error) {
 		best := -1
@@ -195,9 +192,7 @@ func TestRankRarestFirst(t *testing.T) {
 func TestDownloadStops(t *testing.T) {
 	const m = 64
 	rng := rand.New(rand.NewPCG(7, 8))
-	p := newPicker(t, m, rng)
-	s, err := New(p, rng, Config{Seeds: 1, Leechers: 4})
-	require.NoError(t, err)
+	p, s := newSwarm(t, m, rng, Config{Seeds: 1, Leechers: 4})
 	seq, _, err := s.Download(10, 3, p.Next, p.Downloaded)
 	require.NoError(t, err)
 	require.Len(t, seq, 10)
@@ -207,9 +202,7 @@ func TestDownloadStops(t *testing.T) {
 	require.Equal(t, m-2, p.Owned())
 
 	boom := errors.New("boom")
-	p = newPicker(t, m, rng)
-	s, err = New(p, rng, Config{Seeds: 1, Leechers: 4})
-	require.NoError(t, err)
+	p, s = newSwarm(t, m, rng, Config{Seeds: 1, Leechers: 4})
 	_, _, err = s.Download(m, 1, func() (int, error) { return 0, boom }, p.Downloaded)
 	require.ErrorIs(t, err, boom)
 	_, _, err = s.Download(m, 1, p.Next, func(int) error { return boom })
