@@ -100,7 +100,17 @@
 // the dead nodes were the first successors of the last node heard from
 // and the key falls before its first live successor, that successor is
 // the owner. The answer is checked to be alive. Hops count routing calls,
-// not the final liveness check.
+// not the final liveness check. A node's own identifier is found like any
+// other key: (n, n) is the whole ring, so the query goes round to n's
+// predecessor.
+//
+// Each node answers a routing step from a route table derived from its
+// fingers and successor list: the distinct nodes ordered by distance,
+// searched by bisection on a compact prefix of each distance and kept
+// inside the Node, so that a step on a ring too large for the processor's
+// cache touches few memory lines. The successor list travels with a step
+// only when the key falls within its span, the one case where the asker
+// can use it to step over dead successors.
 //
 // # Protocol overview
 //

@@ -88,16 +88,27 @@ func (s *Sim) Cancel(ev Event) {
 // Step runs the next event, advancing the clock to its time. It reports
 // whether an event ran.
 func (s *Sim) Step() bool {
+	if !s.dropCancelled() {
+		return false
+	}
+	it := s.queue.Pop()
+	s.now = it.at
+	s.executed++
+	it.fn()
+	return true
+}
+
+// dropCancelled discards cancelled events at the head of the queue and
+// reports whether an event remains, so that the head is the next event
+// that will run.
+func (s *Sim) dropCancelled() bool {
 	for s.queue.Len() > 0 {
-		it := s.queue.Pop()
-		if _, ok := s.cancelled[it.seq]; ok {
-			delete(s.cancelled, it.seq)
-			continue
+		seq := s.queue.Peek().seq
+		if _, ok := s.cancelled[seq]; !ok {
+			return true
 		}
-		s.now = it.at
-		s.executed++
-		it.fn()
-		return true
+		s.queue.Pop()
+		delete(s.cancelled, seq)
 	}
 	return false
 }
@@ -111,7 +122,9 @@ func (s *Sim) Run() {
 // RunUntil runs every event scheduled at or before t, then sets the clock to
 // t (if t is later than the clock).
 func (s *Sim) RunUntil(t time.Duration) {
-	for s.queue.Len() > 0 && s.queue.Peek().at <= t {
+	// The head is checked after cancelled events are dropped: otherwise a
+	// cancelled event due before t would let a later one run.
+	for s.dropCancelled() && s.queue.Peek().at <= t {
 		s.Step()
 	}
 	if t > s.now {

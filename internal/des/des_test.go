@@ -62,6 +62,66 @@ func TestRunUntil(t *testing.T) {
 	require.Equal(t, 7*time.Second, s.Now())
 }
 
+// TestRunUntilCancelledHead: a cancelled event due before the stop time
+// must not let a later event run (a bug once let SimulateSwarm's clock pass
+// its horizon).
+func TestRunUntilCancelledHead(t *testing.T) {
+	var s Sim
+	ran := false
+	ev := s.After(time.Second, func() {})
+	s.After(10*time.Second, func() { ran = true })
+	s.Cancel(ev)
+	s.RunUntil(5 * time.Second)
+	require.False(t, ran)
+	require.Equal(t, 5*time.Second, s.Now())
+	s.RunUntil(10 * time.Second)
+	require.True(t, ran)
+}
+
+// FuzzRunUntil schedules and cancels events and runs the engine in slices
+// of time: no event runs after the slice's end or after being cancelled,
+// every other event runs once, in time order.
+func FuzzRunUntil(f *testing.F) {
+	f.Add([]byte{1, 0, 10, 0, 0, 5}, []byte{0})
+	f.Add([]byte{3, 1, 3, 2, 7, 3, 9, 9}, []byte{1, 2, 5})
+	f.Fuzz(func(t *testing.T, at, cancel []byte) {
+		var s Sim
+		evs := make([]Event, len(at))
+		ran := make([]int, len(at))
+		cancelled := make([]bool, len(at))
+		var last time.Duration
+		for i, a := range at {
+			due := time.Duration(a) * time.Second
+			evs[i] = s.After(due, func() {
+				require.Equal(t, due, s.Now())
+				require.GreaterOrEqual(t, due, last)
+				require.False(t, cancelled[i], "a cancelled event ran")
+				last = due
+				ran[i]++
+			})
+		}
+		for _, c := range cancel {
+			if len(evs) > 0 {
+				i := int(c) % len(evs)
+				s.Cancel(evs[i])
+				cancelled[i] = true
+			}
+		}
+		for stop := time.Duration(0); stop <= 256*time.Second; stop += 17 * time.Second {
+			s.RunUntil(stop)
+			require.Equal(t, stop, s.Now())
+			for i, a := range at {
+				due := time.Duration(a) * time.Second
+				want := 0
+				if due <= stop && !cancelled[i] {
+					want = 1
+				}
+				require.Equal(t, want, ran[i], "event %d due %v, stop %v", i, due, stop)
+			}
+		}
+	})
+}
+
 // FuzzOrder checks the engine's one invariant: whatever events are scheduled,
 // from outside or from inside other events, they run in nondecreasing time
 // and ties run in the order they were scheduled.
