@@ -280,9 +280,9 @@
 // 200 ns. A ring of 10^6 nodes (the stretch goal; SWARMBLOCKS_LONG=1
 // SWARMBLOCKS_MILLION=1 go test -run TestLongMillion ./chord/simnet) was
 // built in 6 min 8 s (other jobs sharing the machine) using 4,343 B/node;
-// 100,000 lookups on it took 9.27
-// hops on average (½·log2 N = 9.97, p99 14), all answered by the true
-// owner, at 42,900 lookups/s from one goroutine with the oracle check.
+// 100,000 lookups on it took 9.27 hops on average (½·log2 N = 9.97, p99
+// 14), all answered by the true owner, at 42,900 lookups/s from one
+// goroutine with the oracle check.
 //
 // # Interpretation choices
 //
