@@ -158,7 +158,6 @@ func BetweenRightIncl(x, a, b ID) bool {
 	return !ax.zero() && !b.u().sub(au).less(ax)
 }
 
-
 // Float returns a/2^256 in [0, 1), the position of a as a fraction of the
 // ring. It is meant for statistics and plots.
 func (a ID) Float() float64 {
