@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/binary"
@@ -75,8 +76,11 @@ func (k *PublicKey) MarshalBinary() ([]byte, error) {
 }
 
 // ParsePublicKey decodes a DER SubjectPublicKeyInfo holding an RSA key of
-// at least [MinKeyBits] bits. It returns an error wrapping [ErrKey] for
-// anything else, trailing bytes included.
+// at least [MinKeyBits] bits. It accepts only the canonical encoding, the
+// bytes [PublicKey.MarshalBinary] produces, so one key has exactly one
+// encoding. It returns an error wrapping [ErrKey] for anything else,
+// trailing bytes included (crypto/x509 on its own tolerates bytes after
+// the exponent inside the RSAPublicKey sequence).
 func ParsePublicKey(der []byte) (*PublicKey, error) {
 	pk, err := x509.ParsePKIXPublicKey(der)
 	if err != nil {
@@ -86,7 +90,15 @@ func ParsePublicKey(der []byte) (*PublicKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %T is not an RSA key", ErrKey, pk)
 	}
-	return NewPublicKey(rk)
+	k, err := NewPublicKey(rk)
+	if err != nil {
+		return nil, err
+	}
+	canon, err := k.MarshalBinary()
+	if err != nil || !bytes.Equal(canon, der) {
+		return nil, fmt.Errorf("%w: not the canonical DER encoding of its key", ErrKey)
+	}
+	return k, nil
 }
 
 // RequestSize returns the size of a blinded withdrawal request and of a

@@ -2,7 +2,12 @@ package token
 
 import (
 	"bytes"
+	"crypto/x509"
+	encasn1 "encoding/asn1"
 	"testing"
+
+	"golang.org/x/crypto/cryptobyte"
+	"golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/cloudflare/circl/blindsign/blindrsa"
 	"github.com/stretchr/testify/require"
@@ -96,10 +101,39 @@ func TestPublicKeyEncoding(t *testing.T) {
 
 	_, err = ParsePublicKey(append(bytes.Clone(der), 0))
 	require.ErrorIs(t, err, ErrKey, "trailing bytes")
+	junk := spkiWithJunk(t, pub, []byte{0x30, 0x30})
+	_, err = x509.ParsePKIXPublicKey(junk)
+	require.NoError(t, err, "crypto/x509 tolerates bytes after the exponent")
+	_, err = ParsePublicKey(junk)
+	require.ErrorIs(t, err, ErrKey, "bytes after the exponent")
 	_, err = ParsePublicKey(der[:len(der)-1])
 	require.ErrorIs(t, err, ErrKey)
 	_, err = ParsePublicKey(nil)
 	require.ErrorIs(t, err, ErrKey)
+}
+
+// spkiWithJunk encodes pub as a SubjectPublicKeyInfo whose RSAPublicKey
+// sequence carries junk after the exponent.
+func spkiWithJunk(t testing.TB, pub *PublicKey, junk []byte) []byte {
+	t.Helper()
+	var b cryptobyte.Builder
+	b.AddASN1(asn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(asn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(encasn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1})
+			b.AddASN1NULL()
+		})
+		b.AddASN1(asn1.BIT_STRING, func(b *cryptobyte.Builder) {
+			b.AddUint8(0) // no unused bits
+			b.AddASN1(asn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1BigInt(pub.RSA().N)
+				b.AddASN1Int64(int64(pub.RSA().E))
+				b.AddBytes(junk)
+			})
+		})
+	})
+	der, err := b.Bytes()
+	require.NoError(t, err)
+	return der
 }
 
 // FuzzParsePublicKey checks the key decoder: any input either fails with
@@ -111,6 +145,7 @@ func FuzzParsePublicKey(f *testing.F) {
 	f.Add(der)
 	f.Add(der[:40])
 	f.Add([]byte{0x30, 0x00})
+	f.Add(spkiWithJunk(f, x.PublicKey(), []byte{0x30, 0x30}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		pub, err := ParsePublicKey(b)
 		if err != nil {
