@@ -83,6 +83,24 @@ func (s *Sim) Cancel(ev Event) {
 		s.cancelled = make(map[uint64]struct{})
 	}
 	s.cancelled[ev.seq] = struct{}{}
+	// Every mark of a queued event names a distinct queue entry, so more
+	// marks than twice the queue holds means most name events that have
+	// already run. Those are forgotten in one scan of the queue, which the
+	// marks added since the last scan pay for.
+	if len(s.cancelled) > 2*s.queue.Len()+16 {
+		s.forgetRun()
+	}
+}
+
+// forgetRun drops the cancellation marks of events no longer queued.
+func (s *Sim) forgetRun() {
+	queued := make(map[uint64]struct{}, len(s.cancelled))
+	for it := range s.queue.All() {
+		if _, ok := s.cancelled[it.seq]; ok {
+			queued[it.seq] = struct{}{}
+		}
+	}
+	s.cancelled = queued
 }
 
 // Step runs the next event, advancing the clock to its time. It reports
@@ -110,6 +128,7 @@ func (s *Sim) dropCancelled() bool {
 		s.queue.Pop()
 		delete(s.cancelled, seq)
 	}
+	clear(s.cancelled) // any marks left name events that have run
 	return false
 }
 

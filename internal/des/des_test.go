@@ -49,6 +49,24 @@ func TestCancelAndPast(t *testing.T) {
 	require.ErrorIs(t, err, ErrPast)
 }
 
+// TestCancelAfterRun: cancelling events that have already run leaves no
+// marks behind, while marks on queued events survive the clean-up.
+func TestCancelAfterRun(t *testing.T) {
+	var s Sim
+	ran := 0
+	keep := s.After(time.Hour, func() { t.Error("a cancelled event ran") })
+	s.Cancel(keep)
+	for range 10000 {
+		ev := s.After(time.Second, func() { ran++ })
+		s.Step()
+		s.Cancel(ev) // already run
+		require.LessOrEqual(t, len(s.cancelled), 2*s.Pending()+16)
+	}
+	require.Equal(t, 10000, ran)
+	s.Run()
+	require.Empty(t, s.cancelled)
+}
+
 func TestRunUntil(t *testing.T) {
 	var s Sim
 	var got []time.Duration

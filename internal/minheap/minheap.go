@@ -4,6 +4,8 @@
 // and popping allocate nothing beyond the slice's growth.
 package minheap
 
+import "iter"
+
 // Ordered is an element of a [Heap]: Less reports whether the receiver
 // comes out before x. Callers that need ties broken deterministically put a
 // sequence number in the element and compare it last.
@@ -22,6 +24,17 @@ func (h *Heap[T]) Len() int { return len(h.items) }
 // Peek returns the least element without removing it. It panics on an
 // empty heap.
 func (h *Heap[T]) Peek() T { return h.items[0] }
+
+// All yields every element once, in no particular order.
+func (h *Heap[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for _, x := range h.items {
+			if !yield(x) {
+				return
+			}
+		}
+	}
+}
 
 // Push adds x.
 func (h *Heap[T]) Push(x T) {

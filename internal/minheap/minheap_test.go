@@ -30,6 +30,7 @@ func TestHeapSorts(t *testing.T) {
 				h.Push(x)
 			}
 			require.Equal(t, len(tt.in), h.Len())
+			require.ElementsMatch(t, tt.in, slices.Collect(h.All()))
 			var out []num
 			for h.Len() > 0 {
 				out = append(out, h.Pop())
@@ -61,6 +62,7 @@ func FuzzHeap(f *testing.F) {
 			ref = append(ref, x)
 		}
 		require.Equal(t, len(ref), h.Len())
+		require.ElementsMatch(t, ref, slices.Collect(h.All()))
 	})
 }
 
