@@ -25,7 +25,10 @@ type Metric interface {
 }
 
 // Distance returns m's distance between patterns x and y, which must have
-// the same length ([ErrLengthMismatch]).
+// the same length ([ErrLengthMismatch]). Patterns may hold any finite
+// values: the metrics of this package depend only on a pattern's shape, and
+// patterns near the largest float64 or subnormal are rescaled exactly
+// before use, so they neither overflow to NaN nor lose their information.
 func Distance(m Metric, x, y []float64) (float64, error) {
 	if len(x) != len(y) {
 		return 0, fmt.Errorf("%w: patterns of %d and %d intervals", ErrLengthMismatch, len(x), len(y))
@@ -51,6 +54,39 @@ func checkPattern(x []float64) error {
 		}
 	}
 	return nil
+}
+
+// Patterns whose largest magnitude lies in [patternLo, patternHi] are used
+// as they are: their sums of squares (at most MaxPatternLen·(2·2^256)²)
+// cannot overflow and their squares do not underflow. Other finite
+// patterns are rescaled first.
+const (
+	patternLo = 0x1p-256
+	patternHi = 0x1p256
+)
+
+// appendScaled appends x to dst[:0], multiplied by a power of two when its
+// largest magnitude lies outside [patternLo, patternHi] so that it then
+// lies in [½, 1). Every distance depends only on the shape of a pattern,
+// which the exact power-of-two scaling keeps, so values near MaxFloat64 or
+// subnormal give the distance of the same pattern at ordinary magnitudes
+// instead of overflowing to NaN (or, quantised, to an invalid bin).
+// Patterns in range are copied unchanged, so their distances are not
+// affected at all.
+func appendScaled(dst, x []float64) []float64 {
+	dst = dst[:0]
+	m := 0.0
+	for _, v := range x {
+		m = max(m, math.Abs(v))
+	}
+	if m == 0 || (m >= patternLo && m <= patternHi) {
+		return append(dst, x...)
+	}
+	_, e := math.Frexp(m)
+	for _, v := range x {
+		dst = append(dst, math.Ldexp(v, -e))
+	}
+	return dst
 }
 
 // Spectral is the normalised spectral distance that this package reads
@@ -88,14 +124,14 @@ func (s *Spectral) Features(dst, x []float64) ([]float64, error) {
 	} else if s.fft.Len() != n {
 		s.fft.Reset(n)
 	}
+	s.buf = appendScaled(s.buf, x)
 	mean := 0.0
-	for _, v := range x {
+	for _, v := range s.buf {
 		mean += v
 	}
 	mean /= float64(n)
-	s.buf = s.buf[:0]
-	for _, v := range x {
-		s.buf = append(s.buf, v-mean)
+	for i := range s.buf {
+		s.buf[i] -= mean
 	}
 	if cap(s.coeff) < n/2+1 {
 		s.coeff = make([]complex128, n/2+1)
@@ -140,15 +176,15 @@ func (c Correlation) Features(dst, x []float64) ([]float64, error) {
 	if err := checkPattern(x); err != nil {
 		return nil, err
 	}
+	dst = appendScaled(dst, x)
 	mean := 0.0
-	for _, v := range x {
+	for _, v := range dst {
 		mean += v
 	}
-	mean /= float64(len(x))
-	dst = dst[:0]
+	mean /= float64(len(dst))
 	norm := 0.0
-	for _, v := range x {
-		dst = append(dst, v-mean)
+	for i, v := range dst {
+		dst[i] = v - mean
 		norm += (v - mean) * (v - mean)
 	}
 	normalise(dst, norm)
@@ -210,17 +246,17 @@ func (mi MutualInformation) Features(dst, x []float64) ([]float64, error) {
 		return nil, fmt.Errorf("%w: %d bins, max lag %d", ErrParameter, mi.Bins, mi.MaxLag)
 	}
 	b := mi.bins(len(x))
-	lo, hi := x[0], x[0]
-	for _, v := range x {
+	dst = appendScaled(dst, x)
+	lo, hi := dst[0], dst[0]
+	for _, v := range dst {
 		lo, hi = min(lo, v), max(hi, v)
 	}
-	dst = dst[:0]
-	for _, v := range x {
+	for i, v := range dst {
 		k := 0
 		if hi > lo {
 			k = min(b-1, int(float64(b)*(v-lo)/(hi-lo)))
 		}
-		dst = append(dst, float64(k))
+		dst[i] = float64(k)
 	}
 	return dst, nil
 }

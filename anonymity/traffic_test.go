@@ -131,6 +131,52 @@ func TestMetrics(t *testing.T) {
 	require.ErrorIs(t, err, ErrParameter)
 }
 
+// TestMetricsExtremeMagnitudes checks that every distance depends only on
+// the shape of the patterns, not their magnitude: finite patterns scaled
+// by powers of two up to the edges of float64 (near MaxFloat64, where sums
+// of squares overflow, and subnormal, where they underflow) give the
+// distance of the unscaled patterns, never NaN and never a panic.
+func TestMetricsExtremeMagnitudes(t *testing.T) {
+	r := newRand(9)
+	x := poissonCounts(r, 64, 4)
+	y := noisyCopy(r, x)
+	x[5] = 40 // a burst, so that max |x| is not the typical count
+	metrics := map[string]Metric{
+		"spectral":    new(Spectral),
+		"correlation": Correlation{MaxLag: 2},
+		"mi":          MutualInformation{MaxLag: 2},
+		"mi3":         MutualInformation{Bins: 3},
+	}
+	scale := func(v []float64, e int) []float64 {
+		out := make([]float64, len(v))
+		for i := range v {
+			out[i] = math.Ldexp(v[i], e)
+		}
+		return out
+	}
+	for name, m := range metrics {
+		t.Run(name, func(t *testing.T) {
+			want, err := Distance(m, x, y)
+			require.NoError(t, err)
+			for _, ex := range []int{1017, 600, 300, -300, -600, -1020, -1070} {
+				for _, ey := range []int{0, ex} {
+					got, err := Distance(m, scale(x, ex), scale(y, ey))
+					require.NoError(t, err)
+					require.InDelta(t, want, got, 1e-9, "x·2^%d, y·2^%d", ex, ey)
+					self, err := Distance(m, scale(x, ex), scale(x, ex))
+					require.NoError(t, err)
+					require.InDelta(t, 0, self, 1e-9, "x·2^%d against itself", ex)
+				}
+			}
+			// Values of both signs near the largest float64.
+			wide := []float64{math.MaxFloat64, -math.MaxFloat64, math.MaxFloat64, 0, -math.MaxFloat64 / 2}
+			d, err := Distance(m, wide, wide)
+			require.NoError(t, err)
+			require.InDelta(t, 0, d, 1e-9)
+		})
+	}
+}
+
 // noisyCopy returns x with each count thinned and jittered: what a relay
 // that forwards its input produces.
 func noisyCopy(r *rand.Rand, x []float64) []float64 {
