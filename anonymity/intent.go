@@ -341,7 +341,7 @@ func (l *IntentLog) volumes(width time.Duration, perObserver bool) (*VolumeProfi
 		views := make(map[int]series)
 		for t, d := range n.downloads {
 			for _, tr := range d.transfers {
-				s := int64((tr.at - n.first) / width)
+				s := bucketOf(tr.at, n.first, width)
 				if s >= MaxBuckets {
 					return nil, fmt.Errorf("%w: bucket %d of width %v exceeds %d buckets", ErrParameter, s, width, MaxBuckets)
 				}
@@ -417,12 +417,19 @@ func (n *nodeRec) lastBucket(node int, width time.Duration) (int, error) {
 		if d.ended {
 			end = max(end, d.end)
 		}
-		last = max(last, int64((end-n.first)/width))
+		last = max(last, bucketOf(end, n.first, width))
 	}
 	if last >= MaxBuckets {
 		return 0, fmt.Errorf("%w: node %d spans bucket %d of width %v, beyond %d buckets", ErrParameter, node, last, width, MaxBuckets)
 	}
 	return int(last), nil
+}
+
+// bucketOf returns the bucket of width that time at falls in, counting from
+// first ≤ at. The offset at − first can exceed the largest Duration; as an
+// unsigned difference it is exact, and the result saturates at MaxInt64.
+func bucketOf(at, first, width time.Duration) int64 {
+	return int64(min(uint64(at-first)/uint64(width), math.MaxInt64))
 }
 
 // profileSize returns the number of samples a volume profile of the given

@@ -1,6 +1,7 @@
 package anonymity
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -56,6 +57,26 @@ func TestIntentLogHandmade(t *testing.T) {
 
 	_, err = l.Volumes(0)
 	require.ErrorIs(t, err, ErrParameter)
+}
+
+// TestIntentLogExtremeTimes covers a log spanning more than the largest
+// time.Duration: the transfer's bucket was computed from an overflowed,
+// negative offset and its bytes silently vanished from the profile.
+func TestIntentLogExtremeTimes(t *testing.T) {
+	events := []Event{
+		{Kind: Start, At: math.MinInt64, Node: 0, Torrent: 0},
+		{Kind: Transfer, At: math.MaxInt64 - 2, Node: 0, Torrent: 0, Peer: 1, Bytes: 100},
+	}
+	l, err := NewIntentLog(events, []Interest{{0, 0}})
+	require.NoError(t, err)
+	p, err := l.Volumes(math.MaxInt64)
+	require.NoError(t, err)
+	require.Equal(t, [][]float64{{0}, {100}}, p.Native)
+	p, err = l.ObserverVolumes(math.MaxInt64)
+	require.NoError(t, err)
+	require.Equal(t, [][]float64{{0}, {100}}, p.Native)
+	_, err = l.Volumes(time.Hour)
+	require.ErrorIs(t, err, ErrParameter, "far more than MaxBuckets buckets")
 }
 
 func TestIntentLogErrors(t *testing.T) {

@@ -34,8 +34,10 @@ func PatternVector(times []time.Duration, start, interval time.Duration, q int) 
 		if t < start {
 			continue
 		}
-		k := (t - start) / interval
-		if k >= time.Duration(q) {
+		// t − start can exceed the largest Duration; as an unsigned
+		// difference it is exact.
+		k := uint64(t-start) / uint64(interval)
+		if k >= uint64(q) {
 			continue
 		}
 		x[k]++

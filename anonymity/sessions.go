@@ -3,6 +3,7 @@ package anonymity
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -23,7 +24,7 @@ type span struct{ start, end time.Duration }
 type SessionTrace struct {
 	spans   map[int][]span
 	byStart []Session // merged spans of every client, by start
-	longest time.Duration
+	longest uint64    // length of the longest span; it may exceed a Duration
 }
 
 // NewSessionTrace validates sessions and builds a [SessionTrace]. A session
@@ -48,7 +49,7 @@ func NewSessionTrace(sessions []Session) (*SessionTrace, error) {
 		t.spans[c] = merged
 		for _, m := range merged {
 			t.byStart = append(t.byStart, Session{c, m.start, m.end})
-			t.longest = max(t.longest, m.end-m.start)
+			t.longest = max(t.longest, uint64(m.end-m.start)) // exact: end ≥ start
 		}
 	}
 	slices.SortFunc(t.byStart, func(a, b Session) int {
@@ -92,13 +93,18 @@ func onlineIn(sp []span, at time.Duration) bool {
 // Online returns the sorted identifiers of the clients online at time at:
 // the snapshot the attacker records.
 func (t *SessionTrace) Online(at time.Duration) []int {
-	// Only spans starting in (at − longest, at] can cover at.
-	lo, _ := slices.BinarySearchFunc(t.byStart, at-t.longest, func(s Session, x time.Duration) int {
-		if s.Start <= x {
-			return -1
-		}
-		return 1
-	})
+	// Only spans starting in (at − longest, at] can cover at. When
+	// at − longest is below the smallest Duration every span may.
+	lo := 0
+	if uint64(at-math.MinInt64) > t.longest {
+		from := time.Duration(uint64(at) - t.longest)
+		lo, _ = slices.BinarySearchFunc(t.byStart, from, func(s Session, x time.Duration) int {
+			if s.Start <= x {
+				return -1
+			}
+			return 1
+		})
+	}
 	var out []int
 	for _, s := range t.byStart[lo:] {
 		if s.Start > at {

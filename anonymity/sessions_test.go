@@ -39,6 +39,26 @@ func TestSessionTrace(t *testing.T) {
 	require.ErrorIs(t, err, ErrParameter)
 }
 
+// TestSessionTraceExtremeTimes covers sessions longer than the largest
+// time.Duration (their length overflowed, and Online missed them) and
+// snapshots so early that the search window's start overflowed.
+func TestSessionTraceExtremeTimes(t *testing.T) {
+	for _, tc := range []struct {
+		s  Session
+		at time.Duration
+	}{
+		{Session{Client: 3, Start: math.MinInt64, End: math.MaxInt64}, 0},
+		{Session{Client: 3, Start: math.MinInt64, End: math.MaxInt64}, math.MinInt64},
+		{Session{Client: 3, Start: math.MinInt64 + 5, End: 0}, -10},
+		{Session{Client: 3, Start: -1, End: math.MaxInt64}, math.MaxInt64 - 1},
+	} {
+		tr, err := NewSessionTrace([]Session{tc.s, {Client: 1, Start: 0, End: 1}})
+		require.NoError(t, err)
+		require.True(t, tr.IsOnline(3, tc.at))
+		require.Contains(t, tr.Online(tc.at), 3, "%+v at %v", tc.s, tc.at)
+	}
+}
+
 // FuzzSessionTrace checks that Online and IsOnline agree with a brute-force
 // reading of arbitrary sessions, or that the trace is rejected.
 func FuzzSessionTrace(f *testing.F) {

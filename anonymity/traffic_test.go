@@ -27,6 +27,18 @@ func TestPatternVector(t *testing.T) {
 	require.Equal(t, []float64{0, 0}, x)
 }
 
+// TestPatternVectorExtremeTimes covers timestamps whose distance from start
+// overflows int64: such a packet was indexed at a negative interval (a
+// panic); it falls in interval (t − start)/interval like any other.
+func TestPatternVectorExtremeTimes(t *testing.T) {
+	x, err := PatternVector([]time.Duration{0, math.MaxInt64}, math.MinInt64, 1, 3)
+	require.NoError(t, err)
+	require.Equal(t, []float64{0, 0, 0}, x, "both packets are far beyond 3 intervals")
+	x, err = PatternVector([]time.Duration{math.MinInt64, -1, 0, math.MaxInt64}, math.MinInt64, math.MaxInt64, 3)
+	require.NoError(t, err)
+	require.Equal(t, []float64{1, 2, 1}, x)
+}
+
 func FuzzPatternVector(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 200}, int64(0), int64(3), 4)
 	f.Add([]byte{9, 1}, int64(-2), int64(1), 1)
