@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"os"
 	"testing"
 	"time"
@@ -155,6 +156,13 @@ func TestTrafficBadConfig(t *testing.T) {
 		func(c *TrafficConfig) { c.Topology.Clients = 1 },
 		func(c *TrafficConfig) { c.Duration = 0 },
 		func(c *TrafficConfig) { c.RequestRate = 0 },
+		// Rates whose Poisson gaps round to 0 ns never let the clock
+		// advance: they ran forever.
+		func(c *TrafficConfig) { c.RequestRate = math.Inf(1) },
+		func(c *TrafficConfig) { c.RequestRate = 1e12 },
+		func(c *TrafficConfig) { c.MessageRate = math.Inf(1) },
+		func(c *TrafficConfig) { c.MessageRate = 1e12 },
+		func(c *TrafficConfig) { c.MessageRate = math.NaN() },
 		func(c *TrafficConfig) { c.MaxDelay = 0 },
 		func(c *TrafficConfig) { c.FileBlocks = 0 },
 		func(c *TrafficConfig) { c.Circuits = [][]int{{0, 7}} }, // P1–P8 is no link

@@ -47,10 +47,11 @@ type TrafficConfig struct {
 	Mode     Mode
 	Duration time.Duration
 	// RequestRate is the rate (per second) at which each client requests
-	// blocks from each neighbour: a Poisson process, subject to h.
+	// blocks from each neighbour: a Poisson process, subject to h. It must
+	// be positive and at most 10^6.
 	RequestRate float64
 	// MessageRate is the rate (per second) at which each circuit's source
-	// produces data segments: a Poisson process.
+	// produces data segments: a Poisson process. It must be in [0, 10^6].
 	MessageRate float64
 	// MinDelay and MaxDelay bound the one-way delay of each directed link,
 	// drawn uniformly once per link (1–100 ms in §6.4).
@@ -136,6 +137,11 @@ type trafficSim struct {
 // errInvalid reports a bad configuration.
 var errInvalid = errors.New("sim: invalid traffic configuration")
 
+// maxRate bounds RequestRate and MessageRate, per second: a mean gap of
+// 1 µs, a thousand ticks of the nanosecond clock. Near 10^9 the Poisson
+// gaps round to 0 ns, the clock stops and the run never ends.
+const maxRate = 1e6
+
 // RunTraffic runs a traffic simulation. It is deterministic given the
 // configuration, Seed included (the links' keys come from crypto/rand but
 // do not influence any event).
@@ -198,7 +204,7 @@ func (cfg *TrafficConfig) check() error {
 		return fmt.Errorf("%w: %d clients", errInvalid, cfg.Topology.Clients)
 	case cfg.Duration <= 0 || cfg.Bin <= 0 || cfg.Duration < cfg.Bin:
 		return fmt.Errorf("%w: duration %v, bin %v", errInvalid, cfg.Duration, cfg.Bin)
-	case !(cfg.RequestRate > 0) || !(cfg.MessageRate >= 0):
+	case !(cfg.RequestRate > 0 && cfg.RequestRate <= maxRate) || !(cfg.MessageRate >= 0 && cfg.MessageRate <= maxRate):
 		return fmt.Errorf("%w: request rate %v, message rate %v", errInvalid, cfg.RequestRate, cfg.MessageRate)
 	case cfg.MinDelay < 0 || cfg.MaxDelay < cfg.MinDelay:
 		return fmt.Errorf("%w: delays %v–%v", errInvalid, cfg.MinDelay, cfg.MaxDelay)
