@@ -28,6 +28,8 @@ type Policy struct {
 //
 // The wire form is "SBL1" ‖ torrent (32) ‖ peer (32) ‖ not-after (8, Unix
 // seconds, 0 for never) ‖ max plays (4) ‖ n (4) ‖ n keys ‖ signature (64).
+// The not-after time is rounded down to the second, so a licence never
+// outlives its policy; one that would round to 0 is encoded as −1.
 type Licence struct {
 	Torrent TorrentID
 	Peer    PeerID
@@ -57,6 +59,11 @@ func licenceBody(g group.Group, t TorrentID, p PeerID, pol Policy, keys []group.
 	var na int64
 	if !pol.NotAfter.IsZero() {
 		na = pol.NotAfter.Unix()
+		if na == 0 {
+			// 0 encodes "never": a licence expiring within the epoch's
+			// first second expires a second early instead.
+			na = -1
+		}
 	}
 	b = binary.BigEndian.AppendUint64(b, uint64(na))
 	b = binary.BigEndian.AppendUint32(b, pol.MaxPlays)

@@ -402,6 +402,24 @@ func TestPolicy(t *testing.T) {
 	require.ErrorIs(t, err, ErrPieceRange)
 }
 
+// TestPolicyExpiryAtEpoch checks a licence that expires within the first
+// second of the Unix epoch. Its not-after field encodes as 0, which means
+// "never": such a licence used to be issued as one that never expires.
+func TestPolicyExpiryAtEpoch(t *testing.T) {
+	s := newSwarm(t, elgamal.Default, testPieces(64), 1)
+	p := s.peers[0]
+	pc := s.fromSeed(t, 0, p)
+	for _, na := range []time.Time{time.Unix(0, 0), time.Unix(0, 999_999_999)} {
+		l, err := s.tr.IssueLicence(p.ID(), Policy{NotAfter: na})
+		require.NoError(t, err)
+		require.False(t, l.Policy.NotAfter.IsZero(), "an expiring licence became perpetual")
+		require.False(t, l.Policy.NotAfter.After(na), "the licence outlives its policy")
+		require.NoError(t, p.InstallLicence(l))
+		_, err = p.Decrypt(pc, now)
+		require.ErrorIs(t, err, ErrPolicy)
+	}
+}
+
 func TestExactScheme(t *testing.T) {
 	for _, name := range []string{"modp1024", "modp1536"} {
 		t.Run(name, func(t *testing.T) {
