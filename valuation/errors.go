@@ -6,8 +6,8 @@ import "errors"
 // come from the network, so every malformed one is reported with one of
 // these (wrapped with %w and the offending values), never a panic.
 var (
-	// ErrWeight is returned for a NaN, infinite or negative weight, or for
-	// weights that are all zero.
+	// ErrWeight is returned for a NaN, infinite or negative weight, for
+	// weights that are all zero, and for such a value from a [Valuer].
 	ErrWeight = errors.New("valuation: invalid weight")
 	// ErrConfig is returned for an out-of-range configuration value other
 	// than a weight (a negative half-life, k out of range, ...).

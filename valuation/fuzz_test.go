@@ -87,6 +87,8 @@ func runObs(t *testing.T, data []byte) {
 			if x%5 == 0 {
 				now += time.Duration(x) * 100 * time.Millisecond // may go backwards: must be an error
 			}
+			clock := m.now
+			var observed error
 			switch op % 10 {
 			case 0:
 				_ = m.AddPeer(p)
@@ -94,13 +96,13 @@ func runObs(t *testing.T, data []byte) {
 				_ = m.RemovePeer(p)
 				u.Forget(p)
 			case 2:
-				_ = m.ObserveHave(now, p, tr, x)
+				observed = m.ObserveHave(now, p, tr, x)
 			case 3:
-				_ = m.ObserveRequest(now, p, tr, x)
+				observed = m.ObserveRequest(now, p, tr, x)
 			case 4:
-				_ = m.ObserveJoin(now, p, tr, x)
+				observed = m.ObserveJoin(now, p, tr, x)
 			case 5:
-				_ = m.ObserveWithdraw(now, p, tr)
+				observed = m.ObserveWithdraw(now, p, tr)
 			case 6:
 				_ = m.SetOwnPieces(tr, x)
 				if x == pieces || x == -128 {
@@ -111,15 +113,28 @@ func runObs(t *testing.T, data []byte) {
 					requireSetInvariants(t, a, k, torrents)
 				}
 			case 8:
-				_ = u.Received(p, tr, int64(x)*1000)
-				_, _ = u.Round(now, m, []PeerID{0, 1, 2, 3, 4, 5, 6, 7}, nil)
+				if x >= 0 {
+					require.NoError(t, u.Received(p, tr, int64(x)*1000))
+				}
+				discarded := u.Discarded()
+				_, err := u.Round(now, m, []PeerID{0, 1, 2, 3, 4, 5, 6, 7}, nil)
+				if err != nil {
+					// Unknown torrents are discarded, never an error: only
+					// a clock going backwards fails a round.
+					require.ErrorIs(t, err, ErrClockBackwards)
+					require.Less(t, now, clock)
+				}
+				require.GreaterOrEqual(t, u.Discarded(), discarded)
 			case 9:
 				bf := make([]byte, BitfieldLen(pieces))
 				for i := range bf {
 					bf[i] = byte(rng.Uint32())
 				}
 				bf[len(bf)-1] &^= 0x0f
-				_ = m.ObserveBitfield(now, p, tr, bf)
+				observed = m.ObserveBitfield(now, p, tr, bf)
+			}
+			if observed != nil && m.now != clock {
+				t.Fatalf("a rejected observation moved the clock from %v to %v: %v", clock, m.now, observed)
 			}
 			requireMarketInvariants(t, m, now, w)
 			requireSetInvariants(t, a, k, torrents)

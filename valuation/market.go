@@ -192,7 +192,10 @@ func (m *Market) tick(now time.Duration) error {
 	return nil
 }
 
-// lookup validates an observation about peer p and torrent t at now.
+// lookup validates the peer, torrent and time of an observation about
+// peer p and torrent t at now. It changes nothing: an observation that
+// fails a later check must leave the clock where it was, so each Observe
+// method advances the clock only once the whole observation is valid.
 func (m *Market) lookup(now time.Duration, p PeerID, t TorrentID) (*peerState, int32, error) {
 	ps, ok := m.peers[p]
 	if !ok {
@@ -202,8 +205,8 @@ func (m *Market) lookup(now time.Duration, p PeerID, t TorrentID) (*peerState, i
 	if !ok {
 		return nil, 0, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
 	}
-	if err := m.tick(now); err != nil {
-		return nil, 0, err
+	if now < m.now {
+		return nil, 0, fmt.Errorf("%w: %v after %v", ErrClockBackwards, now, m.now)
 	}
 	return ps, ti, nil
 }
@@ -229,6 +232,7 @@ func (m *Market) ObserveBitfield(now time.Duration, p PeerID, t TorrentID, bitfi
 	if err := parseBitfield(b, ts.pieces, bitfield); err != nil {
 		return err
 	}
+	m.now = now
 	if old, ok := ps.adverts[ti]; ok {
 		m.withdraw(ti, old)
 	}
@@ -252,6 +256,7 @@ func (m *Market) ObserveJoin(now time.Duration, p PeerID, t TorrentID, have int)
 	if have < 0 || have > ts.pieces {
 		return fmt.Errorf("%w: %d of %d pieces", ErrPiece, have, ts.pieces)
 	}
+	m.now = now
 	if old, ok := ps.adverts[ti]; ok {
 		m.withdraw(ti, old)
 	}
@@ -269,6 +274,7 @@ func (m *Market) ObserveWithdraw(now time.Duration, p PeerID, t TorrentID) error
 	if err != nil {
 		return err
 	}
+	m.now = now
 	if a, ok := ps.adverts[ti]; ok {
 		m.withdraw(ti, a)
 		delete(ps.adverts, ti)
@@ -289,6 +295,7 @@ func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int
 	if piece < 0 || piece >= ts.pieces {
 		return fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, ts.pieces)
 	}
+	m.now = now
 	a, ok := ps.adverts[ti]
 	if !ok {
 		a = &advert{bits: newBitset(ts.pieces)}
@@ -320,6 +327,7 @@ func (m *Market) ObserveRequest(now time.Duration, p PeerID, t TorrentID, piece 
 	if piece < 0 || piece >= ts.pieces {
 		return fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, ts.pieces)
 	}
+	m.now = now
 	ts.requests.add(now, m.cfg.RequestHalfLife)
 	m.requestTotal.add(now, m.cfg.RequestHalfLife)
 	return nil

@@ -1,6 +1,7 @@
 package valuation
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -96,8 +97,9 @@ type Unchoker struct {
 	service    map[PeerID]*peerService
 	optimistic []PeerID
 	optRounds  int
-	values     map[TorrentID]float64
+	values     map[TorrentID]float64 // this round's values; NaN: unknown torrent
 	rank       []ranked
+	discarded  int64
 }
 
 // NewUnchoker returns an Unchoker drawing its optimistic unchokes from rng.
@@ -125,8 +127,8 @@ func (u *Unchoker) Received(p PeerID, t TorrentID, n int64) error {
 		u.service[p] = ps
 	}
 	for i := range ps.entries {
-		if ps.entries[i].t == t {
-			ps.entries[i].bytes += n
+		if e := &ps.entries[i]; e.t == t {
+			e.bytes = min(e.bytes, math.MaxInt64-n) + n // saturates
 			return nil
 		}
 	}
@@ -142,6 +144,10 @@ func (u *Unchoker) Forget(p PeerID) {
 	}
 }
 
+// Discarded returns the bytes of service [Unchoker.Round] has discarded
+// because they were in torrents its Valuer did not know.
+func (u *Unchoker) Discarded() int64 { return u.discarded }
+
 // Score returns p's value-weighted service as of the last round.
 func (u *Unchoker) Score(p PeerID) float64 {
 	if ps := u.service[p]; ps != nil {
@@ -156,20 +162,42 @@ func (u *Unchoker) Score(p PeerID) float64 {
 // others at random, kept for OptimisticRounds rounds. Values come from v,
 // one valuation per torrent per round. The service counted since the last
 // round is folded into each peer's score.
+//
+// Service in a torrent v does not know (v's error wraps
+// [ErrUnknownTorrent]: the node dropped the torrent, or the peer sent
+// pieces of one the node never valued) is worth nothing: it is discarded
+// and its bytes are added to [Unchoker.Discarded]. Any other error from v
+// (a clock going backwards, say) ends the round before anything changes,
+// so it can be run again.
 func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst []PeerID) ([]PeerID, error) {
+	// Value every torrent first, so that an error leaves the state as it
+	// was.
 	clear(u.values)
 	for p, ps := range u.service {
+		for _, e := range ps.entries {
+			if _, ok := u.values[e.t]; ok {
+				continue
+			}
+			val, err := v.Value(now, e.t)
+			switch {
+			case errors.Is(err, ErrUnknownTorrent):
+				val = math.NaN() // marks the torrent unknown
+			case err != nil:
+				return dst, fmt.Errorf("unchoke: service of peer %d: %w", p, err)
+			case math.IsNaN(val) || math.IsInf(val, 0) || val < 0:
+				return dst, fmt.Errorf("%w: value %v of torrent %d", ErrWeight, val, e.t)
+			}
+			u.values[e.t] = val
+		}
+	}
+	for _, ps := range u.service {
 		s := ps.score * u.cfg.ServiceMemory
 		for _, e := range ps.entries {
-			val, ok := u.values[e.t]
-			if !ok {
-				var err error
-				if val, err = v.Value(now, e.t); err != nil {
-					return dst, fmt.Errorf("unchoke peer %d: %w", p, err)
-				}
-				u.values[e.t] = val
+			if val := u.values[e.t]; math.IsNaN(val) {
+				u.discarded += e.bytes
+			} else {
+				s += float64(e.bytes) * val
 			}
-			s += float64(e.bytes) * val
 		}
 		ps.entries = ps.entries[:0]
 		ps.score = s

@@ -103,8 +103,51 @@ func TestUnchokeForget(t *testing.T) {
 	got, err := u.Round(0, m, []PeerID{2}, nil)
 	require.NoError(t, err)
 	require.False(t, slices.Contains(got, 1))
-	// Service for an unknown torrent is reported by the round.
+	// Service for an unknown torrent is discarded, and counted.
 	require.NoError(t, u.Received(2, 99, 100))
 	_, err = u.Round(0, m, []PeerID{2}, nil)
-	require.ErrorIs(t, err, ErrUnknownTorrent)
+	require.NoError(t, err)
+	require.Equal(t, int64(100), u.Discarded())
+}
+
+// TestUnchokeBadValuations checks that a torrent the Valuer does not know
+// costs only its own service, and that any other valuation error leaves the
+// Unchoker as it was, so the round can be run again.
+func TestUnchokeBadValuations(t *testing.T) {
+	m := newTestMarket(t, DefaultWeights(), 1, 100, 1, 2)
+	now := time.Minute
+	for i := range 10 {
+		require.NoError(t, m.ObserveRequest(now, 1, 0, i))
+	}
+	u, err := NewUnchoker(UnchokeConfig{Regular: 1, Optimistic: -1}, rand.New(rand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.NoError(t, u.Received(1, 0, 1000))
+	require.NoError(t, u.Received(2, 7, 5000)) // torrent 7 is unknown to m
+	require.NoError(t, u.Received(2, 0, 10))
+
+	// A clock going backwards fails the round and changes nothing.
+	_, err = u.Round(time.Second, m, []PeerID{1, 2}, nil)
+	require.ErrorIs(t, err, ErrClockBackwards)
+	require.Zero(t, u.Score(1))
+	require.Zero(t, u.Discarded())
+
+	got, err := u.Round(now, m, []PeerID{1, 2}, nil)
+	require.NoError(t, err)
+	require.Equal(t, []PeerID{1}, got)
+	require.Equal(t, int64(5000), u.Discarded())
+	v, err := m.Value(now, 0)
+	require.NoError(t, err)
+	require.InDelta(t, 1000*v, u.Score(1), 1e-9)
+	require.InDelta(t, 10*v, u.Score(2), 1e-9)
+
+	// The next round is not poisoned by the unknown torrent.
+	_, err = u.Round(now+10*time.Second, m, []PeerID{1, 2}, nil)
+	require.NoError(t, err)
+
+	// Byte counts saturate instead of wrapping negative.
+	require.NoError(t, u.Received(1, 0, math.MaxInt64))
+	require.NoError(t, u.Received(1, 0, math.MaxInt64))
+	_, err = u.Round(now+20*time.Second, m, []PeerID{1, 2}, nil)
+	require.NoError(t, err)
+	require.Greater(t, u.Score(1), 0.0)
 }
