@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudflare/circl/blindsign/blindrsa"
 	"github.com/stretchr/testify/require"
 )
 
@@ -256,12 +257,16 @@ func TestKeys(t *testing.T) {
 	require.Equal(t, KeyIDSize+MessageSize+256, a.TokenSize())
 }
 
-// TestUnlinkable illustrates why the exchange cannot link a spent token to
-// its withdrawal: for every (blinded request, token) pair in its records
-// there is a blinding factor ρ = blindsig · sig⁻¹ mod n, a unit, that
-// explains the pair (ρ^e · sig^e ≡ request), so all pairings are equally
-// consistent. The check would fail if the signer's view fixed the token,
-// as with a plain (unblinded) signature.
+// TestUnlinkable checks what the exchange sees of a withdrawal against the
+// tokens it later redeems. With plain (unblinded) signing, the request
+// would be the token's encoded message EM = sig^e mod n and the reply the
+// token's signature; here neither ever matches, for any pairing, and the
+// serial never appears in the clear. What remains is the algebra every
+// pairing satisfies: for each (request, token) pair the exchange holds,
+// ρ = blindsig · sig⁻¹ mod n is a unit with ρ^e · sig^e ≡ request, a
+// blinding factor that explains the pair, so the records favour no
+// pairing over another. Blinding is also randomised: withdrawing the same
+// message twice sends unrelated requests.
 func TestUnlinkable(t *testing.T) {
 	x, _ := newExchange(t)
 	pub := x.PublicKey().RSA()
@@ -278,20 +283,32 @@ func TestUnlinkable(t *testing.T) {
 		bs := new(big.Int).SetBytes(blindSigs[i])
 		for j := range toks {
 			s := new(big.Int).SetBytes(toks[j].sig)
+			require.NotEqual(t, 0, bs.Cmp(s), "blind signature %d is token %d's signature", i, j)
+			em := new(big.Int).Exp(s, e, pub.N)
+			require.NotEqual(t, 0, em.Cmp(z), "request %d is token %d's encoded message", i, j)
+			require.NotContains(t, string(req), string(toks[j].msg[32:]), "the serial is not sent in the clear")
+
 			sInv := new(big.Int).ModInverse(s, pub.N)
 			require.NotNil(t, sInv)
 			rho := new(big.Int).Mul(bs, sInv)
 			rho.Mod(rho, pub.N)
 			require.Equal(t, 0, new(big.Int).GCD(nil, nil, rho, pub.N).Cmp(one), "ρ is a unit")
-			em := new(big.Int).Exp(s, e, pub.N)
+			require.NotEqual(t, 0, rho.Cmp(one), "ρ = 1 would mean no blinding")
 			lhs := new(big.Int).Exp(rho, e, pub.N)
 			lhs.Mul(lhs, em).Mod(lhs, pub.N)
 			require.Equal(t, 0, lhs.Cmp(z), "request %d and token %d are consistent", i, j)
 		}
-		for j := range toks {
-			require.NotContains(t, string(req), string(toks[j].msg[32:]), "the serial is not sent in the clear")
-		}
 	}
+
+	// The same message blinded twice gives unrelated requests.
+	c, err := blindrsa.NewClient(Variant, pub)
+	require.NoError(t, err)
+	msg := toks[0].msg[:]
+	r1, _, err := c.Blind(rand.Reader, msg)
+	require.NoError(t, err)
+	r2, _, err := c.Blind(rand.Reader, msg)
+	require.NoError(t, err)
+	require.NotEqual(t, r1, r2)
 }
 
 func bytesOf(b byte, n int) []byte {
