@@ -40,13 +40,22 @@ type PublicKey struct {
 	modBytes int
 }
 
-// NewPublicKey wraps an RSA public key of at least [MinKeyBits] bits.
+// NewPublicKey wraps an RSA public key of at least [MinKeyBits] bits. The
+// modulus must be odd and the exponent odd and in [3, 2^31 − 1], as
+// crypto/rsa requires of every key it verifies with; any other key could
+// never verify a token.
 func NewPublicKey(pk *rsa.PublicKey) (*PublicKey, error) {
 	if pk == nil || pk.N == nil {
 		return nil, fmt.Errorf("%w: nil RSA key", ErrKey)
 	}
 	if bits := pk.N.BitLen(); bits < MinKeyBits {
 		return nil, fmt.Errorf("%w: %d-bit modulus, want at least %d", ErrKey, bits, MinKeyBits)
+	}
+	if pk.N.Bit(0) == 0 {
+		return nil, fmt.Errorf("%w: even modulus", ErrKey)
+	}
+	if pk.E < 3 || pk.E&1 == 0 || pk.E > 1<<31-1 {
+		return nil, fmt.Errorf("%w: public exponent %d is not odd in [3, 2^31 − 1]", ErrKey, pk.E)
 	}
 	c, err := blindrsa.NewClient(Variant, pk)
 	if err != nil {
@@ -76,7 +85,8 @@ func (k *PublicKey) MarshalBinary() ([]byte, error) {
 }
 
 // ParsePublicKey decodes a DER SubjectPublicKeyInfo holding an RSA key of
-// at least [MinKeyBits] bits. It accepts only the canonical encoding, the
+// at least [MinKeyBits] bits that [NewPublicKey] accepts (odd modulus, odd
+// exponent below 2^31). It accepts only the canonical encoding, the
 // bytes [PublicKey.MarshalBinary] produces, so one key has exactly one
 // encoding. It returns an error wrapping [ErrKey] for anything else,
 // trailing bytes included (crypto/x509 on its own tolerates bytes after

@@ -2,8 +2,10 @@ package token
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"crypto/x509"
 	encasn1 "encoding/asn1"
+	"math/big"
 	"testing"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -112,6 +114,33 @@ func TestPublicKeyEncoding(t *testing.T) {
 	require.ErrorIs(t, err, ErrKey)
 }
 
+// TestPublicKeyUnusable checks that keys no RSA signature can verify under
+// (crypto/rsa refuses them in every Verify) are refused when parsed or
+// wrapped, not accepted and then failing every token as a forgery.
+func TestPublicKeyUnusable(t *testing.T) {
+	sk, _ := testKeys(t)
+	even := new(big.Int).Add(sk.N, big.NewInt(1))
+	for name, pk := range map[string]*rsa.PublicKey{
+		"e=1":          {N: sk.N, E: 1},
+		"even e":       {N: sk.N, E: 65536},
+		"e≥2^31":       {N: sk.N, E: 1<<31 + 1},
+		"even modulus": {N: even, E: 65537},
+		"zero modulus": {N: new(big.Int), E: 65537},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := NewPublicKey(pk)
+			require.ErrorIs(t, err, ErrKey)
+			if pk.N.Sign() == 0 {
+				return // x509 cannot encode it
+			}
+			der, err := x509.MarshalPKIXPublicKey(pk)
+			require.NoError(t, err)
+			_, err = ParsePublicKey(der)
+			require.ErrorIs(t, err, ErrKey)
+		})
+	}
+}
+
 // spkiWithJunk encodes pub as a SubjectPublicKeyInfo whose RSAPublicKey
 // sequence carries junk after the exponent.
 func spkiWithJunk(t testing.TB, pub *PublicKey, junk []byte) []byte {
@@ -157,5 +186,9 @@ func FuzzParsePublicKey(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, b, enc)
 		require.GreaterOrEqual(t, pub.RSA().N.BitLen(), MinKeyBits)
+		require.Equal(t, uint(1), pub.RSA().N.Bit(0), "odd modulus")
+		require.Equal(t, 1, pub.RSA().E&1, "odd exponent")
+		require.GreaterOrEqual(t, pub.RSA().E, 3)
+		require.LessOrEqual(t, pub.RSA().E, 1<<31-1)
 	})
 }
