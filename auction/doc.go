@@ -97,8 +97,9 @@
 // # Performance
 //
 // On the reference machine (2-core AMD EPYC, shared), [Clear] clears
-// 60–100 million bids per second at 10 to 1,000 bidders without
-// allocating (BenchmarkAuction; the target was 1 million at 100 bidders);
+// 110–300 million bids per second at 10 to 1,000 bidders without
+// allocating (BenchmarkAuction, the low end with the other core busy;
+// the target was 1 million at 100 bidders);
 // the whole sealed-bid protocol, one BLAKE3 compression per commitment
 // and opening, runs at about a million bids per second
 // (BenchmarkSealedAuction), and a market period of 1,000 sealed bids on
