@@ -80,18 +80,40 @@ type SwarmCap struct {
 // DefaultSwarmCap is the distribution of §3.3: mean 11.12 and variance
 // 13.42, that is α = 1 + √(1 + mean²/variance) ≈ 4.196 and
 // x_m = mean·(α − 1)/α ≈ 8.47.
-var DefaultSwarmCap = SwarmCapFromMoments(SwarmCapMean, SwarmCapVariance)
+var DefaultSwarmCap = paretoFromMoments(SwarmCapMean, SwarmCapVariance)
+
+// ErrSwarmCap is returned for a swarm-cap distribution whose parameters or
+// moments are not positive and finite.
+var ErrSwarmCap = errors.New("pacomchan: invalid swarm-cap distribution")
 
 // SwarmCapFromMoments returns the Pareto distribution with the given mean
-// and variance. It panics unless both are positive and finite.
-func SwarmCapFromMoments(mean, variance float64) SwarmCap {
-	if !(mean > 0 && variance > 0) || math.IsInf(mean, 0) || math.IsInf(variance, 0) {
-		panic(fmt.Sprintf("pacomchan: Pareto moments %v, %v", mean, variance))
+// and variance, both positive and finite; anything else is an error
+// wrapping [ErrSwarmCap].
+func SwarmCapFromMoments(mean, variance float64) (SwarmCap, error) {
+	if !positiveFinite(mean) || !positiveFinite(variance) {
+		return SwarmCap{}, fmt.Errorf("%w: mean %v, variance %v", ErrSwarmCap, mean, variance)
 	}
+	s := paretoFromMoments(mean, variance)
+	if err := s.validate(); err != nil { // mean²/variance overflowed
+		return SwarmCap{}, err
+	}
+	return s, nil
+}
+
+func paretoFromMoments(mean, variance float64) SwarmCap {
 	// variance/mean² = 1/(α(α − 2)) for α > 2.
 	alpha := 1 + math.Sqrt(1+mean*mean/variance)
 	return SwarmCap{Xm: mean * (alpha - 1) / alpha, Alpha: alpha}
 }
+
+func (s SwarmCap) validate() error {
+	if !positiveFinite(s.Xm) || !positiveFinite(s.Alpha) {
+		return fmt.Errorf("%w: x_m %v, α %v", ErrSwarmCap, s.Xm, s.Alpha)
+	}
+	return nil
+}
+
+func positiveFinite(x float64) bool { return x > 0 && !math.IsInf(x, 1) }
 
 // Dist returns the distribution as a gonum [distuv.Pareto].
 func (s SwarmCap) Dist() distuv.Pareto { return distuv.Pareto{Xm: s.Xm, Alpha: s.Alpha} }
@@ -144,10 +166,17 @@ type Bootstrapper struct {
 // NewBootstrapper draws the node's file count and swarm caps from rng,
 // derives the info-hashes for its address and the date of day, and starts
 // hiding the id of a random swarm. The bootstrapping node itself is not
-// counted as a member.
+// counted as a member. The zero caps means [DefaultSwarmCap]; other caps
+// need a positive, finite x_m and α ([ErrSwarmCap]).
 func NewBootstrapper(ip netip.Addr, day time.Time, rng *rand.Rand, caps SwarmCap, hider Hider) (*Bootstrapper, error) {
 	if !ip.IsValid() {
 		return nil, errors.New("pacomchan: invalid bootstrapping node address")
+	}
+	if caps == (SwarmCap{}) {
+		caps = DefaultSwarmCap
+	}
+	if err := caps.validate(); err != nil {
+		return nil, err
 	}
 	if hider == nil || rng == nil {
 		panic("pacomchan: NewBootstrapper needs a Hider and a *rand.Rand")

@@ -82,7 +82,31 @@ func TestSwarmCap(t *testing.T) {
 	// α ≈ 4.2 leaves the fourth moment barely finite: the sample variance
 	// converges slowly, hence the loose bound.
 	require.InDelta(t, SwarmCapVariance, v, 1.5)
-	require.Panics(t, func() { SwarmCapFromMoments(math.NaN(), 1) })
+	got, err := SwarmCapFromMoments(SwarmCapMean, SwarmCapVariance)
+	require.NoError(t, err)
+	require.Equal(t, DefaultSwarmCap, got)
+}
+
+func TestSwarmCapFromMomentsBad(t *testing.T) {
+	inf := math.Inf(1)
+	tests := []struct {
+		name           string
+		mean, variance float64
+	}{
+		{"NaN mean", math.NaN(), 1},
+		{"NaN variance", 1, math.NaN()},
+		{"zero mean", 0, 1},
+		{"negative variance", 1, -1},
+		{"infinite mean", inf, 1},
+		{"infinite variance", 1, inf},
+		{"mean² overflows", 1e200, 1e-200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := SwarmCapFromMoments(tt.mean, tt.variance)
+			require.ErrorIs(t, err, ErrSwarmCap)
+		})
+	}
 }
 
 // recordingHider records what a bootstrapping node hides.
@@ -143,6 +167,16 @@ func TestBootstrapperCases(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 	_, err = NewBootstrapper(netip.Addr{}, day, mrand.New(mrand.NewPCG(1, 1)), DefaultSwarmCap, h)
 	require.Error(t, err)
+	for _, caps := range []SwarmCap{{Xm: math.NaN(), Alpha: 1}, {Xm: 1}, {Xm: 1, Alpha: math.Inf(1)}, {Xm: -1, Alpha: 2}} {
+		_, err = NewBootstrapper(ip, day, mrand.New(mrand.NewPCG(1, 1)), caps, h)
+		require.ErrorIs(t, err, ErrSwarmCap, "%+v", caps)
+	}
+	// The zero caps is the paper's distribution.
+	b0, err := NewBootstrapper(ip, day, mrand.New(mrand.NewPCG(1, 1)), SwarmCap{}, &recordingHider{})
+	require.NoError(t, err)
+	for _, f := range b0.Files() {
+		require.GreaterOrEqual(t, f.Cap, DefaultSwarmCap.Xm)
+	}
 	require.True(t, ShouldBootstrap(9, 10))
 	require.False(t, ShouldBootstrap(10, 10))
 }

@@ -116,9 +116,9 @@
 // the target, not against a global observer of many blocks' timing beyond
 // what Theorem 1 covers. Nothing here is safe for concurrent use.
 //
-// [PACOM §3.2]: ../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §3.3]: ../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §3.4]: ../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §3.5]: ../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §6]: ../shared/papers/001_c5af7ae32cadf43a.txt
+// [PACOM §3.2]: ../../shared/papers/001_c5af7ae32cadf43a.txt
+// [PACOM §3.3]: ../../shared/papers/001_c5af7ae32cadf43a.txt
+// [PACOM §3.4]: ../../shared/papers/001_c5af7ae32cadf43a.txt
+// [PACOM §3.5]: ../../shared/papers/001_c5af7ae32cadf43a.txt
+// [PACOM §6]: ../../shared/papers/001_c5af7ae32cadf43a.txt
 package pacomchan

@@ -63,7 +63,7 @@
 //     relays. The paper's Fig. 16 shows the rate falling to zero; here it
 //     stays at chance, which is what independence predicts.
 //
-// [PACOM §6]: ../../shared/papers/001_c5af7ae32cadf43a.txt
+// [PACOM §6]: ../../../shared/papers/001_c5af7ae32cadf43a.txt
 // [Bootstrapper]: https://pkg.go.dev/github.com/swarmblocks/swarmblocks/pacomchan#Bootstrapper
 // [Scheduler]: https://pkg.go.dev/github.com/swarmblocks/swarmblocks/pacomchan#Scheduler
 // [Link]: https://pkg.go.dev/github.com/swarmblocks/swarmblocks/pacomchan#Link
