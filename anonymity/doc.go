@@ -89,10 +89,9 @@
 // paper used are not available: [GenerateSessions] draws synthetic traces
 // from the measured model of [Guo05 §4] — seeding time exponential with
 // mean 8.42 h, torrents per client geometric with p = 0.8551 — with a
-// small local generator, so that this package does not depend on the
-// module's swarmmodel package (still in progress when this was written);
-// examples/anonymity runs the same experiments on swarmmodel's workload
-// generator as a cross-check.
+// small local generator, so that this package can be imported without the
+// module's swarmmodel package; examples/anonymity runs the same
+// experiments on swarmmodel's workload generator as a cross-check.
 //
 // # Measured reproductions
 //

@@ -176,6 +176,9 @@ func (c Correlation) Features(dst, x []float64) ([]float64, error) {
 	if err := checkPattern(x); err != nil {
 		return nil, err
 	}
+	if c.MaxLag < 0 {
+		return nil, fmt.Errorf("%w: max lag %d", ErrParameter, c.MaxLag)
+	}
 	dst = appendScaled(dst, x)
 	mean := 0.0
 	for _, v := range dst {
