@@ -2,6 +2,7 @@ package token
 
 import (
 	"crypto/subtle"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -70,6 +71,11 @@ type escrow struct {
 	payer     Lock
 	deadline  time.Time
 	confirmed bool
+	// closed marks an escrow paid out (collected or refunded); paidTo is
+	// the hash of the blinded requests it was paid to, so that the same
+	// party can fetch the same signatures again if the reply was lost.
+	closed bool
+	paidTo [32]byte
 }
 
 // Escrow spends tokens into an escrow for the payee (the seller), the
@@ -111,6 +117,7 @@ func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Tim
 	}
 	deadline := x.now().Add(x.timeout)
 	x.escrows[id] = &escrow{amount: len(keys), payee: payee, payer: payer, deadline: deadline}
+	x.open++
 	x.stats.Escrowed += int64(len(keys))
 	return id, deadline, nil
 }
@@ -120,7 +127,7 @@ func (x *Exchange) EscrowAmount(id EscrowID) (int, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	e := x.escrows[id]
-	if e == nil {
+	if e == nil || e.closed {
 		return 0, ErrNoEscrow
 	}
 	return e.amount, nil
@@ -138,6 +145,8 @@ func (x *Exchange) Confirm(id EscrowID, payer Secret) error {
 		return ErrNoEscrow
 	case !e.payer.opens(&payer):
 		return ErrUnauthorized
+	case e.closed:
+		return fmt.Errorf("%w: closed", ErrEscrowState)
 	case e.confirmed:
 		return fmt.Errorf("%w: already confirmed", ErrEscrowState)
 	case !x.now().Before(e.deadline):
@@ -151,6 +160,12 @@ func (x *Exchange) Confirm(id EscrowID, payer Secret) error {
 // sends as many blinded withdrawal requests as the escrow holds tokens
 // (see [NewWithdrawal]), so the tokens it earns are as unlinkable as
 // bought ones. The escrow closes.
+//
+// A payout is idempotent: if the reply is lost, calling Collect again with
+// the same secret and the same requests returns the same signatures and
+// mints nothing more (RSA blind signatures are deterministic, so they
+// finalise to the same tokens). Other requests for a closed escrow are
+// refused with [ErrEscrowState]. The same holds for [Exchange.Refund].
 func (x *Exchange) Collect(id EscrowID, payee Secret, reqs [][]byte) ([][]byte, error) {
 	authorise := func(e *escrow) error {
 		switch {
@@ -184,23 +199,28 @@ func (x *Exchange) Refund(id EscrowID, payer Secret, reqs [][]byte) ([][]byte, e
 // payOut closes an escrow, blind-signing reqs. It authorises under the
 // lock, signs outside it, and re-authorises before committing, so a
 // concurrent payout of the same escrow cannot pay twice and a failed one
-// changes nothing.
+// changes nothing. A closed escrow is signed for again only for the
+// requests it was paid to, and then changes nothing.
 func (x *Exchange) payOut(id EscrowID, reqs [][]byte, authorise func(*escrow) error) ([][]byte, error) {
-	ready := func() error {
+	h := hashRequests(reqs)
+	ready := func() (*escrow, error) {
 		e := x.escrows[id]
 		if e == nil {
-			return ErrNoEscrow
+			return nil, ErrNoEscrow
 		}
 		if err := authorise(e); err != nil {
-			return err
+			return nil, err
 		}
 		if len(reqs) != e.amount {
-			return fmt.Errorf("%w: %d requests for an escrow of %d tokens", ErrBatch, len(reqs), e.amount)
+			return nil, fmt.Errorf("%w: %d requests for an escrow of %d tokens", ErrBatch, len(reqs), e.amount)
 		}
-		return nil
+		if e.closed && e.paidTo != h {
+			return nil, fmt.Errorf("%w: already paid out to other requests", ErrEscrowState)
+		}
+		return e, nil
 	}
 	x.mu.Lock()
-	err := ready()
+	_, err := ready()
 	x.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -211,13 +231,32 @@ func (x *Exchange) payOut(id EscrowID, reqs [][]byte, authorise func(*escrow) er
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if err := ready(); err != nil {
+	e, err := ready()
+	if err != nil {
 		return nil, err
 	}
+	if e.closed {
+		return sigs, nil // a retry: the same signatures, nothing new minted
+	}
 	n := int64(len(reqs))
-	delete(x.escrows, id)
+	e.closed, e.paidTo = true, h
+	x.open--
 	x.stats.Escrowed -= n
 	x.stats.Redeemed += n
 	x.stats.Minted += n
 	return sigs, nil
+}
+
+// hashRequests commits to a batch of blinded requests.
+func hashRequests(reqs [][]byte) [32]byte {
+	h := blake3.New(32, nil)
+	var n [8]byte
+	for _, r := range reqs {
+		binary.BigEndian.PutUint64(n[:], uint64(len(r)))
+		h.Write(n[:])
+		h.Write(r)
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
 }

@@ -81,7 +81,8 @@ type Exchange struct {
 
 	mu      sync.Mutex
 	spent   map[[MessageSize]byte]struct{}
-	escrows map[EscrowID]*escrow
+	escrows map[EscrowID]*escrow // open, confirmed and closed (kept for retries)
+	open    int                  // escrows not yet closed
 	stats   Stats
 }
 
@@ -168,7 +169,7 @@ func (x *Exchange) Stats() Stats {
 	defer x.mu.Unlock()
 	s := x.stats
 	s.Outstanding = s.Minted - s.Escrowed - s.Redeemed
-	s.Escrows = len(x.escrows)
+	s.Escrows = x.open
 	return s
 }
 
@@ -182,11 +183,17 @@ func (x *Exchange) Audit() error {
 	defer x.mu.Unlock()
 	s := x.stats
 	var inEscrow int64
+	open := 0
 	for _, e := range x.escrows {
-		inEscrow += int64(e.amount)
+		if !e.closed {
+			inEscrow += int64(e.amount)
+			open++
+		}
 	}
 	outstanding := s.Minted - s.Escrowed - s.Redeemed
 	switch {
+	case open != x.open:
+		return fmt.Errorf("%w: %d open escrows, books say %d", ErrAudit, open, x.open)
 	case inEscrow != s.Escrowed:
 		return fmt.Errorf("%w: escrows hold %d, books say %d", ErrAudit, inEscrow, s.Escrowed)
 	case int64(len(x.spent)) != s.Escrowed+s.Redeemed:

@@ -48,7 +48,7 @@ func TestPaymentFlow(t *testing.T) {
 	require.Equal(t, 3, seller.Balance())
 	requireBalanced(t, x, &buyer, &seller)
 	_, err = payout(t, x, 3, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payeeSecret, r) })
-	require.ErrorIs(t, err, ErrNoEscrow, "an escrow pays once")
+	require.ErrorIs(t, err, ErrEscrowState, "an escrow pays once")
 
 	// Earned tokens are as good as bought ones: the seller cashes out.
 	for i := range earned {
@@ -87,7 +87,66 @@ func TestRefundAfterTimeout(t *testing.T) {
 	require.Equal(t, 2, buyer.Balance())
 	requireBalanced(t, x, &buyer)
 	_, err = payout(t, x, 2, refund)
-	require.ErrorIs(t, err, ErrNoEscrow)
+	require.ErrorIs(t, err, ErrEscrowState)
+	_, err = x.EscrowAmount(id)
+	require.ErrorIs(t, err, ErrNoEscrow, "a closed escrow is not open")
+}
+
+// TestPayoutRetry: a payee whose reply was lost asks again with the same
+// requests and gets the same signatures, minting nothing more; nobody
+// gets a second payout with other requests.
+func TestPayoutRetry(t *testing.T) {
+	x, clk := newExchange(t)
+	var buyer, seller Wallet
+	buyer.Add(buy(t, x, 4)...)
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+	pay, err := buyer.Take(3)
+	require.NoError(t, err)
+	id, _, err := x.Escrow(pay, payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.NoError(t, x.Confirm(id, payer))
+
+	w, err := NewWithdrawal(rand.Reader, x.PublicKey(), 3)
+	require.NoError(t, err)
+	lost, err := x.Collect(id, payee, w.Requests())
+	require.NoError(t, err)
+	before := x.Stats()
+	require.Equal(t, 0, before.Escrows)
+	again, err := x.Collect(id, payee, w.Requests())
+	require.NoError(t, err)
+	require.Equal(t, lost, again, "the same signatures")
+	require.Equal(t, before, x.Stats(), "nothing more minted")
+	earned, err := w.Finalize(again)
+	require.NoError(t, err)
+	seller.Add(earned...)
+	requireBalanced(t, x, &buyer, &seller)
+
+	_, err = payout(t, x, 3, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payee, r) })
+	require.ErrorIs(t, err, ErrEscrowState, "other requests")
+	_, err = x.Collect(id, payer, w.Requests())
+	require.ErrorIs(t, err, ErrUnauthorized, "the payer cannot fetch the payee's signatures")
+	require.ErrorIs(t, x.Confirm(id, payer), ErrEscrowState)
+
+	// The same for a refund.
+	pay, err = buyer.Take(1)
+	require.NoError(t, err)
+	id, _, err = x.Escrow(pay, payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	clk.Advance(time.Hour)
+	w, err = NewWithdrawal(rand.Reader, x.PublicKey(), 1)
+	require.NoError(t, err)
+	first, err := x.Refund(id, payer, w.Requests())
+	require.NoError(t, err)
+	before = x.Stats()
+	second, err := x.Refund(id, payer, w.Requests())
+	require.NoError(t, err)
+	require.Equal(t, first, second)
+	require.Equal(t, before, x.Stats())
+	back, err := w.Finalize(second)
+	require.NoError(t, err)
+	buyer.Add(back...)
+	requireBalanced(t, x, &buyer, &seller)
 }
 
 func TestConfirmedEscrowIsNotRefunded(t *testing.T) {
