@@ -218,9 +218,11 @@ func TestUploaderLearnsNothing(t *testing.T) {
 		require.ErrorIs(t, err, ErrDecrypt, name)
 	}
 
-	// Δ depends on the peers and the piece index only: the same two peers
-	// on a torrent with other content, under the same master key, get the
-	// same Δ for the same index — it carries no information about content.
+	// Δ is a function of the key schedule, the two peers and the piece
+	// index only: a tracker with the same keys but a torrent of other
+	// content (lengths, body hashes) issues the same Δ, so Δ carries no
+	// information about the content. This would fail if ReKey mixed any
+	// content-derived value into the re-key.
 	tr2 := &Tracker{g: g, master: s.tr.master, signer: s.tr.signer, peers: map[PeerID]*elgamal.PublicKey{}}
 	tr2.ts = s.tr.ts // same torrent key schedule
 	tr2.tsKey = tr2.ts.scalar
