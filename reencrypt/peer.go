@@ -26,11 +26,17 @@ type Peer struct {
 
 // NewPeer runs PGen for a peer of torrent t: it draws the peer's private key
 // from rnd. The peer then subscribes with [Tracker.Subscribe] and its
-// [Peer.PublicKey].
+// [Peer.PublicKey]. A torrent whose group is unknown is refused with
+// [ErrGroup], one whose piece lengths and body hashes are not two lists of
+// 1 to [MaxPieces] entries, with lengths in [0, MaxPieceSize], with
+// [ErrMalformed].
 func NewPeer(t *Torrent, rnd io.Reader) (*Peer, error) {
 	g, err := t.group()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrGroup, err)
+	}
+	if err := t.check(); err != nil {
+		return nil, err
 	}
 	sk, err := elgamal.GenerateKey(g, rnd)
 	if err != nil {

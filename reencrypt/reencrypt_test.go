@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -524,6 +525,39 @@ func TestTrackerConcurrent(t *testing.T) {
 }
 
 // TestZeroValues: zero-valued messages are errors, not panics.
+// TestNewPeerMalformedTorrent checks that a peer refuses a torrent
+// description (the .torrent analogue, which reaches it from elsewhere)
+// whose lists disagree or are out of range. It used to accept one with a
+// short hash list and then panic verifying the first piece past its end.
+func TestNewPeerMalformedTorrent(t *testing.T) {
+	s := newSwarm(t, elgamal.Default, testPieces(64, 32), 1)
+	pc, err := s.tr.UploadKey(1, s.peers[0].ID())
+	require.NoError(t, err)
+	piece, err := s.seed.PEnc(pc)
+	require.NoError(t, err)
+	wire, err := piece.MarshalBinary()
+	require.NoError(t, err)
+	for name, mutate := range map[string]func(*Torrent){
+		"short hash list":  func(tor *Torrent) { tor.BodyHashes = tor.BodyHashes[:1] },
+		"long hash list":   func(tor *Torrent) { tor.BodyHashes = append(tor.BodyHashes, [32]byte{}) },
+		"no pieces":        func(tor *Torrent) { tor.Lengths, tor.BodyHashes = nil, nil },
+		"negative length":  func(tor *Torrent) { tor.Lengths[0] = -1 },
+		"oversized length": func(tor *Torrent) { tor.Lengths[0] = MaxPieceSize + 1 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			tor := *s.torrent
+			tor.Lengths = slices.Clone(tor.Lengths)
+			tor.BodyHashes = slices.Clone(tor.BodyHashes)
+			mutate(&tor)
+			p, err := NewPeer(&tor, rand.Reader)
+			if err == nil {
+				_, _ = p.Receive(wire) // what a bad description led to
+			}
+			require.ErrorIs(t, err, ErrMalformed)
+		})
+	}
+}
+
 func TestZeroValues(t *testing.T) {
 	s := newSwarm(t, elgamal.ModP1024, testPieces(10), 1)
 	p := s.peers[0]

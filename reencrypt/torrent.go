@@ -34,6 +34,21 @@ func (t *Torrent) Pieces() int { return len(t.Lengths) }
 
 func (t *Torrent) group() (group.Group, error) { return elgamal.GroupByName(t.Group) }
 
+// check validates the piece lists of a torrent description that may come
+// from elsewhere: a peer indexes both by piece.
+func (t *Torrent) check() error {
+	n := len(t.Lengths)
+	if n == 0 || n > MaxPieces || len(t.BodyHashes) != n {
+		return fmt.Errorf("%w: torrent with %d piece lengths and %d body hashes", ErrMalformed, n, len(t.BodyHashes))
+	}
+	for i, l := range t.Lengths {
+		if l < 0 || l > MaxPieceSize {
+			return fmt.Errorf("%w: piece %d of %d bytes", ErrMalformed, i, l)
+		}
+	}
+	return nil
+}
+
 func (t *Torrent) checkIndex(i uint32) error {
 	if int64(i) >= int64(len(t.Lengths)) {
 		return fmt.Errorf("%w: %d of %d", ErrPieceRange, i, len(t.Lengths))
