@@ -7,6 +7,11 @@ import (
 	"slices"
 )
 
+// maxSwarmBlocks bounds the blocks of a swarm's file, 2^24 (256 GiB of
+// 16 KiB blocks), so that a block count taken from a file's metadata cannot
+// make [Scheduler.JoinSwarm] and [Scheduler.Connect] allocate without limit.
+const maxSwarmBlocks = 1 << 24
+
 // Scheduler defaults.
 const (
 	// DefaultMaxOutstanding is h of Algorithm 1: at most 10 unanswered
@@ -183,15 +188,15 @@ func NewScheduler(cfg SchedulerConfig, rng *rand.Rand) (*Scheduler, error) {
 // Stats returns the scheduler's counters.
 func (s *Scheduler) Stats() SchedulerStats { return s.stats }
 
-// JoinSwarm adds a swarm whose file has blocks blocks; seed reports that the
-// client already has all of them (a bootstrapping node sharing a PACOM
-// file).
+// JoinSwarm adds a swarm whose file has blocks blocks, 1 to 2^24; seed
+// reports that the client already has all of them (a bootstrapping node
+// sharing a PACOM file).
 func (s *Scheduler) JoinSwarm(id SwarmID, blocks int, seed bool) error {
 	if _, ok := s.swarms[id]; ok {
 		return fmt.Errorf("%w: %d", ErrDuplicateSwarm, id)
 	}
-	if blocks <= 0 {
-		return fmt.Errorf("pacomchan: swarm %d with %d blocks", id, blocks)
+	if blocks <= 0 || blocks > maxSwarmBlocks {
+		return fmt.Errorf("pacomchan: swarm %d with %d blocks, want 1 to %d", id, blocks, maxSwarmBlocks)
 	}
 	sw := &swarm{n: blocks, have: newBitset(blocks), pending: newBitset(blocks)}
 	if seed {

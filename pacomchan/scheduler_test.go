@@ -156,6 +156,12 @@ func TestSchedulerBadInput(t *testing.T) {
 	require.NoError(t, s.JoinSwarm(1, 8, false))
 	require.ErrorIs(t, s.JoinSwarm(1, 8, false), ErrDuplicateSwarm)
 	require.Error(t, s.JoinSwarm(2, 0, false))
+	// A block count from a file's metadata is bounded before the block
+	// bitsets are allocated (2^62 blocks made the allocation panic).
+	require.Error(t, s.JoinSwarm(2, 1<<62, false))
+	require.Error(t, s.JoinSwarm(2, 1<<24+1, false))
+	require.NoError(t, s.JoinSwarm(2, 1<<24, true))
+	require.NoError(t, s.LeaveSwarm(2))
 	require.ErrorIs(t, s.AddPeer(1, PACOMPeer, nil), ErrNoCodec)
 	require.NoError(t, s.AddPeer(1, PACOMPeer, plainCodec{64}))
 	require.ErrorIs(t, s.AddPeer(1, PACOMPeer, plainCodec{64}), ErrDuplicatePeer)
