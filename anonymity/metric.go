@@ -224,14 +224,18 @@ func CorrelationDistance(x, y []float64) (float64, error) {
 // at distance 1. The plug-in estimate is biased upwards for short patterns;
 // it still ranks candidate links fairly because they share the length.
 type MutualInformation struct {
-	// Bins is the number of quantisation levels; 0 means Sturges' rule,
-	// ⌈log2 q⌉ + 1.
+	// Bins is the number of quantisation levels, at most MaxBins; 0 means
+	// Sturges' rule, ⌈log2 q⌉ + 1.
 	Bins int
 	// MaxLag is the largest lag, in intervals, that the distance searches.
 	MaxLag int
 }
 
 var _ Metric = MutualInformation{}
+
+// MaxBins bounds [MutualInformation.Bins]: Compare counts a Bins × Bins
+// joint histogram.
+const MaxBins = 1024
 
 func (mi MutualInformation) bins(q int) int {
 	if mi.Bins > 0 {
@@ -245,7 +249,7 @@ func (mi MutualInformation) Features(dst, x []float64) ([]float64, error) {
 	if err := checkPattern(x); err != nil {
 		return nil, err
 	}
-	if mi.Bins < 0 || mi.MaxLag < 0 {
+	if mi.Bins < 0 || mi.Bins > MaxBins || mi.MaxLag < 0 {
 		return nil, fmt.Errorf("%w: %d bins, max lag %d", ErrParameter, mi.Bins, mi.MaxLag)
 	}
 	b := mi.bins(len(x))

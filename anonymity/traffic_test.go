@@ -220,7 +220,7 @@ func TestDetectionRate(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 1.0, rate, "%T", m)
 	}
-	for _, m := range []Metric{Correlation{MaxLag: -1}, MutualInformation{MaxLag: -1}, MutualInformation{Bins: -1}} {
+	for _, m := range []Metric{Correlation{MaxLag: -1}, MutualInformation{MaxLag: -1}, MutualInformation{Bins: -1}, MutualInformation{Bins: MaxBins + 1}} {
 		_, err := DetectionRate(m, inputs, outputs, truth)
 		require.ErrorIs(t, err, ErrParameter, "%#v", m)
 	}

@@ -36,7 +36,10 @@ const (
 )
 
 // Errors returned by [Link]. Errors from [Link.OpenBlock] leave the link's
-// state unchanged: the next genuine block still opens.
+// state unchanged, so the next genuine block still opens; the exception is
+// [ErrBadLength], whose block is authentic (only a broken peer holding the
+// key sends one) and is consumed like any other, so the next genuine block
+// opens then too.
 var (
 	ErrBlockSize    = errors.New("pacomchan: block has the wrong size")
 	ErrSegmentSize  = errors.New("pacomchan: segment does not fit in a block")
