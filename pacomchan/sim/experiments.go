@@ -16,8 +16,14 @@ import (
 // selected path with the same length of 4"). It fails if the topology has
 // no such path from some client.
 func RandomCircuits(rng *mrand.Rand, top Topology, perClient, hops int) ([][]int, error) {
+	if perClient < 1 || hops < 1 || top.Clients < 1 {
+		return nil, fmt.Errorf("sim: %d circuits per client of %d hops over %d clients: each must be at least 1", perClient, hops, top.Clients)
+	}
 	adj := make([][]int, top.Clients)
 	for _, e := range top.Edges {
+		if e[0] < 0 || e[0] >= top.Clients || e[1] < 0 || e[1] >= top.Clients {
+			return nil, fmt.Errorf("sim: edge %v outside the %d clients", e, top.Clients)
+		}
 		adj[e[0]] = append(adj[e[0]], e[1])
 		adj[e[1]] = append(adj[e[1]], e[0])
 	}

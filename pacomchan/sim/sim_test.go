@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	mrand "math/rand/v2"
 	"os"
 	"testing"
 	"time"
@@ -93,6 +94,16 @@ func TestFig18(t *testing.T) {
 	require.Greater(t, pts[0].Cover, pts[1].Cover)
 	require.Greater(t, pts[1].Cover, pts[2].Cover)
 	require.Less(t, pts[2].Cover, 0.3, "little cover at four circuits per client")
+
+	for _, k := range []int{0, -1} {
+		_, err := Fig18(base, []int{k}, 1)
+		require.Error(t, err, "%d circuits per client", k)
+	}
+	rng := mrand.New(mrand.NewPCG(1, 1))
+	_, err = RandomCircuits(rng, Topology{Clients: 2, Edges: [][2]int{{0, 5}}}, 1, 1)
+	require.Error(t, err, "edge outside the clients")
+	_, err = RandomCircuits(rng, Fig11(), 1, 0)
+	require.Error(t, err, "zero hops")
 }
 
 // TestDetection runs the flow-correlation attack of §6.6: it identifies
