@@ -10,6 +10,7 @@ package anonymitydemo
 import (
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -138,7 +139,11 @@ func runEntropy(w io.Writer, cfg Config) error {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "%7d %5.1f %3d %10.3f %14.3f %10.3f %9.4f\n", n, float64(mal)/10, sw, res.Theorem, res.Hidden, res.Overall, res.TrappedSender)
+				hidden := fmt.Sprintf("%.3f", res.Hidden)
+				if math.IsNaN(res.Hidden) {
+					hidden = "—" // every sender was trapped
+				}
+				fmt.Fprintf(w, "%7d %5.1f %3d %10.3f %14s %10.3f %9.4f\n", n, float64(mal)/10, sw, res.Theorem, hidden, res.Overall, res.TrappedSender)
 			}
 		}
 	}
