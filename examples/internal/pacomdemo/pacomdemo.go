@@ -22,7 +22,8 @@ import (
 // Config sets the scale of the walkthrough.
 type Config struct {
 	Seed uint64
-	// BlockSize is the block size of the live circuit's links.
+	// BlockSize is the block size of the live circuit's links; 0 means
+	// pacomchan.BlockSize.
 	BlockSize int
 	// Live is how long the live network runs.
 	Live time.Duration
@@ -63,6 +64,9 @@ func FullConfig(seed uint64) Config {
 
 // Run prints the walkthrough to w.
 func Run(w io.Writer, cfg Config) error {
+	if cfg.BlockSize == 0 {
+		cfg.BlockSize = pacomchan.BlockSize
+	}
 	fmt.Fprintf(w, "PACOM covert channels (paper 001 §3, §6), seed %d\n", cfg.Seed)
 	for _, step := range []func(io.Writer, Config) error{bootstrap, liveCircuit, table4, figures} {
 		if err := step(w, cfg); err != nil {
