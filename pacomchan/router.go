@@ -388,6 +388,10 @@ func (r *Router) spend(now time.Time, p PeerID) bool {
 // response, data or acknowledgement is routed along the circuit table or,
 // at an end, opened. Malformed, unknown, stale and replayed messages return
 // an error and leave the router unchanged.
+//
+// The result's forwarded messages (Outgoing.Msg) and delivered data may
+// share memory with raw: a caller that reuses raw's buffer must copy them
+// first, as [Node] does.
 func (r *Router) Handle(now time.Time, from PeerID, raw []byte) (Result, error) {
 	var m Message
 	if err := m.UnmarshalBinary(raw); err != nil {
