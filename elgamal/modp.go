@@ -221,11 +221,16 @@ func (e *ModPElement) IsEqual(x group.Element) bool {
 	return subtle.ConstantTimeCompare(a, b) == 1
 }
 
-// CMov sets e to x if b is 1 and leaves it if b is 0; it panics otherwise.
-func (e *ModPElement) CMov(b int, x group.Element) group.Element {
+// checkSelector panics unless b is 0 or 1, as circl's groups do.
+func checkSelector(b int) {
 	if b != 0 && b != 1 {
 		panic(group.ErrSelector)
 	}
+}
+
+// CMov sets e to x if b is 1 and leaves it if b is 0; it panics otherwise.
+func (e *ModPElement) CMov(b int, x group.Element) group.Element {
+	checkSelector(b)
 	if b == 1 {
 		e.Set(x)
 	}
@@ -234,9 +239,7 @@ func (e *ModPElement) CMov(b int, x group.Element) group.Element {
 
 // CSelect sets e to x if b is 1 and to y if b is 0; it panics otherwise.
 func (e *ModPElement) CSelect(b int, x, y group.Element) group.Element {
-	if b != 0 && b != 1 {
-		panic(group.ErrSelector)
-	}
+	checkSelector(b)
 	if b == 1 {
 		return e.Set(x)
 	}
@@ -342,9 +345,7 @@ func (s *ModPScalar) SetBigInt(x *big.Int) group.Scalar { s.k = new(big.Int).Mod
 
 // CMov sets s to x if b is 1 and leaves it if b is 0; it panics otherwise.
 func (s *ModPScalar) CMov(b int, x group.Scalar) group.Scalar {
-	if b != 0 && b != 1 {
-		panic(group.ErrSelector)
-	}
+	checkSelector(b)
 	if b == 1 {
 		s.Set(x)
 	}
@@ -353,9 +354,7 @@ func (s *ModPScalar) CMov(b int, x group.Scalar) group.Scalar {
 
 // CSelect sets s to x if b is 1 and to y if b is 0; it panics otherwise.
 func (s *ModPScalar) CSelect(b int, x, y group.Scalar) group.Scalar {
-	if b != 0 && b != 1 {
-		panic(group.ErrSelector)
-	}
+	checkSelector(b)
 	if b == 1 {
 		return s.Set(x)
 	}

@@ -184,9 +184,17 @@ func (m *Market) torrent(t TorrentID) (*torrentState, error) {
 	return &m.torrents[i], nil
 }
 
-func (m *Market) tick(now time.Duration) error {
+// checkClock rejects a time before the last one seen.
+func (m *Market) checkClock(now time.Duration) error {
 	if now < m.now {
 		return fmt.Errorf("%w: %v after %v", ErrClockBackwards, now, m.now)
+	}
+	return nil
+}
+
+func (m *Market) tick(now time.Duration) error {
+	if err := m.checkClock(now); err != nil {
+		return err
 	}
 	m.now = now
 	return nil
@@ -205,8 +213,20 @@ func (m *Market) lookup(now time.Duration, p PeerID, t TorrentID) (*peerState, i
 	if !ok {
 		return nil, 0, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
 	}
-	if now < m.now {
-		return nil, 0, fmt.Errorf("%w: %v after %v", ErrClockBackwards, now, m.now)
+	if err := m.checkClock(now); err != nil {
+		return nil, 0, err
+	}
+	return ps, ti, nil
+}
+
+// lookupPiece is lookup for an observation that names a piece of t.
+func (m *Market) lookupPiece(now time.Duration, p PeerID, t TorrentID, piece int) (*peerState, int32, error) {
+	ps, ti, err := m.lookup(now, p, t)
+	if err != nil {
+		return nil, 0, err
+	}
+	if n := m.torrents[ti].pieces; piece < 0 || piece >= n {
+		return nil, 0, fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, n)
 	}
 	return ps, ti, nil
 }
@@ -287,14 +307,11 @@ func (m *Market) ObserveWithdraw(now time.Duration, p PeerID, t TorrentID) error
 // BITFIELD is optional in BitTorrent); a repeated HAVE for a piece already
 // announced is ignored.
 func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int) error {
-	ps, ti, err := m.lookup(now, p, t)
+	ps, ti, err := m.lookupPiece(now, p, t, piece)
 	if err != nil {
 		return err
 	}
 	ts := &m.torrents[ti]
-	if piece < 0 || piece >= ts.pieces {
-		return fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, ts.pieces)
-	}
 	m.now = now
 	a, ok := ps.adverts[ti]
 	if !ok {
@@ -319,14 +336,11 @@ func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int
 
 // ObserveRequest records a REQUEST from peer p for a piece of torrent t.
 func (m *Market) ObserveRequest(now time.Duration, p PeerID, t TorrentID, piece int) error {
-	_, ti, err := m.lookup(now, p, t)
+	_, ti, err := m.lookupPiece(now, p, t, piece)
 	if err != nil {
 		return err
 	}
 	ts := &m.torrents[ti]
-	if piece < 0 || piece >= ts.pieces {
-		return fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, ts.pieces)
-	}
 	m.now = now
 	ts.requests.add(now, m.cfg.RequestHalfLife)
 	m.requestTotal.add(now, m.cfg.RequestHalfLife)
