@@ -36,13 +36,17 @@ var registry = []struct {
 	{"p256", group.P256},
 	{"p384", group.P384},
 	{"p521", group.P521},
+	{"modp512", ModP512},
+	{"modp768", ModP768},
 	{"modp1024", ModP1024},
 	{"modp1536", ModP1536},
 	{"modp2048", ModP2048},
 }
 
 // Groups returns the names of the supported groups, curves first, in a
-// fixed order: ristretto255, p256, p384, p521, modp1024, modp1536, modp2048.
+// fixed order: ristretto255, p256, p384, p521, modp512, modp768, modp1024,
+// modp1536, modp2048. The groups modp512 and modp768 are too small to
+// protect anything; they exist to measure the DRM paper's smaller rows.
 func Groups() []string {
 	names := make([]string, len(registry))
 	for i, r := range registry {
@@ -64,13 +68,8 @@ func GroupByName(name string) (group.Group, error) {
 // GroupName returns the name under which g is listed by [Groups], or the
 // group's own String for a group this package does not list.
 func GroupName(g group.Group) string {
-	switch g {
-	case ModP1024:
-		return "modp1024"
-	case ModP1536:
-		return "modp1536"
-	case ModP2048:
-		return "modp2048"
+	if mg, ok := g.(*ModPGroup); ok {
+		return mg.name
 	}
 	s, ok := g.(fmt.Stringer)
 	if !ok {

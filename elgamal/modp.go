@@ -35,9 +35,29 @@ type ModPGroup struct {
 	qBytes int
 }
 
-// The RFC 2409 and RFC 3526 MODP groups. Each generator, 2, is a quadratic
-// residue (p ≡ 7 mod 8) and so generates the order-q subgroup.
+// The RFC 2409 and RFC 3526 MODP groups, and a 512-bit group built the same
+// way. Each prime is 2^n − 2^(n−64) − 1 + 2^64·(⌊2^(n−130)·π⌋ + X) with X the
+// smallest positive integer for which p and (p−1)/2 are both prime (RFC 2412
+// Appendix E); each generator, 2, is a quadratic residue (p ≡ 7 mod 8) and
+// so generates the order-q subgroup.
 var (
+	// ModP512 is a 512-bit safe-prime group built by the construction of
+	// the RFC 2409 groups (X = 131, the smallest that gives a safe prime;
+	// the tests recompute it). No RFC defines it: it exists to measure the
+	// DRM paper's 512-bit row. Warning: discrete logarithms modulo a 512-bit
+	// prime are within reach of academic computation (the Logjam attack,
+	// CCS 2015); never use it to protect anything.
+	ModP512 = newModP("modp512", ""+
+		"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"+
+		"020BBEA63B139B22514A08798E3404DDEF9519B3CD3A439DFFFFFFFFFFFFFFFF")
+	// ModP768 is the 768-bit MODP group of RFC 2409 (Oakley group 1).
+	// Warning: 768-bit discrete logarithms have been computed (Kleinjung et
+	// al., EUROCRYPT 2017); it exists to measure the DRM paper's 768-bit
+	// row.
+	ModP768 = newModP("modp768", ""+
+		"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"+
+		"020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"+
+		"4FE1356D6D51C245E485B576625E7EC6F44C42E9A63A3620FFFFFFFFFFFFFFFF")
 	// ModP1024 is the 1024-bit MODP group of RFC 2409 (Oakley group 2).
 	ModP1024 = newModP("modp1024", ""+
 		"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"+
