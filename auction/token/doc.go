@@ -63,6 +63,11 @@
 // about 30–40 µs (BenchmarkToken/Verify, over 20,000 per second), and a
 // spend about the same (BenchmarkToken/Spend). A token encodes in
 // [KeyIDSize] + [MessageSize] + modulus bytes: 352 bytes at 2048 bits.
+// The blind signatures are RFC 9474's RSABSSA-SHA384-PSS-Randomized
+// exactly: the tests run the RFC's test vector through the wallet's
+// Prepare, Blind and Finalize steps with the vector's randomness, and
+// through the exchange's blind signing; a token's message is the RFC's
+// 32-byte random prefix followed by a 32-byte serial.
 // Keys must have at least [MinKeyBits] bits; an exchange publishes its key
 // as PKIX DER ([PublicKey.MarshalBinary], [ParsePublicKey]).
 //

@@ -53,17 +53,13 @@ func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
 		if _, err := io.ReadFull(rnd, serial[:]); err != nil {
 			return nil, fmt.Errorf("token: reading serial: %w", err)
 		}
-		prepared, err := pub.client.Prepare(rnd, serial[:])
+		prepared, req, st, err := pub.prepareAndBlind(rnd, serial[:])
 		if err != nil {
-			return nil, fmt.Errorf("token: prepare: %w", err)
+			return nil, err
 		}
 		if len(prepared) != MessageSize {
 			// Unreachable with RFC 9474's 32-byte prefix.
 			return nil, fmt.Errorf("token: prepared message is %d bytes, want %d", len(prepared), MessageSize)
-		}
-		req, st, err := pub.client.Blind(rnd, prepared)
-		if err != nil {
-			return nil, fmt.Errorf("token: blind: %w", err)
 		}
 		copy(w.msgs[i][:], prepared)
 		w.states[i] = st
@@ -100,4 +96,21 @@ func (w *Withdrawal) Finalize(blindSigs [][]byte) ([]Token, error) {
 	}
 	w.done = true
 	return out, nil
+}
+
+// prepareAndBlind runs RFC 9474's Prepare and Blind (§4.1, §4.2) on msg:
+// it reads the 32-byte random prefix, the 48-byte PSS salt and the blinding
+// factor r (as crypto/rand.Int draws it below n), in that order, from rnd,
+// and returns the prepared message prefix ‖ msg, the blinded message and
+// the state Finalize needs.
+func (k *PublicKey) prepareAndBlind(rnd io.Reader, msg []byte) (prepared, blinded []byte, st blindrsa.State, err error) {
+	prepared, err = k.client.Prepare(rnd, msg)
+	if err != nil {
+		return nil, nil, blindrsa.State{}, fmt.Errorf("token: prepare: %w", err)
+	}
+	blinded, st, err = k.client.Blind(rnd, prepared)
+	if err != nil {
+		return nil, nil, blindrsa.State{}, fmt.Errorf("token: blind: %w", err)
+	}
+	return prepared, blinded, st, nil
 }
