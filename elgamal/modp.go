@@ -134,20 +134,22 @@ func (g *ModPGroup) Identity() group.Element { return &ModPElement{g: g, x: big.
 func (g *ModPGroup) Generator() group.Element { return &ModPElement{g: g, x: new(big.Int).Set(g.g)} }
 
 // RandomElement returns a uniformly random element: the square of a random
-// field element. It panics if rnd fails, as circl's groups do; the functions
-// of this package read randomness themselves and return errors instead.
+// field element. A nil rnd means crypto/rand.Reader. It panics if rnd
+// fails, as circl's groups do; the functions of this package read
+// randomness themselves and return errors instead.
 func (g *ModPGroup) RandomElement(rnd io.Reader) group.Element {
 	buf := make([]byte, g.pBytes+16)
-	if _, err := io.ReadFull(rnd, buf); err != nil {
+	if _, err := io.ReadFull(randReader(rnd), buf); err != nil {
 		panic(err)
 	}
 	return g.squareToElement(buf)
 }
 
-// RandomScalar returns a uniformly random scalar. It panics if rnd fails.
+// RandomScalar returns a uniformly random scalar. A nil rnd means
+// crypto/rand.Reader. It panics if rnd fails.
 func (g *ModPGroup) RandomScalar(rnd io.Reader) group.Scalar {
 	buf := make([]byte, g.qBytes+16)
-	if _, err := io.ReadFull(rnd, buf); err != nil {
+	if _, err := io.ReadFull(randReader(rnd), buf); err != nil {
 		panic(err)
 	}
 	return &ModPScalar{g: g, k: new(big.Int).Mod(new(big.Int).SetBytes(buf), g.q)}
@@ -307,8 +309,12 @@ func (e *ModPElement) MarshalBinaryCompress() ([]byte, error) { return e.fixed()
 
 // UnmarshalBinary decodes an element. It rejects encodings of the wrong
 // length, integers that are zero or not below p, and integers outside the
-// order-q subgroup (quadratic non-residues). On error e is unchanged.
+// order-q subgroup (quadratic non-residues). On error e is unchanged. A
+// zero-value ModPElement (not made by a group) returns [ErrInvalidArgument].
 func (e *ModPElement) UnmarshalBinary(data []byte) error {
+	if e == nil || e.g == nil || e.g.p == nil {
+		return fmt.Errorf("%w: zero-value mod-p element", ErrInvalidArgument)
+	}
 	if len(data) != e.g.pBytes {
 		return fmt.Errorf("%w: %s element must be %d bytes, got %d", ErrEncoding, e.g.name, e.g.pBytes, len(data))
 	}
@@ -422,8 +428,12 @@ func (s *ModPScalar) fixed() []byte { return s.k.FillBytes(make([]byte, s.g.qByt
 func (s *ModPScalar) MarshalBinary() ([]byte, error) { return s.fixed(), nil }
 
 // UnmarshalBinary decodes a scalar, rejecting wrong lengths and values not
-// below q. On error s is unchanged.
+// below q. On error s is unchanged. A zero-value ModPScalar returns
+// [ErrInvalidArgument].
 func (s *ModPScalar) UnmarshalBinary(data []byte) error {
+	if s == nil || s.g == nil || s.g.q == nil {
+		return fmt.Errorf("%w: zero-value mod-p scalar", ErrInvalidArgument)
+	}
 	str := cryptobyte.String(data)
 	if !s.Unmarshal(&str) || !str.Empty() {
 		return fmt.Errorf("%w: %s scalar must be %d bytes below q", ErrEncoding, s.g.name, s.g.qBytes)
@@ -440,6 +450,9 @@ func (s *ModPScalar) Marshal(b *cryptobyte.Builder) error {
 // Unmarshal reads s from a cryptobyte string and reports whether it was a
 // canonical scalar. On failure s is unchanged.
 func (s *ModPScalar) Unmarshal(str *cryptobyte.String) bool {
+	if s == nil || s.g == nil || s.g.q == nil || str == nil {
+		return false
+	}
 	var buf []byte
 	if !str.ReadBytes(&buf, s.g.qBytes) {
 		return false
