@@ -41,13 +41,11 @@ type Secret [32]byte
 // BLAKE3-DeriveKey("swarmblocks token v1 escrow lock", secret).
 type Lock [32]byte
 
-// NewSecret draws a fresh secret from rnd (pass crypto/rand.Reader).
+// NewSecret draws a fresh secret from rnd; a nil rnd means
+// crypto/rand.Reader.
 func NewSecret(rnd io.Reader) (Secret, error) {
-	if rnd == nil {
-		return Secret{}, errNilRand
-	}
 	var s Secret
-	if _, err := io.ReadFull(rnd, s[:]); err != nil {
+	if _, err := io.ReadFull(randReader(rnd), s[:]); err != nil {
 		return Secret{}, fmt.Errorf("token: reading secret: %w", err)
 	}
 	return s, nil
@@ -98,6 +96,9 @@ type escrow struct {
 // fails with [ErrSignature], [ErrWrongKey], [ErrDoubleSpend] or
 // [ErrBatch] and then spends nothing.
 func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Time, error) {
+	if err := x.ready(); err != nil {
+		return EscrowID{}, time.Time{}, err
+	}
 	keys, err := x.check(tokens)
 	if err != nil {
 		return EscrowID{}, time.Time{}, err
@@ -124,6 +125,9 @@ func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Tim
 
 // EscrowAmount returns the number of tokens held by an open escrow.
 func (x *Exchange) EscrowAmount(id EscrowID) (int, error) {
+	if err := x.ready(); err != nil {
+		return 0, err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	e := x.escrows[id]
@@ -137,6 +141,9 @@ func (x *Exchange) EscrowAmount(id EscrowID) (int, error) {
 // verified, releasing the escrow to the payee. It needs the payer's
 // secret and must come before the deadline.
 func (x *Exchange) Confirm(id EscrowID, payer Secret) error {
+	if err := x.ready(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	e := x.escrows[id]
@@ -202,6 +209,9 @@ func (x *Exchange) Refund(id EscrowID, payer Secret, reqs [][]byte) ([][]byte, e
 // changes nothing. A closed escrow is signed for again only for the
 // requests it was paid to, and then changes nothing.
 func (x *Exchange) payOut(id EscrowID, reqs [][]byte, authorise func(*escrow) error) ([][]byte, error) {
+	if err := x.ready(); err != nil {
+		return nil, err
+	}
 	h := hashRequests(reqs)
 	ready := func() (*escrow, error) {
 		e := x.escrows[id]

@@ -116,8 +116,22 @@ func NewExchange(sk *rsa.PrivateKey, cfg Config) (*Exchange, error) {
 	return x, nil
 }
 
-// PublicKey returns the key wallets withdraw and verify tokens with.
-func (x *Exchange) PublicKey() *PublicKey { return x.pub }
+// PublicKey returns the key wallets withdraw and verify tokens with, or nil
+// for a zero-value Exchange.
+func (x *Exchange) PublicKey() *PublicKey {
+	if x == nil {
+		return nil
+	}
+	return x.pub
+}
+
+// ready returns [ErrInvalidArgument] for a nil or zero-value Exchange.
+func (x *Exchange) ready() error {
+	if x == nil || x.pub.check() != nil || x.spent == nil || x.escrows == nil || x.now == nil {
+		return fmt.Errorf("%w: nil or zero-value exchange (use NewExchange)", ErrInvalidArgument)
+	}
+	return nil
+}
 
 // Buy sells len(reqs) tokens, blind-signing the withdrawal requests. The
 // payment in outside money, at the portal's conversion rate, is the
@@ -125,6 +139,9 @@ func (x *Exchange) PublicKey() *PublicKey { return x.pub }
 // Purchased. It fails with [ErrBatch] or
 // [ErrMalformed] and then sells nothing.
 func (x *Exchange) Buy(reqs [][]byte) ([][]byte, error) {
+	if err := x.ready(); err != nil {
+		return nil, err
+	}
 	sigs, err := x.sign(reqs)
 	if err != nil {
 		return nil, err
@@ -140,6 +157,9 @@ func (x *Exchange) Buy(reqs [][]byte) ([][]byte, error) {
 // (the exchange portal's other direction). It fails, spending nothing,
 // if any token is invalid or already spent.
 func (x *Exchange) CashOut(tokens []Token) error {
+	if err := x.ready(); err != nil {
+		return err
+	}
 	keys, err := x.check(tokens)
 	if err != nil {
 		return err
@@ -155,8 +175,12 @@ func (x *Exchange) CashOut(tokens []Token) error {
 	return nil
 }
 
-// Spent reports whether the token has been spent.
+// Spent reports whether the token has been spent. A nil token, or a
+// zero-value Exchange, has spent nothing.
 func (x *Exchange) Spent(t *Token) bool {
+	if x.ready() != nil || t == nil {
+		return false
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	_, ok := x.spent[t.msg]
@@ -165,6 +189,9 @@ func (x *Exchange) Spent(t *Token) bool {
 
 // Stats returns a snapshot of the books.
 func (x *Exchange) Stats() Stats {
+	if x == nil {
+		return Stats{}
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	s := x.stats
@@ -179,6 +206,9 @@ func (x *Exchange) Stats() Stats {
 // Purchased = Outstanding + Escrowed + CashedOut. It returns an error
 // wrapping [ErrAudit] if not.
 func (x *Exchange) Audit() error {
+	if err := x.ready(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	s := x.stats

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math/big"
 
 	"github.com/cloudflare/circl/blindsign/blindrsa"
 	"lukechampine.com/blake3"
@@ -68,19 +69,47 @@ func NewPublicKey(pk *rsa.PublicKey) (*PublicKey, error) {
 	return k, nil
 }
 
-// ID returns the key's identifier.
-func (k *PublicKey) ID() KeyID { return k.id }
+// check returns [ErrInvalidArgument] for a nil or zero-value key.
+func (k *PublicKey) check() error {
+	if k == nil || k.pk == nil {
+		return fmt.Errorf("%w: nil or zero-value public key", ErrInvalidArgument)
+	}
+	return nil
+}
 
-// RSA returns the underlying RSA public key.
-func (k *PublicKey) RSA() *rsa.PublicKey { return k.pk }
+// ID returns the key's identifier (zero for a zero-value key).
+func (k *PublicKey) ID() KeyID {
+	if k == nil {
+		return KeyID{}
+	}
+	return k.id
+}
+
+// RSA returns a copy of the underlying RSA public key, or nil for a
+// zero-value key.
+func (k *PublicKey) RSA() *rsa.PublicKey {
+	if k.check() != nil {
+		return nil
+	}
+	return &rsa.PublicKey{N: new(big.Int).Set(k.pk.N), E: k.pk.E}
+}
 
 // TokenSize returns the size of an encoded token under k:
-// [KeyIDSize] + [MessageSize] + the modulus size in bytes.
-func (k *PublicKey) TokenSize() int { return KeyIDSize + MessageSize + k.modBytes }
+// [KeyIDSize] + [MessageSize] + the modulus size in bytes (0 for a
+// zero-value key).
+func (k *PublicKey) TokenSize() int {
+	if k.check() != nil {
+		return 0
+	}
+	return KeyIDSize + MessageSize + k.modBytes
+}
 
 // MarshalBinary encodes k as a DER SubjectPublicKeyInfo (PKIX), the form
 // an exchange publishes its key in.
 func (k *PublicKey) MarshalBinary() ([]byte, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
 	return x509.MarshalPKIXPublicKey(k.pk)
 }
 
@@ -112,5 +141,11 @@ func ParsePublicKey(der []byte) (*PublicKey, error) {
 }
 
 // RequestSize returns the size of a blinded withdrawal request and of a
-// blind signature under k: the modulus size in bytes.
-func (k *PublicKey) RequestSize() int { return k.modBytes }
+// blind signature under k: the modulus size in bytes (0 for a zero-value
+// key).
+func (k *PublicKey) RequestSize() int {
+	if k.check() != nil {
+		return 0
+	}
+	return k.modBytes
+}

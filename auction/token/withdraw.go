@@ -34,14 +34,15 @@ type Withdrawal struct {
 }
 
 // NewWithdrawal prepares the blinded requests for n new tokens under pub,
-// with randomness from rnd (pass crypto/rand.Reader).
+// with randomness from rnd; a nil rnd means crypto/rand.Reader.
 func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
+	if err := pub.check(); err != nil {
+		return nil, err
+	}
 	if n <= 0 || n > MaxBatch {
 		return nil, fmt.Errorf("%w: %d tokens", ErrBatch, n)
 	}
-	if rnd == nil {
-		return nil, errNilRand
-	}
+	rnd = randReader(rnd)
 	w := &Withdrawal{
 		pub:    pub,
 		msgs:   make([][MessageSize]byte, n),
@@ -69,17 +70,30 @@ func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
 }
 
 // Len returns the number of tokens requested.
-func (w *Withdrawal) Len() int { return len(w.reqs) }
+func (w *Withdrawal) Len() int {
+	if w == nil {
+		return 0
+	}
+	return len(w.reqs)
+}
 
 // Requests returns the blinded messages to send to the exchange. They
 // reveal nothing about the tokens' serial numbers.
-func (w *Withdrawal) Requests() [][]byte { return w.reqs }
+func (w *Withdrawal) Requests() [][]byte {
+	if w == nil {
+		return nil
+	}
+	return w.reqs
+}
 
 // Finalize unblinds the exchange's blind signatures, in request order,
 // into tokens, checking each one: a signature that does not verify
 // (a cheating exchange, a corrupted message) is an [ErrSignature] error
 // and no token is returned.
 func (w *Withdrawal) Finalize(blindSigs [][]byte) ([]Token, error) {
+	if w == nil || w.pub.check() != nil {
+		return nil, fmt.Errorf("%w: nil or zero-value withdrawal", ErrInvalidArgument)
+	}
 	if w.done {
 		return nil, errors.New("token: withdrawal already finalized")
 	}
