@@ -1,6 +1,7 @@
 package auction
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
 	"encoding/binary"
 	"encoding/hex"
@@ -58,7 +59,7 @@ type Opening struct {
 }
 
 // Seal commits bidder to a bid of amount in auction, drawing the nonce
-// from rnd (pass crypto/rand.Reader). The commitment is sent during the
+// from rnd (a nil rnd means crypto/rand.Reader). The commitment is sent during the
 // bidding window; the opening is kept secret until [Sealed.CloseBidding],
 // then sent to the seller. Seal returns an error wrapping [ErrInvalidBid]
 // for an amount outside [1, MaxAmount], and rnd's error if it fails.
@@ -88,10 +89,10 @@ func (o *Opening) Opens(c Commitment) bool {
 	return subtle.ConstantTimeCompare(got[:], c[:]) == 1
 }
 
-// readNonce fills nonce from rnd, which must not be nil.
+// readNonce fills nonce from rnd; a nil rnd means crypto/rand.Reader.
 func readNonce(rnd io.Reader, nonce []byte) error {
 	if rnd == nil {
-		return fmt.Errorf("%w: nil random source", ErrConfig)
+		rnd = rand.Reader
 	}
 	if _, err := io.ReadFull(rnd, nonce); err != nil {
 		return fmt.Errorf("auction: reading nonce: %w", err)

@@ -163,8 +163,6 @@ func TestMarketConfig(t *testing.T) {
 		_, err := NewMarket(rand.Reader, cfg)
 		require.ErrorIs(t, err, ErrConfig, "%+v", cfg)
 	}
-	_, err := NewMarket(nil, MarketConfig{Capacity: 1})
-	require.ErrorIs(t, err, ErrConfig, "nil random source")
 	m, err := NewMarket(rand.Reader, MarketConfig{Capacity: 1})
 	require.NoError(t, err)
 	require.ErrorIs(t, m.Offer(chunk(1), -1), ErrInvalidReserve)

@@ -118,10 +118,6 @@ func TestSealedLimits(t *testing.T) {
 	require.ErrorIs(t, s.Commit(sb), ErrTooManyBids)
 	_, _, err = Seal(rand.Reader, id, 5, 0)
 	require.ErrorIs(t, err, ErrInvalidBid)
-	_, _, err = Seal(nil, id, 5, 1)
-	require.ErrorIs(t, err, ErrConfig)
-	_, err = NewSealed(nil, id, 0)
-	require.ErrorIs(t, err, ErrConfig)
 
 	// A correct opening of an invalid amount (made by hand: Seal refuses
 	// it) excludes its bidder.
