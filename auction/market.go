@@ -204,7 +204,8 @@ func (m *Market) Revenue() Amount { return m.revenue }
 
 // Request records a sealed bid for chunk in the current period. It fails
 // with [ErrUnknownChunk] for a chunk not offered, [ErrPhase] once bidding
-// has closed, and otherwise as [Sealed.Commit].
+// has closed, [ErrUnauthenticated] for a bid its bidder did not sign, and
+// otherwise as [Sealed.Commit].
 func (m *Market) Request(chunk ChunkID, b SealedBid) error {
 	if err := m.ready(); err != nil {
 		return err
@@ -215,6 +216,9 @@ func (m *Market) Request(chunk ChunkID, b SealedBid) error {
 	}
 	if m.closed {
 		return fmt.Errorf("%w: period %d bidding closed", ErrPhase, m.period)
+	}
+	if err := b.Verify(); err != nil {
+		return err // before any state is created for it
 	}
 	s := m.open[chunk]
 	if s == nil {

@@ -63,6 +63,18 @@ func TestMisuse(t *testing.T) {
 		{"zero Market.Settle", ErrInvalidArgument, func() error { _, err := zeroMarket.Settle(rand.New(rand.NewPCG(1, 2))); return err }},
 		{"zero Buyer.ChooseSeller empty", ErrNoSeller, func() error { _, err := zeroBuyer.ChooseSeller(nil, nil); return err }},
 		{"nil Buyer.ChooseSeller", ErrInvalidArgument, func() error { _, err := (*Buyer)(nil).ChooseSeller([]Quote{{}}, nil); return err }},
+		{"zero BidderKey.Seal", ErrInvalidArgument, func() error { _, _, err := new(BidderKey).Seal(nil, AuctionID{}, 1); return err }},
+		{"nil BidderKey.Sign", ErrInvalidArgument, func() error { _, err := (*BidderKey)(nil).Sign(AuctionID{}, Commitment{}); return err }},
+		{"zero BidderKey.MarshalBinary", ErrInvalidArgument, func() error { _, err := new(BidderKey).MarshalBinary(); return err }},
+		{"NewBidderKey nil", ErrMalformed, func() error { _, err := NewBidderKey(nil); return err }},
+		{"BidderKey.Seal zero amount", ErrInvalidBid, func() error { _, _, err := testKey(1).Seal(nil, AuctionID{}, 0); return err }},
+		{"nil SealedBid.Verify", ErrInvalidArgument, func() error { return (*SealedBid)(nil).Verify() }},
+		{"zero SealedBid.Verify", ErrUnauthenticated, func() error { return new(SealedBid).Verify() }},
+		{"Sealed.Commit unsigned", ErrUnauthenticated, func() error {
+			s, err := NewSealed(nil, AuctionID{}, 0)
+			require.NoError(t, err)
+			return s.Commit(SealedBid{})
+		}},
 		{"PickSeller nil buyer", ErrInvalidArgument, func() error {
 			_, err := PickSeller[int](nil, nil, func(ChunkID, int) Quote { return Quote{} })(context.Background(), [32]byte{}, []int{1})
 			return err
@@ -98,6 +110,8 @@ func TestMisuse(t *testing.T) {
 		zeroBuyer.Acquired(chunk)
 		zeroBuyer.Lost(chunk, 0, nil)
 		require.Zero(t, zeroBuyer.Utility())
+		require.Zero(t, (*BidderKey)(nil).ID())
+		require.Equal(t, [32]byte{}, (*BidderKey)(nil).PublicKey())
 	})
 
 	noPanic(t, "nil readers", func() {
@@ -110,5 +124,10 @@ func TestMisuse(t *testing.T) {
 		m, err := NewMarket(nil, MarketConfig{Capacity: 1})
 		require.NoError(t, err)
 		require.NotNil(t, m)
+		k, err := GenerateBidderKey(nil)
+		require.NoError(t, err)
+		sb, _, err := k.Seal(nil, AuctionID{}, 3)
+		require.NoError(t, err)
+		require.NoError(t, sb.Verify())
 	})
 }

@@ -191,7 +191,9 @@ func (s *Sealed) ReserveOpening() (ReserveOpening, error) {
 }
 
 // Commit records a sealed bid. It fails with [ErrPhase] after bidding
-// closed, [ErrWrongAuction] for another auction's bid, [ErrDuplicate] for
+// closed, [ErrWrongAuction] for another auction's bid,
+// [ErrUnauthenticated] for a bid its bidder did not sign
+// ([SealedBid.Verify]; such a bid changes nothing), [ErrDuplicate] for
 // a commitment already received from the same bidder and
 // [ErrTooManyBids] beyond [MaxBidsPerBidder] bids from one bidder.
 func (s *Sealed) Commit(b SealedBid) error {
@@ -204,6 +206,11 @@ func (s *Sealed) Commit(b SealedBid) error {
 		return fmt.Errorf("%w: commitment in phase %v", ErrPhase, s.phase)
 	case b.Auction != s.id:
 		return fmt.Errorf("%w: %v, not %v", ErrWrongAuction, b.Auction, s.id)
+	}
+	if err := b.Verify(); err != nil {
+		return err
+	}
+	switch {
 	case s.entries[k] != nil:
 		return fmt.Errorf("%w: %v", ErrDuplicate, b.Commitment)
 	case s.perBid[b.Bidder] >= MaxBidsPerBidder:
