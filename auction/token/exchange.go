@@ -24,6 +24,14 @@ var (
 // [Config] leaves it zero.
 const DefaultEscrowTimeout = 2 * time.Minute
 
+// DefaultClosedRetention is how long an [Exchange] whose [Config] leaves
+// ClosedRetention zero keeps a closed escrow for payout retries.
+const DefaultClosedRetention = time.Hour
+
+// DefaultMaxClosedEscrows is the number of closed escrows an [Exchange]
+// whose [Config] leaves MaxClosedEscrows zero keeps at most.
+const DefaultMaxClosedEscrows = 1 << 16
+
 // Config configures an [Exchange].
 type Config struct {
 	// EscrowTimeout is how long a buyer has to confirm a chunk before
@@ -33,6 +41,17 @@ type Config struct {
 	// Now is the exchange's clock. Nil means time.Now; simulations pass
 	// their simulated clock.
 	Now func() time.Time
+	// ClosedRetention is how long a closed (paid out or refunded) escrow
+	// is kept so that a party whose reply was lost can fetch the same
+	// signatures again ([Exchange.Collect] is idempotent). After it, the
+	// escrow is forgotten and a retry gets [ErrNoEscrow]. Zero means
+	// [DefaultClosedRetention].
+	ClosedRetention time.Duration
+	// MaxClosedEscrows bounds the closed escrows kept for retries: past
+	// it the oldest are forgotten first, whatever their age, so that the
+	// exchange's memory for them is bounded. Zero means
+	// [DefaultMaxClosedEscrows].
+	MaxClosedEscrows int
 }
 
 // Stats are the exchange's books, in tokens (one token is one unit).
@@ -63,6 +82,9 @@ type Stats struct {
 	Outstanding int64
 	// Escrows is the number of escrows still open or confirmed.
 	Escrows int
+	// Closed is the number of closed escrows kept for payout retries,
+	// at most [Config].MaxClosedEscrows.
+	Closed int
 }
 
 // Exchange is the token issuer and ledger of BitStore §5.2, run by the
@@ -84,6 +106,16 @@ type Exchange struct {
 	escrows map[EscrowID]*escrow // open, confirmed and closed (kept for retries)
 	open    int                  // escrows not yet closed
 	stats   Stats
+
+	retention time.Duration
+	maxClosed int
+	closedQ   []closedEscrow // closed escrows, oldest first
+}
+
+// closedEscrow is an entry of the exchange's queue of closed escrows.
+type closedEscrow struct {
+	id EscrowID
+	at time.Time
 }
 
 // NewExchange returns an exchange signing with sk, which must have a
@@ -112,6 +144,13 @@ func NewExchange(sk *rsa.PrivateKey, cfg Config) (*Exchange, error) {
 	}
 	if x.now == nil {
 		x.now = time.Now
+	}
+	x.retention, x.maxClosed = cfg.ClosedRetention, cfg.MaxClosedEscrows
+	if x.retention <= 0 {
+		x.retention = DefaultClosedRetention
+	}
+	if x.maxClosed <= 0 {
+		x.maxClosed = DefaultMaxClosedEscrows
 	}
 	return x, nil
 }
@@ -197,6 +236,7 @@ func (x *Exchange) Stats() Stats {
 	s := x.stats
 	s.Outstanding = s.Minted - s.Escrowed - s.Redeemed
 	s.Escrows = x.open
+	s.Closed = len(x.closedQ)
 	return s
 }
 
