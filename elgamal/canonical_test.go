@@ -32,7 +32,7 @@ func nonCanonical(t *testing.T, g group.Group, canonical []byte) (bad [][]byte, 
 		return x.Mod(x, p).FillBytes(make([]byte, len(b)))
 	}
 	switch GroupName(g) {
-	case "ristretto255":
+	case "ristretto255", "ristretto255-circl":
 		b := append([]byte(nil), canonical...)
 		b[31] |= 0x80
 		return [][]byte{b}, func(b []byte) []byte {
@@ -64,7 +64,7 @@ func nonCanonical(t *testing.T, g group.Group, canonical []byte) (bad [][]byte, 
 func smallElement(t *testing.T, g group.Group) []byte {
 	t.Helper()
 	switch GroupName(g) {
-	case "ristretto255":
+	case "ristretto255", "ristretto255-circl":
 		return AppendElement(nil, g.Generator())
 	case "p256", "p384", "p521":
 		for x := int64(1); ; x++ {

@@ -59,4 +59,5 @@ func ExampleGroups() {
 	// modp1024     element 128 B, scalar 128 B
 	// modp1536     element 192 B, scalar 192 B
 	// modp2048     element 256 B, scalar 256 B
+	// ristretto255-circl element  32 B, scalar  32 B
 }

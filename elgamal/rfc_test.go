@@ -1,6 +1,8 @@
 package elgamal
 
 import (
+	"bytes"
+	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
 	"math/big"
@@ -181,5 +183,26 @@ func TestModP512(t *testing.T) {
 	require.Equal(t, uint64(7), new(big.Int).Mod(ModP512.P(), big.NewInt(8)).Uint64())
 	for x := int64(1); x < 131; x++ {
 		require.False(t, isSafePrime(oakleyPrime(512, x)), "X = %d already gives a safe prime", x)
+	}
+}
+
+// TestRFC9496FromUniformBytes checks RFC 9496 A.3's element derivation from
+// 64 uniform bytes, which [Ristretto255]'s RandomElement applies to the 64
+// bytes it reads: fed the SHA-512 images of the RFC's strings, it returns
+// the RFC's elements, and the four inputs the RFC lists as equivalent give
+// one element.
+func TestRFC9496FromUniformBytes(t *testing.T) {
+	var v rfc9496Vectors
+	loadJSON(t, "testdata/rfc9496.json", &v)
+	require.Len(t, v.FromUniformBytes, 7)
+	for _, x := range v.FromUniformBytes {
+		h := sha512.Sum512([]byte(x.InputSHA512Of))
+		e := Ristretto255.RandomElement(bytes.NewReader(h[:]))
+		require.Equal(t, x.Element, hex.EncodeToString(AppendElement(nil, e)), x.InputSHA512Of)
+	}
+	require.Len(t, v.EquivalentUniformBytes.Inputs, 4)
+	for _, in := range v.EquivalentUniformBytes.Inputs {
+		e := Ristretto255.RandomElement(bytes.NewReader(unhex(t, in)))
+		require.Equal(t, v.EquivalentUniformBytes.Element, hex.EncodeToString(AppendElement(nil, e)), in)
 	}
 }
