@@ -55,13 +55,19 @@ func (ristretto) Params() *group.Params {
 	return &group.Params{ElementLength: 32, CompressedElementLength: 32, ScalarLength: 32}
 }
 
-func (ristretto) NewElement() group.Element { return &ristrettoElement{e: *ristretto255.NewIdentityElement()} }
+func (ristretto) NewElement() group.Element {
+	return &ristrettoElement{e: *ristretto255.NewIdentityElement()}
+}
 
 func (ristretto) NewScalar() group.Scalar { return &ristrettoScalar{s: *ristretto255.NewScalar()} }
 
-func (ristretto) Identity() group.Element { return &ristrettoElement{e: *ristretto255.NewIdentityElement()} }
+func (ristretto) Identity() group.Element {
+	return &ristrettoElement{e: *ristretto255.NewIdentityElement()}
+}
 
-func (ristretto) Generator() group.Element { return &ristrettoElement{e: *ristretto255.NewGeneratorElement()} }
+func (ristretto) Generator() group.Element {
+	return &ristrettoElement{e: *ristretto255.NewGeneratorElement()}
+}
 
 // RandomElement maps 64 bytes of rnd (crypto/rand.Reader if nil) to an
 // element with RFC 9496's element derivation. It panics if rnd fails, as
@@ -199,7 +205,9 @@ func (e *ristrettoElement) MulGen(s group.Scalar) group.Element {
 	return e
 }
 
-func (e *ristrettoElement) MarshalBinary() ([]byte, error) { return e.e.Encode(make([]byte, 0, 32)), nil }
+func (e *ristrettoElement) MarshalBinary() ([]byte, error) {
+	return e.e.Encode(make([]byte, 0, 32)), nil
+}
 
 func (e *ristrettoElement) MarshalBinaryCompress() ([]byte, error) { return e.MarshalBinary() }
 
@@ -304,7 +312,9 @@ func (s *ristrettoScalar) Inv(x group.Scalar) group.Scalar {
 	return s
 }
 
-func (s *ristrettoScalar) MarshalBinary() ([]byte, error) { return s.s.Encode(make([]byte, 0, 32)), nil }
+func (s *ristrettoScalar) MarshalBinary() ([]byte, error) {
+	return s.s.Encode(make([]byte, 0, 32)), nil
+}
 
 // UnmarshalBinary decodes a canonical 32-byte little-endian scalar below
 // the group order; on error s is unchanged.
