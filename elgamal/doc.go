@@ -13,7 +13,9 @@
 // [ModP2048] are the paper's own setting, the prime-order subgroup of a
 // safe-prime field (RFC 2409 group 2, RFC 3526 groups 5 and 14), implemented
 // here as a circl group so that the paper's setting and the curves can be
-// measured side by side. [Groups] and [GroupByName] list them by name.
+// measured side by side. [ModP768] (RFC 2409 group 1) and [ModP512] (built
+// the same way) complete the sizes of the paper's Table 1; they are too
+// small to protect anything. [Groups] and [GroupByName] list them by name.
 //
 // # Encodings
 //
