@@ -3,6 +3,7 @@ package reencrypt
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"testing"
 
 	"github.com/cloudflare/circl/group"
@@ -312,5 +313,27 @@ func TestUploadKeyOnlyToSeed(t *testing.T) {
 		require.ErrorIs(t, err, ErrUnknownPeer)
 		_, err = s.tr.IssueLicence(s.seed.ID(), Policy{})
 		require.ErrorIs(t, err, ErrUnknownPeer)
+	})
+}
+
+// TestKeyProof: only the holder of a key proves possession of it, and a
+// proof does not carry over to another context or key.
+func TestKeyProof(t *testing.T) {
+	forGroups(t, func(t *testing.T, g group.Group) {
+		s := newSwarm(t, g, testPieces(1), 2)
+		a, b := s.peers[0], s.peers[1]
+		pf, err := a.ProveKey(nil, []byte("ctx"))
+		require.NoError(t, err)
+		require.Len(t, pf, KeyProofSize(g))
+		require.NoError(t, VerifyKeyProof(a.PublicKey(), pf, []byte("ctx")))
+		require.ErrorIs(t, VerifyKeyProof(a.PublicKey(), pf, []byte("ctX")), ErrBadSignature)
+		require.ErrorIs(t, VerifyKeyProof(b.PublicKey(), pf, []byte("ctx")), ErrBadSignature)
+		bad := bytes.Clone(pf)
+		bad[len(bad)-1] ^= 1
+		if err := VerifyKeyProof(a.PublicKey(), bad, []byte("ctx")); !errors.Is(err, ErrMalformed) {
+			require.ErrorIs(t, err, ErrBadSignature)
+		}
+		require.ErrorIs(t, VerifyKeyProof(a.PublicKey(), pf[1:], []byte("ctx")), ErrMalformed)
+		require.ErrorIs(t, VerifyKeyProof(nil, pf, nil), ErrMalformed)
 	})
 }
