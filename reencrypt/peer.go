@@ -69,11 +69,31 @@ func newPeer(t *Torrent, g group.Group, sk *elgamal.PrivateKey) *Peer {
 // ID returns the peer's identifier.
 func (p *Peer) ID() PeerID { return p.id }
 
-// PublicKey returns the peer's public key Y = s·G.
-func (p *Peer) PublicKey() *elgamal.PublicKey { return p.sk.Public() }
+// PublicKey returns the peer's public key Y = s·G, or nil for the zero
+// Peer.
+func (p *Peer) PublicKey() *elgamal.PublicKey {
+	if p.sk == nil {
+		return nil
+	}
+	return p.sk.Public()
+}
 
-// Torrent returns a copy of the torrent description the peer joined.
-func (p *Peer) Torrent() *Torrent { return p.torrent.clone() }
+// Torrent returns a copy of the torrent description the peer joined, or
+// nil for the zero Peer.
+func (p *Peer) Torrent() *Torrent {
+	if p.torrent == nil {
+		return nil
+	}
+	return p.torrent.clone()
+}
+
+// check refuses a Peer not made by NewPeer or RestorePeer.
+func (p *Peer) check() error {
+	if p.sk == nil || p.torrent == nil || p.g == nil {
+		return fmt.Errorf("%w: peer not made by NewPeer or RestorePeer", ErrMalformed)
+	}
+	return nil
+}
 
 // Licence returns the installed licence, or nil. Save its
 // [Licence.MarshalBinary] with [Peer.MarshalBinary] to restore both after a
@@ -84,6 +104,9 @@ func (p *Peer) Licence() *Licence { return p.licence }
 // this peer ([Tracker.ExpectedHashes]); from then on [Peer.Receive] checks
 // each piece's capsule as well as its body.
 func (p *Peer) SetExpectedHashes(h [][32]byte) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	if len(h) != p.torrent.Pieces() {
 		return fmt.Errorf("%w: %d expected hashes for %d pieces", ErrMalformed, len(h), p.torrent.Pieces())
 	}
@@ -96,6 +119,9 @@ func (p *Peer) SetExpectedHashes(h [][32]byte) error {
 // lists and, if expected hashes are installed, the capsule is the one
 // blinded for this peer. A polluted piece returns [ErrPolluted].
 func (p *Peer) Receive(data []byte) (*Piece, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	pc, err := ParsePiece(p.g, data)
 	if err != nil {
 		return nil, err
@@ -109,6 +135,9 @@ func (p *Peer) Receive(data []byte) (*Piece, error) {
 // Verify checks a piece against the torrent and, if installed, the expected
 // hashes, as [Peer.Receive] does.
 func (p *Peer) Verify(pc *Piece) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	if pc == nil || pc.capsule == nil {
 		return fmt.Errorf("%w: piece without capsule", ErrMalformed)
 	}
@@ -131,6 +160,9 @@ func (p *Peer) Verify(pc *Piece) error {
 // body is fetched. The body is checked by the carrier's own piece hashes,
 // or by [Peer.Verify] on the assembled piece.
 func (p *Peer) VerifyCapsule(c *Capsule) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	if c == nil || c.element == nil {
 		return fmt.Errorf("%w: empty capsule", ErrMalformed)
 	}
@@ -177,6 +209,9 @@ func (p *Peer) Transform(pc *Piece, k *ReKey) (*Piece, error) {
 // that send bodies as torrent data: it returns the capsule C + Δ for the
 // downloader named in re-key k. c is not modified.
 func (p *Peer) TransformCapsule(c *Capsule, k *ReKey) (*Capsule, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	switch {
 	case k == nil || k.delta == nil || c == nil || c.element == nil:
 		return nil, fmt.Errorf("%w: empty re-key or capsule", ErrMalformed)
@@ -198,8 +233,11 @@ func (p *Peer) TransformCapsule(c *Capsule, k *ReKey) (*Capsule, error) {
 // the tracker issued in-process). A licence for another peer or torrent is
 // refused with [ErrWrongPeer] or [ErrWrongTorrent].
 func (p *Peer) InstallLicence(l *Licence) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	switch {
-	case l == nil || l.keys == nil:
+	case l == nil || len(l.keys) == 0:
 		return fmt.Errorf("%w: empty licence", ErrMalformed)
 	case l.Torrent != p.torrent.ID:
 		return ErrWrongTorrent
@@ -228,6 +266,9 @@ func (p *Peer) Decrypt(pc *Piece, now time.Time) ([]byte, error) {
 
 // AppendDecrypt is [Peer.Decrypt] that appends the plain piece to dst.
 func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	if p.licence == nil {
 		return nil, ErrNoLicence
 	}

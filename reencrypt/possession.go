@@ -21,7 +21,13 @@ const keyProofLabel = "swarmblocks/reencrypt key proof v1\x00"
 
 // KeyProofSize returns the length of a [Peer.ProveKey] proof in group g:
 // [elgamal.ElementSize] + [elgamal.ScalarSize].
-func KeyProofSize(g group.Group) int { return elgamal.ElementSize(g) + elgamal.ScalarSize(g) }
+// It is 0 for a nil group.
+func KeyProofSize(g group.Group) int {
+	if g == nil {
+		return 0
+	}
+	return elgamal.ElementSize(g) + elgamal.ScalarSize(g)
+}
 
 // ProveKey returns a proof, [KeyProofSize] bytes, that the peer holds the
 // private key of [Peer.PublicKey], bound to context. It reads randomness from
@@ -31,8 +37,8 @@ func (p *Peer) ProveKey(rnd io.Reader, context []byte) ([]byte, error) {
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	if p.sk == nil {
-		return nil, fmt.Errorf("%w: peer without a key", ErrMalformed)
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	sb, err := p.sk.MarshalBinary()
 	if err != nil {
@@ -55,7 +61,7 @@ func (p *Peer) ProveKey(rnd io.Reader, context []byte) ([]byte, error) {
 // context. It returns [ErrMalformed] for a proof of the wrong length or
 // encoding, [ErrBadSignature] for one that does not verify.
 func VerifyKeyProof(pk *elgamal.PublicKey, proof, context []byte) error {
-	if pk == nil {
+	if pk == nil || pk.Group() == nil {
 		return fmt.Errorf("%w: nil public key", ErrMalformed)
 	}
 	g := pk.Group()
