@@ -92,29 +92,43 @@ func signedMessage(t reencrypt.TorrentID, method, uri string, body []byte, a *au
 // replayCache remembers the (key, nonce) of every accepted request for
 // twice the clock-skew window: a request is accepted only within skew of
 // its timestamp, so a replay that could still be accepted comes at most
-// 2·skew after the first. It holds at most max entries; when full it
-// refuses new requests ([ErrBusy]) rather than forget one that could be
-// replayed.
+// 2·skew after the first. When full it refuses new requests ([ErrBusy])
+// rather than forget one that could be replayed. Anyone can make a key and
+// sign, so requests from strangers (keys neither the seed's nor
+// subscribed) have a pool of their own, a quarter of the members': a flood
+// of strangers cannot lock the seed and the subscribers out.
 type replayCache struct {
 	mu    sync.Mutex
 	ttl   time.Duration
-	max   int
+	max   [2]int // per pool: members, strangers
+	n     [2]int
 	seen  map[[ed25519.PublicKeySize + nonceSize]byte]struct{}
 	queue []replayEntry // in insertion order, so in expiry order
 	head  int
 }
 
+// The pools of the replay cache.
+const (
+	members   = 0
+	strangers = 1
+)
+
 type replayEntry struct {
 	key     [ed25519.PublicKeySize + nonceSize]byte
+	pool    int
 	expires time.Time
 }
 
 func newReplayCache(ttl time.Duration, max int) *replayCache {
-	return &replayCache{ttl: ttl, max: max, seen: make(map[[ed25519.PublicKeySize + nonceSize]byte]struct{})}
+	return &replayCache{
+		ttl: ttl, max: [2]int{max, max/4 + 1},
+		seen: make(map[[ed25519.PublicKeySize + nonceSize]byte]struct{}),
+	}
 }
 
-// add records a's nonce, or returns ErrReplay if it is already recorded.
-func (c *replayCache) add(a *auth, now time.Time) error {
+// add records a's nonce in pool, or returns ErrReplay if it is already
+// recorded, ErrBusy if the pool is full.
+func (c *replayCache) add(a *auth, pool int, now time.Time) error {
 	var k [ed25519.PublicKeySize + nonceSize]byte
 	copy(k[:], a.key[:])
 	copy(k[ed25519.PublicKeySize:], a.nonce[:])
@@ -122,6 +136,7 @@ func (c *replayCache) add(a *auth, now time.Time) error {
 	defer c.mu.Unlock()
 	for c.head < len(c.queue) && !c.queue[c.head].expires.After(now) {
 		delete(c.seen, c.queue[c.head].key)
+		c.n[c.queue[c.head].pool]--
 		c.queue[c.head] = replayEntry{}
 		c.head++
 	}
@@ -132,11 +147,12 @@ func (c *replayCache) add(a *auth, now time.Time) error {
 	if _, ok := c.seen[k]; ok {
 		return ErrReplay
 	}
-	if len(c.seen) >= c.max {
+	if c.n[pool] >= c.max[pool] {
 		return ErrBusy
 	}
 	c.seen[k] = struct{}{}
-	c.queue = append(c.queue, replayEntry{key: k, expires: now.Add(c.ttl)})
+	c.n[pool]++
+	c.queue = append(c.queue, replayEntry{key: k, pool: pool, expires: now.Add(c.ttl)})
 	return nil
 }
 

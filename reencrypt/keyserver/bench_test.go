@@ -10,7 +10,7 @@ import (
 // connection, for 1 and 64 pieces: what an uploading carrier pays per
 // batch. Bytes are the keys returned.
 func BenchmarkReKeys(b *testing.B) {
-	f := newFixture(b, 1<<20)
+	f := newFixture(b, func(c *Config) { c.MaxNonces = 1 << 20 })
 	_, jc := f.peer(b, true)
 	k, _ := f.peer(b, true)
 	ctx := context.Background()

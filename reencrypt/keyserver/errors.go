@@ -34,8 +34,9 @@ var (
 	ErrConflict = errors.New("keyserver: subscription conflicts with an existing one")
 	// ErrTooLarge: the request body exceeds [MaxBodySize]. 413.
 	ErrTooLarge = errors.New("keyserver: request body too large")
-	// ErrBusy: the replay cache is full; retry later. 503.
-	ErrBusy = errors.New("keyserver: replay cache full, retry later")
+	// ErrBusy: the replay cache or the subscription table is full; retry
+	// later. 503.
+	ErrBusy = errors.New("keyserver: server busy, retry later")
 )
 
 // codes lists every sentinel with its wire code and HTTP status.

@@ -58,7 +58,7 @@ func FuzzDecodeKeysRequest(f *testing.F) {
 // endpoint, gets a classified answer (never a 500 or a panic), and only a
 // successful subscription changes the peer table.
 func FuzzServer(f *testing.F) {
-	fx := newFixture(f, 1<<20)
+	fx := newFixture(f, func(c *Config) { c.MaxNonces = 1 << 20 })
 	p, c := fx.peer(f, true)
 	fx.peer(f, true) // a second subscriber, a valid re-key target
 	paths := []struct{ method, path string }{

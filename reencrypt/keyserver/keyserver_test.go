@@ -32,7 +32,9 @@ type fixture struct {
 	refuse  atomic.Bool  // Config.Licence refuses everyone
 }
 
-func newFixture(t testing.TB, maxNonces int) *fixture {
+// newFixture makes the fixture; configure, if not nil, adjusts the
+// server's configuration.
+func newFixture(t testing.TB, configure func(*Config)) *fixture {
 	t.Helper()
 	f := &fixture{}
 	var err error
@@ -43,7 +45,7 @@ func newFixture(t testing.TB, maxNonces int) *fixture {
 	require.NoError(t, err)
 	seedPub, seedKey, err := ed25519.GenerateKey(nil)
 	require.NoError(t, err)
-	f.srv, err = NewServer(Config{
+	cfg := Config{
 		Tracker: f.tr,
 		SeedKey: seedPub,
 		Licence: func(_ context.Context, _ reencrypt.PeerID) (reencrypt.Policy, error) {
@@ -52,9 +54,12 @@ func newFixture(t testing.TB, maxNonces int) *fixture {
 			}
 			return reencrypt.Policy{MaxPlays: 3}, nil
 		},
-		MaxNonces: maxNonces,
-		Now:       func() time.Time { return time.Now().Add(time.Duration(f.clock.Load())) },
-	})
+		Now: func() time.Time { return time.Now().Add(time.Duration(f.clock.Load())) },
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	f.srv, err = NewServer(cfg)
 	require.NoError(t, err)
 	f.ts = httptest.NewTLSServer(f.srv)
 	require.True(t, strings.HasPrefix(f.ts.URL, "https://127.0.0.1:"), f.ts.URL)
@@ -109,7 +114,7 @@ func requireRefused(t *testing.T, err error, want error, status int) {
 // decrypts; A, without a licence, cannot.
 func TestFlow(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	a, ac := f.peer(t, true)
 	b, bc := f.peer(t, true)
 	for _, pc := range []struct {
@@ -157,7 +162,7 @@ func TestFlow(t *testing.T) {
 // and is refused; so is any other caller but the seed.
 func TestUploadKeyHole(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	mallory, mc := f.peer(t, true)
 	other, _ := f.peer(t, true)
 	peers := f.tr.Peers()
@@ -184,7 +189,7 @@ func TestUploadKeyHole(t *testing.T) {
 // only for a subscribed downloader other than the caller.
 func TestReKeyRules(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	j, jc := f.peer(t, true)
 	k, _ := f.peer(t, true)
 	unsub, uc := f.peer(t, false)
@@ -214,7 +219,7 @@ func TestReKeyRules(t *testing.T) {
 // subscribed, when the licence hook allows.
 func TestLicenceRules(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	a, ac := f.peer(t, true)
 	_, uc := f.peer(t, false)
 	l, err := ac.Licence(ctx)
@@ -238,7 +243,7 @@ func TestLicenceRules(t *testing.T) {
 // authentication key, and needs a proof of the private key.
 func TestSubscribeRules(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	a, ac := f.peer(t, true)
 	id, err := ac.Subscribe(ctx, a)
 	require.NoError(t, err, "subscribing again is harmless")
@@ -277,7 +282,7 @@ func TestSubscribeRules(t *testing.T) {
 // TestReplay: a request sent twice is served once.
 func TestReplay(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	p, c := f.peer(t, false)
 	pk, _ := p.PublicKey().MarshalBinary()
 	proof, err := p.ProveKey(nil, SubscribeContext(f.torrent.ID, c.PublicKey()))
@@ -302,7 +307,7 @@ func TestReplay(t *testing.T) {
 // nothing.
 func TestForgery(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	j, _ := f.peer(t, true)
 	_, mc := f.peer(t, true)
 	body := []byte(`{"to":"` + hexID(j.ID()) + `","indices":[0]}`)
@@ -360,7 +365,7 @@ func TestForgery(t *testing.T) {
 // TestSkew: a request whose time is outside the window is refused.
 func TestSkew(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	_, c := f.peer(t, false)
 	for _, off := range []time.Duration{-2 * DefaultSkew, -DefaultSkew - 2*time.Second, DefaultSkew + 2*time.Second, time.Hour} {
 		c.now = func() time.Time { return time.Now().Add(off) }
@@ -376,7 +381,7 @@ func TestSkew(t *testing.T) {
 // get clear errors and change nothing.
 func TestMalformed(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 0)
+	f := newFixture(t, nil)
 	j, jc := f.peer(t, true)
 	k, _ := f.peer(t, true)
 	// Every bad request below names k, a downloader j may ask re-keys for,
@@ -428,7 +433,7 @@ func TestMalformed(t *testing.T) {
 // and frees entries once their requests can no longer be accepted.
 func TestReplayCacheBound(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, 3)
+	f := newFixture(t, func(c *Config) { c.MaxNonces = 3 })
 	_, err := f.seedC.Torrent(ctx) // 1
 	require.NoError(t, err)
 	for range 2 { // 2, 3
@@ -442,6 +447,33 @@ func TestReplayCacheBound(t *testing.T) {
 	_, err = f.seedC.UploadKeys(ctx, reencrypt.PeerID{1}, 0)
 	requireRefused(t, err, ErrUnknownPeer, http.StatusNotFound)
 	require.Equal(t, 1, f.srv.replay.len())
+}
+
+// TestStrangersPool: callers that are neither the seed nor subscribed
+// share a quarter of the replay cache, so a flood of them cannot lock the
+// members out; and subscriptions are bounded.
+func TestStrangersPool(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, func(c *Config) { c.MaxNonces = 8; c.MaxPeers = 1 })
+	_, sc := f.peer(t, false) // 1 stranger request
+	for range 2 {             // 2 more: the strangers' pool of 8/4+1 = 3 is full
+		_, err := sc.UploadKeys(ctx, reencrypt.PeerID{1}, 0)
+		requireRefused(t, err, ErrForbidden, http.StatusForbidden)
+	}
+	_, err := sc.UploadKeys(ctx, reencrypt.PeerID{1}, 0)
+	requireRefused(t, err, ErrBusy, http.StatusServiceUnavailable)
+	_, err = f.seedC.Torrent(ctx)
+	require.NoError(t, err, "the seed is not locked out")
+
+	// MaxPeers = 1: a first subscription, then the table is full.
+	f2 := newFixture(t, func(c *Config) { c.MaxPeers = 1 })
+	a, ac := f2.peer(t, true)
+	_, err = ac.Subscribe(ctx, a)
+	require.NoError(t, err, "subscribing again needs no room")
+	b, bc := f2.peer(t, false)
+	_, err = bc.Subscribe(ctx, b)
+	requireRefused(t, err, ErrBusy, http.StatusServiceUnavailable)
+	require.Equal(t, 1, f2.tr.Peers())
 }
 
 func TestNewServerConfig(t *testing.T) {
@@ -458,6 +490,7 @@ func TestNewServerConfig(t *testing.T) {
 		"no seed key":   {Tracker: tr, Licence: lic},
 		"no licence":    {Tracker: tr, SeedKey: pub},
 		"negative skew": {Tracker: tr, SeedKey: pub, Licence: lic, Skew: -1},
+		"negative cap":  {Tracker: tr, SeedKey: pub, Licence: lic, MaxPeers: -1},
 	} {
 		_, err := NewServer(cfg)
 		require.Error(t, err, name)

@@ -20,8 +20,12 @@ const (
 	// if its timestamp is within 30 seconds of the server's clock.
 	DefaultSkew = 30 * time.Second
 	// DefaultMaxNonces is the default bound of the replay cache: 2^16
-	// requests per two skew windows (about 1,100 requests a second).
+	// requests of the seed and subscribers per two skew windows (about
+	// 1,100 requests a second), and a quarter of that for other callers.
 	DefaultMaxNonces = 1 << 16
+	// DefaultMaxPeers is the default bound of the subscriptions a server
+	// accepts.
+	DefaultMaxPeers = 1 << 20
 	// MaxBodySize bounds a request body: 64 KiB, enough for the largest
 	// request (a subscription in modp2048, or MaxBatch indices).
 	MaxBodySize = 64 << 10
@@ -52,6 +56,8 @@ type Config struct {
 	Skew time.Duration
 	// MaxNonces bounds the replay cache; 0 means DefaultMaxNonces.
 	MaxNonces int
+	// MaxPeers bounds the subscriptions; 0 means DefaultMaxPeers.
+	MaxPeers int
 	// Now is the server's clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -68,6 +74,7 @@ type Server struct {
 	skew    time.Duration
 	now     func() time.Time
 	replay  *replayCache
+	maxPeer int
 	mux     *http.ServeMux
 
 	mu     sync.RWMutex
@@ -86,8 +93,8 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("keyserver: seed key of %d bytes", len(cfg.SeedKey))
 	case cfg.Licence == nil:
 		return nil, errors.New("keyserver: nil licence policy")
-	case cfg.Skew < 0 || cfg.MaxNonces < 0:
-		return nil, errors.New("keyserver: negative skew or replay-cache bound")
+	case cfg.Skew < 0 || cfg.MaxNonces < 0 || cfg.MaxPeers < 0:
+		return nil, errors.New("keyserver: negative skew, replay-cache or subscription bound")
 	}
 	tor := cfg.Tracker.Torrent()
 	if tor == nil {
@@ -119,6 +126,10 @@ func NewServer(cfg Config) (*Server, error) {
 		max = DefaultMaxNonces
 	}
 	s.replay = newReplayCache(2*s.skew, max)
+	s.maxPeer = cfg.MaxPeers
+	if s.maxPeer == 0 {
+		s.maxPeer = DefaultMaxPeers
+	}
 	s.mux = http.NewServeMux()
 	s.handle("GET /v1/torrent", s.getTorrent)
 	s.handle("POST /v1/subscribe", s.subscribe)
@@ -199,7 +210,13 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*caller, 
 	if d := now.Sub(time.Unix(a.time, 0)); d > s.skew || d < -s.skew {
 		return nil, fmt.Errorf("%w: timestamp %d is %v from the server's clock (window ±%v)", ErrStale, a.time, d.Round(time.Second), s.skew)
 	}
-	if err := s.replay.add(a, now); err != nil {
+	pool := strangers
+	s.mu.RLock()
+	if _, ok := s.byKey[a.key]; ok || a.key == s.seedKey {
+		pool = members
+	}
+	s.mu.RUnlock()
+	if err := s.replay.add(a, pool, now); err != nil {
 		return nil, err
 	}
 	return &caller{key: a.key, body: body}, nil
@@ -280,6 +297,9 @@ func (s *Server) subscribe(_ context.Context, c *caller) (any, error) {
 	}
 	if key, ok := s.byPeer[id]; ok && key != c.key {
 		return nil, fmt.Errorf("%w: peer %s is subscribed under another authentication key", ErrConflict, hexID(id))
+	}
+	if _, ok := s.byPeer[id]; !ok && len(s.byPeer) >= s.maxPeer {
+		return nil, fmt.Errorf("%w: %d subscriptions", ErrBusy, len(s.byPeer))
 	}
 	if _, err := s.tr.Subscribe(pk); err != nil {
 		return nil, mapCore(err)
