@@ -19,6 +19,12 @@ type Player struct {
 // NewPlayer returns a player for peer p, which must have a licence
 // installed, over the complete set of downloaded pieces, indexed by piece.
 func NewPlayer(p *Peer, pieces []*Piece) (*Player, error) {
+	if p == nil {
+		return nil, fmt.Errorf("%w: nil peer", ErrMalformed)
+	}
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	if p.licence == nil {
 		return nil, ErrNoLicence
 	}
@@ -30,12 +36,18 @@ func NewPlayer(p *Peer, pieces []*Piece) (*Player, error) {
 			return nil, fmt.Errorf("%w: piece %d missing or out of place", ErrPieceRange, i)
 		}
 	}
-	return &Player{peer: p, pieces: pieces}, nil
+	return &Player{peer: p, pieces: append([]*Piece(nil), pieces...)}, nil
 }
 
 // Play decrypts the whole content once, counting a play. It returns
 // [ErrPolicy] once the licence's plays are used up or it has expired.
 func (pl *Player) Play(now time.Time) ([]byte, error) {
+	if pl.peer == nil {
+		return nil, fmt.Errorf("%w: player not made by NewPlayer", ErrMalformed)
+	}
+	if pl.peer.licence == nil {
+		return nil, ErrNoLicence
+	}
 	if max := pl.peer.licence.Policy.MaxPlays; max != 0 && pl.plays >= max {
 		return nil, fmt.Errorf("%w: all %d plays used", ErrPolicy, max)
 	}
