@@ -167,7 +167,8 @@ type Bootstrapper struct {
 // derives the info-hashes for its address and the date of day, and starts
 // hiding the id of a random swarm. The bootstrapping node itself is not
 // counted as a member. The zero caps means [DefaultSwarmCap]; other caps
-// need a positive, finite x_m and α ([ErrSwarmCap]).
+// need a positive, finite x_m and α ([ErrSwarmCap]). A nil rng or hider is
+// an error.
 func NewBootstrapper(ip netip.Addr, day time.Time, rng *rand.Rand, caps SwarmCap, hider Hider) (*Bootstrapper, error) {
 	if !ip.IsValid() {
 		return nil, errors.New("pacomchan: invalid bootstrapping node address")
@@ -178,8 +179,11 @@ func NewBootstrapper(ip netip.Addr, day time.Time, rng *rand.Rand, caps SwarmCap
 	if err := caps.validate(); err != nil {
 		return nil, err
 	}
-	if hider == nil || rng == nil {
-		panic("pacomchan: NewBootstrapper needs a Hider and a *rand.Rand")
+	if rng == nil {
+		return nil, fmt.Errorf("%w: NewBootstrapper", ErrNilRand)
+	}
+	if hider == nil {
+		return nil, fmt.Errorf("%w: NewBootstrapper needs a Hider", ErrNilArgument)
 	}
 	c := FileCount(rng)
 	b := &Bootstrapper{hider: hider, rng: rng, current: -1}

@@ -35,6 +35,8 @@ var (
 	ErrQueueFull      = errors.New("pacomchan: output queue full")
 	ErrNotPACOM       = errors.New("pacomchan: peer is an ordinary BitTorrent client")
 	ErrNoCodec        = errors.New("pacomchan: a PACOM peer needs a codec")
+	ErrNilRand        = errors.New("pacomchan: nil *rand.Rand")
+	ErrNilArgument    = errors.New("pacomchan: nil argument")
 )
 
 // PeerID names a neighbour of the client; the caller assigns the values
@@ -165,7 +167,7 @@ type peerSwarm struct {
 }
 
 // NewScheduler returns a scheduler drawing its random block choices from
-// rng.
+// rng; a nil rng is an error wrapping [ErrNilRand].
 func NewScheduler(cfg SchedulerConfig, rng *rand.Rand) (*Scheduler, error) {
 	if cfg.MaxOutstanding == 0 {
 		cfg.MaxOutstanding = DefaultMaxOutstanding
@@ -177,7 +179,7 @@ func NewScheduler(cfg SchedulerConfig, rng *rand.Rand) (*Scheduler, error) {
 		return nil, fmt.Errorf("pacomchan: negative scheduler limit %+v", cfg)
 	}
 	if rng == nil {
-		panic("pacomchan: NewScheduler with a nil *rand.Rand")
+		return nil, fmt.Errorf("%w: NewScheduler", ErrNilRand)
 	}
 	return &Scheduler{
 		h: cfg.MaxOutstanding, maxQueue: cfg.MaxQueue, rng: rng,
