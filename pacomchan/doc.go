@@ -135,4 +135,26 @@
 // The circuit layer gives the source anonymity of §3.5 against relays and
 // the target, not against a global observer of many blocks' timing beyond
 // what Theorem 1 covers. Nothing here is safe for concurrent use.
+//
+// # References
+//
+//   - Lv et al., "PACOM: parasitic anonymous communication in the
+//     BitTorrent network", Computer Networks 74 (2014),
+//     [doi:10.1016/j.comnet.2014.08.015].
+//   - [RFC 9180] (HPKE), [RFC 7748] (X25519), [RFC 9001] §5.4 (header
+//     protection), [RFC 6479] (anti-replay window), [BEP 3] (the peer wire
+//     protocol), [BEP 9] (metadata exchange).
+//
+// [PACOM §3.2]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §3.3]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §3.4]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §3.5]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §6]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [doi:10.1016/j.comnet.2014.08.015]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [RFC 9180]: https://www.rfc-editor.org/rfc/rfc9180
+// [RFC 7748]: https://www.rfc-editor.org/rfc/rfc7748
+// [RFC 9001]: https://www.rfc-editor.org/rfc/rfc9001
+// [RFC 6479]: https://www.rfc-editor.org/rfc/rfc6479
+// [BEP 3]: https://www.bittorrent.org/beps/bep_0003.html
+// [BEP 9]: https://www.bittorrent.org/beps/bep_0009.html
 package pacomchan
