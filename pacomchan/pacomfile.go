@@ -20,7 +20,7 @@ import (
 const (
 	DefaultFileLength = 1 << 20
 	// MaxFileLength bounds [FileSpec.Length]: 2^24 pieces of 16 KiB.
-	MaxFileLength = 1 << 38
+	MaxFileLength  = 1 << 38
 	kdfContextFile = "swarmblocks.dev pacomchan v2 PACOM file content"
 )
 
