@@ -1,7 +1,6 @@
 package pacomchan
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
-	"lukechampine.com/blake3"
 )
 
 // Bootstrapping parameters of [PACOM §3.3].
@@ -36,24 +34,19 @@ var ErrNotServing = errors.New("pacomchan: bootstrapping node has stopped servin
 // InfoHash is a 20-byte BitTorrent info-hash.
 type InfoHash [InfoHashSize]byte
 
-// PACOMInfoHash returns I_x = HF(x, IP(P_b), d) of Eq. 4: the info-hash of
-// the x-th PACOM file shared by the bootstrapping node at address ip on the
-// date of day (its UTC calendar date). HF is BLAKE3 with a 20-byte output
-// over a domain-separation string, x as 4 bytes big-endian, the address in
-// its 16-byte form and the date as YYYY-MM-DD, so IPv4 and IPv4-mapped
-// IPv6 addresses give the same hash.
+// PACOMInfoHash returns I_x = HF(x, IP(P_b), d) of Eq. 4: the info-hash
+// of the x-th PACOM file shared by the bootstrapping node at address ip on
+// the date of day (its UTC calendar date), with the default [FileSpec]. HF
+// is the SHA-1 of the file's info dictionary ([FileInfo]), so the swarm is
+// found with get_peers like any torrent; IPv4 and IPv4-mapped IPv6
+// addresses give the same hash. It returns the zero hash for an x outside
+// [1, [MaxFiles]] or an invalid address.
 func PACOMInfoHash(x int, ip netip.Addr, day time.Time) InfoHash {
-	h := blake3.New(InfoHashSize, nil)
-	h.Write([]byte("swarmblocks.dev pacomchan v1 info-hash\x00"))
-	var xb [4]byte
-	binary.BigEndian.PutUint32(xb[:], uint32(x))
-	h.Write(xb[:])
-	a := ip.As16()
-	h.Write(a[:])
-	h.Write([]byte(day.UTC().Format(time.DateOnly)))
-	var out InfoHash
-	h.Sum(out[:0])
-	return out
+	f, err := NewFileInfo(x, ip, day, FileSpec{})
+	if err != nil {
+		return InfoHash{}
+	}
+	return f.InfoHash()
 }
 
 // FileCount draws c, the number of PACOM files of a bootstrapping node:
@@ -140,11 +133,16 @@ type Hider interface {
 
 // PACOMFile is one file, and so one PACOM swarm, of a bootstrapping node.
 type PACOMFile struct {
-	X        int      // local id, 1 ≤ X ≤ c
-	InfoHash InfoHash // I_x of Eq. 4
-	Cap      float64  // b: the swarm is full once it has more members
-	Members  int      // clients that joined it
+	X       int     // local id, 1 ≤ X ≤ c
+	Cap     float64 // b: the swarm is full once it has more members
+	Members int     // clients that joined it
+	ip      netip.Addr
+	day     time.Time
 }
+
+// InfoHash returns I_x of Eq. 4 for this file ([PACOMInfoHash]). It is
+// computed on each call (about a millisecond), not kept.
+func (f PACOMFile) InfoHash() InfoHash { return PACOMInfoHash(f.X, f.ip, f.day) }
 
 // Full reports whether the swarm has more members than its cap.
 func (f PACOMFile) Full() bool { return float64(f.Members) > f.Cap }
@@ -164,10 +162,11 @@ type Bootstrapper struct {
 }
 
 // NewBootstrapper draws the node's file count and swarm caps from rng,
-// derives the info-hashes for its address and the date of day, and starts
+// remembers its address and the date of day for the info-hashes, and starts
 // hiding the id of a random swarm. The bootstrapping node itself is not
 // counted as a member. The zero caps means [DefaultSwarmCap]; other caps
-// need a positive, finite x_m and α ([ErrSwarmCap]).
+// need a positive, finite x_m and α ([ErrSwarmCap]). A nil rng or hider is
+// an error.
 func NewBootstrapper(ip netip.Addr, day time.Time, rng *rand.Rand, caps SwarmCap, hider Hider) (*Bootstrapper, error) {
 	if !ip.IsValid() {
 		return nil, errors.New("pacomchan: invalid bootstrapping node address")
@@ -178,13 +177,16 @@ func NewBootstrapper(ip netip.Addr, day time.Time, rng *rand.Rand, caps SwarmCap
 	if err := caps.validate(); err != nil {
 		return nil, err
 	}
-	if hider == nil || rng == nil {
-		panic("pacomchan: NewBootstrapper needs a Hider and a *rand.Rand")
+	if rng == nil {
+		return nil, fmt.Errorf("%w: NewBootstrapper", ErrNilRand)
+	}
+	if hider == nil {
+		return nil, fmt.Errorf("%w: NewBootstrapper needs a Hider", ErrNilArgument)
 	}
 	c := FileCount(rng)
 	b := &Bootstrapper{hider: hider, rng: rng, current: -1}
 	for x := 1; x <= c; x++ {
-		b.files = append(b.files, PACOMFile{X: x, InfoHash: PACOMInfoHash(x, ip, day), Cap: caps.Sample(rng)})
+		b.files = append(b.files, PACOMFile{X: x, Cap: caps.Sample(rng), ip: ip, day: day})
 	}
 	if err := b.advertise(); err != nil {
 		return nil, err

@@ -138,7 +138,7 @@ func TestBootstrapperCases(t *testing.T) {
 	require.NotEmpty(t, files)
 	for i, f := range files {
 		require.Equal(t, i+1, f.X)
-		require.Equal(t, PACOMInfoHash(f.X, ip, day), f.InfoHash)
+		require.Equal(t, PACOMInfoHash(f.X, ip, day), f.InfoHash())
 	}
 	require.Len(t, h.hidden, 1, "serving from the start")
 	joins := 0

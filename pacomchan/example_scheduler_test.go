@@ -31,12 +31,16 @@ func ExampleScheduler() {
 		leech.Connect(1, swarm)
 		leech.HaveAll(1, swarm) // the seed's BITFIELD
 	}
-	// The leech's first block from the seed is the seed's key half; the
-	// seed needs the leech's half too, which comes in the first block the
-	// leech serves (not shown: the leech has nothing to serve here, so
-	// its half is handed over directly).
-	hello, _, _ := leechLink.SealBlock(nil, nil)
-	seedLink.OpenBlock(nil, hello)
+	// The seed needs the leech's half and its acknowledgement of the
+	// seed's half, which come in the blocks the leech serves (not shown:
+	// the leech has nothing to serve here, so they are handed over
+	// directly). The leech's first block from the seed is the seed's key
+	// half.
+	leechServes := func() {
+		blk, _, _ := leechLink.SealBlock(nil, nil)
+		seedLink.OpenBlock(nil, blk)
+	}
+	leechServes()
 
 	for !leech.Complete(swarm) {
 		for _, r := range leech.Requests(nil) { // lines 1–6
@@ -46,6 +50,7 @@ func ExampleScheduler() {
 			switch {
 			case leechLink.Stats().HelloRecv > hellos:
 				fmt.Printf("block of %d bytes: the seed's key half\n", len(resp.Block))
+				leechServes()
 			case rec.Segment != nil:
 				fmt.Printf("block of %d bytes: %q\n", len(resp.Block), rec.Segment)
 			default:

@@ -119,7 +119,7 @@ func ExampleBootstrapper() {
 	for b.Serving() {
 		f, _ := b.Current()
 		// A newcomer decodes f.X and computes the info-hash itself.
-		if pacomchan.PACOMInfoHash(f.X, ip, day) == f.InfoHash {
+		if pacomchan.PACOMInfoHash(f.X, ip, day) == f.InfoHash() {
 			b.Join(f.X)
 		}
 	}

@@ -1,9 +1,9 @@
 package pacomchan
 
 import (
-	"crypto/cipher"
 	"crypto/ecdh"
-	"crypto/subtle"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -11,50 +11,61 @@ import (
 	"golang.org/x/crypto/chacha20poly1305"
 )
 
-// Block sizes. Every block a [Link] serves is exactly its configured block
-// size, whether it carries the Diffie–Hellman half, data or padding.
+// Block sizes. Every block a [Link] serves has the size of the block that
+// was requested: [LinkConfig.BlockSize] in general, less for the last block
+// of a file.
 const (
 	// BlockSize is the default block size: the 16 KiB block of BitTorrent.
 	BlockSize = 16 << 10
-	// MinBlockSize is the smallest block size a [Link] accepts.
+	// MinBlockSize is the smallest block that carries anything. A shorter
+	// block (the short last block of a file) is filler: random bytes that
+	// carry nothing and that the receiver ignores.
 	MinBlockSize = 64
 	// MaxBlockSize is the largest block size a [Link] accepts (128 KiB, the
 	// largest request most BitTorrent clients honour).
 	MaxBlockSize = 128 << 10
 	// BlockOverhead is the number of bytes of a sealed block that are not
-	// payload: the 4-byte length prefix and the 16-byte AEAD tag.
-	BlockOverhead = lenPrefixSize + chacha20poly1305.Overhead
-	// DefaultRotateAfter is the default number of blocks sealed (or opened)
-	// under one key before the key rotates: 2^16 blocks, 1 GiB at 16 KiB.
+	// payload: the 8-byte protected sequence number, the 4-byte length
+	// prefix and the 16-byte AEAD tag.
+	BlockOverhead = seqSize + lenPrefixSize + chacha20poly1305.Overhead
+	// DefaultRotateAfter is the default number of blocks sealed under one
+	// key before the key rotates: 2^16 blocks, 1 GiB at 16 KiB.
 	DefaultRotateAfter = 1 << 16
 	// MaxRotateAfter bounds [LinkConfig.RotateAfter]: a key never seals more
 	// than 2^32 blocks.
 	MaxRotateAfter = 1 << 32
+	// MaxEpochJump is how many key rotations ahead of the newest opened
+	// block a block may be: a gap of more than MaxEpochJump·RotateAfter
+	// lost blocks cannot be crossed (2^18 blocks, 4 GiB, by default).
+	MaxEpochJump = 4
 
+	seqSize       = 8
 	lenPrefixSize = 4
 	helloKeySize  = 32
+	helloAckSize  = 16
+	sampleSize    = 16 // ciphertext bytes that mask the sequence number
 )
 
-// Errors returned by [Link]. Errors from [Link.OpenBlock] leave the link's
-// state unchanged, so the next genuine block still opens; the exception is
-// [ErrBadLength], whose block is authentic (only a broken peer holding the
-// key sends one) and is consumed like any other, so the next genuine block
-// opens then too.
+// Errors returned by [Link]. No error of [Link.OpenBlock] changes the
+// link's state, so after any refused block the next genuine one still
+// opens; the exception is [ErrBadLength], whose block is authentic (only a
+// broken peer holding the key sends one) and is consumed like any other.
 var (
 	ErrBlockSize    = errors.New("pacomchan: block has the wrong size")
 	ErrSegmentSize  = errors.New("pacomchan: segment does not fit in a block")
 	ErrEmptySegment = errors.New("pacomchan: empty data segment")
-	ErrAuth         = errors.New("pacomchan: block failed authentication (tampered, replayed, reordered or from another key)")
+	ErrAuth         = errors.New("pacomchan: block failed authentication (forged, tampered or from another key)")
+	ErrBlockReplay  = errors.New("pacomchan: block already received or older than the replay window")
 	ErrBadHello     = errors.New("pacomchan: invalid Diffie–Hellman half")
 	ErrReflectedKey = errors.New("pacomchan: peer sent our own Diffie–Hellman half")
-	ErrLateHello    = errors.New("pacomchan: handshake block after the channel was confirmed")
 	ErrBadLength    = errors.New("pacomchan: authenticated block with an impossible length field")
+	ErrExhausted    = errors.New("pacomchan: block sequence numbers exhausted")
 )
 
 // LinkConfig parameterises a [Link]. The zero value selects the defaults.
 type LinkConfig struct {
-	// BlockSize is the size of every block, [BlockSize] if zero. Both ends
-	// of a link must agree on it.
+	// BlockSize is the size of a whole block, [BlockSize] if zero. Both
+	// ends of a link must agree on it.
 	BlockSize int
 	// RotateAfter is the number of blocks each direction seals under one
 	// key before the key is replaced by a one-way derivation of itself;
@@ -63,21 +74,45 @@ type LinkConfig struct {
 }
 
 // Link is one end of the neighbour-to-neighbour channel of PACOM §3.4
-// between two PACOM clients that exchange blocks of a PACOM file.
+// between two PACOM clients that exchange blocks of a PACOM file over one
+// BitTorrent connection. Use one Link per connection: BitTorrent opens one
+// connection per torrent, so two clients sharing two swarms have two links.
 //
-// The first block a Link serves carries its X25519 half g^x followed by
-// random bytes; until the peer's half has arrived it keeps serving such
-// handshake blocks (fresh randomness each time), because it has no key yet.
-// Once both halves are known, each direction has its own ChaCha20-Poly1305
-// key derived with BLAKE3 from g^xy and both halves, and every block is
-// E_k{len, data} or E_k{0, pad}: the same size, and indistinguishable
-// without the key. Nonces are an implicit per-direction block counter, so a
-// nonce never repeats and a replayed, reordered or dropped block fails
-// authentication; after RotateAfter blocks the direction's key is replaced
-// by a BLAKE3 derivation of itself and the counter restarts.
+// # Handshake
 //
-// A Link assumes in-order delivery of the blocks it serves, as BitTorrent's
-// TCP connections provide. It is not safe for concurrent use.
+// Until the channel is confirmed, every block a Link serves is a handshake
+// block: its X25519 half g^x (top bit randomised), then — once the peer's
+// half g^y has arrived — a 16-byte acknowledgement derived from g^xy, then
+// random bytes. A side is confirmed when it receives the peer's
+// acknowledgement of its half, or a sealed block that opens; only then does
+// it seal data. Handshake blocks may be lost, reordered and duplicated: a
+// side keeps serving them until confirmed.
+//
+// # Sealed blocks
+//
+// A sealed block of n bytes is
+//
+//	seq ⊕ AES_hp(sample)[:8] ‖ ChaCha20-Poly1305_k(nonce = seq; len ‖ data ‖ zero padding)
+//
+// with seq the direction's 64-bit block sequence number, k the direction's
+// current key and sample the first 16 ciphertext bytes (the header
+// protection of RFC 9001 §5.4 and RFC 9147 §4.2.3): the sequence number is
+// explicit, bound into the AEAD through the nonce, and hidden from
+// observers, so every byte of a block looks random. Every
+// [LinkConfig.RotateAfter] sequence numbers the direction's key is replaced
+// by a BLAKE3 derivation of itself.
+//
+// # What is tolerated
+//
+// The receiver accepts each sequence number once within a sliding window of
+// [ReplayWindow] numbers behind the highest opened, so blocks may be lost
+// (any number, up to [MaxEpochJump] key rotations in a row), reordered by
+// fewer than [ReplayWindow] positions and across at most one key rotation,
+// and duplicated: a duplicate or a block behind the window is refused with
+// [ErrBlockReplay], a forged or tampered block with [ErrAuth]; both are
+// counted in [LinkStats] and neither changes the link. Blocks shorter than
+// [MinBlockSize] are filler and are ignored. A Link is not safe for
+// concurrent use.
 type Link struct {
 	blockSize   int
 	rotateAfter uint64
@@ -88,36 +123,34 @@ type Link struct {
 
 	peerHello [helloKeySize]byte
 	haveHello bool // the peer's half has arrived: keys are set
-	confirmed bool // a sealed block from the peer has opened
-	helloSent bool // our half has gone out in a served block
+	confirmed bool // the peer has our half: we may seal
 
-	send, recv direction
+	ack, peerAck [helloAckSize]byte // our acknowledgement, the peer's
 
-	// Counters of what the link has seen, for monitoring.
+	send sendDirection
+	recv recvDirection
+
 	stats LinkStats
 }
 
 // LinkStats counts the blocks a [Link] has served and received.
 type LinkStats struct {
-	HelloSent, DataSent, DummySent uint64
-	HelloRecv, DataRecv, DummyRecv uint64
-	Rejected                       uint64 // blocks OpenBlock refused
-	Rotations                      uint64 // key rotations, both directions
+	HelloSent, DataSent, DummySent, FillerSent uint64
+	HelloRecv, DataRecv, DummyRecv, FillerRecv uint64
+	// Rejected counts every block OpenBlock refused; Replays and Forgeries
+	// count the duplicates (and blocks behind the window) and the blocks
+	// that failed authentication among them.
+	Rejected, Replays, Forgeries uint64
+	Rotations                    uint64 // key rotations, both directions
 }
 
-// direction is the key state of one direction of a link.
-type direction struct {
-	key   [chacha20poly1305.KeySize]byte
-	aead  cipher.AEAD
-	seq   uint64 // blocks sealed (or opened) under key
-	epoch uint64 // number of rotations so far
-	nonce [chacha20poly1305.NonceSize]byte
-}
-
-// NewLink returns a Link with a fresh X25519 key drawn from rnd (callers pass
-// crypto/rand.Reader). The same reader fills the random part of handshake
-// blocks.
+// NewLink returns a Link with a fresh X25519 key drawn from rnd; a nil rnd
+// means crypto/rand.Reader. The same reader fills the random part of
+// handshake and filler blocks.
 func NewLink(rnd io.Reader, cfg LinkConfig) (*Link, error) {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
 	if cfg.BlockSize == 0 {
 		cfg.BlockSize = BlockSize
 	}
@@ -135,6 +168,7 @@ func NewLink(rnd io.Reader, cfg LinkConfig) (*Link, error) {
 		return nil, fmt.Errorf("pacomchan: reading randomness: %w", err)
 	}
 	priv, err := ecdh.X25519().NewPrivateKey(seed[:])
+	clear(seed[:])
 	if err != nil {
 		return nil, fmt.Errorf("pacomchan: %w", err)
 	}
@@ -143,36 +177,51 @@ func NewLink(rnd io.Reader, cfg LinkConfig) (*Link, error) {
 	return l, nil
 }
 
-// BlockSize returns the size of every block the link serves and accepts.
+// BlockSize returns the size of a whole block.
 func (l *Link) BlockSize() int { return l.blockSize }
 
-// MaxSegment returns the largest segment one block carries:
+// MaxSegment returns the largest segment a whole block carries:
 // BlockSize − [BlockOverhead].
 func (l *Link) MaxSegment() int { return l.blockSize - BlockOverhead }
 
-// Ready reports whether the peer's Diffie–Hellman half has arrived, so that
-// [Link.SealBlock] can carry data.
-func (l *Link) Ready() bool { return l.haveHello }
+// Ready reports whether the channel is confirmed, so that
+// [Link.SealBlock] carries data.
+func (l *Link) Ready() bool { return l.confirmed }
 
 // Stats returns the link's counters.
 func (l *Link) Stats() LinkStats { return l.stats }
 
-// SealBlock appends to dst the next block to serve to the peer and returns
-// the extended slice. If the channel is keyed, the block is E_k{len(seg),
-// seg} when seg is non-empty and E_k{0, pad} when seg is nil or empty, and
-// carried reports whether seg went out. Before the peer's half has arrived
-// the block is a handshake block and carried is false: the caller keeps seg
-// queued. A segment longer than [Link.MaxSegment] is an error.
+// SealBlock appends to dst the next whole block to serve to the peer; see
+// [Link.SealBlockSize].
 func (l *Link) SealBlock(dst, seg []byte) (block []byte, carried bool, err error) {
-	if len(seg) > l.MaxSegment() {
-		return dst, false, fmt.Errorf("%w: %d bytes, at most %d", ErrSegmentSize, len(seg), l.MaxSegment())
+	return l.SealBlockSize(dst, seg, l.blockSize)
+}
+
+// SealBlockSize appends to dst the next block of size bytes to serve to the
+// peer and returns the extended slice; size is the length the peer
+// requested, at most [Link.BlockSize]. If the channel is confirmed, the
+// block is E_k{len(seg), seg} when seg is non-empty and E_k{0, pad} when seg
+// is nil or empty, and carried reports whether seg went out. Before
+// confirmation the block is a handshake block, and a block shorter than
+// [MinBlockSize] is filler; in both cases carried is false and the caller
+// keeps seg queued. A segment longer than size − [BlockOverhead] is an
+// error.
+func (l *Link) SealBlockSize(dst, seg []byte, size int) (block []byte, carried bool, err error) {
+	if size <= 0 || size > l.blockSize {
+		return dst, false, fmt.Errorf("%w: %d bytes, want 1 to %d", ErrBlockSize, size, l.blockSize)
 	}
-	if !l.haveHello || !l.helloSent {
+	if size < MinBlockSize {
+		l.stats.FillerSent++
+		return l.randomBlock(dst, size)
+	}
+	if len(seg) > size-BlockOverhead {
+		return dst, false, fmt.Errorf("%w: %d bytes, at most %d", ErrSegmentSize, len(seg), size-BlockOverhead)
+	}
+	if !l.confirmed {
 		l.stats.HelloSent++
-		l.helloSent = true
-		return l.helloBlock(dst)
+		return l.helloBlock(dst, size)
 	}
-	block, err = l.seal(dst, seg)
+	block, err = l.seal(dst, seg, size)
 	if err != nil {
 		return dst, false, err
 	}
@@ -187,14 +236,21 @@ func (l *Link) SealBlock(dst, seg []byte) (block []byte, carried bool, err error
 // OpenBlock authenticates and decrypts a block received from the peer. It
 // uses the spare capacity of buf as scratch space (block itself is not
 // modified) and returns the carried segment, which aliases that space, or a
-// nil segment for a dummy block or a handshake block. A block that fails
+// nil segment for a dummy, handshake or filler block. A refused block
 // returns an error and leaves the link unchanged.
 func (l *Link) OpenBlock(buf, block []byte) (seg []byte, err error) {
-	if len(block) != l.blockSize {
+	if len(block) > l.blockSize || len(block) == 0 {
 		l.stats.Rejected++
-		return nil, fmt.Errorf("%w: %d bytes, want %d", ErrBlockSize, len(block), l.blockSize)
+		return nil, fmt.Errorf("%w: %d bytes, want 1 to %d", ErrBlockSize, len(block), l.blockSize)
+	}
+	if len(block) < MinBlockSize {
+		l.stats.FillerRecv++
+		return nil, nil
 	}
 	if !l.haveHello {
+		// The peer cannot seal before it has our half, and we send our
+		// acknowledgement only once we have its half: the first block of
+		// the peer that reaches us is a handshake block.
 		if err := l.acceptHello(block); err != nil {
 			l.stats.Rejected++
 			return nil, err
@@ -202,16 +258,22 @@ func (l *Link) OpenBlock(buf, block []byte) (seg []byte, err error) {
 		l.stats.HelloRecv++
 		return nil, nil
 	}
-	if !l.confirmed && l.isPeerHello(block) {
-		// The peer had not received our half when it served this block.
+	if l.isPeerHello(block) {
+		// A repeated, late or duplicated handshake block.
+		if !l.confirmed && l.checkAck(block) {
+			l.confirmed = true
+		}
 		l.stats.HelloRecv++
 		return nil, nil
 	}
 	seg, err = l.open(buf[:0], block)
 	if err != nil {
 		l.stats.Rejected++
-		if l.confirmed && l.isPeerHello(block) {
-			return nil, ErrLateHello
+		switch {
+		case errors.Is(err, ErrBlockReplay):
+			l.stats.Replays++
+		case errors.Is(err, ErrAuth):
+			l.stats.Forgeries++
 		}
 		return nil, err
 	}
@@ -224,83 +286,82 @@ func (l *Link) OpenBlock(buf, block []byte) (seg []byte, err error) {
 	return seg, nil
 }
 
-// setNonce writes into n the 12-byte nonce of block number seq of a
-// direction: four zero bytes, then seq big-endian.
-func setNonce(n *[chacha20poly1305.NonceSize]byte, seq uint64) {
-	n[4] = byte(seq >> 56)
-	n[5] = byte(seq >> 48)
-	n[6] = byte(seq >> 40)
-	n[7] = byte(seq >> 32)
-	n[8] = byte(seq >> 24)
-	n[9] = byte(seq >> 16)
-	n[10] = byte(seq >> 8)
-	n[11] = byte(seq)
+// nonce returns the 12-byte nonce of sequence number seq: four zero bytes,
+// then seq big-endian.
+func nonce(seq uint64) (n [chacha20poly1305.NonceSize]byte) {
+	binary.BigEndian.PutUint64(n[4:], seq)
+	return n
 }
 
-// seal appends E_k{len(seg), seg, zero padding} to dst.
-func (l *Link) seal(dst, seg []byte) ([]byte, error) {
+// seal appends a sealed block of size bytes carrying seg to dst.
+func (l *Link) seal(dst, seg []byte, size int) ([]byte, error) {
 	d := &l.send
-	if d.seq >= l.rotateAfter {
+	if d.seq == ^uint64(0) {
+		return dst, ErrExhausted
+	}
+	if e := d.seq / l.rotateAfter; e != d.epoch {
 		if err := d.rotate(); err != nil {
 			return dst, err
 		}
 		l.stats.Rotations++
 	}
 	start := len(dst)
-	dst = grow(dst, l.blockSize)
-	pt := dst[start : start+l.blockSize-chacha20poly1305.Overhead]
-	n := len(seg)
-	pt[0], pt[1], pt[2], pt[3] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+	dst = grow(dst, size)
+	b := dst[start:]
+	pt := b[seqSize : size-chacha20poly1305.Overhead]
+	binary.BigEndian.PutUint32(pt, uint32(len(seg)))
 	copy(pt[lenPrefixSize:], seg)
-	clear(pt[lenPrefixSize+n:])
-	setNonce(&d.nonce, d.seq)
-	d.aead.Seal(pt[:0], d.nonce[:], pt, nil)
+	clear(pt[lenPrefixSize+len(seg):])
+	n := nonce(d.seq)
+	d.aead.Seal(pt[:0], n[:], pt, nil)
+	var mask [16]byte
+	d.hp.Encrypt(mask[:], b[seqSize:seqSize+sampleSize])
+	binary.BigEndian.PutUint64(b, d.seq^binary.BigEndian.Uint64(mask[:]))
 	d.seq++
 	return dst, nil
 }
 
-// open decrypts block with the receive key, appending the segment to dst.
+// open authenticates a sealed block, appending its plaintext to dst, and
+// returns the segment; the receive state changes only if the block opens.
 func (l *Link) open(dst, block []byte) ([]byte, error) {
 	d := &l.recv
-	aead, seq := d.aead, d.seq
-	var next *direction
-	if seq >= l.rotateAfter {
-		// Rotate on a copy: the state changes only if the block opens.
-		cp := *d
-		next = &cp
-		if err := next.rotate(); err != nil {
-			return nil, err
+	var mask [16]byte
+	d.hp.Encrypt(mask[:], block[seqSize:seqSize+sampleSize])
+	seq := binary.BigEndian.Uint64(block) ^ binary.BigEndian.Uint64(mask[:])
+	verdict := d.window.check(seq)
+	epoch := seq / l.rotateAfter
+	aead, next, err := d.keyFor(epoch)
+	if err != nil {
+		if verdict != windowNew {
+			return nil, ErrBlockReplay
 		}
-		aead, seq = next.aead, 0
+		return nil, err
 	}
+	n := nonce(seq)
 	start := len(dst)
-	setNonce(&d.nonce, seq)
-	out, err := aead.Open(dst, d.nonce[:], block, nil)
+	out, err := aead.Open(dst, n[:], block[seqSize:], nil)
 	if err != nil {
 		return nil, ErrAuth
 	}
-	pt := out[start:]
-	n := int(pt[0])<<24 | int(pt[1])<<16 | int(pt[2])<<8 | int(pt[3])
-	if n < 0 || n > len(pt)-lenPrefixSize {
-		// Authentic, so the peer is broken; still consume the block.
-		l.commitRecv(next)
-		return nil, fmt.Errorf("%w: %d", ErrBadLength, n)
+	if verdict != windowNew {
+		return nil, fmt.Errorf("%w: sequence number %d", ErrBlockReplay, seq)
 	}
-	l.commitRecv(next)
-	if n == 0 {
+	d.window.mark(seq)
+	if next != nil {
+		l.stats.Rotations += next.cur.epoch - d.cur.epoch
+		d.prev, d.havePrev = next.prev, true
+		d.cur = next.cur
+	}
+	pt := out[start:]
+	size := int(binary.BigEndian.Uint32(pt))
+	if size > len(pt)-lenPrefixSize {
+		// Authentic, so the peer is broken; the block is consumed.
+		return nil, fmt.Errorf("%w: %d", ErrBadLength, size)
+	}
+	if size == 0 {
 		return nil, nil
 	}
-	return pt[lenPrefixSize : lenPrefixSize+n], nil
-}
-
-// commitRecv advances the receive direction past an opened block, adopting
-// the rotated state next if the block was the first of a new key.
-func (l *Link) commitRecv(next *direction) {
-	if next != nil {
-		l.recv = *next
-		l.stats.Rotations++
-	}
-	l.recv.seq++
+	return pt[lenPrefixSize : lenPrefixSize+size], nil
 }
 
 // grow extends dst by n bytes, reallocating only if needed.
@@ -313,12 +374,12 @@ func grow(dst []byte, n int) []byte {
 	return out
 }
 
-// isPeerHello reports whether block starts with the peer's public key (top
-// bit ignored): a repeated handshake block. A sealed block does so with
-// probability 2^-255.
-func (l *Link) isPeerHello(block []byte) bool {
-	var k [helloKeySize]byte
-	copy(k[:], block[:helloKeySize])
-	k[31] &= 0x7f
-	return subtle.ConstantTimeCompare(k[:], l.peerHello[:]) == 1
+// randomBlock appends size random bytes to dst.
+func (l *Link) randomBlock(dst []byte, size int) ([]byte, bool, error) {
+	start := len(dst)
+	dst = grow(dst, size)
+	if _, err := io.ReadFull(l.rnd, dst[start:]); err != nil {
+		return dst[:start], false, fmt.Errorf("pacomchan: reading randomness: %w", err)
+	}
+	return dst, false, nil
 }

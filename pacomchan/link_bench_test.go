@@ -46,7 +46,7 @@ func BenchmarkOpenBlock(b *testing.B) {
 		b.SetBytes(BlockSize)
 		b.ReportAllocs()
 		for b.Loop() {
-			c.recv.seq = 0 // reopen the same block
+			c.recv.window = seqWindow{} // reopen the same block
 			if _, err := c.OpenBlock(buf, blk); err != nil {
 				b.Fatal(err)
 			}

@@ -18,7 +18,7 @@ func FuzzOpenBlock(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{0}, 128))
 	f.Add(bytes.Clone(genuine))
 	f.Fuzz(func(t *testing.T, blk []byte) {
-		before := b.recv
+		before, beforeStats := b.recv, b.stats
 		seg, err := b.OpenBlock(nil, blk)
 		if err == nil {
 			// Only the genuine block (or a handshake-looking block before
@@ -26,16 +26,16 @@ func FuzzOpenBlock(f *testing.F) {
 			if bytes.Equal(blk, genuine) {
 				require.Equal(t, "genuine", string(seg))
 				b.recv = before // rewind for the next input
-				b.confirmed = false
 			}
 			return
 		}
-		require.Equal(t, before.seq, b.recv.seq, "a refused block moved the counter")
+		require.Equal(t, before.window, b.recv.window, "a refused block moved the window")
+		require.Equal(t, before.cur.epoch, b.recv.cur.epoch, "a refused block rotated the key")
+		require.Equal(t, beforeStats.Rejected+1, b.stats.Rejected, "a refused block is counted")
 		got, err := b.OpenBlock(nil, genuine)
 		require.NoError(t, err)
 		require.Equal(t, "genuine", string(got))
 		b.recv = before
-		b.confirmed = false
 	})
 }
 

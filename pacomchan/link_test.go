@@ -3,14 +3,17 @@ package pacomchan
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
+	mrand "math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// linkPair returns two keyed links a and b: each has served its handshake
-// block and received the other's.
+// linkPair returns two confirmed links a and b: handshake blocks have gone
+// both ways until each side can seal data.
 func linkPair(t testing.TB, cfg LinkConfig) (a, b *Link) {
 	t.Helper()
 	a, err := NewLink(rand.Reader, cfg)
@@ -20,17 +23,23 @@ func linkPair(t testing.TB, cfg LinkConfig) (a, b *Link) {
 	ha, carried, err := a.SealBlock(nil, []byte("too early"))
 	require.NoError(t, err)
 	require.False(t, carried, "a handshake block carries no data")
-	hb, _, err := b.SealBlock(nil, nil)
-	require.NoError(t, err)
-	seg, err := b.OpenBlock(nil, ha)
-	require.NoError(t, err)
-	require.Nil(t, seg)
-	seg, err = a.OpenBlock(nil, hb)
-	require.NoError(t, err)
-	require.Nil(t, seg)
-	require.True(t, a.Ready())
-	require.True(t, b.Ready())
-	return a, b
+	for range 3 {
+		seg, err := b.OpenBlock(nil, ha)
+		require.NoError(t, err)
+		require.Nil(t, seg)
+		hb, _, err := b.SealBlock(nil, nil)
+		require.NoError(t, err)
+		seg, err = a.OpenBlock(nil, hb)
+		require.NoError(t, err)
+		require.Nil(t, seg)
+		if a.Ready() && b.Ready() {
+			return a, b
+		}
+		ha, _, err = a.SealBlock(nil, nil)
+		require.NoError(t, err)
+	}
+	t.Fatal("links not confirmed after three rounds")
+	return nil, nil
 }
 
 func TestLinkRoundTrip(t *testing.T) {
@@ -53,7 +62,7 @@ func TestLinkRoundTrip(t *testing.T) {
 			}
 			st := b.Stats()
 			require.Equal(t, uint64(3), st.DataRecv)
-			require.Equal(t, uint64(2), st.DummyRecv)
+			require.Equal(t, uint64(2+1), st.DummyRecv, "two here, one confirming the handshake")
 		})
 	}
 }
@@ -65,11 +74,11 @@ func fmtSize(n int) string {
 	return strconv.Itoa(n)
 }
 
-// TestLinkHelloBeforeKeys covers the order in which a side serves blocks
-// before the peer's half has reached it: those blocks are repeated
-// handshake blocks, accepted as dummies until the channel is confirmed.
-func TestLinkHelloBeforeKeys(t *testing.T) {
-	a, err := NewLink(rand.Reader, LinkConfig{BlockSize: 256})
+// TestLinkHandshake covers the handshake of Fig. 4 under every order: a
+// side serves handshake blocks until the peer acknowledges its half, and
+// only then carries data.
+func TestLinkHandshake(t *testing.T) {
+	a, err := NewLink(nil, LinkConfig{BlockSize: 256}) // nil: crypto/rand
 	require.NoError(t, err)
 	b, err := NewLink(rand.Reader, LinkConfig{BlockSize: 256})
 	require.NoError(t, err)
@@ -82,50 +91,87 @@ func TestLinkHelloBeforeKeys(t *testing.T) {
 		fromA = append(fromA, blk)
 	}
 	require.NotEqual(t, fromA[0], fromA[1], "repeated handshake blocks differ")
-	hb, _, err := b.SealBlock(nil, nil)
-	require.NoError(t, err)
 	for _, blk := range fromA {
 		seg, err := b.OpenBlock(nil, blk)
 		require.NoError(t, err)
 		require.Nil(t, seg)
 	}
+	require.False(t, b.Ready(), "b has a's half but a has not acknowledged b's")
+	hb, carried, err := b.SealBlock(nil, []byte("data"))
+	require.NoError(t, err)
+	require.False(t, carried, "b's block is its half with an acknowledgement")
 	_, err = a.OpenBlock(nil, hb)
 	require.NoError(t, err)
+	require.True(t, a.Ready(), "b acknowledged a's half")
 	blk, carried, err := a.SealBlock(nil, []byte("queued"))
 	require.NoError(t, err)
 	require.True(t, carried)
 	seg, err := b.OpenBlock(nil, blk)
 	require.NoError(t, err)
 	require.Equal(t, []byte("queued"), seg)
-	// Once confirmed, a replayed handshake block is refused.
-	_, err = b.OpenBlock(nil, fromA[0])
-	require.ErrorIs(t, err, ErrLateHello)
-	require.Equal(t, uint64(3), b.Stats().HelloRecv)
+	require.True(t, b.Ready(), "a sealed block confirms")
+	// Late and duplicated handshake blocks are dummies.
+	for _, blk := range fromA {
+		seg, err = b.OpenBlock(nil, blk)
+		require.NoError(t, err)
+		require.Nil(t, seg)
+	}
+	require.Equal(t, uint64(6), b.Stats().HelloRecv)
 }
 
-// TestLinkHelloFirst covers the other order: a side that already has the
-// peer's half still serves its own half first.
-func TestLinkHelloFirst(t *testing.T) {
-	a, err := NewLink(rand.Reader, LinkConfig{BlockSize: 256})
-	require.NoError(t, err)
-	b, err := NewLink(rand.Reader, LinkConfig{BlockSize: 256})
-	require.NoError(t, err)
-	ha, _, err := a.SealBlock(nil, nil)
-	require.NoError(t, err)
-	_, err = b.OpenBlock(nil, ha)
-	require.NoError(t, err)
-	require.True(t, b.Ready())
-	hb, carried, err := b.SealBlock(nil, []byte("data"))
-	require.NoError(t, err)
-	require.False(t, carried, "b's first block is its half, not data")
-	_, err = a.OpenBlock(nil, hb)
-	require.NoError(t, err)
-	blk, carried, err := b.SealBlock(nil, []byte("data"))
-	require.NoError(t, err)
-	require.True(t, carried)
-	seg, err := a.OpenBlock(nil, blk)
-	require.NoError(t, err)
-	require.Equal(t, "data", string(seg))
+// TestLinkHandshakeLossy runs the handshake over a channel that loses,
+// duplicates and reorders blocks: both sides end up confirmed and every
+// data block then opens once.
+func TestLinkHandshakeLossy(t *testing.T) {
+	for seed := range uint64(50) {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			rng := mrand.New(mrand.NewPCG(seed, 16))
+			a, err := NewLink(rand.Reader, LinkConfig{BlockSize: 128})
+			require.NoError(t, err)
+			b, err := NewLink(rand.Reader, LinkConfig{BlockSize: 128})
+			require.NoError(t, err)
+			var toA, toB [][]byte
+			deliver := func(q *[][]byte, to *Link) {
+				for len(*q) > 0 {
+					i := rng.IntN(len(*q))
+					blk := (*q)[i]
+					*q = slices.Delete(*q, i, i+1)
+					if rng.IntN(3) == 0 {
+						continue // lost
+					}
+					_, err := to.OpenBlock(nil, blk)
+					require.NoError(t, err)
+					if rng.IntN(4) == 0 {
+						_, err := to.OpenBlock(nil, blk) // duplicated
+						if err != nil {
+							require.ErrorIs(t, err, ErrBlockReplay)
+						}
+					}
+				}
+			}
+			for round := 0; !(a.Ready() && b.Ready()); round++ {
+				require.Less(t, round, 200, "handshake did not finish")
+				blk, _, err := a.SealBlock(nil, nil)
+				require.NoError(t, err)
+				toB = append(toB, blk)
+				blk, _, err = b.SealBlock(nil, nil)
+				require.NoError(t, err)
+				toA = append(toA, blk)
+				if rng.IntN(2) == 0 {
+					deliver(&toB, b)
+					deliver(&toA, a)
+				}
+			}
+			for i := range 20 {
+				blk, carried, err := a.SealBlock(nil, []byte{byte(i)})
+				require.NoError(t, err)
+				require.True(t, carried)
+				got, err := b.OpenBlock(nil, blk)
+				require.NoError(t, err)
+				require.Equal(t, []byte{byte(i)}, got)
+			}
+		})
+	}
 }
 
 func TestLinkRejects(t *testing.T) {
@@ -139,35 +185,143 @@ func TestLinkRejects(t *testing.T) {
 
 	b1, b2, b3 := seal("one"), seal("two"), seal("three")
 
-	_, err := open(b1[:511])
-	require.ErrorIs(t, err, ErrBlockSize, "short")
-	_, err = open(append(bytes.Clone(b1), 0))
+	_, err := open(append(bytes.Clone(b1), 0))
 	require.ErrorIs(t, err, ErrBlockSize, "oversized")
-	_, err = open(b2)
-	require.ErrorIs(t, err, ErrAuth, "reordered")
-	for _, i := range []int{0, 100, 495, 511} {
+	_, err = open(b1[:511])
+	require.ErrorIs(t, err, ErrAuth, "truncated")
+	for _, i := range []int{0, 7, 8, 23, 100, 495, 511} {
 		bad := bytes.Clone(b1)
 		bad[i] ^= 1
 		_, err = open(bad)
 		require.ErrorIs(t, err, ErrAuth, "tampered at %d", i)
 	}
-	// None of the above changed the state: the genuine blocks still open.
-	for i, blk := range [][]byte{b1, b2, b3} {
+	// None of the above changed the state; reordered blocks open.
+	for i, blk := range [][]byte{b3, b1, b2} {
 		got, err := open(blk)
 		require.NoError(t, err)
-		require.Equal(t, []string{"one", "two", "three"}[i], string(got))
+		require.Equal(t, []string{"three", "one", "two"}[i], string(got))
 	}
-	_, err = open(b3)
-	require.ErrorIs(t, err, ErrAuth, "replayed")
+	for _, blk := range [][]byte{b1, b2, b3} {
+		_, err = open(blk)
+		require.ErrorIs(t, err, ErrBlockReplay, "replayed")
+	}
 	// A block from the other direction does not open either.
 	back, _, err := b.SealBlock(nil, []byte("reflected"))
 	require.NoError(t, err)
 	_, err = open(back)
 	require.ErrorIs(t, err, ErrAuth)
-	require.Equal(t, uint64(9), b.Stats().Rejected)
+	st := b.Stats()
+	require.Equal(t, uint64(13), st.Rejected, "one oversized, three replays, nine forgeries")
+	require.Equal(t, uint64(3), st.Replays)
+	require.Equal(t, uint64(9), st.Forgeries)
+	require.Equal(t, uint64(3), st.DataRecv)
 
 	_, _, err = a.SealBlock(nil, make([]byte, a.MaxSegment()+1))
 	require.ErrorIs(t, err, ErrSegmentSize)
+}
+
+// TestLinkWindow covers loss, reordering and the edge of the replay window.
+func TestLinkWindow(t *testing.T) {
+	a, b := linkPair(t, LinkConfig{BlockSize: 64})
+	var blocks [][]byte
+	for i := range 3 * ReplayWindow {
+		blk, _, err := a.SealBlock(nil, binary.BigEndian.AppendUint32(nil, uint32(i)))
+		require.NoError(t, err)
+		blocks = append(blocks, blk)
+	}
+	open := func(i int) error {
+		got, err := b.OpenBlock(nil, blocks[i])
+		if err == nil {
+			require.Equal(t, uint32(i), binary.BigEndian.Uint32(got))
+		}
+		return err
+	}
+	require.NoError(t, open(ReplayWindow+10), "a gap of lost blocks")
+	require.NoError(t, open(11), "the oldest block in the window")
+	require.ErrorIs(t, open(10), ErrBlockReplay, "one behind the window")
+	require.ErrorIs(t, open(11), ErrBlockReplay)
+	require.NoError(t, open(500))
+	require.NoError(t, open(3*ReplayWindow-1), "a jump of more than a window")
+	require.ErrorIs(t, open(ReplayWindow+10), ErrBlockReplay)
+	require.NoError(t, open(2*ReplayWindow))
+	require.ErrorIs(t, open(2*ReplayWindow-1), ErrBlockReplay)
+}
+
+// TestLinkLossyChannel is the property the scheduler relies on: over a
+// channel that drops 5 %, duplicates 5 % and reorders within 16 blocks,
+// every block that arrives opens exactly once, duplicates are refused and
+// counted, and no block is ever misread.
+func TestLinkLossyChannel(t *testing.T) {
+	rng := mrand.New(mrand.NewPCG(7, 7))
+	a, b := linkPair(t, LinkConfig{BlockSize: 96, RotateAfter: 50})
+	got := map[uint32]int{}
+	dups := 0
+	var chunk [][]byte
+	flush := func() {
+		rng.Shuffle(len(chunk), func(i, j int) { chunk[i], chunk[j] = chunk[j], chunk[i] })
+		for _, blk := range chunk {
+			seg, err := b.OpenBlock(nil, blk)
+			require.NoError(t, err)
+			got[binary.BigEndian.Uint32(seg)]++
+			if rng.Float64() < 0.05 {
+				_, err := b.OpenBlock(nil, blk)
+				require.ErrorIs(t, err, ErrBlockReplay)
+				dups++
+			}
+		}
+		chunk = chunk[:0]
+	}
+	const n = 3000
+	for i := range n {
+		blk, carried, err := a.SealBlock(nil, binary.BigEndian.AppendUint32(nil, uint32(i)))
+		require.NoError(t, err)
+		require.True(t, carried)
+		if rng.Float64() >= 0.05 {
+			chunk = append(chunk, blk)
+		}
+		if len(chunk) == 16 {
+			flush()
+		}
+	}
+	flush()
+	for v, k := range got {
+		require.Equal(t, 1, k, "block %d opened %d times", v, k)
+		require.Less(t, int(v), n)
+	}
+	require.InDelta(t, 0.95*n, float64(len(got)), 60)
+	st := b.Stats()
+	require.Equal(t, uint64(dups), st.Replays)
+	require.NotZero(t, dups)
+	require.Zero(t, st.Forgeries)
+	require.InDelta(t, n/50, float64(st.Rotations), 1, "3000 blocks at 50 per key")
+}
+
+// TestLinkShortBlocks covers the short last block of a file: a block of at
+// least MinBlockSize bytes is sealed with a smaller capacity, a shorter one
+// is filler that carries nothing.
+func TestLinkShortBlocks(t *testing.T) {
+	a, b := linkPair(t, LinkConfig{BlockSize: 1024})
+	for _, size := range []int{1, 17, MinBlockSize - 1, MinBlockSize, 100, 1023, 1024} {
+		seg := bytes.Repeat([]byte{0xa5}, max(0, min(size-BlockOverhead, 40)))
+		blk, carried, err := a.SealBlockSize(nil, seg, size)
+		require.NoError(t, err, "size %d", size)
+		require.Len(t, blk, size)
+		require.Equal(t, size >= MinBlockSize, carried, "size %d", size)
+		got, err := b.OpenBlock(nil, blk)
+		require.NoError(t, err)
+		if carried {
+			require.Equal(t, seg, got)
+		} else {
+			require.Nil(t, got)
+		}
+	}
+	_, _, err := a.SealBlockSize(nil, make([]byte, 100-BlockOverhead+1), 100)
+	require.ErrorIs(t, err, ErrSegmentSize)
+	for _, size := range []int{0, -1, 1025} {
+		_, _, err = a.SealBlockSize(nil, nil, size)
+		require.ErrorIs(t, err, ErrBlockSize)
+	}
+	require.Equal(t, uint64(3), b.Stats().FillerRecv)
 }
 
 func TestLinkBadHello(t *testing.T) {
@@ -186,26 +340,49 @@ func TestLinkBadHello(t *testing.T) {
 func TestLinkRotation(t *testing.T) {
 	a, b := linkPair(t, LinkConfig{BlockSize: 128, RotateAfter: 3})
 	var blocks [][]byte
-	for i := range 10 {
+	// After linkPair a's next sequence number is 1: block i has number i+1
+	// and epoch (i+1)/3.
+	for i := range 11 {
 		blk, _, err := a.SealBlock(nil, []byte{byte(i)})
 		require.NoError(t, err)
 		blocks = append(blocks, blk)
 	}
 	require.Equal(t, uint64(3), a.Stats().Rotations)
-	// Block 3 is the first under the rotated key: it fails as block 0.
-	_, err := b.OpenBlock(nil, blocks[3])
-	require.ErrorIs(t, err, ErrAuth)
-	for i, blk := range blocks {
-		got, err := b.OpenBlock(nil, blk)
-		require.NoError(t, err, "block %d", i)
-		require.Equal(t, []byte{byte(i)}, got)
-	}
-	require.Equal(t, uint64(3), b.Stats().Rotations)
 	require.NotEqual(t, a.send.key, [32]byte{}, "key set")
-	_, err = NewLink(rand.Reader, LinkConfig{RotateAfter: MaxRotateAfter + 1})
+	open := func(i int) error {
+		got, err := b.OpenBlock(nil, blocks[i])
+		if err == nil {
+			require.Equal(t, []byte{byte(i)}, got)
+		}
+		return err
+	}
+	// Reordered across one rotation, and a gap of two rotations.
+	require.NoError(t, open(4))
+	require.NoError(t, open(1))
+	require.NoError(t, open(10), "two epochs ahead")
+	require.Equal(t, uint64(3), b.Stats().Rotations)
+	require.NoError(t, open(7), "the previous epoch's key is kept")
+	require.ErrorIs(t, open(3), ErrBlockReplay, "older keys are gone")
+	require.ErrorIs(t, open(4), ErrBlockReplay)
+
+	_, err := NewLink(rand.Reader, LinkConfig{RotateAfter: MaxRotateAfter + 1})
 	require.Error(t, err)
 	_, err = NewLink(rand.Reader, LinkConfig{BlockSize: MinBlockSize - 1})
 	require.Error(t, err)
+}
+
+// TestLinkEpochJump: a block more than MaxEpochJump rotations ahead is
+// refused as a forgery, without deriving keys.
+func TestLinkEpochJump(t *testing.T) {
+	a, b := linkPair(t, LinkConfig{BlockSize: 64, RotateAfter: 1})
+	var last []byte
+	for range MaxEpochJump + 2 {
+		var err error
+		last, _, err = a.SealBlock(nil, nil)
+		require.NoError(t, err)
+	}
+	_, err := b.OpenBlock(nil, last)
+	require.ErrorIs(t, err, ErrAuth)
 }
 
 // TestLinkIndistinguishable checks what an observer without the key sees:

@@ -1,6 +1,7 @@
 package pacomchan
 
 import (
+	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -39,9 +40,13 @@ type Node struct {
 	stats  NodeStats
 }
 
-// NewNode returns a client with fresh keys from rnd (crypto/rand.Reader);
-// rng drives block choices and random walks.
+// NewNode returns a client with fresh keys from rnd, crypto/rand.Reader if
+// nil; rng drives block choices and random walks, and a nil rng is an
+// error.
 func NewNode(rnd io.Reader, rng *rand.Rand, cfg NodeConfig) (*Node, error) {
+	if rnd == nil {
+		rnd = crand.Reader
+	}
 	if cfg.Link.BlockSize == 0 {
 		cfg.Link.BlockSize = BlockSize
 	}

@@ -2,6 +2,7 @@ package pacomchan
 
 import (
 	"bytes"
+	crand "crypto/rand"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -22,6 +23,8 @@ const (
 	DefaultAckTimeout      = 30 * time.Second
 	DefaultHandshakeWindow = time.Second
 	DefaultMaxRecords      = 1 << 16
+	DefaultIdleAfter       = 10 * time.Minute
+	DefaultMaxOwn          = 1 << 10
 	// PublicKeySize is the size of a router's marshalled public key.
 	PublicKeySize = 32
 )
@@ -33,6 +36,7 @@ var (
 	ErrTTL            = errors.New("pacomchan: handshake TTL above the limit")
 	ErrReplay         = errors.New("pacomchan: replayed circuit message")
 	ErrTableFull      = errors.New("pacomchan: circuit table full")
+	ErrQuota          = errors.New("pacomchan: neighbour's share of the circuit table used up")
 	ErrNotReady       = errors.New("pacomchan: circuit not established")
 	ErrTooLong        = errors.New("pacomchan: data longer than one circuit message carries")
 	ErrBadPublicKey   = errors.New("pacomchan: invalid target public key")
@@ -66,8 +70,22 @@ type RouterConfig struct {
 	// are dropped. Zero means no limit.
 	HandshakeBudget int
 	HandshakeWindow time.Duration
-	// MaxRecords caps the circuit table; handshakes beyond it are dropped.
+	// MaxRecords caps the records of circuits that other clients build
+	// through or to this client; handshakes beyond it are refused with
+	// [ErrTableFull].
 	MaxRecords int
+	// MaxRecordsPerNeighbour caps the records whose handshake came from
+	// one neighbour (one connection), MaxRecords/8 (at least 1) if zero:
+	// a neighbour flooding handshakes fills its share, not the table.
+	MaxRecordsPerNeighbour int
+	// MaxOwn caps the circuits this client builds itself, [DefaultMaxOwn]
+	// if zero. They do not count against MaxRecords, so no neighbour can
+	// keep this client from building circuits.
+	MaxOwn int
+	// IdleAfter is how long an established circuit may carry nothing
+	// before every client on it purges its record ([DefaultIdleAfter] if
+	// zero).
+	IdleAfter time.Duration
 	// MaxMessage is the largest circuit message the channels carry, by
 	// default one 16 KiB block's segment, BlockSize − BlockOverhead.
 	MaxMessage int
@@ -78,7 +96,8 @@ type RouterStats struct {
 	HandshakesForwarded, HandshakesDuplicate, HandshakesExpired  uint64
 	HandshakesBudgetDropped, HandshakesTTLAbuse, HandshakesStale uint64
 	CircuitsAccepted, CircuitsEstablished, CircuitsRebuilt       uint64
-	RecordsPurged, TableFull                                     uint64
+	RecordsPurged, TableFull, QuotaExceeded, IdlePurged          uint64
+	HandshakesTombstoned                                         uint64
 	DataForwarded, DataDelivered, Replays, Unknown, Malformed    uint64
 	AcksSent, AcksReceived                                       uint64
 }
@@ -107,6 +126,7 @@ type Result struct {
 	Accepted    []CircuitID // circuits other clients built to this one
 	Established []CircuitID // circuits this client built that are ready
 	Rebuilt     []Rebuild   // circuits extension 3 replaced
+	Expired     []CircuitID // circuits of this client purged for idleness
 }
 
 // record is one client's circuit record (last_hop, h_id, next_hop, r_time,
@@ -119,6 +139,7 @@ type record struct {
 	nextHops []PeerID
 	next     PeerID
 	rTime    time.Time
+	lastUsed time.Time // last handshake, response, data or acknowledgement
 	suc      bool
 }
 
@@ -140,7 +161,7 @@ type endpoint struct {
 	broken      bool
 	hop         PeerID // the neighbour the circuit leaves through
 	nextDID     uint64
-	window      replayWindow
+	window      seqWindow
 	toAck       []uint64
 	unacked     map[uint64]sentPacket // source only, with extension 3
 	pending     [][]byte              // data waiting for the circuit, source only
@@ -175,13 +196,27 @@ type Router struct {
 	table      map[CircuitID]*record
 	ends       map[CircuitID]*endpoint
 	budgets    map[PeerID]*budget
+	// tombstones keep the h_id of every removed record until no copy of
+	// its handshake can pass the target's time check any more, so that a
+	// replayed handshake is not handled twice.
+	tombstones map[CircuitID]time.Time
+	foreign    int            // records of circuits built by others
+	perHop     map[PeerID]int // those records by the neighbour they came from
+	own        int            // records of circuits this client built
 	stats      RouterStats
 }
 
-// NewRouter returns a router with a fresh HPKE key pair drawn from rnd
-// (crypto/rand.Reader), which also supplies circuit ids, secrets, keys and
-// nonces. rng drives the random walk of extension 2.
+// NewRouter returns a router with a fresh HPKE key pair drawn from rnd,
+// which also supplies circuit ids, secrets, keys and nonces; a nil rnd
+// means crypto/rand.Reader. rng drives the random walk of extension 2; a
+// nil rng is an error.
 func NewRouter(rnd io.Reader, rng *rand.Rand, cfg RouterConfig) (*Router, error) {
+	if rnd == nil {
+		rnd = crand.Reader
+	}
+	if rng == nil {
+		return nil, fmt.Errorf("%w: NewRouter", ErrNilRand)
+	}
 	if cfg.TTL == 0 {
 		cfg.TTL = DefaultTTL
 	}
@@ -206,6 +241,15 @@ func NewRouter(rnd io.Reader, rng *rand.Rand, cfg RouterConfig) (*Router, error)
 	if cfg.MaxMessage == 0 {
 		cfg.MaxMessage = BlockSize - BlockOverhead
 	}
+	if cfg.MaxRecordsPerNeighbour == 0 {
+		cfg.MaxRecordsPerNeighbour = max(1, cfg.MaxRecords/8)
+	}
+	if cfg.MaxOwn == 0 {
+		cfg.MaxOwn = DefaultMaxOwn
+	}
+	if cfg.IdleAfter == 0 {
+		cfg.IdleAfter = DefaultIdleAfter
+	}
 	switch {
 	case cfg.TTL > cfg.MaxTTL:
 		return nil, fmt.Errorf("pacomchan: TTL %d above MaxTTL %d", cfg.TTL, cfg.MaxTTL)
@@ -213,15 +257,13 @@ func NewRouter(rnd io.Reader, rng *rand.Rand, cfg RouterConfig) (*Router, error)
 		return nil, fmt.Errorf("pacomchan: walk probability %v outside [0, 1]", cfg.WalkProb)
 	case cfg.AckEvery < 0 || cfg.AckEvery > MaxAckIDs:
 		return nil, fmt.Errorf("pacomchan: AckEvery %d outside [0, %d]", cfg.AckEvery, MaxAckIDs)
-	case cfg.HandshakeBudget < 0 || cfg.MaxRecords < 0 || cfg.MaxSkew < 0 || cfg.PurgeAfter < 0 || cfg.AckTimeout < 0:
+	case cfg.HandshakeBudget < 0 || cfg.MaxRecords < 0 || cfg.MaxSkew < 0 || cfg.PurgeAfter < 0 || cfg.AckTimeout < 0 ||
+		cfg.MaxRecordsPerNeighbour < 0 || cfg.MaxOwn < 0 || cfg.IdleAfter < 0:
 		return nil, fmt.Errorf("pacomchan: negative router limit in %+v", cfg)
 	case cfg.MaxMessage < HandshakeSize || cfg.MaxMessage < DataOverhead+1:
 		return nil, fmt.Errorf("pacomchan: MaxMessage %d cannot carry a handshake", cfg.MaxMessage)
 	case cfg.AckEvery > 0 && 4+8*cfg.AckEvery+xNonceSize+aeadTagSize+headerSize > cfg.MaxMessage:
 		return nil, fmt.Errorf("pacomchan: an acknowledgement of %d ids does not fit in %d bytes", cfg.AckEvery, cfg.MaxMessage)
-	}
-	if rng == nil {
-		panic("pacomchan: NewRouter with a nil *rand.Rand")
 	}
 	scheme := handshakeKEM
 	seed := make([]byte, scheme.SeedSize())
@@ -236,6 +278,7 @@ func NewRouter(rnd io.Reader, rng *rand.Rand, cfg RouterConfig) (*Router, error)
 	return &Router{
 		cfg: cfg, rnd: rnd, rng: rng, sk: sk, pk: pk,
 		table: map[CircuitID]*record{}, ends: map[CircuitID]*endpoint{}, budgets: map[PeerID]*budget{},
+		tombstones: map[CircuitID]time.Time{}, perHop: map[PeerID]int{},
 	}, nil
 }
 
@@ -252,6 +295,47 @@ func (r *Router) MaxData() int { return r.cfg.MaxMessage - DataOverhead }
 
 // Records returns the number of records in the circuit table.
 func (r *Router) Records() int { return len(r.table) }
+
+// RecordsFrom returns the number of records whose handshake came from
+// neighbour p.
+func (r *Router) RecordsFrom(p PeerID) int { return r.perHop[p] }
+
+// maxTombstones bounds the tombstone set: while it is full, handshakes from
+// neighbours are refused rather than accepted without replay protection.
+func (r *Router) maxTombstones() int { return 4*r.cfg.MaxRecords + 4*r.cfg.MaxOwn }
+
+// addRecord puts a record into the table and counts it.
+func (r *Router) addRecord(id CircuitID, rec *record) {
+	r.table[id] = rec
+	if rec.source {
+		r.own++
+		return
+	}
+	r.foreign++
+	r.perHop[rec.lastHop]++
+}
+
+// removeRecord deletes a record and its end, and keeps a tombstone of its
+// h_id. A target accepts a handshake only within MaxSkew of the time it
+// carries, which is within MaxSkew of when the record was made, so after
+// rTime + 2·MaxSkew no copy can be accepted and the tombstone goes.
+func (r *Router) removeRecord(id CircuitID) {
+	rec, ok := r.table[id]
+	if !ok {
+		return
+	}
+	delete(r.table, id)
+	delete(r.ends, id)
+	if rec.source {
+		r.own--
+	} else {
+		r.foreign--
+		if r.perHop[rec.lastHop]--; r.perHop[rec.lastHop] <= 0 {
+			delete(r.perHop, rec.lastHop)
+		}
+	}
+	r.tombstones[id] = rec.rTime.Add(2 * r.cfg.MaxSkew)
+}
 
 // AddNeighbour adds a PACOM neighbour that circuits may pass through.
 func (r *Router) AddNeighbour(p PeerID) {
@@ -275,8 +359,7 @@ func (r *Router) RemoveNeighbour(p PeerID) {
 			ep.broken = true
 			continue
 		}
-		delete(r.table, id)
-		delete(r.ends, id)
+		r.removeRecord(id)
 	}
 }
 
@@ -303,9 +386,9 @@ func (r *Router) build(now time.Time, pk kem.PublicKey, pending [][]byte) (Circu
 	if len(r.neighbours) == 0 {
 		return CircuitID{}, Result{}, ErrNoNeighbour
 	}
-	if len(r.table) >= r.cfg.MaxRecords {
+	if r.own >= r.cfg.MaxOwn {
 		r.stats.TableFull++
-		return CircuitID{}, Result{}, ErrTableFull
+		return CircuitID{}, Result{}, fmt.Errorf("%w: %d circuits of this client", ErrTableFull, r.own)
 	}
 	var in handshakeInner
 	if _, err := io.ReadFull(r.rnd, in.id[:]); err != nil {
@@ -318,7 +401,7 @@ func (r *Router) build(now time.Time, pk kem.PublicKey, pending [][]byte) (Circu
 		return CircuitID{}, Result{}, fmt.Errorf("pacomchan: reading randomness: %w", err)
 	}
 	in.timeMs = now.UnixMilli()
-	if _, dup := r.table[in.id]; dup {
+	if _, dup := r.table[in.id]; dup || r.tombstones[in.id] != (time.Time{}) {
 		return CircuitID{}, Result{}, errors.New("pacomchan: circuit id collision (broken randomness?)")
 	}
 	sender, err := handshakeSuite.NewSender(pk, []byte(hpkeInfo))
@@ -342,7 +425,7 @@ func (r *Router) build(now time.Time, pk kem.PublicKey, pending [][]byte) (Circu
 	if err != nil {
 		return CircuitID{}, Result{}, err
 	}
-	rec := &record{source: true, rTime: now}
+	rec := &record{source: true, rTime: now, lastUsed: now}
 	hops := r.neighbours
 	if r.cfg.WalkProb > 0 {
 		hops = []PeerID{r.neighbours[r.rng.IntN(len(r.neighbours))]}
@@ -354,7 +437,7 @@ func (r *Router) build(now time.Time, pk kem.PublicKey, pending [][]byte) (Circu
 			res.Out = append(res.Out, Outgoing{To: h, Msg: raw})
 		}
 	}
-	r.table[in.id] = rec
+	r.addRecord(in.id, rec)
 	r.ends[in.id] = &endpoint{
 		role: roleSource, keys: keys, secret: in.secret, target: pk, created: now, pending: pending,
 	}
@@ -422,11 +505,21 @@ func (r *Router) handleHandshake(now time.Time, from PeerID, m *Message) (Result
 		r.stats.HandshakesDuplicate++
 		return res, nil
 	}
-	if len(r.table) >= r.cfg.MaxRecords {
+	if _, dead := r.tombstones[m.ID]; dead {
+		// The record is gone but a copy of its handshake could still pass
+		// the time check: a replay, or a very late copy of the flood.
+		r.stats.HandshakesTombstoned++
+		return res, fmt.Errorf("%w: handshake %v of a removed circuit", ErrReplay, m.ID)
+	}
+	if r.perHop[from] >= r.cfg.MaxRecordsPerNeighbour {
+		r.stats.QuotaExceeded++
+		return res, fmt.Errorf("%w: %d records from neighbour %d", ErrQuota, r.perHop[from], from)
+	}
+	if r.foreign >= r.cfg.MaxRecords || len(r.tombstones) >= r.maxTombstones() {
 		r.stats.TableFull++
 		return res, ErrTableFull
 	}
-	rec := &record{lastHop: from, rTime: now}
+	rec := &record{lastHop: from, rTime: now, lastUsed: now}
 	var accepted *endpoint
 	if in, ok := r.openHandshake(m); ok {
 		skew := now.Sub(time.UnixMilli(in.timeMs))
@@ -496,7 +589,7 @@ func (r *Router) forwardHandshake(now time.Time, from PeerID, m *Message, rec *r
 			r.stats.HandshakesForwarded++
 		}
 	}
-	r.table[m.ID] = rec
+	r.addRecord(m.ID, rec)
 	return res, nil
 }
 
@@ -542,7 +635,7 @@ func (r *Router) handleResponse(now time.Time, from PeerID, m *Message, raw []by
 			r.stats.Malformed++
 			return res, ErrSecret
 		}
-		rec.suc, rec.next = true, from
+		rec.suc, rec.next, rec.lastUsed = true, from, now
 		ep.established, ep.hop = true, from
 		r.stats.CircuitsEstablished++
 		res.Established = append(res.Established, m.ID)
@@ -557,7 +650,7 @@ func (r *Router) handleResponse(now time.Time, from PeerID, m *Message, raw []by
 		}
 		return res, nil
 	}
-	rec.suc, rec.next = true, from
+	rec.suc, rec.next, rec.lastUsed = true, from, now
 	res.Out = append(res.Out, Outgoing{To: rec.lastHop, Msg: raw})
 	return res, nil
 }
@@ -582,6 +675,7 @@ func (r *Router) handleData(now time.Time, from PeerID, m *Message, raw []byte) 
 			return res, fmt.Errorf("%w: %v from %d", ErrUnknownCircuit, m.ID, from)
 		}
 		r.stats.DataForwarded++
+		rec.lastUsed = now
 		res.Out = append(res.Out, Outgoing{To: to, Msg: raw})
 		return res, nil
 	}
@@ -611,6 +705,7 @@ func (r *Router) handleData(now time.Time, from PeerID, m *Message, raw []byte) 
 			return res, fmt.Errorf("%w: acknowledgement of %d ids in %d bytes", ErrMessageSize, n, len(body))
 		}
 		r.stats.AcksReceived++
+		rec.lastUsed = now
 		for i := 0; i < n; i++ {
 			b := body[8*i:]
 			id := uint64(b[0])<<56 | uint64(b[1])<<48 | uint64(b[2])<<40 | uint64(b[3])<<32 |
@@ -628,6 +723,7 @@ func (r *Router) handleData(now time.Time, from PeerID, m *Message, raw []byte) 
 		return res, fmt.Errorf("%w: d_id %d on %v", ErrReplay, did, m.ID)
 	}
 	r.stats.DataDelivered++
+	rec.lastUsed = now
 	res.Delivered = append(res.Delivered, Delivery{Circuit: m.ID, DID: did, Data: body})
 	if r.cfg.AckEvery > 0 {
 		ep.toAck = append(ep.toAck, did)
@@ -676,6 +772,9 @@ func (r *Router) sendOn(now time.Time, id CircuitID, ep *endpoint, data []byte) 
 		return Outgoing{}, err
 	}
 	ep.nextDID++
+	if rec := r.table[id]; rec != nil {
+		rec.lastUsed = now
+	}
 	if r.cfg.AckEvery > 0 && ep.role == roleSource {
 		if ep.unacked == nil {
 			ep.unacked = map[uint64]sentPacket{}
@@ -711,16 +810,25 @@ func (r *Router) sealEnd(id CircuitID, ep *endpoint, t MsgType, did uint64, body
 }
 
 // Tick does the periodic work: it purges records whose circuit was not
-// built within PurgeAfter (§3.5), and rebuilds the circuits this client
-// built that broke or, with extension 3, whose data stayed unacknowledged
-// for AckTimeout; unacknowledged and pending data move to the new circuit.
+// built within PurgeAfter (§3.5) and established circuits that carried
+// nothing for IdleAfter (listed in Result.Expired when this client is an
+// end), drops tombstones that can no longer matter, and rebuilds the
+// circuits this client built that broke or, with extension 3, whose data
+// stayed unacknowledged for AckTimeout; unacknowledged and pending data
+// move to the new circuit.
 func (r *Router) Tick(now time.Time) Result {
 	var res Result
 	var rebuild []CircuitID
+	for id, until := range r.tombstones {
+		if now.After(until) {
+			delete(r.tombstones, id)
+		}
+	}
 	for id, rec := range r.table {
 		ep := r.ends[id]
+		stale := !rec.suc && now.Sub(rec.rTime) > r.cfg.PurgeAfter
+		idle := rec.suc && now.Sub(rec.lastUsed) > r.cfg.IdleAfter
 		if ep != nil && ep.role == roleSource {
-			stale := !rec.suc && now.Sub(rec.rTime) > r.cfg.PurgeAfter
 			late := false
 			for _, p := range ep.unacked {
 				if now.Sub(p.at) > r.cfg.AckTimeout {
@@ -732,23 +840,24 @@ func (r *Router) Tick(now time.Time) Result {
 				rebuild = append(rebuild, id)
 				continue
 			}
-			if stale {
-				delete(r.table, id)
-				delete(r.ends, id)
-				r.stats.RecordsPurged++
-			}
-			continue
 		}
-		if !rec.suc && now.Sub(rec.rTime) > r.cfg.PurgeAfter {
-			delete(r.table, id)
+		switch {
+		case stale:
+			r.removeRecord(id)
 			r.stats.RecordsPurged++
+		case idle:
+			r.removeRecord(id)
+			r.stats.IdlePurged++
+			if ep != nil {
+				res.Expired = append(res.Expired, id)
+			}
 		}
 	}
+	slices.SortFunc(res.Expired, func(a, b CircuitID) int { return bytes.Compare(a[:], b[:]) })
 	slices.SortFunc(rebuild, func(a, b CircuitID) int { return bytes.Compare(a[:], b[:]) })
 	for _, old := range rebuild {
 		ep := r.ends[old]
-		delete(r.table, old)
-		delete(r.ends, old)
+		r.removeRecord(old)
 		dids := make([]uint64, 0, len(ep.unacked))
 		for d := range ep.unacked {
 			dids = append(dids, d)
@@ -763,7 +872,8 @@ func (r *Router) Tick(now time.Time) Result {
 		if err != nil {
 			// No neighbour or a full table: keep the old circuit's data
 			// for the next tick.
-			r.table[old] = &record{source: true, rTime: now}
+			delete(r.tombstones, old)
+			r.addRecord(old, &record{source: true, rTime: now, lastUsed: now})
 			ep.pending, ep.unacked, ep.broken = pending, nil, false
 			ep.established = false
 			r.ends[old] = ep
@@ -774,53 +884,6 @@ func (r *Router) Tick(now time.Time) Result {
 		res.Rebuilt = append(res.Rebuilt, Rebuild{Old: old, New: id})
 	}
 	return res
-}
-
-// replayWindow accepts each d_id once, allowing reordering within the last
-// 256 ids (parallel circuits and rebuilds reorder).
-type replayWindow struct {
-	top  uint64 // highest d_id seen + 1; 0 when none
-	bits [4]uint64
-}
-
-const replayWindowSize = 256
-
-func (w *replayWindow) accept(did uint64) bool {
-	if did == ^uint64(0) {
-		return false
-	}
-	d := did + 1
-	switch {
-	case d > w.top:
-		shift := d - w.top
-		if shift >= replayWindowSize {
-			w.bits = [4]uint64{}
-		} else {
-			for range shift {
-				w.shift1()
-			}
-		}
-		w.top = d
-		w.bits[0] |= 1
-		return true
-	case w.top-d >= replayWindowSize:
-		return false
-	default:
-		off := w.top - d
-		word, bit := off/64, off%64
-		if w.bits[word]&(1<<bit) != 0 {
-			return false
-		}
-		w.bits[word] |= 1 << bit
-		return true
-	}
-}
-
-func (w *replayWindow) shift1() {
-	w.bits[3] = w.bits[3]<<1 | w.bits[2]>>63
-	w.bits[2] = w.bits[2]<<1 | w.bits[1]>>63
-	w.bits[1] = w.bits[1]<<1 | w.bits[0]>>63
-	w.bits[0] <<= 1
 }
 
 // Route is a client's circuit record (last_hop, h_id, next_hop, r_time,

@@ -3,6 +3,7 @@ package pacomchan
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	mrand "math/rand/v2"
 	"testing"
 	"time"
@@ -341,16 +342,46 @@ func TestCircuitExtensions(t *testing.T) {
 }
 
 func TestReplayWindow(t *testing.T) {
-	var w replayWindow
-	for _, d := range []uint64{0, 1, 5, 3, 2, 4, 300} {
+	var w seqWindow
+	for _, d := range []uint64{0, 1, 5, 3, 2, 4, 1100} {
 		require.True(t, w.accept(d), "%d", d)
 	}
-	for _, d := range []uint64{0, 3, 300, 44} {
+	for _, d := range []uint64{0, 3, 1100, 44, 75} {
 		require.False(t, w.accept(d), "%d: replayed or too old", d)
 	}
-	require.True(t, w.accept(299))
-	require.True(t, w.accept(100))
+	require.True(t, w.accept(1099))
+	require.True(t, w.accept(1100-ReplayWindow+1), "the oldest number of the window")
+	require.False(t, w.accept(1100-ReplayWindow), "just behind it")
 	require.False(t, w.accept(^uint64(0)))
+}
+
+// FuzzReplayWindow compares the ring window with a model that remembers
+// every number: a number is new iff the model has not seen it and it is
+// within ReplayWindow of the highest seen.
+func FuzzReplayWindow(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 1, 0, 200, 3})
+	f.Add(bytes.Repeat([]byte{0xff, 0x01}, 40))
+	f.Fuzz(func(t *testing.T, steps []byte) {
+		var w seqWindow
+		seen := map[uint64]bool{}
+		var top uint64 // highest + 1
+		var cur uint64
+		for i := 0; i+1 < len(steps); i += 2 {
+			// Mostly small moves, sometimes long jumps, both directions.
+			d := uint64(steps[i+1]) << (steps[i] & 3 * 4)
+			if steps[i]&0x80 != 0 && cur >= d {
+				cur -= d
+			} else {
+				cur += d
+			}
+			want := !seen[cur] && (cur >= top || top-cur <= ReplayWindow)
+			require.Equal(t, want, w.accept(cur), "step %d: %d (top %d)", i/2, cur, top)
+			if want {
+				seen[cur] = true
+				top = max(top, cur+1)
+			}
+		}
+	})
 }
 
 func TestRouterRoute(t *testing.T) {
@@ -373,31 +404,125 @@ func TestRouterRoute(t *testing.T) {
 	require.False(t, ok)
 }
 
-// TestHandshakeFlood sends a relay more distinct handshakes than its table
-// holds: the excess is refused with ErrTableFull and counted, and the
-// circuits already built keep working.
+// TestHandshakeFlood: neighbours that flood a client with handshakes are
+// each held to their share of the table and all of them together to
+// MaxRecords, circuits already built keep working, and the victim still
+// builds circuits of its own.
 func TestHandshakeFlood(t *testing.T) {
-	net := newRouterNet(t, RouterConfig{MaxRecords: 4}, 3, line(3))
-	id := net.build(0, 2)
-	attacker, err := NewRouter(rand.Reader, mrand.New(mrand.NewPCG(1, 1)), RouterConfig{})
-	require.NoError(t, err)
-	attacker.AddNeighbour(1)
-	full := 0
-	for range 10 {
-		_, res, err := attacker.Build(net.now, net.routers[2].PublicKey())
+	net := newRouterNet(t, RouterConfig{MaxRecords: 8, MaxRecordsPerNeighbour: 3}, 3, line(3))
+	id := net.build(0, 2) // one record at 1, from neighbour 0
+	victim := net.routers[1]
+	flood := func(from PeerID, n int) (quota, full int) {
+		attacker, err := NewRouter(rand.Reader, mrand.New(mrand.NewPCG(uint64(from), 1)), RouterConfig{})
 		require.NoError(t, err)
-		_, err = net.routers[1].Handle(net.now, 9, res.Out[0].Msg)
-		if err != nil {
-			require.ErrorIs(t, err, ErrTableFull)
-			full++
+		attacker.AddNeighbour(1)
+		for range n {
+			_, res, err := attacker.Build(net.now, net.routers[2].PublicKey())
+			require.NoError(t, err)
+			_, err = victim.Handle(net.now, from, res.Out[0].Msg)
+			switch {
+			case errors.Is(err, ErrQuota):
+				quota++
+			case errors.Is(err, ErrTableFull):
+				full++
+			default:
+				require.NoError(t, err)
+			}
 		}
+		return quota, full
 	}
-	require.Equal(t, 7, full, "one record for the circuit, three for the flood")
-	require.Equal(t, 4, net.routers[1].Records())
-	require.Equal(t, uint64(7), net.routers[1].Stats().TableFull)
+	quota, full := flood(9, 10)
+	require.Equal(t, 7, quota, "three records for neighbour 9, the rest refused")
+	require.Zero(t, full)
+	require.Equal(t, 3, victim.RecordsFrom(9))
+	require.Equal(t, uint64(7), victim.Stats().QuotaExceeded)
+	quota, full = flood(10, 3)
+	require.Zero(t, quota)
+	require.Zero(t, full)
+	quota, full = flood(11, 3)
+	require.Zero(t, quota)
+	require.Equal(t, 2, full, "the table holds 8: 1 + 3 + 3 + 1")
+	require.Equal(t, 8, victim.Records())
+
 	net.send(0, id, "unaffected")
 	require.Equal(t, "unaffected", string(net.delivered[2][0].Data))
+	own := net.build(1, 2)
+	require.True(t, victim.Established(own), "the victim still builds its own circuits")
+	net.send(1, own, "mine")
+	require.Equal(t, "mine", string(net.delivered[2][1].Data))
 	// The flood's records are purged after t and the table has room again.
-	net.routers[1].Tick(net.now.Add(2 * DefaultPurgeAfter))
-	require.Equal(t, 1, net.routers[1].Records())
+	victim.Tick(net.now.Add(2 * DefaultPurgeAfter))
+	require.Equal(t, 2, victim.Records())
+	require.Zero(t, victim.RecordsFrom(9))
+}
+
+// TestCircuitReplayAfterReconnect is the replay of issue 2: a relay or an
+// eavesdropping neighbour captures a circuit's handshake and data, the
+// target's connection drops (its record goes), and the captured messages
+// come back on a new connection within MaxSkew: the handshake is refused
+// and the data is not delivered a second time. Past MaxSkew the target's
+// time check refuses it.
+func TestCircuitReplayAfterReconnect(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{}, 3, line(3))
+	var captured []wire
+	net.drop = func(w wire) bool {
+		if w.to == 2 {
+			captured = append(captured, w)
+		}
+		return false
+	}
+	id := net.build(0, 2)
+	net.send(0, id, "pay 10 tokens")
+	require.Len(t, net.delivered[2], 1)
+	require.Len(t, captured, 2, "the handshake and the data message")
+	target := net.routers[2]
+	target.RemoveNeighbour(1)
+	require.Zero(t, target.Records())
+	target.AddNeighbour(7) // the attacker's new connection
+	for _, at := range []time.Duration{time.Second, DefaultMaxSkew, 2*DefaultMaxSkew - time.Second} {
+		for _, w := range captured {
+			res, err := target.Handle(net.now.Add(at), 7, w.msg)
+			require.Error(t, err, "replayed %d bytes after %v", len(w.msg), at)
+			require.Empty(t, res.Delivered)
+			require.Empty(t, res.Accepted)
+		}
+	}
+	require.Equal(t, uint64(3), target.Stats().HandshakesTombstoned)
+	// Once the tombstone is gone the time check refuses the handshake.
+	later := net.now.Add(2*DefaultMaxSkew + time.Second)
+	target.Tick(later)
+	res, err := target.Handle(later, 7, captured[0].msg)
+	require.NoError(t, err, "forwarded like any handshake, refused silently")
+	require.Empty(t, res.Accepted)
+	require.Equal(t, uint64(1), target.Stats().HandshakesStale)
+	require.Equal(t, uint64(1), target.Stats().CircuitsAccepted)
+}
+
+// TestCircuitIdlePurge: established circuits that carry nothing for
+// IdleAfter are purged at every hop and reported to their ends; a circuit
+// in use stays.
+func TestCircuitIdlePurge(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{IdleAfter: time.Hour}, 3, line(3))
+	idle, busy := net.build(0, 2), net.build(0, 2)
+	for _, r := range net.routers {
+		require.Equal(t, 2, r.Records())
+	}
+	net.now = t0.Add(50 * time.Minute)
+	net.send(0, busy, "still here")
+	at := t0.Add(61 * time.Minute)
+	for p, r := range net.routers {
+		res := r.Tick(at)
+		require.Equal(t, 1, r.Records(), "router %d", p)
+		if p != 1 {
+			require.Equal(t, []CircuitID{idle}, res.Expired, "router %d", p)
+		} else {
+			require.Empty(t, res.Expired, "a relay is no end")
+		}
+		require.Equal(t, uint64(1), r.Stats().IdlePurged)
+	}
+	require.False(t, net.routers[0].Established(idle))
+	require.True(t, net.routers[0].Established(busy))
+	// The idle circuit's handshake is dead too.
+	_, err := net.routers[0].Send(at, idle, []byte("x"))
+	require.ErrorIs(t, err, ErrUnknownCircuit)
 }

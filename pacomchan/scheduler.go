@@ -35,6 +35,8 @@ var (
 	ErrQueueFull      = errors.New("pacomchan: output queue full")
 	ErrNotPACOM       = errors.New("pacomchan: peer is an ordinary BitTorrent client")
 	ErrNoCodec        = errors.New("pacomchan: a PACOM peer needs a codec")
+	ErrNilRand        = errors.New("pacomchan: nil *rand.Rand")
+	ErrNilArgument    = errors.New("pacomchan: nil argument")
 )
 
 // PeerID names a neighbour of the client; the caller assigns the values
@@ -68,7 +70,14 @@ type Codec interface {
 	OpenBlock(buf, block []byte) (seg []byte, err error)
 }
 
-var _ Codec = (*Link)(nil)
+// SizedCodec is a [Codec] that also seals blocks shorter than its block
+// size: the last block of a file that is not a whole number of blocks.
+type SizedCodec interface {
+	Codec
+	SealBlockSize(dst, seg []byte, size int) (block []byte, carried bool, err error)
+}
+
+var _ SizedCodec = (*Link)(nil)
 
 // SchedulerConfig parameterises a [Scheduler]; zero fields take defaults.
 type SchedulerConfig struct {
@@ -92,6 +101,10 @@ type Response struct {
 	// Carried reports that Block embeds a segment from the output queue;
 	// otherwise it is a dummy (cover) block.
 	Carried bool
+	// Segment is the segment Block carries, now the caller's: a caller
+	// that learns the block was lost gives it back with
+	// [Scheduler.Requeue].
+	Segment []byte
 }
 
 // Received is what a block from a neighbour yielded: lines 8–18.
@@ -142,8 +155,9 @@ type Scheduler struct {
 
 // swarm is the client's state in one swarm S_k.
 type swarm struct {
-	n       int
-	have    bitset // B(P_i) restricted to F(S_k)
+	n        int
+	lastSize int    // size of the last block if the file ends short; 0 if whole
+	have     bitset // B(P_i) restricted to F(S_k)
 	pending bitset // requested from someone, not yet received
 	nhave   int
 }
@@ -165,7 +179,7 @@ type peerSwarm struct {
 }
 
 // NewScheduler returns a scheduler drawing its random block choices from
-// rng.
+// rng; a nil rng is an error wrapping [ErrNilRand].
 func NewScheduler(cfg SchedulerConfig, rng *rand.Rand) (*Scheduler, error) {
 	if cfg.MaxOutstanding == 0 {
 		cfg.MaxOutstanding = DefaultMaxOutstanding
@@ -177,7 +191,7 @@ func NewScheduler(cfg SchedulerConfig, rng *rand.Rand) (*Scheduler, error) {
 		return nil, fmt.Errorf("pacomchan: negative scheduler limit %+v", cfg)
 	}
 	if rng == nil {
-		panic("pacomchan: NewScheduler with a nil *rand.Rand")
+		return nil, fmt.Errorf("%w: NewScheduler", ErrNilRand)
 	}
 	return &Scheduler{
 		h: cfg.MaxOutstanding, maxQueue: cfg.MaxQueue, rng: rng,
@@ -204,6 +218,21 @@ func (s *Scheduler) JoinSwarm(id SwarmID, blocks int, seed bool) error {
 		sw.nhave = blocks
 	}
 	s.swarms[id] = sw
+	return nil
+}
+
+// SetLastBlockSize records that the last block of a swarm's file is size
+// bytes long instead of a whole block; PACOM peers' codecs must then be
+// [SizedCodec]s.
+func (s *Scheduler) SetLastBlockSize(id SwarmID, size int) error {
+	sw, ok := s.swarms[id]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrUnknownSwarm, id)
+	}
+	if size <= 0 {
+		return fmt.Errorf("pacomchan: last block of %d bytes", size)
+	}
+	sw.lastSize = size
 	return nil
 }
 
@@ -327,6 +356,27 @@ func (s *Scheduler) Enqueue(to PeerID, seg []byte) error {
 	return nil
 }
 
+// Requeue puts a segment back at the head of a neighbour's output queue: a
+// segment whose block was lost (the neighbour cancelled a request that had
+// been answered). It ignores the queue limit, since the segment was
+// already admitted. The scheduler keeps seg itself.
+func (s *Scheduler) Requeue(to PeerID, seg []byte) error {
+	p, ok := s.peers[to]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrUnknownPeer, to)
+	}
+	if len(seg) == 0 {
+		return ErrEmptySegment
+	}
+	if p.head > 0 {
+		p.head--
+		p.queue[p.head] = seg
+		return nil
+	}
+	p.queue = slices.Insert(p.queue, 0, seg)
+	return nil
+}
+
 // Queued returns the number of segments waiting for a neighbour.
 func (s *Scheduler) Queued(to PeerID) int {
 	p, ok := s.peers[to]
@@ -403,9 +453,22 @@ func (s *Scheduler) OnRequest(from PeerID, sid SwarmID, index int, dst []byte) (
 	if p.head < len(p.queue) {
 		seg = p.queue[p.head]
 	}
-	block, carried, err := p.codec.SealBlock(dst, seg)
+	var block []byte
+	var carried bool
+	if index == sw.n-1 && sw.lastSize > 0 {
+		sc, ok := p.codec.(SizedCodec)
+		if !ok {
+			return Response{}, fmt.Errorf("pacomchan: codec of peer %d cannot seal a %d-byte last block", from, sw.lastSize)
+		}
+		block, carried, err = sc.SealBlockSize(dst, seg, sw.lastSize)
+	} else {
+		block, carried, err = p.codec.SealBlock(dst, seg)
+	}
 	if err != nil {
 		return Response{}, err
+	}
+	if !carried {
+		seg = nil
 	}
 	if carried {
 		p.queue[p.head] = nil
@@ -421,7 +484,7 @@ func (s *Scheduler) OnRequest(from PeerID, sid SwarmID, index int, dst []byte) (
 	} else {
 		s.stats.DummyServed++
 	}
-	return Response{Block: block, Carried: carried}, nil
+	return Response{Block: block, Carried: carried, Segment: seg}, nil
 }
 
 // OnBlock handles a block a neighbour sent in answer to one of the client's

@@ -294,3 +294,36 @@ func checkInvariants(t testing.TB, s *Scheduler) {
 		}
 	}
 }
+
+// TestSchedulerShortLastBlockAndRequeue: the last block of a file that is
+// not a whole number of blocks is served at its own size, and a segment
+// whose block was lost goes back to the head of the queue and out again.
+func TestSchedulerShortLastBlockAndRequeue(t *testing.T) {
+	la, lb := linkPair(t, LinkConfig{BlockSize: 256})
+	s, err := NewScheduler(SchedulerConfig{}, mrand.New(mrand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.NoError(t, s.JoinSwarm(1, 4, true))
+	require.NoError(t, s.SetLastBlockSize(1, 100))
+	require.ErrorIs(t, s.SetLastBlockSize(2, 100), ErrUnknownSwarm)
+	require.NoError(t, s.AddPeer(7, PACOMPeer, la))
+	require.NoError(t, s.Connect(7, 1))
+	require.NoError(t, s.Enqueue(7, []byte("first")))
+	require.NoError(t, s.Enqueue(7, []byte("second")))
+	resp, err := s.OnRequest(7, 1, 3, nil)
+	require.NoError(t, err)
+	require.Len(t, resp.Block, 100, "the short last block")
+	require.Equal(t, "first", string(resp.Segment))
+	// The block is lost: the segment goes back before "second".
+	require.NoError(t, s.Requeue(7, resp.Segment))
+	require.Equal(t, 2, s.Queued(7))
+	for _, want := range []string{"first", "second"} {
+		resp, err = s.OnRequest(7, 1, 0, nil)
+		require.NoError(t, err)
+		require.Len(t, resp.Block, 256)
+		got, err := lb.OpenBlock(nil, resp.Block)
+		require.NoError(t, err)
+		require.Equal(t, want, string(got))
+	}
+	require.ErrorIs(t, s.Requeue(9, []byte("x")), ErrUnknownPeer)
+	require.ErrorIs(t, s.Requeue(7, nil), ErrEmptySegment)
+}

@@ -106,5 +106,5 @@ func ExampleParseMessage() {
 	// Output:
 	// true 9 9 <nil>
 	// true 4 <nil>
-	// steg: truncated message: length 5, 3 bytes present
+	// steg: truncated message: peerwire: truncated message: length 5, 3 bytes present
 }

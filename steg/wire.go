@@ -1,31 +1,32 @@
 package steg
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/swarmblocks/swarmblocks/peerwire"
 )
 
 // Peer-wire message ids of BEP 3, BEP 6 (fast extension) and BEP 10
-// (extension protocol).
+// (extension protocol), as package peerwire defines them.
 const (
-	IDChoke         byte = 0
-	IDUnchoke       byte = 1
-	IDInterested    byte = 2
-	IDNotInterested byte = 3
-	IDHave          byte = 4
-	IDBitfield      byte = 5
-	IDRequest       byte = 6
-	IDPiece         byte = 7
-	IDCancel        byte = 8
-	IDPort          byte = 9
-	IDSuggest       byte = 13
-	IDHaveAll       byte = 14
-	IDHaveNone      byte = 15
-	IDReject        byte = 16
-	IDAllowedFast   byte = 17
-	IDExtended      byte = 20
+	IDChoke         = byte(peerwire.Choke)
+	IDUnchoke       = byte(peerwire.Unchoke)
+	IDInterested    = byte(peerwire.Interested)
+	IDNotInterested = byte(peerwire.NotInterested)
+	IDHave          = byte(peerwire.Have)
+	IDBitfield      = byte(peerwire.Bitfield)
+	IDRequest       = byte(peerwire.Request)
+	IDPiece         = byte(peerwire.Piece)
+	IDCancel        = byte(peerwire.Cancel)
+	IDPort          = byte(peerwire.Port)
+	IDSuggest       = byte(peerwire.Suggest)
+	IDHaveAll       = byte(peerwire.HaveAll)
+	IDHaveNone      = byte(peerwire.HaveNone)
+	IDReject        = byte(peerwire.Reject)
+	IDAllowedFast   = byte(peerwire.AllowedFast)
+	IDExtended      = byte(peerwire.Extended)
 )
 
 // Sizes of the peer-wire framing.
@@ -34,46 +35,51 @@ const (
 	HaveSize = 4 + 1 + 4
 	// MaxBlockData is the largest PIECE payload accepted (128 KiB; clients
 	// send 16 KiB blocks).
-	MaxBlockData = 1 << 17
+	MaxBlockData = peerwire.MaxBlock
 	// MaxExtended is the largest BEP 10 extension message accepted.
 	MaxExtended = 1 << 20
 )
 
+// ErrNilReader is returned by [Reader.ReadMessage] on a Reader made with a
+// nil io.Reader.
+var ErrNilReader = errors.New("steg: nil io.Reader")
+
 // Message is one peer-wire message after the handshake: a keep-alive, a
-// HAVE (Index), a BITFIELD (Bitfield), or any other message of BEP 3, BEP 6
-// or BEP 10, kept as its raw payload so that it re-encodes byte for byte.
+// HAVE (Index, a piece index), a BITFIELD (Bitfield), or any other message
+// of BEP 3, BEP 6 or BEP 10, kept as its raw payload so that it re-encodes
+// byte for byte. The framing is package peerwire's; this type adds the
+// range checks of a file of m pieces and the [Bitfield] type.
 type Message struct {
 	KeepAlive bool
 	ID        byte
-	Index     int       // block index of a HAVE
-	Bitfield  *Bitfield // blocks of a BITFIELD
+	Index     int       // piece index of a HAVE
+	Bitfield  *Bitfield // pieces of a BITFIELD
 	Payload   []byte    // payload of any other message
 }
 
-// AppendHave appends the 9-byte HAVE message of block index to dst:
+// AppendHave appends the 9-byte HAVE message of piece index to dst:
 // length 5 (big-endian uint32), id 4, index (big-endian uint32).
 func AppendHave(dst []byte, index int) ([]byte, error) {
 	if index < 0 || index > MaxBlocks-1 {
-		return dst, fmt.Errorf("%w: block %d not in [0, %d)", ErrBlockRange, index, MaxBlocks)
+		return dst, fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, index, MaxBlocks)
 	}
-	dst = binary.BigEndian.AppendUint32(dst, 5)
-	dst = append(dst, IDHave)
-	return binary.BigEndian.AppendUint32(dst, uint32(index)), nil
+	m := peerwire.Message{Type: peerwire.Have, Index: uint32(index)}
+	return m.AppendBinary(dst)
 }
 
 // AppendBitfield appends the BITFIELD message of bf to dst: length
 // 1 + ⌈m/8⌉, id 5, the bitfield bytes.
 func AppendBitfield(dst []byte, bf *Bitfield) []byte {
-	dst = binary.BigEndian.AppendUint32(dst, uint32(1+len(bf.b)))
-	dst = append(dst, IDBitfield)
-	return append(dst, bf.b...)
+	m := peerwire.Message{Type: peerwire.Bitfield, Bitfield: bf.b}
+	out, _ := m.AppendBinary(dst) // a BITFIELD always encodes
+	return out
 }
 
 // AppendBinary appends the wire encoding of msg to dst.
 func (msg Message) AppendBinary(dst []byte) ([]byte, error) {
 	switch {
 	case msg.KeepAlive:
-		return binary.BigEndian.AppendUint32(dst, 0), nil
+		return (&peerwire.Message{Keepalive: true}).AppendBinary(dst)
 	case msg.ID == IDHave:
 		return AppendHave(dst, msg.Index)
 	case msg.ID == IDBitfield:
@@ -82,74 +88,65 @@ func (msg Message) AppendBinary(dst []byte) ([]byte, error) {
 		}
 		return AppendBitfield(dst, msg.Bitfield), nil
 	}
-	if err := checkOther(msg.ID, len(msg.Payload)); err != nil {
-		return dst, err
+	if !peerwire.Type(msg.ID).Known() {
+		return dst, fmt.Errorf("%w: %d", ErrUnknownID, msg.ID)
 	}
-	dst = binary.BigEndian.AppendUint32(dst, uint32(1+len(msg.Payload)))
-	dst = append(dst, msg.ID)
-	return append(dst, msg.Payload...), nil
-}
-
-// checkOther validates the payload length of a message other than HAVE and
-// BITFIELD.
-func checkOther(id byte, n int) error {
-	ok := false
-	switch id {
-	case IDChoke, IDUnchoke, IDInterested, IDNotInterested, IDHaveAll, IDHaveNone:
-		ok = n == 0
-	case IDRequest, IDCancel, IDReject:
-		ok = n == 12
-	case IDPiece:
-		ok = n >= 8 && n <= 8+MaxBlockData
-	case IDPort:
-		ok = n == 2
-	case IDSuggest, IDAllowedFast:
-		ok = n == 4
-	case IDExtended:
-		ok = n >= 1 && n <= MaxExtended
-	default:
-		return fmt.Errorf("%w: %d", ErrUnknownID, id)
+	// Frame the raw payload, then let the codec check it.
+	start := len(dst)
+	n := 1 + len(msg.Payload)
+	dst = append(dst, byte(n>>24), byte(n>>16), byte(n>>8), byte(n), msg.ID)
+	dst = append(dst, msg.Payload...)
+	if _, err := peerwire.Unmarshal(dst[start:], 1+MaxExtended); err != nil {
+		return dst[:start], mapErr(err)
 	}
-	if !ok {
-		return fmt.Errorf("%w: id %d with a %d-byte payload", ErrFrameLength, id, n)
-	}
-	return nil
+	return dst, nil
 }
 
 // maxLength returns the largest length prefix accepted for a file of m
-// blocks.
+// pieces.
 func maxLength(m int) int {
 	return max(1+(m+7)/8, 1+8+MaxBlockData, 1+MaxExtended)
 }
 
+// mapErr returns a peerwire error wrapped in this package's sentinel for it.
+func mapErr(err error) error {
+	switch {
+	case errors.Is(err, peerwire.ErrTruncated):
+		return fmt.Errorf("%w: %w", ErrTruncated, err)
+	case errors.Is(err, peerwire.ErrTooLarge):
+		return fmt.Errorf("%w: %w", ErrTooLarge, err)
+	case errors.Is(err, peerwire.ErrLength):
+		return fmt.Errorf("%w: %w", ErrFrameLength, err)
+	case errors.Is(err, peerwire.ErrUnknownType):
+		return fmt.Errorf("%w: %w", ErrUnknownID, err)
+	case errors.Is(err, peerwire.ErrTrailing):
+		return fmt.Errorf("%w: %w", ErrTrailing, err)
+	}
+	return err
+}
+
 // ParseMessage parses the first peer-wire message of p for a file of m
-// blocks and returns it with the number of bytes it takes. A HAVE must be
+// pieces and returns it with the number of bytes it takes. A HAVE must be
 // exactly 5 bytes long with an index below m, a BITFIELD exactly 1 + ⌈m/8⌉
 // bytes with its spare bits clear; other ids are checked against their
-// fixed lengths and unknown ids rejected. When p holds only part of a
-// message the error is [ErrTruncated]. On error no message is returned.
+// fixed lengths. When p holds only part of a message the error is
+// [ErrTruncated] and n is 0. A message with an id the codec does not know
+// (BEP 52's 21–23, say) returns [ErrUnknownID] with n its whole length, so
+// that the caller can step over it; other errors have n = 0. On error no
+// message is returned.
 func ParseMessage(p []byte, m int) (Message, int, error) {
 	if m < 1 || m > MaxBlocks {
 		return Message{}, 0, fmt.Errorf("%w: m = %d not in [1, %d]", ErrBlocks, m, MaxBlocks)
 	}
-	if len(p) < 4 {
-		return Message{}, 0, fmt.Errorf("%w: %d bytes, no length prefix", ErrTruncated, len(p))
+	pm, n, err := peerwire.Parse(p, maxLength(m))
+	if err != nil {
+		return Message{}, n, mapErr(err)
 	}
-	n := binary.BigEndian.Uint32(p)
-	if n == 0 {
-		return Message{KeepAlive: true}, 4, nil
-	}
-	if uint64(n) > uint64(maxLength(m)) {
-		return Message{}, 0, fmt.Errorf("%w: length %d", ErrTooLarge, n)
-	}
-	if len(p) < 4+int(n) {
-		return Message{}, 0, fmt.Errorf("%w: length %d, %d bytes present", ErrTruncated, n, len(p)-4)
-	}
-	msg, err := parseBody(p[4], p[5:4+n], m)
+	msg, err := convert(&pm, p[:n], m)
 	if err != nil {
 		return Message{}, 0, err
 	}
-	return msg, 4 + int(n), nil
+	return msg, n, nil
 }
 
 // UnmarshalMessage parses p, which must hold exactly one message.
@@ -164,72 +161,74 @@ func UnmarshalMessage(p []byte, m int) (Message, error) {
 	return msg, nil
 }
 
-func parseBody(id byte, body []byte, m int) (Message, error) {
-	switch id {
-	case IDHave:
-		if len(body) != 4 {
-			return Message{}, fmt.Errorf("%w: HAVE with a %d-byte payload", ErrFrameLength, len(body))
+// convert turns a parsed message, whose whole encoding is frame, into a
+// Message of a file of m pieces. The result does not alias frame.
+func convert(pm *peerwire.Message, frame []byte, m int) (Message, error) {
+	if pm.Keepalive {
+		return Message{KeepAlive: true}, nil
+	}
+	switch pm.Type {
+	case peerwire.Have:
+		if uint64(pm.Index) >= uint64(m) {
+			return Message{}, fmt.Errorf("%w: HAVE %d, %d pieces", ErrBlockRange, pm.Index, m)
 		}
-		idx := binary.BigEndian.Uint32(body)
-		if uint64(idx) >= uint64(m) {
-			return Message{}, fmt.Errorf("%w: HAVE %d, %d blocks", ErrBlockRange, idx, m)
-		}
-		return Message{ID: IDHave, Index: int(idx)}, nil
-	case IDBitfield:
-		bf, err := ParseBitfield(body, m)
+		return Message{ID: IDHave, Index: int(pm.Index)}, nil
+	case peerwire.Bitfield:
+		bf, err := ParseBitfield(pm.Bitfield, m)
 		if err != nil {
 			return Message{}, err
 		}
 		return Message{ID: IDBitfield, Bitfield: bf}, nil
 	}
-	if err := checkOther(id, len(body)); err != nil {
-		return Message{}, err
-	}
-	return Message{ID: id, Payload: append([]byte(nil), body...)}, nil
+	return Message{ID: byte(pm.Type), Payload: append([]byte(nil), frame[5:]...)}, nil
 }
 
 // Reader reads peer-wire messages from a stream (after the 68-byte
-// handshake, which is not length-prefixed and is not handled here).
+// handshake, which is not length-prefixed; see peerwire.ReadHandshake).
 type Reader struct {
-	r   io.Reader
+	pr  *peerwire.Reader
 	m   int
-	hdr [4]byte
-	buf []byte
+	enc []byte
 }
 
-// NewReader returns a Reader of the messages of a file of m blocks.
-func NewReader(r io.Reader, m int) *Reader { return &Reader{r: r, m: m} }
+// NewReader returns a Reader of the messages of a file of m pieces. A nil
+// r makes every ReadMessage fail with [ErrNilReader].
+func NewReader(r io.Reader, m int) *Reader {
+	rd := &Reader{m: m}
+	if r != nil {
+		rd.pr = peerwire.NewReader(r)
+		rd.pr.MaxLength = maxLength(max(m, 1))
+	}
+	return rd
+}
 
 // ReadMessage reads the next message. It returns io.EOF at a clean end of
 // stream and an error wrapping [ErrTruncated] and io.ErrUnexpectedEOF when
-// the stream stops inside a message.
+// the stream stops inside a message. A message of an unknown id is
+// consumed and reported with [ErrUnknownID]; the stream stays usable.
 func (r *Reader) ReadMessage() (Message, error) {
 	if r.m < 1 || r.m > MaxBlocks {
 		return Message{}, fmt.Errorf("%w: m = %d not in [1, %d]", ErrBlocks, r.m, MaxBlocks)
 	}
-	hdr := r.hdr[:]
-	if _, err := io.ReadFull(r.r, hdr); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return Message{}, fmt.Errorf("%w: %w", ErrTruncated, err)
+	if r.pr == nil {
+		return Message{}, ErrNilReader
+	}
+	pm, err := r.pr.ReadMessage()
+	if err != nil {
+		if errors.Is(err, io.EOF) && !errors.Is(err, peerwire.ErrTruncated) {
+			return Message{}, err
 		}
-		return Message{}, err
+		return Message{}, mapErr(err)
 	}
-	n := binary.BigEndian.Uint32(hdr)
-	if n == 0 {
-		return Message{KeepAlive: true}, nil
-	}
-	if uint64(n) > uint64(maxLength(r.m)) {
-		return Message{}, fmt.Errorf("%w: length %d", ErrTooLarge, n)
-	}
-	if cap(r.buf) < int(n) {
-		r.buf = make([]byte, n)
-	}
-	body := r.buf[:n]
-	if _, err := io.ReadFull(r.r, body); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
+	// Re-frame the payload of "other" messages (keep-alive, HAVE and
+	// BITFIELD do not need it).
+	var frame []byte
+	if !pm.Keepalive && pm.Type != peerwire.Have && pm.Type != peerwire.Bitfield {
+		r.enc, err = pm.AppendBinary(r.enc[:0])
+		if err != nil {
+			return Message{}, mapErr(err)
 		}
-		return Message{}, fmt.Errorf("%w: %w", ErrTruncated, err)
+		frame = r.enc
 	}
-	return parseBody(body[0], body[1:], r.m)
+	return convert(&pm, frame, r.m)
 }

@@ -180,3 +180,26 @@ func TestReaderStream(t *testing.T) {
 	_, err = NewReader(bytes.NewReader(mustHex(t, "7fffffff")), m).ReadMessage()
 	require.ErrorIs(t, err, ErrTooLarge)
 }
+
+// TestParseMessageSkipsUnknown: a message of an id the codec does not know
+// (BEP 52's hash request, 21) reports its length, so the caller steps over
+// it to the HAVE behind it.
+func TestParseMessageSkipsUnknown(t *testing.T) {
+	wire := mustHex(t, "0000000515aabbccdd"+"000000050400000009")
+	msg, n, err := ParseMessage(wire, 10)
+	require.ErrorIs(t, err, ErrUnknownID)
+	require.Equal(t, Message{}, msg)
+	require.Equal(t, 9, n)
+	msg, n, err = ParseMessage(wire[n:], 10)
+	require.NoError(t, err)
+	require.Equal(t, 9, n)
+	require.Equal(t, 9, msg.Index)
+	r := NewReader(bytes.NewReader(wire), 10)
+	_, err = r.ReadMessage()
+	require.ErrorIs(t, err, ErrUnknownID)
+	msg, err = r.ReadMessage()
+	require.NoError(t, err, "the stream stays usable")
+	require.Equal(t, 9, msg.Index)
+	_, err = NewReader(nil, 10).ReadMessage()
+	require.ErrorIs(t, err, ErrNilReader)
+}

@@ -142,7 +142,7 @@ func bootstrap(w io.Writer, cfg Config) error {
 		if ok {
 			ih := pacomchan.PACOMInfoHash(x, ip, day)
 			fmt.Fprintf(w, "hidden id %d; a newcomer decodes %d after %d HAVEs and computes I_x = %x (matches: %v)\n",
-				cur.X, x, i+1, ih[:8], ih == cur.InfoHash)
+				cur.X, x, i+1, ih[:8], ih == cur.InfoHash())
 			return b.Join(x)
 		}
 	}
