@@ -198,7 +198,7 @@ func BenchmarkPDecOverAEAD(b *testing.B) {
 			require.NoError(b, err)
 			s := newSwarm(b, g, testPieces(pieceSize), 1)
 			a := s.peers[0]
-			uk, err := s.tr.UploadKey(0, a.ID())
+			uk, err := s.tr.UploadKey(0, s.seed.ID(), a.ID())
 			require.NoError(b, err)
 			pc, err := s.seed.PEnc(uk)
 			require.NoError(b, err)
