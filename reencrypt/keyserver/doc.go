@@ -34,7 +34,10 @@
 // has seen: it remembers each for twice the window, after which the
 // request's time is outside the window anyway, and keeps at most
 // [Config.MaxNonces] of them (refusing with 503 when full rather than
-// forgetting one). Only then does it decode the body.
+// forgetting one). Since anyone can make a key and sign, callers that are
+// neither the seed nor subscribed share a separate quarter of that budget,
+// so a flood of them cannot lock the members out, and subscriptions are
+// bounded by [Config.MaxPeers]. Only then does the server decode the body.
 //
 // # Authorisation
 //
