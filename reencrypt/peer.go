@@ -3,8 +3,8 @@ package reencrypt
 import (
 	"crypto/rand"
 	"fmt"
-	"sync"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/cloudflare/circl/group"
