@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/cloudflare/circl/group"
@@ -32,6 +33,13 @@ func TestCarrier(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, s.torrent.SealedLength(), n)
 		require.Equal(t, int64(len(content)+6*BodyOverhead), n)
+		at := make([]byte, 100)
+		k, err := s.seed.ReadAt(at, pieceLength-50)
+		require.NoError(t, err)
+		require.Equal(t, 100, k)
+		require.Equal(t, file.Bytes()[pieceLength-50:pieceLength+50], at, "ReadAt across a piece boundary")
+		_, err = s.seed.ReadAt(at, n-10)
+		require.ErrorIs(t, err, io.EOF)
 		for i := range uint32(len(plain)) {
 			body, err := s.seed.Body(i)
 			require.NoError(t, err)

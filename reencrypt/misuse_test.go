@@ -64,6 +64,7 @@ func TestMisuse(t *testing.T) {
 		{"zero Seed ExactPEnc", func() error { _, err := zs.ExactPEnc(uk); return err }, ErrNotPublished},
 		{"zero Seed Body", func() error { _, err := zs.Body(0); return err }, ErrNotPublished},
 		{"zero Seed WriteTo", func() error { _, err := zs.WriteTo(new(bytes.Buffer)); return err }, ErrNotPublished},
+		{"zero Seed ReadAt", func() error { _, err := zs.ReadAt(make([]byte, 1), 0); return err }, ErrNotPublished},
 		{"zero Seed Torrent", func() error { return nilIsError(zs.Torrent() == nil && zs.ID() == PeerID{}) }, nil},
 		{"Seed Capsule nil", func() error { _, err := s.seed.Capsule(nil); return err }, ErrMalformed},
 		{"Seed PEnc nil", func() error { _, err := s.seed.PEnc(nil); return err }, ErrMalformed},
