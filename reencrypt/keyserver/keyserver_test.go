@@ -545,7 +545,7 @@ func TestClientChecksAnswers(t *testing.T) {
 		"garbage key": {func(w http.ResponseWriter, _ *http.Request) {
 			_ = json.NewEncoder(w).Encode(&KeysResponse{Keys: [][]byte{{1, 2, 3}}})
 		}, reencrypt.ErrMalformed},
-		"not JSON": {func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>")) }, nil},
+		"not JSON":  {func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>")) }, nil},
 		"plain 502": {func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) }, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
