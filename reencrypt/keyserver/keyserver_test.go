@@ -557,6 +557,8 @@ func TestClientChecksAnswers(t *testing.T) {
 			}
 		})
 	}
+	// A status without the server's error body is still an *Error.
+	answer.Store(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) })
 	var e *Error
 	require.ErrorAs(t, func() error { _, err := c.UploadKeys(ctx, reencrypt.PeerID{7}, 0); return err }(), &e)
 	require.Equal(t, http.StatusBadGateway, e.Status)
