@@ -105,7 +105,7 @@ func TestCarrier(t *testing.T) {
 
 // TestNewPieceShares: NewPiece keeps the caller's body, it does not copy it.
 func TestNewPieceShares(t *testing.T) {
-	s := newSwarm(t, elgamal.Default, testPieces(64), 1)
+	s := newSwarm(t, elgamal.Default, testPieces(64, 64), 1)
 	uk, err := s.tr.UploadKey(0, s.seed.ID(), s.peers[0].ID())
 	require.NoError(t, err)
 	c, err := s.seed.Capsule(uk)
@@ -115,6 +115,7 @@ func TestNewPieceShares(t *testing.T) {
 	pc, err := NewPiece(c, body)
 	require.NoError(t, err)
 	require.Same(t, &body[0], &pc.Body()[0])
+	require.Equal(t, len(body), cap(body), "appending to a body must not overwrite the next")
 	_, err = NewPiece(c, body[:BodyOverhead-1])
 	require.ErrorIs(t, err, ErrMalformed)
 	_, err = NewPiece(nil, body)
@@ -155,6 +156,7 @@ func TestPlainPieceSize(t *testing.T) {
 	p, err := SplitPieces(make([]byte, 2*1008), 1<<10)
 	require.NoError(t, err)
 	require.Len(t, p, 2, "content of exactly two plain pieces")
+	require.Equal(t, 1008, cap(p[0]), "appending to a piece must not overwrite the next")
 }
 
 // TestCapsuleCodec: the fixed-size capsule encoding round-trips and rejects
@@ -278,6 +280,7 @@ func TestTorrentCodec(t *testing.T) {
 	s.tr.Torrent().Lengths[0] = 999
 	s.seed.Torrent().BodyHashes[0][0] ^= 1
 	s.peers[0].Torrent().Lengths[1] = 1
+	s.torrent.Lengths[2] = 7 // the description Publish returned
 	require.Equal(t, got, s.tr.Torrent())
 	require.Equal(t, got, s.seed.Torrent())
 	require.Equal(t, got, s.peers[0].Torrent())
