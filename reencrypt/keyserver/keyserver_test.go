@@ -614,3 +614,48 @@ func TestConcurrentClients(t *testing.T) {
 		require.NoError(t, err)
 	}
 }
+
+// TestMisuse: zero values and nil arguments are errors, not panics.
+func TestMisuse(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	var zc Client
+	var zs Server
+	for name, call := range map[string]func() error{
+		"zero Client Torrent":      func() error { _, err := zc.Torrent(ctx); return err },
+		"zero Client Subscribe":    func() error { _, err := zc.Subscribe(ctx, nil); return err },
+		"zero Client UploadKeys":   func() error { _, err := zc.UploadKeys(ctx, reencrypt.PeerID{}, 0); return err },
+		"zero Client ReKeys":       func() error { _, err := zc.ReKeys(ctx, reencrypt.PeerID{}, 0); return err },
+		"zero Client Licence":      func() error { _, err := zc.Licence(ctx); return err },
+		"zero Client Hashes":       func() error { _, err := zc.ExpectedHashes(ctx); return err },
+		"zero Client LicenceKey":   func() error { _, err := zc.LicenceKey(ctx); return err },
+		"Subscribe nil peer":       func() error { _, err := f.seedC.Subscribe(ctx, nil); return err },
+		"Subscribe zero peer":      func() error { _, err := f.client(t, nil).Subscribe(ctx, &reencrypt.Peer{}); return err },
+		"UploadKeys no indices":    func() error { _, err := f.seedC.UploadKeys(ctx, reencrypt.PeerID{}); return err },
+		"ReKeys no indices":        func() error { _, err := f.seedC.ReKeys(ctx, reencrypt.PeerID{}); return err },
+		"NewServer zero":           func() error { _, err := NewServer(Config{}); return err },
+		"NewClient nil key":        func() error { _, err := NewClient(f.ts.URL, f.torrent.ID, nil, nil); return err },
+		"NewClient empty URL":      func() error { _, err := NewClient("", f.torrent.ID, f.seedC.key, nil); return err },
+		"NewClient URL with query": func() error { _, err := NewClient(f.ts.URL+"/?a", f.torrent.ID, f.seedC.key, nil); return err },
+		"zero Server ServeHTTP": func() error {
+			w := httptest.NewRecorder()
+			zs.ServeHTTP(w, httptest.NewRequest("GET", "/v1/torrent", nil))
+			if w.Code != http.StatusInternalServerError {
+				return nil
+			}
+			return errors.New(w.Body.String())
+		},
+		"Error without code": func() error {
+			if (&Error{Status: 418}).Unwrap() != nil {
+				return nil
+			}
+			return &Error{Status: 418}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { err = call() })
+			require.Error(t, err)
+		})
+	}
+}
