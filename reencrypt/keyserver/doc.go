@@ -77,7 +77,11 @@
 // re-key only yields capsules their receivers reject. Licence decisions
 // (payment) are the [Config.Licence] hook's. Keys are issued one HTTP
 // request per batch of up to [MaxBatch] pieces; as the paper notes, a
-// carrier can fetch them ahead of the transfers.
+// carrier can fetch them ahead of the transfers. A licence or a list of
+// expected hashes costs the tracker one scalar multiplication per piece,
+// and a re-key two, each time they are asked for: the server bounds
+// requests per key only through the replay cache, so deploy it behind a
+// rate limiter.
 //
 // # References
 //
