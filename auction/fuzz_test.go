@@ -189,3 +189,28 @@ func FuzzClear(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBidderKey checks the bidder-key decoder: a seed of the right size
+// gives a key whose encoding is the seed and whose id is its public key's;
+// any other input is refused with ErrMalformed.
+func FuzzBidderKey(f *testing.F) {
+	f.Add(make([]byte, BidderKeySeedSize))
+	f.Add(bytes.Repeat([]byte{0xff}, BidderKeySeedSize))
+	f.Add([]byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, seed []byte) {
+		k, err := NewBidderKey(seed)
+		if len(seed) != BidderKeySeedSize {
+			require.ErrorIs(t, err, ErrMalformed)
+			require.Nil(t, k)
+			return
+		}
+		require.NoError(t, err)
+		enc, err := k.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, seed, enc)
+		require.Equal(t, BidderIDOf(k.PublicKey()), k.ID())
+		sb, err := k.Sign(AuctionID{1}, Commitment{2})
+		require.NoError(t, err)
+		require.NoError(t, sb.Verify())
+	})
+}

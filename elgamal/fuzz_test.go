@@ -3,6 +3,7 @@ package elgamal
 import (
 	"bytes"
 	"crypto/rand"
+	"math/big"
 	"testing"
 
 	"github.com/cloudflare/circl/group"
@@ -105,5 +106,18 @@ func FuzzOpen(f *testing.F) {
 		pt, err := Open(sk, sealed, data)
 		require.NoError(t, err)
 		require.Equal(t, msg, pt)
+	})
+}
+
+// FuzzJacobi checks the binary Jacobi symbol that mod-p decoding uses
+// against math/big's, for any x and odd n.
+func FuzzJacobi(f *testing.F) {
+	f.Add([]byte{5}, []byte{7})
+	f.Add(ModP1024.P().Bytes(), ModP1024.P().Bytes())
+	f.Add([]byte{0xff, 0xfe}, ModP512.P().Bytes())
+	f.Fuzz(func(t *testing.T, xb, nb []byte) {
+		x, n := new(big.Int).SetBytes(xb), new(big.Int).SetBytes(nb)
+		n.SetBit(n, 0, 1) // odd, positive
+		require.Equal(t, big.Jacobi(x, n), jacobi(x, n), "(%v / %v)", x, n)
 	})
 }

@@ -131,8 +131,13 @@ func isShortWeierstrass(g group.Group) bool {
 // compressed point for the NIST curves, 32 bytes for ristretto255, the size
 // of p for the mod-p groups. It returns 0 for a nil group.
 func ElementSize(g group.Group) int {
-	if g == nil {
+	switch g := g.(type) {
+	case nil:
 		return 0
+	case *ModPGroup:
+		return g.pBytes // without the allocation of Params
+	case ristretto:
+		return 32
 	}
 	return int(g.Params().CompressedElementLength)
 }
@@ -140,8 +145,13 @@ func ElementSize(g group.Group) int {
 // ScalarSize returns the length in bytes of an encoded scalar of g, or 0
 // for a nil group.
 func ScalarSize(g group.Group) int {
-	if g == nil {
+	switch g := g.(type) {
+	case nil:
 		return 0
+	case *ModPGroup:
+		return g.qBytes
+	case ristretto:
+		return 32
 	}
 	return int(g.Params().ScalarLength)
 }

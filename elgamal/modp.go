@@ -322,7 +322,7 @@ func (e *ModPElement) UnmarshalBinary(data []byte) error {
 	if x.Sign() == 0 || x.Cmp(e.g.p) >= 0 {
 		return fmt.Errorf("%w: %s element out of range", ErrEncoding, e.g.name)
 	}
-	if big.Jacobi(x, e.g.p) != 1 {
+	if jacobi(x, e.g.p) != 1 {
 		return fmt.Errorf("%w: %s element not in the prime-order subgroup", ErrEncoding, e.g.name)
 	}
 	e.x = x
@@ -466,6 +466,43 @@ func (s *ModPScalar) Unmarshal(str *cryptobyte.String) bool {
 }
 
 var bigOne = big.NewInt(1)
+
+// jacobi returns the Jacobi symbol (x/n) for an odd n > 0 and 0 ≤ x, by the
+// binary algorithm: shifts and subtractions in place, so that, unlike
+// big.Jacobi's divisions, it allocates only its two working copies. It is
+// not constant time (neither is big.Jacobi); it runs on public values, the
+// elements being decoded.
+func jacobi(x, n *big.Int) int {
+	var aa, bb big.Int
+	a, b := &aa, &bb
+	if x.Sign() >= 0 && x.Cmp(n) < 0 {
+		a.Set(x)
+	} else {
+		a.Mod(x, n)
+	}
+	b.Set(n)
+	t := 1
+	for a.Sign() != 0 {
+		if z := a.TrailingZeroBits(); z > 0 {
+			a.Rsh(a, z)
+			if r := b.Bits()[0] & 7; z&1 == 1 && (r == 3 || r == 5) {
+				t = -t
+			}
+		}
+		// a and b are odd; make a ≥ b, by quadratic reciprocity.
+		if a.Cmp(b) < 0 {
+			a, b = b, a
+			if a.Bits()[0]&3 == 3 && b.Bits()[0]&3 == 3 {
+				t = -t
+			}
+		}
+		a.Sub(a, b)
+	}
+	if b.Cmp(bigOne) != 0 {
+		return 0
+	}
+	return t
+}
 
 var (
 	_ group.Group   = (*ModPGroup)(nil)

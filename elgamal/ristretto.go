@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/subtle"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math/big"
 
@@ -77,7 +78,7 @@ func (ristretto) RandomElement(rnd io.Reader) group.Element {
 	if _, err := io.ReadFull(randReader(rnd), b[:]); err != nil {
 		panic(err)
 	}
-	return &ristrettoElement{e: *ristretto255.NewIdentityElement().FromUniformBytes(b[:])}
+	return newRistrettoElementUniform(b[:])
 }
 
 // RandomScalar reduces 64 bytes of rnd (crypto/rand.Reader if nil) modulo
@@ -87,7 +88,7 @@ func (ristretto) RandomScalar(rnd io.Reader) group.Scalar {
 	if _, err := io.ReadFull(randReader(rnd), b[:]); err != nil {
 		panic(err)
 	}
-	return &ristrettoScalar{s: *ristretto255.NewScalar().FromUniformBytes(b[:])}
+	return newRistrettoScalarUniform(b[:])
 }
 
 // RandomNonZeroScalar is RandomScalar, drawn again while zero.
@@ -107,7 +108,7 @@ func xmd64(msg, dst []byte) []byte {
 // HashToElement is hash_to_ristretto255 (RFC 9380 Appendix B), suite
 // ristretto255_XMD:SHA-512_R255MAP_RO_.
 func (ristretto) HashToElement(msg, dst []byte) group.Element {
-	return &ristrettoElement{e: *ristretto255.NewIdentityElement().FromUniformBytes(xmd64(msg, dst))}
+	return newRistrettoElementUniform(xmd64(msg, dst))
 }
 
 // HashToElementNonUniform is HashToElement.
@@ -118,7 +119,26 @@ func (g ristretto) HashToElementNonUniform(msg, dst []byte) group.Element {
 // HashToScalar reduces 64 bytes of expand_message_xmd with SHA-512 modulo
 // the group order.
 func (ristretto) HashToScalar(msg, dst []byte) group.Scalar {
-	return &ristrettoScalar{s: *ristretto255.NewScalar().FromUniformBytes(xmd64(msg, dst))}
+	return newRistrettoScalarUniform(xmd64(msg, dst))
+}
+
+// newRistrettoElementUniform maps 64 uniform bytes to an element with RFC
+// 9496's element derivation function (§4.3.4).
+func newRistrettoElementUniform(b []byte) *ristrettoElement {
+	e := new(ristrettoElement)
+	if _, err := e.e.SetUniformBytes(b); err != nil {
+		panic("elgamal: ristretto255 element from " + fmt.Sprint(len(b)) + " bytes, want 64")
+	}
+	return e
+}
+
+// newRistrettoScalarUniform reduces 64 uniform bytes modulo the group order.
+func newRistrettoScalarUniform(b []byte) *ristrettoScalar {
+	s := new(ristrettoScalar)
+	if _, err := s.s.SetUniformBytes(b); err != nil {
+		panic("elgamal: ristretto255 scalar from " + fmt.Sprint(len(b)) + " bytes, want 64")
+	}
+	return s
 }
 
 func cvtRistrettoElement(x group.Element) *ristrettoElement {
@@ -171,8 +191,8 @@ func (e *ristrettoElement) CMov(b int, x group.Element) group.Element {
 // panics if b is neither 0 nor 1.
 func (e *ristrettoElement) CSelect(b int, x, y group.Element) group.Element {
 	checkSelector(b)
-	out := cvtRistrettoElement(y).e.Encode(make([]byte, 0, 32))
-	subtle.ConstantTimeCopy(b, out, cvtRistrettoElement(x).e.Encode(make([]byte, 0, 32)))
+	out := cvtRistrettoElement(y).e.Bytes()
+	subtle.ConstantTimeCopy(b, out, cvtRistrettoElement(x).e.Bytes())
 	if _, err := e.e.SetCanonicalBytes(out); err != nil {
 		panic("elgamal: re-decoding a ristretto255 encoding failed")
 	}
@@ -206,7 +226,7 @@ func (e *ristrettoElement) MulGen(s group.Scalar) group.Element {
 }
 
 func (e *ristrettoElement) MarshalBinary() ([]byte, error) {
-	return e.e.Encode(make([]byte, 0, 32)), nil
+	return e.e.Bytes(), nil
 }
 
 func (e *ristrettoElement) MarshalBinaryCompress() ([]byte, error) { return e.MarshalBinary() }
@@ -281,8 +301,8 @@ func (s *ristrettoScalar) CMov(b int, x group.Scalar) group.Scalar {
 func (s *ristrettoScalar) CSelect(b int, x, y group.Scalar) group.Scalar {
 	checkSelector(b)
 	var out [32]byte
-	copy(out[:], cvtRistrettoScalar(y).s.Encode(make([]byte, 0, 32)))
-	subtle.ConstantTimeCopy(b, out[:], cvtRistrettoScalar(x).s.Encode(make([]byte, 0, 32)))
+	copy(out[:], cvtRistrettoScalar(y).s.Bytes())
+	subtle.ConstantTimeCopy(b, out[:], cvtRistrettoScalar(x).s.Bytes())
 	return s.setLE(&out)
 }
 
@@ -313,7 +333,7 @@ func (s *ristrettoScalar) Inv(x group.Scalar) group.Scalar {
 }
 
 func (s *ristrettoScalar) MarshalBinary() ([]byte, error) {
-	return s.s.Encode(make([]byte, 0, 32)), nil
+	return s.s.Bytes(), nil
 }
 
 // UnmarshalBinary decodes a canonical 32-byte little-endian scalar below
@@ -327,7 +347,7 @@ func (s *ristrettoScalar) UnmarshalBinary(data []byte) error {
 
 // Marshal appends s's encoding to b.
 func (s *ristrettoScalar) Marshal(b *cryptobyte.Builder) error {
-	b.AddBytes(s.s.Encode(make([]byte, 0, 32)))
+	b.AddBytes(s.s.Bytes())
 	return nil
 }
 

@@ -96,10 +96,11 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	if p.licence == nil {
+	l := p.installed()
+	if l == nil {
 		return nil, ErrNoLicence
 	}
-	if na := p.licence.Policy.NotAfter; !na.IsZero() && now.After(na) {
+	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
 		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
 	}
 	if err := p.torrent.checkIndex(i); err != nil {
@@ -112,7 +113,7 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 	if n != p.torrent.Lengths[i] {
 		return nil, fmt.Errorf("%w: cipher piece of %d bytes for piece %d of %d", ErrMalformed, n, i, p.torrent.Lengths[i])
 	}
-	mask := p.sk.Mul(p.licence.keys[i]).(*elgamal.ModPElement).Int()
+	mask := p.sk.Mul(l.keys[i]).(*elgamal.ModPElement).Int()
 	inv := new(big.Int).ModInverse(mask, mg.P())
 	blocks, err := exactMulBlocks(mg, cipher, n, inv)
 	if err != nil {

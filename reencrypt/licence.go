@@ -44,6 +44,17 @@ const licenceMagic = "SBL1"
 // tracker's key.
 const licenceSigContext = "swarmblocks/reencrypt licence v1\x00"
 
+// clone returns a copy of l that shares nothing with it.
+func (l *Licence) clone() *Licence {
+	c := *l
+	c.keys = make([]group.Element, len(l.keys))
+	for i, k := range l.keys {
+		c.keys[i] = k.Copy()
+	}
+	c.raw = append([]byte(nil), l.raw...)
+	return &c
+}
+
 // Pieces returns the number of decryption keys, one per piece.
 func (l *Licence) Pieces() int { return len(l.keys) }
 

@@ -10,7 +10,9 @@ import (
 
 // UploadKey is message 6 of Algorithm 1, from the tracker to the original
 // seed: K = r_ij·Y_j, the additive form of (g^(s_j))^(r_ij), with which the
-// seed blinds piece i for downloader j.
+// seed blinds piece i for downloader j. It is a secret of the seed: K and
+// j's capsule give M_i, which opens the piece, so the tracker gives it to
+// the original seed only.
 //
 // Its wire form is torrent (32) ‖ index (4) ‖ to (32) ‖ K ([elgamal.ElementSize]).
 type UploadKey struct {

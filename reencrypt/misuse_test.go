@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/swarmblocks/swarmblocks/elgamal"
@@ -62,6 +64,7 @@ func TestMisuse(t *testing.T) {
 		{"zero Seed ExactPEnc", func() error { _, err := zs.ExactPEnc(uk); return err }, ErrNotPublished},
 		{"zero Seed Body", func() error { _, err := zs.Body(0); return err }, ErrNotPublished},
 		{"zero Seed WriteTo", func() error { _, err := zs.WriteTo(new(bytes.Buffer)); return err }, ErrNotPublished},
+		{"zero Seed ReadAt", func() error { _, err := zs.ReadAt(make([]byte, 1), 0); return err }, ErrNotPublished},
 		{"zero Seed Torrent", func() error { return nilIsError(zs.Torrent() == nil && zs.ID() == PeerID{}) }, nil},
 		{"Seed Capsule nil", func() error { _, err := s.seed.Capsule(nil); return err }, ErrMalformed},
 		{"Seed PEnc nil", func() error { _, err := s.seed.PEnc(nil); return err }, ErrMalformed},
@@ -209,4 +212,71 @@ func TestPeerCopiesTorrent(t *testing.T) {
 	require.NotPanics(t, func() { got, err = p.Receive(wire) })
 	require.NoError(t, err)
 	require.Equal(t, uint32(1), got.Index)
+}
+
+// TestInstallLicenceCopies: changing a licence value after installing it
+// does not change the policy the peer enforces.
+func TestInstallLicenceCopies(t *testing.T) {
+	s := newSwarm(t, elgamal.Default, testPieces(16), 1)
+	p := s.peers[0]
+	pc := s.fromSeed(t, 0, p)
+	l, err := s.tr.IssueLicence(p.ID(), Policy{NotAfter: now.Add(-time.Hour)})
+	require.NoError(t, err)
+	require.NoError(t, p.InstallLicence(l))
+	l.Policy.NotAfter = time.Time{} // the caller's copy, not the peer's
+	p.Licence().Policy.NotAfter = time.Time{}
+	_, err = p.Decrypt(pc, now)
+	require.ErrorIs(t, err, ErrPolicy)
+}
+
+// TestPeerConcurrent: a carrier transforms, verifies and decrypts from many
+// goroutines while the licence and expected hashes are (re)installed; run
+// with -race.
+func TestPeerConcurrent(t *testing.T) {
+	s := newSwarm(t, elgamal.Default, testPieces(32, 32, 32), 2)
+	a, b := s.peers[0], s.peers[1]
+	pieces := make([]*Piece, 3)
+	rks := make([]*ReKey, 3)
+	for i := range pieces {
+		pieces[i] = s.fromSeed(t, uint32(i), a)
+		var err error
+		rks[i], err = s.tr.ReKey(uint32(i), a.ID(), b.ID())
+		require.NoError(t, err)
+	}
+	l := a.Licence()
+	h, err := s.tr.ExpectedHashes(a.ID())
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for w := range 4 {
+		wg.Go(func() {
+			for n := range 20 {
+				i := (w + n) % 3
+				if _, err := a.TransformCapsule(pieces[i].Capsule(), rks[i]); err != nil {
+					errs <- err
+				}
+				if err := a.Verify(pieces[i]); err != nil {
+					errs <- err
+				}
+				if _, err := a.Decrypt(pieces[i], now); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 20 {
+			if err := a.InstallLicence(l); err != nil {
+				errs <- err
+			}
+			if err := a.SetExpectedHashes(h); err != nil {
+				errs <- err
+			}
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
 }

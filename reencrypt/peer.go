@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/cloudflare/circl/group"
@@ -15,12 +16,15 @@ import (
 // torrent it joined, and, once installed, its licence. It re-encrypts pieces
 // it uploads ([Peer.Transform], the paper's T), verifies pieces it receives
 // ([Peer.Receive]) and decrypts them with its licence ([Peer.Decrypt],
-// PDec). A Peer is not safe for concurrent use.
+// PDec). A Peer is safe for concurrent use: a carrier may transform,
+// verify and decrypt from many connections at once.
 type Peer struct {
-	torrent  *Torrent
-	g        group.Group
-	sk       *elgamal.PrivateKey
-	id       PeerID
+	torrent *Torrent
+	g       group.Group
+	sk      *elgamal.PrivateKey
+	id      PeerID
+
+	mu       sync.RWMutex
 	expected [][32]byte
 	licence  *Licence
 }
@@ -98,7 +102,20 @@ func (p *Peer) check() error {
 // Licence returns the installed licence, or nil. Save its
 // [Licence.MarshalBinary] with [Peer.MarshalBinary] to restore both after a
 // restart.
-func (p *Peer) Licence() *Licence { return p.licence }
+func (p *Peer) Licence() *Licence {
+	l := p.installed()
+	if l == nil {
+		return nil
+	}
+	return l.clone()
+}
+
+// installed returns the installed licence, or nil.
+func (p *Peer) installed() *Licence {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.licence
+}
 
 // SetExpectedHashes installs the per-piece hashes the tracker computed for
 // this peer ([Tracker.ExpectedHashes]); from then on [Peer.Receive] checks
@@ -110,7 +127,10 @@ func (p *Peer) SetExpectedHashes(h [][32]byte) error {
 	if len(h) != p.torrent.Pieces() {
 		return fmt.Errorf("%w: %d expected hashes for %d pieces", ErrMalformed, len(h), p.torrent.Pieces())
 	}
-	p.expected = append([][32]byte(nil), h...)
+	h = append([][32]byte(nil), h...)
+	p.mu.Lock()
+	p.expected = h
+	p.mu.Unlock()
 	return nil
 }
 
@@ -183,7 +203,10 @@ func (p *Peer) checkElement(i uint32, e group.Element) error {
 }
 
 func (p *Peer) checkExpected(i uint32, e group.Element) error {
-	if p.expected != nil && capsuleHash(i, e, p.torrent.BodyHashes[i]) != p.expected[i] {
+	p.mu.RLock()
+	expected := p.expected
+	p.mu.RUnlock()
+	if expected != nil && capsuleHash(i, e, p.torrent.BodyHashes[i]) != expected[i] {
 		return fmt.Errorf("%w: capsule of piece %d", ErrPolluted, i)
 	}
 	return nil
@@ -229,9 +252,9 @@ func (p *Peer) TransformCapsule(c *Capsule, k *ReKey) (*Capsule, error) {
 	return &Capsule{Index: c.Index, element: p.g.NewElement().Add(c.element, k.delta)}, nil
 }
 
-// InstallLicence installs a licence that [ParseLicence] verified (or that
-// the tracker issued in-process). A licence for another peer or torrent is
-// refused with [ErrWrongPeer] or [ErrWrongTorrent].
+// InstallLicence installs a copy of a licence that [ParseLicence] verified
+// (or that the tracker issued in-process). A licence for another peer or
+// torrent is refused with [ErrWrongPeer] or [ErrWrongTorrent].
 func (p *Peer) InstallLicence(l *Licence) error {
 	if err := p.check(); err != nil {
 		return err
@@ -248,7 +271,10 @@ func (p *Peer) InstallLicence(l *Licence) error {
 	case elgamal.GroupName(l.keys[0].Group()) != elgamal.GroupName(p.g):
 		return fmt.Errorf("%w: licence", ErrGroup)
 	}
+	l = l.clone()
+	p.mu.Lock()
 	p.licence = l
+	p.mu.Unlock()
 	return nil
 }
 
@@ -269,10 +295,11 @@ func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, erro
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if p.licence == nil {
+	l := p.installed()
+	if l == nil {
 		return nil, ErrNoLicence
 	}
-	if na := p.licence.Policy.NotAfter; !na.IsZero() && now.After(na) {
+	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
 		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
 	}
 	if pc == nil || pc.capsule == nil {
@@ -281,7 +308,7 @@ func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, erro
 	if err := p.checkElement(pc.Index, pc.capsule); err != nil {
 		return nil, err
 	}
-	m := p.sk.Mul(p.licence.keys[pc.Index])
+	m := p.sk.Mul(l.keys[pc.Index])
 	m.Neg(m)
 	m.Add(m, pc.capsule)
 	return openBody(dst, p.torrent.ID, pc.Index, m, pc.body)

@@ -9,7 +9,7 @@ import (
 // a peer with its licence and the downloaded pieces, enforces the licence's
 // usage policy — expiry and the number of plays — and releases plaintext
 // only to the caller playing the content. Like the paper, it does not
-// defend against a hacked player.
+// defend against a hacked player. A Player is not safe for concurrent use.
 type Player struct {
 	peer   *Peer
 	pieces []*Piece
@@ -25,7 +25,7 @@ func NewPlayer(p *Peer, pieces []*Piece) (*Player, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	if p.licence == nil {
+	if p.installed() == nil {
 		return nil, ErrNoLicence
 	}
 	if len(pieces) != p.torrent.Pieces() {
@@ -45,10 +45,11 @@ func (pl *Player) Play(now time.Time) ([]byte, error) {
 	if pl.peer == nil {
 		return nil, fmt.Errorf("%w: player not made by NewPlayer", ErrMalformed)
 	}
-	if pl.peer.licence == nil {
+	l := pl.peer.installed()
+	if l == nil {
 		return nil, ErrNoLicence
 	}
-	if max := pl.peer.licence.Policy.MaxPlays; max != 0 && pl.plays >= max {
+	if max := l.Policy.MaxPlays; max != 0 && pl.plays >= max {
 		return nil, fmt.Errorf("%w: all %d plays used", ErrPolicy, max)
 	}
 	var out []byte

@@ -163,7 +163,9 @@ func (t *Tracker) SeedID() (PeerID, error) {
 // Subscribe adds a peer's public key to the peer table (the subscription
 // after which the peer runs PGen's counterpart TGen on the tracker) and
 // returns its identifier. Subscribing again with the same key is harmless.
-// Authenticating the subscriber is out of scope, as in the paper.
+// The tracker takes pk as given: a network front end authenticates the
+// subscriber and checks that it holds the private key ([VerifyKeyProof]),
+// as package keyserver does.
 func (t *Tracker) Subscribe(pk *elgamal.PublicKey) (PeerID, error) {
 	if err := t.check(); err != nil {
 		return PeerID{}, err

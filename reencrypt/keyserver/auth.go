@@ -19,7 +19,9 @@ import (
 //
 // key is the caller's ed25519 public key, time the Unix time in seconds
 // (big-endian, signed), nonce 16 random bytes, and signature the ed25519
-// signature of the request's [signedMessage].
+// signature of "swarmblocks/keyserver request v1" ‖ 0x00 ‖ torrent (32) ‖
+// method and request URI (each a 2-byte big-endian length and the bytes) ‖
+// SHA-256 of the body (32) ‖ time (8) ‖ nonce (16).
 const AuthScheme = "SBKS1"
 
 const (

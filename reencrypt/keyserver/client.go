@@ -78,8 +78,15 @@ func NewClient(baseURL string, id reencrypt.TorrentID, key ed25519.PrivateKey, h
 // PublicKey returns the client's authentication key.
 func (c *Client) PublicKey() ed25519.PublicKey { return append(ed25519.PublicKey(nil), c.pub...) }
 
+// errZeroClient is returned by the methods of a Client not made by
+// NewClient.
+var errZeroClient = errors.New("keyserver: client not made by NewClient")
+
 // newRequest builds a signed request.
 func (c *Client) newRequest(ctx context.Context, method, path string, body []byte) (*http.Request, error) {
+	if c.hc == nil || len(c.key) != ed25519.PrivateKeySize || c.rnd == nil || c.now == nil {
+		return nil, errZeroClient
+	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -207,8 +214,8 @@ func (c *Client) LicenceKey(ctx context.Context) (ed25519.PublicKey, error) {
 // caller holds p's private key. Subscribing the same peer again with the
 // same key is harmless; another key gets [ErrConflict].
 func (c *Client) Subscribe(ctx context.Context, p *reencrypt.Peer) (reencrypt.PeerID, error) {
-	if p == nil {
-		return reencrypt.PeerID{}, errors.New("keyserver: nil peer")
+	if p == nil || p.PublicKey() == nil {
+		return reencrypt.PeerID{}, errors.New("keyserver: nil or zero peer")
 	}
 	pk, err := p.PublicKey().MarshalBinary()
 	if err != nil {

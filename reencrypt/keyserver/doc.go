@@ -34,7 +34,10 @@
 // has seen: it remembers each for twice the window, after which the
 // request's time is outside the window anyway, and keeps at most
 // [Config.MaxNonces] of them (refusing with 503 when full rather than
-// forgetting one). Only then does it decode the body.
+// forgetting one). Since anyone can make a key and sign, callers that are
+// neither the seed nor subscribed share a separate quarter of that budget,
+// so a flood of them cannot lock the members out, and subscriptions are
+// bounded by [Config.MaxPeers]. Only then does the server decode the body.
 //
 // # Authorisation
 //
@@ -74,7 +77,11 @@
 // re-key only yields capsules their receivers reject. Licence decisions
 // (payment) are the [Config.Licence] hook's. Keys are issued one HTTP
 // request per batch of up to [MaxBatch] pieces; as the paper notes, a
-// carrier can fetch them ahead of the transfers.
+// carrier can fetch them ahead of the transfers. A licence or a list of
+// expected hashes costs the tracker one scalar multiplication per piece,
+// and a re-key two, each time they are asked for: the server bounds
+// requests per key only through the replay cache, so deploy it behind a
+// rate limiter.
 //
 // # References
 //

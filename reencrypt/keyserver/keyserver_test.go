@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -501,4 +503,159 @@ func TestNewServerConfig(t *testing.T) {
 	require.Error(t, err)
 	_, err = NewClient("https://127.0.0.1:1", reencrypt.TorrentID{}, make([]byte, 3), nil)
 	require.Error(t, err)
+}
+
+// TestClientChecksAnswers: the client refuses answers that do not fit its
+// request, from a server that misbehaves.
+func TestClientChecksAnswers(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	real, err := f.seedC.Torrent(ctx)
+	require.NoError(t, err)
+	tb, err := real.MarshalBinary()
+	require.NoError(t, err)
+	j, _ := f.peer(t, true)
+	genuine, err := f.tr.UploadKey(0, f.seed.ID(), j.ID())
+	require.NoError(t, err)
+	gk, err := genuine.MarshalBinary()
+	require.NoError(t, err)
+
+	var answer atomic.Value // func(w http.ResponseWriter, r *http.Request)
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/torrent" {
+			_ = json.NewEncoder(w).Encode(&TorrentResponse{Torrent: tb, LicenceKey: f.tr.LicenceKey(), SeedID: hexID(f.seed.ID())})
+			return
+		}
+		answer.Load().(func(http.ResponseWriter, *http.Request))(w, r)
+	}))
+	t.Cleanup(fake.Close)
+	c, err := NewClient(fake.URL, f.torrent.ID, f.seedC.key, fake.Client())
+	require.NoError(t, err)
+
+	for name, tc := range map[string]struct {
+		h    func(http.ResponseWriter, *http.Request)
+		want error
+	}{
+		"key for another downloader": {func(w http.ResponseWriter, _ *http.Request) {
+			_ = json.NewEncoder(w).Encode(&KeysResponse{Keys: [][]byte{gk}})
+		}, nil},
+		"too few keys": {func(w http.ResponseWriter, _ *http.Request) {
+			_ = json.NewEncoder(w).Encode(&KeysResponse{})
+		}, nil},
+		"garbage key": {func(w http.ResponseWriter, _ *http.Request) {
+			_ = json.NewEncoder(w).Encode(&KeysResponse{Keys: [][]byte{{1, 2, 3}}})
+		}, reencrypt.ErrMalformed},
+		"not JSON":  {func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>")) }, nil},
+		"plain 502": {func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) }, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			answer.Store(tc.h)
+			_, err := c.UploadKeys(ctx, reencrypt.PeerID{7}, 0)
+			require.Error(t, err)
+			if tc.want != nil {
+				require.ErrorIs(t, err, tc.want)
+			}
+		})
+	}
+	// A status without the server's error body is still an *Error.
+	answer.Store(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusBadGateway) })
+	var e *Error
+	require.ErrorAs(t, func() error { _, err := c.UploadKeys(ctx, reencrypt.PeerID{7}, 0); return err }(), &e)
+	require.Equal(t, http.StatusBadGateway, e.Status)
+	require.NoError(t, e.Unwrap())
+
+	// A server serving another torrent under the expected name.
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		o := *real
+		o.ID[0] ^= 1
+		ob, _ := o.MarshalBinary()
+		_ = json.NewEncoder(w).Encode(&TorrentResponse{Torrent: ob, LicenceKey: f.tr.LicenceKey(), SeedID: hexID(f.seed.ID())})
+	}))
+	t.Cleanup(other.Close)
+	c2, err := NewClient(other.URL, f.torrent.ID, f.seedC.key, other.Client())
+	require.NoError(t, err)
+	_, err = c2.Torrent(ctx)
+	require.ErrorContains(t, err, "serves torrent")
+}
+
+// TestConcurrentClients: many peers use one server at once; run with -race.
+func TestConcurrentClients(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	type member struct {
+		p *reencrypt.Peer
+		c *Client
+	}
+	ms := make([]member, 4)
+	for i := range ms {
+		ms[i].p, ms[i].c = f.peer(t, true)
+	}
+	errs := make(chan error, 64)
+	var wg sync.WaitGroup
+	for i := range ms {
+		wg.Go(func() {
+			m, next := ms[i], ms[(i+1)%len(ms)]
+			for range 3 {
+				if _, err := m.c.ReKeys(ctx, next.p.ID(), 0, 1, 2); err != nil {
+					errs <- err
+				}
+				if _, err := m.c.Licence(ctx); err != nil {
+					errs <- err
+				}
+				if _, err := f.seedC.UploadKeys(ctx, m.p.ID(), 1); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+}
+
+// TestMisuse: zero values and nil arguments are errors, not panics.
+func TestMisuse(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	var zc Client
+	var zs Server
+	for name, call := range map[string]func() error{
+		"zero Client Torrent":      func() error { _, err := zc.Torrent(ctx); return err },
+		"zero Client Subscribe":    func() error { _, err := zc.Subscribe(ctx, nil); return err },
+		"zero Client UploadKeys":   func() error { _, err := zc.UploadKeys(ctx, reencrypt.PeerID{}, 0); return err },
+		"zero Client ReKeys":       func() error { _, err := zc.ReKeys(ctx, reencrypt.PeerID{}, 0); return err },
+		"zero Client Licence":      func() error { _, err := zc.Licence(ctx); return err },
+		"zero Client Hashes":       func() error { _, err := zc.ExpectedHashes(ctx); return err },
+		"zero Client LicenceKey":   func() error { _, err := zc.LicenceKey(ctx); return err },
+		"Subscribe nil peer":       func() error { _, err := f.seedC.Subscribe(ctx, nil); return err },
+		"Subscribe zero peer":      func() error { _, err := f.client(t, nil).Subscribe(ctx, &reencrypt.Peer{}); return err },
+		"UploadKeys no indices":    func() error { _, err := f.seedC.UploadKeys(ctx, reencrypt.PeerID{}); return err },
+		"ReKeys no indices":        func() error { _, err := f.seedC.ReKeys(ctx, reencrypt.PeerID{}); return err },
+		"NewServer zero":           func() error { _, err := NewServer(Config{}); return err },
+		"NewClient nil key":        func() error { _, err := NewClient(f.ts.URL, f.torrent.ID, nil, nil); return err },
+		"NewClient empty URL":      func() error { _, err := NewClient("", f.torrent.ID, f.seedC.key, nil); return err },
+		"NewClient URL with query": func() error { _, err := NewClient(f.ts.URL+"/?a", f.torrent.ID, f.seedC.key, nil); return err },
+		"zero Server ServeHTTP": func() error {
+			w := httptest.NewRecorder()
+			zs.ServeHTTP(w, httptest.NewRequest("GET", "/v1/torrent", nil))
+			if w.Code != http.StatusInternalServerError {
+				return nil
+			}
+			return errors.New(w.Body.String())
+		},
+		"Error without code": func() error {
+			if (&Error{Status: 418}).Unwrap() != nil {
+				return nil
+			}
+			return &Error{Status: 418}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { err = call() })
+			require.Error(t, err)
+		})
+	}
 }

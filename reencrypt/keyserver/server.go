@@ -168,6 +168,10 @@ func (s *Server) handle(pattern string, h handler) {
 
 // ServeHTTP serves the key server's endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.mux == nil {
+		writeError(w, errors.New("keyserver: server not made by NewServer"))
+		return
+	}
 	h, pattern := s.mux.Handler(r)
 	if pattern == "" {
 		// Tell a wrong method from a wrong path, in the server's own
