@@ -3,6 +3,7 @@ module github.com/swarmblocks/swarmblocks
 go 1.26.0
 
 require (
+	filippo.io/nistec v0.0.4
 	github.com/cloudflare/circl v1.6.5
 	github.com/gtank/ristretto255 v0.2.0
 	github.com/stretchr/testify v1.12.1

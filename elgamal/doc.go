@@ -10,8 +10,10 @@
 //
 // Any circl [group.Group] works: [Default] is [Ristretto255], ristretto255
 // on filippo.io/edwards25519 (circl's own implementation, byte for byte the
-// same but slower, is listed as ristretto255-circl); the NIST curves P-256,
-// P-384 and P-521 come from circl; and [ModP1024], [ModP1536] and
+// same but slower, is listed as ristretto255-circl); the NIST curves
+// [P256], [P384] and [P521] are filippo.io/nistec's points with circl's
+// scalars and hashes (circl's own groups, the same byte for byte, are
+// listed as p256-circl, p384-circl and p521-circl); and [ModP1024], [ModP1536] and
 // [ModP2048] are the paper's own setting, the prime-order subgroup of a
 // safe-prime field (RFC 2409 group 2, RFC 3526 groups 5 and 14), implemented
 // here as a circl group so that the paper's setting and the curves can be
@@ -33,9 +35,10 @@
 //
 // Warning: the mod-p groups use math/big and are not constant time, and
 // circl's scalar arithmetic on P-256, P-384 and P-521 is not constant time
-// either; ristretto255 is the group to use where timing matters. circl's
-// NIST point addition goes through crypto/elliptic's big.Int interface and
-// allocates about a dozen objects per call. Plain
+// either; ristretto255 is the group to use where timing matters. The
+// -circl NIST groups' point addition goes through crypto/elliptic's
+// big.Int interface and allocates about a dozen objects per call; that of
+// [P256], [P384] and [P521] allocates only its result. Plain
 // ElGamal is malleable (that is what makes it homomorphic) and only
 // IND-CPA; [Seal] is authenticated. Exponential decryption costs about
 // √max group operations per ciphertext after a table of √max elements is

@@ -12,7 +12,7 @@ import (
 
 // fuzzGroups are the groups the decoders are fuzzed over: every group the
 // package supports.
-var fuzzGroups = []group.Group{Ristretto255, group.P256, group.P384, group.P521, ModP1024, ModP1536, ModP2048, ModP512, ModP768, group.Ristretto255}
+var fuzzGroups = []group.Group{Ristretto255, P256, P384, P521, ModP1024, ModP1536, ModP2048, ModP512, ModP768, group.Ristretto255, group.P256, group.P384, group.P521}
 
 // seedEncodings adds valid and invalid encodings of every fuzz group.
 func seedEncodings(f *testing.F, enc func(g group.Group, sk *PrivateKey) []byte) {

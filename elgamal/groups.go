@@ -49,24 +49,27 @@ var registry = []struct {
 	g    group.Group
 }{
 	{"ristretto255", Ristretto255},
-	{"p256", group.P256},
-	{"p384", group.P384},
-	{"p521", group.P521},
+	{"p256", P256},
+	{"p384", P384},
+	{"p521", P521},
 	{"modp512", ModP512},
 	{"modp768", ModP768},
 	{"modp1024", ModP1024},
 	{"modp1536", ModP1536},
 	{"modp2048", ModP2048},
 	{"ristretto255-circl", group.Ristretto255},
+	{"p256-circl", group.P256},
+	{"p384-circl", group.P384},
+	{"p521-circl", group.P521},
 }
 
 // Groups returns the names of the supported groups, curves first, in a
 // fixed order: ristretto255, p256, p384, p521, modp512, modp768, modp1024,
-// modp1536, modp2048, ristretto255-circl. The groups modp512 and modp768
-// are too small to protect anything; they exist to measure the DRM paper's
-// smaller rows. ristretto255-circl is circl's implementation of
-// ristretto255, kept for comparison: it encodes exactly as [Ristretto255]
-// but is slower.
+// modp1536, modp2048, ristretto255-circl, p256-circl, p384-circl,
+// p521-circl. The groups modp512 and modp768 are too small to protect
+// anything; they exist to measure the DRM paper's smaller rows. The -circl
+// groups are circl's own implementations, kept for comparison: they encode
+// exactly as [Ristretto255], [P256], [P384] and [P521] but are slower.
 func Groups() []string {
 	names := make([]string, len(registry))
 	for i, r := range registry {
@@ -102,11 +105,11 @@ func GroupName(g group.Group) string {
 	case "ristretto255":
 		return "ristretto255-circl"
 	case "P-256":
-		return "p256"
+		return "p256-circl"
 	case "P-384":
-		return "p384"
+		return "p384-circl"
 	case "P-521":
-		return "p521"
+		return "p521-circl"
 	}
 	return s.String()
 }
@@ -121,7 +124,7 @@ func sameGroup(a, b group.Group) bool {
 
 func isShortWeierstrass(g group.Group) bool {
 	switch GroupName(g) {
-	case "p256", "p384", "p521":
+	case "p256", "p384", "p521", "p256-circl", "p384-circl", "p521-circl":
 		return true
 	}
 	return false

@@ -67,9 +67,9 @@
 // exactly: the tests run the RFC's test vector through the wallet's
 // Prepare, Blind and Finalize steps with the vector's randomness, and
 // through the exchange's blind signing; a token's message is the RFC's
-// 32-byte random prefix followed by a 32-byte serial.
-// An exchange publishes its key
-// as PKIX DER ([PublicKey.MarshalBinary], [ParsePublicKey]).
+// 32-byte random prefix followed by a 32-byte serial. An exchange
+// publishes its key as PKIX DER ([PublicKey.MarshalBinary],
+// [ParsePublicKey]).
 //
 // Payouts ([Exchange.Collect], [Exchange.Refund]) are idempotent: a party
 // whose reply was lost asks again with the same blinded requests and gets

@@ -19,7 +19,7 @@ import (
 func main() {
 	cfg := drmdemo.DefaultTable1()
 	flag.IntVar(&cfg.PieceSize, "piece-size", cfg.PieceSize, "bytes per piece")
-	flag.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds per operation (the median is printed)")
+	flag.IntVar(&cfg.Rounds, "rounds", cfg.Rounds, "timing rounds per operation (the fastest is printed)")
 	flag.IntVar(&cfg.PrimeRounds, "prime-rounds", cfg.PrimeRounds, "rounds of n-bit prime generation per size (0: skip)")
 	curves := flag.String("curves", strings.Join(cfg.Curves, ","), "comma-separated curve groups measured after the mod-p sizes")
 	flag.Parse()
