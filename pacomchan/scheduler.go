@@ -158,8 +158,8 @@ type swarm struct {
 	n        int
 	lastSize int    // size of the last block if the file ends short; 0 if whole
 	have     bitset // B(P_i) restricted to F(S_k)
-	pending bitset // requested from someone, not yet received
-	nhave   int
+	pending  bitset // requested from someone, not yet received
+	nhave    int
 }
 
 // peer is the client's state towards one neighbour P_j.

@@ -83,15 +83,15 @@ type Delivery struct {
 
 // Stats counts what a client did.
 type Stats struct {
-	Conns                                 int
-	PiecesSent, PiecesReceived            uint64
-	Unrequested, Timeouts, Requeued       uint64
-	BadBlocks, BadPlain, ChokedRequests   uint64
-	UnknownMessages, DroppedDeliveries    uint64
-	Scheduler                             pacomchan.SchedulerStats
-	Router                                pacomchan.RouterStats
-	Link                                  pacomchan.LinkStats // summed over connections
-	Node                                  pacomchan.NodeStats
+	Conns                               int
+	PiecesSent, PiecesReceived          uint64
+	Unrequested, Timeouts, Requeued     uint64
+	BadBlocks, BadPlain, ChokedRequests uint64
+	UnknownMessages, DroppedDeliveries  uint64
+	Scheduler                           pacomchan.SchedulerStats
+	Router                              pacomchan.RouterStats
+	Link                                pacomchan.LinkStats // summed over connections
+	Node                                pacomchan.NodeStats
 }
 
 // swarmState is what the client holds of one swarm.
@@ -117,18 +117,18 @@ type Client struct {
 	rng  *rand.Rand
 	node *pacomchan.Node
 
-	mu       sync.Mutex
-	swarms   map[pacomchan.InfoHash]*swarmState
-	bySID    map[pacomchan.SwarmID]*swarmState
-	conns    map[pacomchan.PeerID]*conn
-	nextPeer pacomchan.PeerID
-	nextSID  pacomchan.SwarmID
-	order    map[pacomchan.CircuitID]*circuitOrder
-	ready    map[pacomchan.CircuitID]chan struct{}
-	stats    Stats
-	closed   bool
-	lastTick time.Time
-	lastChoke time.Time
+	mu         sync.Mutex
+	swarms     map[pacomchan.InfoHash]*swarmState
+	bySID      map[pacomchan.SwarmID]*swarmState
+	conns      map[pacomchan.PeerID]*conn
+	nextPeer   pacomchan.PeerID
+	nextSID    pacomchan.SwarmID
+	order      map[pacomchan.CircuitID]*circuitOrder
+	ready      map[pacomchan.CircuitID]chan struct{}
+	stats      Stats
+	closed     bool
+	lastTick   time.Time
+	lastChoke  time.Time
 	chokeRound int
 
 	deliveries chan Delivery

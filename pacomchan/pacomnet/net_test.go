@@ -25,12 +25,12 @@ var testDay = time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 
 // testNet is a loopback PACOM network.
 type testNet struct {
-	t       testing.TB
-	clients []*Client
-	addrs   []string
-	files   []*pacomchan.FileInfo
-	swarms  [][]int
-	mu      sync.Mutex
+	t        testing.TB
+	clients  []*Client
+	addrs    []string
+	files    []*pacomchan.FileInfo
+	swarms   [][]int
+	mu       sync.Mutex
 	impaired []*Impaired
 }
 
