@@ -378,3 +378,13 @@ func (c *Client) handshake(nc net.Conn, want *pacomchan.InfoHash) error {
 	}
 	return c.start(nc, sw, kind, h.PeerID)
 }
+
+// swarmPeerID returns the peer id the client uses in swarm ih.
+func (c *Client) swarmPeerID(ih [20]byte) [20]byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sw := c.swarms[ih]; sw != nil {
+		return sw.peerID
+	}
+	return [20]byte{}
+}

@@ -26,10 +26,11 @@ type conn struct {
 	peerChoking, peerInterested bool
 	optimistic                  bool
 
-	requests map[int]time.Time // our requests to the peer, by piece
-	nextReq  time.Time
-	inflight map[int][]byte // segments in pieces we served, until HAVE or CANCEL
-	parked   []int          // naive mode: the peer's requests waiting for data
+	requests   map[int]time.Time // our requests to the peer, by piece
+	nextReq    time.Time
+	inflight   map[int][]byte // segments in pieces we served, until HAVE or CANCEL
+	parked     []int          // naive mode: the peer's requests waiting for data
+	hellosSeen uint64         // naive mode: the link's HelloRecv at the last answer
 
 	downloaded, lastRead, lastWrite time.Time // lastRead/lastWrite: activity
 	recvPieces                      int       // pieces received this choke interval
@@ -249,7 +250,7 @@ func (c *Client) onRequest(cn *conn, m *peerwire.Message) {
 		c.drop(cn) // not a request this client's peers make
 		return
 	}
-	if c.cfg.Naive && cn.kind == pacomchan.PACOMPeer && c.node.Scheduler().Queued(cn.id) == 0 {
+	if c.cfg.Naive && cn.kind == pacomchan.PACOMPeer && !c.naiveDue(cn) {
 		if len(cn.parked) < 2*pacomchan.DefaultMaxOutstanding {
 			cn.parked = append(cn.parked, i)
 		}
@@ -270,6 +271,9 @@ func (c *Client) serve(cn *conn, i int) {
 	}
 	if resp.Carried {
 		cn.inflight[i] = resp.Segment
+	}
+	if l := c.node.Link(cn.id); l != nil {
+		cn.hellosSeen = l.Stats().HelloRecv
 	}
 	c.stats.PiecesSent++
 	c.send(cn, &peerwire.Message{Type: peerwire.Piece, Index: uint32(i), Block: block})
@@ -353,9 +357,8 @@ func (c *Client) serveParked() {
 	if !c.cfg.Naive {
 		return
 	}
-	s := c.node.Scheduler()
 	for _, cn := range c.conns {
-		for len(cn.parked) > 0 && s.Queued(cn.id) > 0 {
+		for len(cn.parked) > 0 && c.naiveDue(cn) {
 			i := cn.parked[0]
 			cn.parked = cn.parked[1:]
 			c.serve(cn, i)
@@ -375,4 +378,15 @@ func (c *Client) markReady(id pacomchan.CircuitID) {
 	default:
 		close(ch)
 	}
+}
+
+// naiveDue reports whether a naive relay answers a PACOM peer's request
+// now: when data is queued for it, or while the link's handshake runs (a
+// handshake block from the peer since the last answer means the peer is
+// not confirmed yet and needs a block from us).
+func (c *Client) naiveDue(cn *conn) bool {
+	if l := c.node.Link(cn.id); l != nil && (!l.Ready() || l.Stats().HelloRecv > cn.hellosSeen) {
+		return true
+	}
+	return c.node.Scheduler().Queued(cn.id) > 0
 }
