@@ -379,12 +379,13 @@ func (c *Client) handshake(nc net.Conn, want *pacomchan.InfoHash) error {
 	return c.start(nc, sw, kind, h.PeerID)
 }
 
-// swarmPeerID returns the peer id the client uses in swarm ih.
-func (c *Client) swarmPeerID(ih [20]byte) [20]byte {
+// PeerID returns the peer id the client uses in swarm ih (one per swarm,
+// each carrying the PACOM tag of that swarm), and whether it joined ih.
+func (c *Client) PeerID(ih pacomchan.InfoHash) ([20]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if sw := c.swarms[ih]; sw != nil {
-		return sw.peerID
+		return sw.peerID, true
 	}
-	return [20]byte{}
+	return [20]byte{}, false
 }

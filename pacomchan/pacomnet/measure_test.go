@@ -87,10 +87,11 @@ func measureLine(t *testing.T, naive bool, rate float64, d time.Duration) measur
 		out.cover = append(out.cover, float64(cover)/float64(data+cover))
 	}
 	link := func(a, b int) []float64 {
+		ih := tn.files[min(a, b)].InfoHash()
 		var k LinkKey
-		k.From = tn.clients[a].swarmPeerID(tn.files[min(a, b)].InfoHash())
-		k.To = tn.clients[b].swarmPeerID(tn.files[min(a, b)].InfoHash())
-		k.InfoHash = tn.files[min(a, b)].InfoHash()
+		k.From, _ = tn.clients[a].PeerID(ih)
+		k.To, _ = tn.clients[b].PeerID(ih)
+		k.InfoHash = ih
 		return meter.Counts(k)[m0:m1]
 	}
 	for relay := 1; relay <= 2; relay++ {

@@ -28,6 +28,9 @@ func NewMeter(bin time.Duration) *Meter {
 	return &Meter{start: time.Now(), bin: bin, count: map[LinkKey][]float64{}}
 }
 
+// Start returns the time bin 0 starts.
+func (m *Meter) Start() time.Time { return m.start }
+
 // Wrap returns c metered: the PIECE messages written to it are counted
 // under the link from the handshake's local peer id to the remote one.
 func (m *Meter) Wrap(c net.Conn) net.Conn { return &metered{Conn: c, m: m} }
