@@ -39,8 +39,11 @@ var (
 	ErrNilArgument    = errors.New("pacomchan: nil argument")
 )
 
-// PeerID names a neighbour of the client; the caller assigns the values
-// (a connection number, an index into its peer table).
+// PeerID names a neighbour connection of the client; the caller assigns
+// the values (a connection number, an index into its peer table).
+// BitTorrent opens one connection per torrent, so a neighbour met in two
+// swarms is two PeerIDs, each with its own [Link]: one link per
+// connection, as package pacomchan/pacomnet does.
 type PeerID uint64
 
 // SwarmID names a swarm the client has joined (the caller's index of an

@@ -32,9 +32,9 @@ type conn struct {
 	parked     []int          // naive mode: the peer's requests waiting for data
 	hellosSeen uint64         // naive mode: the link's HelloRecv at the last answer
 
-	downloaded, lastRead, lastWrite time.Time // lastRead/lastWrite: activity
-	recvPieces                      int       // pieces received this choke interval
-	scratch                         []byte
+	lastRead, lastWrite time.Time // activity, for keep-alives and the idle timeout
+	recvPieces          int       // pieces received this choke interval
+	scratch             []byte
 }
 
 // start registers a connection that passed the handshake and runs it.
