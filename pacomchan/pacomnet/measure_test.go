@@ -94,8 +94,15 @@ func measureLine(t *testing.T, naive bool, rate float64, d time.Duration) measur
 		k.InfoHash = ih
 		return meter.Counts(k)[m0:m1]
 	}
+	rebin := func(x []float64) []float64 { // 200 ms bins: a stalled machine blurs less
+		var out []float64
+		for i := 0; i+1 < len(x); i += 2 {
+			out = append(out, x[i]+x[i+1])
+		}
+		return out
+	}
 	for relay := 1; relay <= 2; relay++ {
-		in, o := link(relay-1, relay), link(relay, relay+1)
+		in, o := rebin(link(relay-1, relay)), rebin(link(relay, relay+1))
 		r := stat.Correlation(in, o, nil)
 		if math.IsNaN(r) {
 			r = 0
@@ -117,7 +124,7 @@ func measureLine(t *testing.T, naive bool, rate float64, d time.Duration) measur
 // the same network and rates.
 func TestMeasureOnSockets(t *testing.T) {
 	const rate = 15.0 // messages per second on the circuit
-	d := 5 * time.Second
+	d := 6 * time.Second
 	pacom := measureLine(t, false, rate, d)
 	naive := measureLine(t, true, rate, d)
 
@@ -144,7 +151,7 @@ func TestMeasureOnSockets(t *testing.T) {
 	t.Logf("relay correlation on sockets: PACOM %.3f, naive %.3f; simulation: PACOM %.3f, naive %.3f",
 		pacom.corr, naive.corr, simCorr(tr), simCorr(trNaive))
 	t.Logf("messages sent: PACOM %d, naive %d", pacom.sent, naive.sent)
-	// Independent counts over 50 bins give |r| around 0.14; all clients
+	// Independent counts over 30 bins give |r| around 0.15; all clients
 	// share one process here, so a stall of the machine (the race
 	// detector, a loaded CI) shifts every link's counts alike and adds
 	// some positive correlation. The bounds leave room for that and still
@@ -154,7 +161,7 @@ func TestMeasureOnSockets(t *testing.T) {
 	}
 	require.Less(t, (math.Abs(pacom.corr[0])+math.Abs(pacom.corr[1]))/2, 0.45)
 	for i, r := range naive.corr {
-		require.Greater(t, r, 0.8, "naive relay %d: output follows input", i+1)
+		require.Greater(t, r, 0.7, "naive relay %d: output follows input", i+1)
 	}
 	require.InDelta(t, tr.CoverRatio(), meanCover, 0.1, "sockets and simulation agree")
 	for i, c := range naive.cover {

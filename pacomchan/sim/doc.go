@@ -64,9 +64,9 @@
 //     even with the message rate at the request rate, cover is 94.6 % at
 //     one circuit and 80.9 % at four. No message rate reproduces the
 //     paper's 50 % on these topologies; the paper's Fig. 18 can only come
-//     from a small network like Fig. 11 (degree 4–5), where calibrating
-//     to 50 % gives about 57 % and 16 % at one and four circuits (20
-//     seeds) against the paper's 50 % and 10 %. Cover depends on the
+//     from a small network like Fig. 11 (degree 4–5), where the default
+//     rate gives 57.3 % ± 5.6 and 17.7 % ± 6.2 at one and four circuits
+//     (10 seeds, 30 s runs) against the paper's 50 % and 10 %. Cover depends on the
 //     ratio of message and request rates only, so no rate setting moves
 //     the second point independently of the first; the paper's lower
 //     figure at four circuits would need load spread more evenly over the
