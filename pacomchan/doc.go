@@ -33,7 +33,11 @@
 //     covert id.
 //
 // The evaluation of [PACOM §6] (Figs. 10, 15–16, 18 and Theorem 1) is
-// reproduced by the simulations of package pacomchan/sim.
+// reproduced by the simulations of package pacomchan/sim. Package
+// pacomchan/pacomnet runs a [Node] on real sockets, speaking BEP 3 over
+// TCP (package peerwire is the codec), and measures cover traffic and
+// Theorem 1's correlation on the wire. A PACOM swarm's file is a real
+// torrent ([FileInfo]): I_x is the SHA-1 of its info dictionary.
 //
 // # Protocol overview
 //
@@ -104,8 +108,10 @@
 //     source can rebuild a circuit (the target does not know the source),
 //     and rebuilt circuits resend unacknowledged data, so the target may
 //     see a d_id of the old circuit again under a new circuit id.
-//   - Eq. 4: HF is BLAKE3 with a 20-byte output over x, the 16-byte form of
-//     the address and the UTC date. A swarm is full once its member count
+//   - Eq. 4: HF(x, IP(P_b), d) is the SHA-1 of the info dictionary of a
+//     PACOM file derived from x, the 16-byte form of the address and the
+//     UTC date ([FileInfo]), so get_peers(I_x) and BEP 9 work as for any
+//     torrent. A swarm is full once its member count
 //     is larger than its Pareto cap b, as §3.3 states. A bootstrapping node
 //     re-draws the advertised swarm after every join (case 2).
 //

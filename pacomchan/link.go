@@ -127,8 +127,9 @@ type Link struct {
 
 	ack, peerAck [helloAckSize]byte // our acknowledgement, the peer's
 
-	send sendDirection
-	recv recvDirection
+	send    sendDirection
+	recv    recvDirection
+	scratch scratch
 
 	stats LinkStats
 }
@@ -286,11 +287,18 @@ func (l *Link) OpenBlock(buf, block []byte) (seg []byte, err error) {
 	return seg, nil
 }
 
-// nonce returns the 12-byte nonce of sequence number seq: four zero bytes,
-// then seq big-endian.
-func nonce(seq uint64) (n [chacha20poly1305.NonceSize]byte) {
-	binary.BigEndian.PutUint64(n[4:], seq)
-	return n
+// scratch holds the nonce and mask of one block, kept in the link so that
+// passing them to the ciphers' interfaces does not allocate.
+type scratch struct {
+	nonce [chacha20poly1305.NonceSize]byte
+	mask  [16]byte
+}
+
+// setNonce writes the 12-byte nonce of sequence number seq: four zero
+// bytes, then seq big-endian.
+func (s *scratch) setNonce(seq uint64) []byte {
+	binary.BigEndian.PutUint64(s.nonce[4:], seq)
+	return s.nonce[:]
 }
 
 // seal appends a sealed block of size bytes carrying seg to dst.
@@ -312,11 +320,10 @@ func (l *Link) seal(dst, seg []byte, size int) ([]byte, error) {
 	binary.BigEndian.PutUint32(pt, uint32(len(seg)))
 	copy(pt[lenPrefixSize:], seg)
 	clear(pt[lenPrefixSize+len(seg):])
-	n := nonce(d.seq)
-	d.aead.Seal(pt[:0], n[:], pt, nil)
-	var mask [16]byte
-	d.hp.Encrypt(mask[:], b[seqSize:seqSize+sampleSize])
-	binary.BigEndian.PutUint64(b, d.seq^binary.BigEndian.Uint64(mask[:]))
+	sc := &l.scratch
+	d.aead.Seal(pt[:0], sc.setNonce(d.seq), pt, nil)
+	d.hp.Encrypt(sc.mask[:], b[seqSize:seqSize+sampleSize])
+	binary.BigEndian.PutUint64(b, d.seq^binary.BigEndian.Uint64(sc.mask[:]))
 	d.seq++
 	return dst, nil
 }
@@ -325,9 +332,9 @@ func (l *Link) seal(dst, seg []byte, size int) ([]byte, error) {
 // returns the segment; the receive state changes only if the block opens.
 func (l *Link) open(dst, block []byte) ([]byte, error) {
 	d := &l.recv
-	var mask [16]byte
-	d.hp.Encrypt(mask[:], block[seqSize:seqSize+sampleSize])
-	seq := binary.BigEndian.Uint64(block) ^ binary.BigEndian.Uint64(mask[:])
+	sc := &l.scratch
+	d.hp.Encrypt(sc.mask[:], block[seqSize:seqSize+sampleSize])
+	seq := binary.BigEndian.Uint64(block) ^ binary.BigEndian.Uint64(sc.mask[:])
 	verdict := d.window.check(seq)
 	epoch := seq / l.rotateAfter
 	aead, next, err := d.keyFor(epoch)
@@ -337,9 +344,8 @@ func (l *Link) open(dst, block []byte) ([]byte, error) {
 		}
 		return nil, err
 	}
-	n := nonce(seq)
 	start := len(dst)
-	out, err := aead.Open(dst, n[:], block[seqSize:], nil)
+	out, err := aead.Open(dst, sc.setNonce(seq), block[seqSize:], nil)
 	if err != nil {
 		return nil, ErrAuth
 	}

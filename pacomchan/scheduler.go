@@ -39,8 +39,11 @@ var (
 	ErrNilArgument    = errors.New("pacomchan: nil argument")
 )
 
-// PeerID names a neighbour of the client; the caller assigns the values
-// (a connection number, an index into its peer table).
+// PeerID names a neighbour connection of the client; the caller assigns
+// the values (a connection number, an index into its peer table).
+// BitTorrent opens one connection per torrent, so a neighbour met in two
+// swarms is two PeerIDs, each with its own [Link]: one link per
+// connection, as package pacomchan/pacomnet does.
 type PeerID uint64
 
 // SwarmID names a swarm the client has joined (the caller's index of an
@@ -250,6 +253,44 @@ func (s *Scheduler) LeaveSwarm(id SwarmID) error {
 		}
 	}
 	return nil
+}
+
+// Own records that the client holds block index of a swarm, as after a
+// resumed download.
+func (s *Scheduler) Own(id SwarmID, index int) error {
+	sw, ok := s.swarms[id]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrUnknownSwarm, id)
+	}
+	if index < 0 || index >= sw.n {
+		return fmt.Errorf("%w: %d of %d", ErrBlockIndex, index, sw.n)
+	}
+	if !sw.have.has(index) {
+		sw.have.set(index)
+		sw.nhave++
+	}
+	return nil
+}
+
+// Holds reports whether the client has block index of a swarm.
+func (s *Scheduler) Holds(id SwarmID, index int) bool {
+	sw, ok := s.swarms[id]
+	return ok && index >= 0 && index < sw.n && sw.have.has(index)
+}
+
+// Lacks reports whether neighbour p has a block of the swarm that the
+// client lacks: whether the client is interested in p (BEP 3).
+func (s *Scheduler) Lacks(p PeerID, id SwarmID) bool {
+	ps, sw, err := s.peerSwarm(p, id)
+	if err != nil {
+		return false
+	}
+	for i := range ps.have {
+		if ps.have[i]&^sw.have[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Complete reports whether the client has every block of the swarm.

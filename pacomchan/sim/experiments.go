@@ -116,6 +116,45 @@ func Fig18(base TrafficConfig, perClient []int, seeds int) ([]CoverPoint, error)
 	return out, nil
 }
 
+// Fidelity is the Fig. 18 fidelity measurement on one topology: the
+// per-circuit message rate that puts the cover ratio at one circuit per
+// client at Target, and the curve measured with it.
+type Fidelity struct {
+	Rate   float64
+	Points []CoverPoint
+}
+
+// Fig18Fidelity calibrates base.MessageRate by bisection (10 steps over
+// (0, base.RequestRate]) so that the cover ratio at one circuit per client
+// is target, then measures Fig. 18 at perClient with that rate.
+func Fig18Fidelity(base TrafficConfig, target float64, perClient []int, seeds int) (Fidelity, error) {
+	if !(target > 0 && target < 1) {
+		return Fidelity{}, fmt.Errorf("sim: target cover %v outside (0, 1)", target)
+	}
+	lo, hi := 0.0, base.RequestRate
+	for range 10 {
+		mid := (lo + hi) / 2
+		cfg := base
+		cfg.MessageRate = mid
+		pts, err := Fig18(cfg, []int{1}, seeds)
+		if err != nil {
+			return Fidelity{}, err
+		}
+		if pts[0].Cover > target {
+			lo = mid // too much cover: more data
+		} else {
+			hi = mid
+		}
+	}
+	cfg := base
+	cfg.MessageRate = (lo + hi) / 2
+	pts, err := Fig18(cfg, perClient, seeds)
+	if err != nil {
+		return Fidelity{}, err
+	}
+	return Fidelity{Rate: cfg.MessageRate, Points: pts}, nil
+}
+
 // Correlation is the Theorem 1 measurement for one relay: the Pearson
 // correlation of the packet counts of its input and output links.
 type Correlation struct {

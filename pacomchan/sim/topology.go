@@ -86,14 +86,45 @@ type bootNode struct {
 // client that finds fewer bootstrapping nodes than the threshold becomes
 // one, with its own c files and Pareto caps (§3.3, cases 1 and 2).
 func Grow(cfg GrowthConfig) (Growth, error) {
+	g, err := grow(cfg)
+	if err != nil {
+		return Growth{}, err
+	}
+	return g.measure(), nil
+}
+
+// GrowTopology runs [Grow] and also returns the network it built, for
+// traffic simulations on the Fig. 10 topologies.
+func GrowTopology(cfg GrowthConfig) (Topology, Growth, error) {
+	g, err := grow(cfg)
+	if err != nil {
+		return Topology{}, Growth{}, err
+	}
+	top := Topology{Clients: len(g.adj)}
+	for v, m := range g.adj {
+		var nb []int
+		for u := range m {
+			if int(u) > v {
+				nb = append(nb, int(u))
+			}
+		}
+		slices.Sort(nb)
+		for _, u := range nb {
+			top.Edges = append(top.Edges, [2]int{v, u})
+		}
+	}
+	return top, g.measure(), nil
+}
+
+func grow(cfg GrowthConfig) (*growth, error) {
 	if cfg.Clients < 2 {
-		return Growth{}, errors.New("sim: growth needs at least two clients")
+		return nil, errors.New("sim: growth needs at least two clients")
 	}
 	if !(cfg.Rejoin >= 0 && cfg.Rejoin <= 1) {
-		return Growth{}, fmt.Errorf("sim: rejoin rate %v outside [0, 1]", cfg.Rejoin)
+		return nil, fmt.Errorf("sim: rejoin rate %v outside [0, 1]", cfg.Rejoin)
 	}
 	if cfg.Bootstrappers < 1 || cfg.MaxConnections < 1 {
-		return Growth{}, fmt.Errorf("sim: need at least one bootstrapping node and one connection, got %d and %d", cfg.Bootstrappers, cfg.MaxConnections)
+		return nil, fmt.Errorf("sim: need at least one bootstrapping node and one connection, got %d and %d", cfg.Bootstrappers, cfg.MaxConnections)
 	}
 	if cfg.Caps == (pacomchan.SwarmCap{}) {
 		cfg.Caps = pacomchan.DefaultSwarmCap
@@ -102,17 +133,17 @@ func Grow(cfg GrowthConfig) (Growth, error) {
 	for v := range cfg.Clients {
 		g.adj = append(g.adj, map[int32]struct{}{})
 		if err := g.arrive(v); err != nil {
-			return Growth{}, err
+			return nil, err
 		}
 		if v > 0 && g.rng.Float64() < cfg.Rejoin {
 			u := g.rng.IntN(v)
 			g.rejoins++
 			if err := g.joinSwarms(u, 1); err != nil {
-				return Growth{}, err
+				return nil, err
 			}
 		}
 	}
-	return g.measure(), nil
+	return g, nil
 }
 
 func (g *growth) arrive(v int) error {
