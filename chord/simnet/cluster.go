@@ -26,6 +26,9 @@ type ClusterConfig struct {
 	TrustedTrackers []ed25519.PublicKey
 	Quota           int64
 	Lifetime        time.Duration
+	// NewStore, if set, makes each node's block store ([chord.Config].Store);
+	// by default every node has a [chord.MemStore].
+	NewStore func(addr string) chord.BlockStore
 }
 
 // Cluster is a simulated Chord ring: nodes on a [Network], driven by a
@@ -113,9 +116,14 @@ func (c *Cluster) newNode() (*chord.Node, error) {
 			id[i+k] = byte(v >> (8 * k))
 		}
 	}
+	var store chord.BlockStore
+	if c.cfg.NewStore != nil {
+		store = c.cfg.NewStore(addr)
+	}
 	n, err := chord.New(chord.Config{
 		Addr: addr, ID: id, Transport: c.Net.Endpoint(addr), Successors: c.cfg.Successors,
 		Now: c.Sim.Now, TrustedTrackers: c.cfg.TrustedTrackers, Quota: c.cfg.Quota, Lifetime: c.cfg.Lifetime,
+		Store: store,
 	})
 	if err != nil {
 		return nil, err
