@@ -144,9 +144,9 @@ func TestHandoffOnlyFromNeighbours(t *testing.T) {
 	inRange := func(a, b chord.ID) func(chord.ID) bool {
 		return func(k chord.ID) bool { return chord.BetweenRightIncl(k, a, b) }
 	}
-	mine := inRange(pred.ID, target.ID())     // target's own keys
-	succs := inRange(target.ID(), succ.ID)    // the successor's keys
-	preds := inRange(predPred.ID, pred.ID)    // the predecessor's keys
+	mine := inRange(pred.ID, target.ID())  // target's own keys
+	succs := inRange(target.ID(), succ.ID) // the successor's keys
+	preds := inRange(predPred.ID, pred.ID) // the predecessor's keys
 	handoff := func(from chord.NodeInfo, in func(chord.ID) bool, expired bool) chord.Request {
 		data := dataWithKey(t, in)
 		exp := c.Sim.Now() + time.Hour
