@@ -36,7 +36,9 @@ func (r *recordingTransport) Call(ctx context.Context, to string, req *chord.Req
 // cannot plant identities in successor lists, join answers or lookups.
 func TestAcceptNode(t *testing.T) {
 	nw := simnet.New(simnet.Config{Wire: true}, rand.New(rand.NewPCG(1, 3)))
-	fake := func(b byte) chord.NodeInfo { return chord.NodeInfo{ID: topID(b), Addr: "fake" + string(rune('a'+b%26))} }
+	fake := func(b byte) chord.NodeInfo {
+		return chord.NodeInfo{ID: topID(b), Addr: "fake" + string(rune('a'+b%26))}
+	}
 	honest, err := chord.New(chord.Config{Addr: "honest", ID: topID(0x90), Transport: nw.Endpoint("honest")})
 	require.NoError(t, err)
 	honest.Create()
