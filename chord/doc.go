@@ -396,7 +396,7 @@
 //
 //   - A. Ramachandran, A. Das Sarma, N. Feamster, "BitStore: an
 //     incentive-compatible solution for blocked downloads in BitTorrent",
-//     the library's paper 002 (shared/papers/002_743fca7cc9f843a0.txt):
+//     NetEcon 2007:
 //     §3.2 and Figure 2, §4.1–4.4, Appendices A and B.
 //   - I. Stoica, R. Morris, D. Karger, M. F. Kaashoek, H. Balakrishnan,
 //     "Chord: a scalable peer-to-peer lookup service for Internet
