@@ -35,7 +35,8 @@ func (r *recordingTransport) Call(ctx context.Context, to string, req *chord.Req
 // Config.AcceptNode before a node adopts or calls them: a lying member
 // cannot plant identities in successor lists, join answers or lookups.
 func TestAcceptNode(t *testing.T) {
-	nw := simnet.New(simnet.Config{Wire: true}, rand.New(rand.NewPCG(1, 3)))
+	nw, err := simnet.New(simnet.Config{Wire: true}, rand.New(rand.NewPCG(1, 3)))
+	require.NoError(t, err)
 	fake := func(b byte) chord.NodeInfo {
 		return chord.NodeInfo{ID: topID(b), Addr: "fake" + string(rune('a'+b%26))}
 	}

@@ -66,7 +66,10 @@ func TestRequestsDoNotScanStore(t *testing.T) {
 func BenchmarkStoreRequests(b *testing.B) {
 	const size = 256
 	for _, blocks := range []int{1000, 32000} {
-		nw := simnet.New(simnet.Config{}, rand.New(rand.NewPCG(1, 1)))
+		nw, err := simnet.New(simnet.Config{}, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			b.Fatal(err)
+		}
 		store := chord.NewMemStore()
 		clock := time.Hour
 		n, err := chord.New(chord.Config{Addr: "n", Transport: nw.Endpoint("n"), Store: store,

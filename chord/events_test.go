@@ -36,7 +36,8 @@ func drain(ch chan chord.Event) []chord.Event {
 func TestRingEvents(t *testing.T) {
 	tr, err := chord.NewTracker(rand.NewChaCha8([32]byte{5}))
 	require.NoError(t, err)
-	nw := simnet.New(simnet.Config{Wire: true}, rand.New(rand.NewPCG(1, 2)))
+	nw, err := simnet.New(simnet.Config{Wire: true}, rand.New(rand.NewPCG(1, 2)))
+	require.NoError(t, err)
 	newNode := func(addr string, id chord.ID, events chan chord.Event) *chord.Node {
 		n, err := chord.New(chord.Config{Addr: addr, ID: id, Transport: nw.Endpoint(addr),
 			TrustedTrackers: []ed25519.PublicKey{tr.PublicKey()}, Events: events})
