@@ -200,15 +200,16 @@
 //     [Config.AcceptNode] vets every node another node names, so that an
 //     engine can refuse identifiers that do not match their addresses.
 //   - [Transport]: outgoing calls, encoded with [Request.MarshalBinary]
-//     and decoded with [Response.UnmarshalBinary] (bounded by [MaxNodes],
-//     [MaxAddrLen] and [MaxBlockSize]).
+//     and decoded with [Response.UnmarshalBinary]; no valid message is
+//     longer than [MaxMessageSize], the bound for a frame.
 //   - [Node.HandleFrom] and [Node.HandleWireFrom]: incoming requests,
 //     handed over with the sender the engine authenticated. A request
 //     whose claimed sender differs is refused ([StatusForbidden]) and
 //     counted ([Stats].Spoofed). [Node.Handle] trusts the claimed sender
 //     and is for transports that guarantee it, such as simnet.
 //   - [Config.Store]: the node's [BlockStore] (by default a [MemStore]); a
-//     durable store makes a restarted node serve its blocks again.
+//     durable store makes a restarted node serve its blocks again, and
+//     can keep each block in the encoding of [Block.MarshalBinary].
 //     Package [github.com/swarmblocks/swarmblocks/chord/storetest] checks
 //     an implementation.
 //   - [Config.Events]: predecessor and successor changes and blocks moved
