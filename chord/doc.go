@@ -203,12 +203,10 @@
 //     and decoded with [Response.UnmarshalBinary]; no valid message is
 //     longer than [MaxMessageSize], the bound for a frame.
 //   - [Node.HandleFrom] and [Node.HandleWireFrom]: incoming requests,
-//     handed over with the ring identifier of the sender the engine
-//     authenticated. A request whose claimed sender has another
-//     identifier, or an address [Config.AcceptNode] refuses, is refused
-//     ([StatusForbidden]) and counted ([Stats].Spoofed). [Node.Handle]
-//     trusts the claimed sender and is for transports that guarantee it,
-//     such as simnet.
+//     handed over with the sender the engine authenticated. A request
+//     whose claimed sender differs is refused ([StatusForbidden]) and
+//     counted ([Stats].Spoofed). [Node.Handle] trusts the claimed sender
+//     and is for transports that guarantee it, such as simnet.
 //   - [Config.Store]: the node's [BlockStore] (by default a [MemStore]); a
 //     durable store makes a restarted node serve its blocks again, and
 //     can keep each block in the encoding of [Block.MarshalBinary].

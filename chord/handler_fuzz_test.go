@@ -100,7 +100,7 @@ func FuzzHandler(f *testing.F) {
 // would, from an authenticated peer (a non-member, or the member's own
 // successor): the answer always decodes; a malformed message gets
 // StatusBadRequest; a message claiming any sender but the authenticated
-// one's identifier gets StatusForbidden, is counted, and changes nothing.
+// one gets StatusForbidden, is counted, and changes nothing.
 func FuzzHandleWireFrom(f *testing.F) {
 	ring := func(t testing.TB) (*chord.Node, []chord.NodeInfo) {
 		c := simnet.NewCluster(simnet.ClusterConfig{Successors: 3}, 2)
@@ -125,14 +125,14 @@ func FuzzHandleWireFrom(f *testing.F) {
 		n, peers := ring(t)
 		from := peers[int(who)%len(peers)]
 		before, st := n.Stats(), n.State()
-		out := n.HandleWireFrom(ctx, from.ID, msg)
+		out := n.HandleWireFrom(ctx, from, msg)
 		var resp chord.Response
 		require.NoError(t, resp.UnmarshalBinary(out), "the answer always decodes")
 		var req chord.Request
 		if err := req.UnmarshalBinary(msg); err != nil {
 			require.Equal(t, chord.StatusBadRequest, resp.Status)
 			require.Equal(t, before.Malformed+1, n.Stats().Malformed)
-		} else if req.From.ID != from.ID || req.From.IsZero() {
+		} else if req.From != from {
 			require.Equal(t, chord.StatusForbidden, resp.Status)
 			require.Equal(t, before.Spoofed+1, n.Stats().Spoofed)
 		} else {

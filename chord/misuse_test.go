@@ -78,7 +78,7 @@ func TestMisuse(t *testing.T) {
 		}, chord.ErrBadRequest},
 		{"HandleFrom nil request", func() error {
 			var resp chord.Response
-			ring().HandleFrom(ctx, chord.IDFromUint64(1), nil, &resp)
+			ring().HandleFrom(ctx, chord.NodeInfo{Addr: "x"}, nil, &resp)
 			return resp.Status.Err()
 		}, chord.ErrBadRequest},
 		{"Handle zero request", func() error {

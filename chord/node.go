@@ -220,17 +220,14 @@ func (n *Node) State() State {
 }
 
 // HandleFrom answers a request that a network transport received from the
-// node whose ring identifier the transport authenticated: from is derived
-// from the identity the secure channel proved (the p2p module hashes the
-// remote libp2p peer ID). The request's claimed sender must carry that
-// identifier and pass [Config.AcceptNode], which binds the identifier to
-// the sender's address; otherwise the request is refused with
-// [StatusForbidden] and counted in [Stats].Spoofed. (Without AcceptNode
-// only the identifier is checked.) An accepted request is answered as by
-// [Node.Handle]. Network transports deliver every request through
-// HandleFrom or [Node.HandleWireFrom].
-func (n *Node) HandleFrom(ctx context.Context, from ID, req *Request, resp *Response) {
-	if req != nil && resp != nil && (req.From.ID != from || req.From.IsZero() || !n.accept(req.From)) {
+// authenticated node from: the identity the transport's secure channel
+// proved (the p2p module derives it from the remote libp2p peer). A
+// request whose claimed sender req.From is not exactly from is refused
+// with [StatusForbidden] and counted in [Stats].Spoofed; otherwise it is
+// answered as by [Node.Handle]. Network transports must deliver every
+// request through HandleFrom or [Node.HandleWireFrom].
+func (n *Node) HandleFrom(ctx context.Context, from NodeInfo, req *Request, resp *Response) {
+	if req != nil && resp != nil && req.From != from {
 		resp.Reset()
 		n.requests.Add(1)
 		n.stats.spoofed.Add(1)
@@ -317,14 +314,14 @@ func (n *Node) HandleWire(ctx context.Context, msg []byte) []byte {
 	return n.handleWire(ctx, nil, msg)
 }
 
-// HandleWireFrom is [Node.HandleWire] for a message received from the node
-// whose ring identifier the transport authenticated: it answers through
-// [Node.HandleFrom]. Network transports call it for each incoming message.
-func (n *Node) HandleWireFrom(ctx context.Context, from ID, msg []byte) []byte {
+// HandleWireFrom is [Node.HandleWire] for a message received from the
+// authenticated node from: it answers through [Node.HandleFrom]. Network
+// transports call it for each incoming message.
+func (n *Node) HandleWireFrom(ctx context.Context, from NodeInfo, msg []byte) []byte {
 	return n.handleWire(ctx, &from, msg)
 }
 
-func (n *Node) handleWire(ctx context.Context, from *ID, msg []byte) []byte {
+func (n *Node) handleWire(ctx context.Context, from *NodeInfo, msg []byte) []byte {
 	var req Request
 	var resp Response
 	switch err := req.UnmarshalBinary(msg); {

@@ -188,17 +188,17 @@ func TestHandoffOnlyFromNeighbours(t *testing.T) {
 	// client, the request claims to be the successor.
 	var resp chord.Response
 	spoof := handoff(succ, mine, true)
-	target.HandleFrom(ctx, client.ID, &spoof, &resp)
+	target.HandleFrom(ctx, client, &spoof, &resp)
 	require.ErrorIs(t, resp.Status.Err(), chord.ErrForbidden)
 	require.Equal(t, uint64(1), target.Stats().Spoofed)
 	require.False(t, hasLocal(c, target.Info(), spoof.Key))
 	wire, err := spoof.MarshalBinary()
 	require.NoError(t, err)
-	require.NoError(t, resp.UnmarshalBinary(target.HandleWireFrom(ctx, client.ID, wire)))
+	require.NoError(t, resp.UnmarshalBinary(target.HandleWireFrom(ctx, client, wire)))
 	require.ErrorIs(t, resp.Status.Err(), chord.ErrForbidden)
 	require.Equal(t, uint64(2), target.Stats().Spoofed)
 	// The same request from the authenticated successor is accepted.
-	require.NoError(t, resp.UnmarshalBinary(target.HandleWireFrom(ctx, succ.ID, wire)))
+	require.NoError(t, resp.UnmarshalBinary(target.HandleWireFrom(ctx, succ, wire)))
 	require.NoError(t, resp.Status.Err())
 
 	// A leaving predecessor: after its leave notice it may hand over the
