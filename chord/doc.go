@@ -158,7 +158,10 @@
 // and verifies the chunk, and lazily re-puts c randomly chosen slots
 // ([MGetOptions.Repair], Claim 4.2). Holders ignore stores of a block they
 // hold. Replicas expire [Config.Lifetime] after their last store or
-// fetch. A store carries a [Ticket] from a [TicketIssuer] (§4.3): the
+// fetch; a node finds the expired ones through its store's index by expiry
+// time, never by scanning its blocks, so the cost of a store, fetch or has
+// request does not grow with the blocks held (BenchmarkStoreRequests).
+// A store carries a [Ticket] from a [TicketIssuer] (§4.3): the
 // client names the swarm, the chunk hash, the replica index and the hash
 // of the bytes, and the [Tracker] computes the ring key itself
 // ([Tracker.SignReplica]; [Tracker.SignBlock] for DHash's content blocks,
