@@ -14,7 +14,7 @@ import (
 func sampleTicket(t testing.TB) *Ticket {
 	tr, err := NewTracker(rand.NewChaCha8([32]byte{1}))
 	require.NoError(t, err)
-	tk := tr.Sign([32]byte{1, 2}, 3, HashID([]byte("k")), [32]byte{4}, time.Hour)
+	tk := tr.sign([32]byte{1, 2}, 3, HashID([]byte("k")), [32]byte{4}, time.Hour)
 	return &tk
 }
 
@@ -102,6 +102,21 @@ func TestEncodeLimits(t *testing.T) {
 	require.ErrorIs(t, err, ErrMalformed)
 	_, err = (&Response{Status: statusEnd}).MarshalBinary()
 	require.ErrorIs(t, err, ErrMalformed)
+
+	// The largest valid messages fit MaxMessageSize.
+	big := NodeInfo{ID: HashID([]byte("x")), Addr: strings.Repeat("a", MaxAddrLen)}
+	bigs := make([]NodeInfo, MaxNodes)
+	for i := range bigs {
+		bigs[i] = big
+	}
+	var tk Ticket
+	req, err := (&Request{Kind: KindStore, From: big, Node: big, Nodes: bigs, Ticket: &tk, Data: make([]byte, MaxBlockSize)}).MarshalBinary()
+	require.NoError(t, err)
+	resp, err := (&Response{Node: big, Nodes: bigs, Succs: bigs, Data: make([]byte, MaxBlockSize)}).MarshalBinary()
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(req), MaxMessageSize)
+	require.LessOrEqual(t, len(resp), MaxMessageSize)
+	require.Greater(t, max(len(req), len(resp)), MaxMessageSize-2*maxNodeSize, "MaxMessageSize is not far above the largest message")
 }
 
 func TestStatusErrors(t *testing.T) {
@@ -124,7 +139,7 @@ func TestTicket(t *testing.T) {
 	other, err := NewTracker(rand.NewChaCha8([32]byte{3}))
 	require.NoError(t, err)
 	trusted := []ed25519.PublicKey{other.PublicKey(), tr.PublicKey()}
-	tk := tr.Sign([32]byte{9}, 1, HashID([]byte("k")), [32]byte{8}, 100)
+	tk := tr.sign([32]byte{9}, 1, HashID([]byte("k")), [32]byte{8}, 100)
 	require.NoError(t, tk.Verify(trusted, 100))
 	require.ErrorIs(t, tk.Verify(trusted, 101), ErrTicketExpired)
 	require.ErrorIs(t, tk.Verify(trusted[:1], 0), ErrTicketUntrusted)

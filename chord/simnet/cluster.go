@@ -26,6 +26,9 @@ type ClusterConfig struct {
 	TrustedTrackers []ed25519.PublicKey
 	Quota           int64
 	Lifetime        time.Duration
+	// NewStore, if set, makes each node's block store ([chord.Config].Store);
+	// by default every node has a [chord.MemStore].
+	NewStore func(addr string) chord.BlockStore
 }
 
 // Cluster is a simulated Chord ring: nodes on a [Network], driven by a
@@ -46,6 +49,7 @@ type Cluster struct {
 	sorted   []chord.NodeInfo // oracle view, nil when stale
 	ctx      context.Context
 	churnOff bool
+	cfgErr   error // an invalid ClusterConfig.Net
 
 	// AfterStep, if set, runs after every simulated event (a maintenance
 	// operation, a join, a failure); an error stops [Cluster.Run].
@@ -57,6 +61,7 @@ type Cluster struct {
 }
 
 // NewCluster returns an empty cluster whose randomness derives from seed.
+// An invalid cfg.Net is reported by the first node added.
 func NewCluster(cfg ClusterConfig, seed uint64) *Cluster {
 	if cfg.Successors == 0 {
 		cfg.Successors = chord.DefaultSuccessors
@@ -72,7 +77,14 @@ func NewCluster(cfg ClusterConfig, seed uint64) *Cluster {
 		pos: map[string]int{}, timers: map[string][]des.Event{}, base: map[string]bool{},
 		ctx: context.Background(),
 	}
-	c.Net = New(cfg.Net, rand.New(rand.NewPCG(seed, 0x9e7)))
+	nrng := rand.New(rand.NewPCG(seed, 0x9e7))
+	nw, err := New(cfg.Net, nrng)
+	if err != nil {
+		// Reported by the first node added (Create, Join, Grow).
+		c.cfgErr = err
+		nw, _ = New(Config{}, nrng)
+	}
+	c.Net = nw
 	return c
 }
 
@@ -101,10 +113,19 @@ func (c *Cluster) Node(addr string) *chord.Node {
 	return nil
 }
 
-// Random returns a live node chosen uniformly at random.
-func (c *Cluster) Random() *chord.Node { return c.nodes[c.rng.IntN(len(c.nodes))] }
+// Random returns a live node chosen uniformly at random, or nil if the
+// cluster is empty.
+func (c *Cluster) Random() *chord.Node {
+	if len(c.nodes) == 0 {
+		return nil
+	}
+	return c.nodes[c.rng.IntN(len(c.nodes))]
+}
 
 func (c *Cluster) newNode() (*chord.Node, error) {
+	if c.cfgErr != nil {
+		return nil, c.cfgErr
+	}
 	addr := c.names.take()
 	var id chord.ID
 	for i := 0; i < chord.IDSize; i += 8 {
@@ -113,9 +134,14 @@ func (c *Cluster) newNode() (*chord.Node, error) {
 			id[i+k] = byte(v >> (8 * k))
 		}
 	}
+	var store chord.BlockStore
+	if c.cfg.NewStore != nil {
+		store = c.cfg.NewStore(addr)
+	}
 	n, err := chord.New(chord.Config{
 		Addr: addr, ID: id, Transport: c.Net.Endpoint(addr), Successors: c.cfg.Successors,
 		Now: c.Sim.Now, TrustedTrackers: c.cfg.TrustedTrackers, Quota: c.cfg.Quota, Lifetime: c.cfg.Lifetime,
+		Store: store,
 	})
 	if err != nil {
 		return nil, err
@@ -187,8 +213,12 @@ func (c *Cluster) Join() (*chord.Node, error) {
 	return n, nil
 }
 
-// Fail crashes the node at addr.
+// Fail crashes the node at addr; an address that is not a live node is
+// ignored.
 func (c *Cluster) Fail(addr string) {
+	if c.Node(addr) == nil {
+		return
+	}
 	c.Net.Crash(addr)
 	c.remove(addr)
 	c.Failures++
@@ -290,6 +320,12 @@ func (c *Cluster) FixAllFingers() {
 // and by a refresh of every node's fingers. The first r+1 nodes form
 // the stable base.
 func (c *Cluster) Grow(n int) error {
+	if n < 0 {
+		return fmt.Errorf("%w: grow by %d nodes", ErrConfig, n)
+	}
+	if n == 0 {
+		return nil
+	}
 	target := len(c.nodes) + n
 	if len(c.nodes) == 0 {
 		if _, err := c.Create(); err != nil {
@@ -401,8 +437,12 @@ func (c *Cluster) Check() error { return chord.CheckInvariants(c.States()) }
 func (c *Cluster) CheckStable() error { return chord.CheckStable(c.States(), c.cfg.Successors) }
 
 // Owner returns the oracle's answer for successor(key): the live node
-// whose identifier is the first at or after key.
+// whose identifier is the first at or after key (zero if the cluster is
+// empty).
 func (c *Cluster) Owner(key chord.ID) chord.NodeInfo {
+	if len(c.nodes) == 0 {
+		return chord.NodeInfo{}
+	}
 	if c.sorted == nil {
 		c.sorted = make([]chord.NodeInfo, len(c.nodes))
 		for i, n := range c.nodes {
@@ -480,8 +520,17 @@ type Churn struct {
 }
 
 // StartChurn starts Poisson processes of joins and crash failures.
+//
+// Rates that are negative, infinite or NaN start no process.
 func (c *Cluster) StartChurn(ch Churn) {
 	c.churnOff = false
+	valid := func(rate float64) bool { return rate > 0 && !math.IsInf(rate, 0) }
+	if !valid(ch.JoinRate) {
+		ch.JoinRate = 0
+	}
+	if !valid(ch.FailRate) {
+		ch.FailRate = 0
+	}
 	exp := func(rate float64) time.Duration {
 		return time.Duration(c.rng.ExpFloat64() / rate * float64(time.Second))
 	}
