@@ -1,0 +1,413 @@
+package p2p
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	ma "github.com/multiformats/go-multiaddr"
+	manet "github.com/multiformats/go-multiaddr/net"
+
+	"github.com/swarmblocks/swarmblocks/chord"
+)
+
+// Maintenance defaults of [Config]. Each task runs on its own timer; every
+// wait is the interval scaled by a uniform factor in [1−Jitter, 1+Jitter],
+// so that nodes started together do not stabilise in lockstep.
+const (
+	DefaultStabilizeInterval        = 2 * time.Second
+	DefaultFixFingersInterval       = 1 * time.Second
+	DefaultCheckPredecessorInterval = 5 * time.Second
+	DefaultJitter                   = 0.25
+	// DefaultListen is where a node listens when Config.Listen is empty:
+	// TCP on the loopback interface, on a port the system picks.
+	DefaultListen = "/ip4/127.0.0.1/tcp/0"
+)
+
+// Service errors.
+var (
+	// ErrBootstrap is returned by [Service.Start] when no bootstrap node
+	// could be joined through.
+	ErrBootstrap = errors.New("p2p: no bootstrap node answered")
+	// ErrStarted is returned by a second [Service.Start].
+	ErrStarted = errors.New("p2p: service already started")
+)
+
+// Config configures a [Service].
+type Config struct {
+	// Listen are the multiaddrs the host listens on (default
+	// DefaultListen).
+	Listen []string
+	// Announce, if set, is the multiaddr (without /p2p) other nodes dial;
+	// by default the first listen address the host reports.
+	Announce string
+	// Identity is the node's libp2p key; nil means a fresh Ed25519 key
+	// drawn from Rand. The ring ID is [RingID] of its peer ID.
+	Identity crypto.PrivKey
+	// Rand is the randomness of a fresh identity; nil means
+	// crypto/rand.Reader.
+	Rand io.Reader
+	// Bootstrap are node addresses (multiaddrs ending in /p2p/<peer ID>)
+	// tried in order by [Service.Start]; none means the node creates a new
+	// ring. They are tried again when the node loses every successor.
+	Bootstrap []string
+	// Chord configures the node; the service sets Addr, ID and Transport.
+	Chord chord.Config
+	// Transport configures the transport.
+	Transport TransportConfig
+	// Maintenance intervals and their jitter (see the defaults).
+	StabilizeInterval        time.Duration
+	FixFingersInterval       time.Duration
+	CheckPredecessorInterval time.Duration
+	Jitter                   float64
+	// Events, if set, receives ring events from the maintenance
+	// goroutines. It must return quickly and must not call Close.
+	Events func(Event)
+	// HostOptions are appended to the service's own libp2p options
+	// (listen addresses, identity), for example a resource manager.
+	HostOptions []libp2p.Option
+}
+
+// EventKind names a ring event.
+type EventKind uint8
+
+// Ring events.
+const (
+	// EventPredecessor: the node's predecessor changed (Node is the new
+	// one, zero when it was forgotten).
+	EventPredecessor EventKind = iota + 1
+	// EventSuccessor: the node's first successor changed.
+	EventSuccessor
+	// EventKeysOut: Count blocks were handed to another node.
+	EventKeysOut
+	// EventRejoined: the node lost every successor and joined again
+	// through Node.
+	EventRejoined
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventPredecessor:
+		return "predecessor"
+	case EventSuccessor:
+		return "successor"
+	case EventKeysOut:
+		return "keys-out"
+	case EventRejoined:
+		return "rejoined"
+	}
+	return fmt.Sprintf("event(%d)", uint8(k))
+}
+
+// Event is a change of the node's place in the ring.
+type Event struct {
+	Kind  EventKind
+	Node  chord.NodeInfo
+	Count int
+}
+
+// Service is one Chord/BitStore node on a libp2p host: the host, a
+// [Transport] serving the node, and goroutines that run the node's
+// maintenance ([chord.Node.Stabilize], [chord.Node.FixFingers],
+// [chord.Node.CheckPredecessor]) on jittered timers.
+//
+// [NewService] opens the host; [Service.Start] joins the ring and starts
+// the timers; [Service.Close] stops them, closes the transport and the
+// host, and returns when every goroutine the service started has ended.
+// Close without Leave is a crash as far as the ring is concerned; call
+// [chord.Node.Leave] first for a voluntary departure.
+type Service struct {
+	cfg  Config
+	host host.Host
+	tr   *Transport
+	node *chord.Node
+	info chord.NodeInfo
+
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+
+	// Maintenance state, read by the event reporter.
+	lastPred, lastSucc chord.NodeInfo
+	lastHanded         uint64
+	evMu               sync.Mutex
+}
+
+// NewService opens the host and builds the node; the node does not answer
+// until [Service.Start].
+func NewService(cfg Config) (*Service, error) {
+	if cfg.StabilizeInterval < 0 || cfg.FixFingersInterval < 0 || cfg.CheckPredecessorInterval < 0 ||
+		cfg.Jitter < 0 || cfg.Jitter >= 1 || cfg.Jitter != cfg.Jitter {
+		return nil, fmt.Errorf("%w: negative interval or jitter not in [0, 1)", chord.ErrConfig)
+	}
+	if cfg.StabilizeInterval == 0 {
+		cfg.StabilizeInterval = DefaultStabilizeInterval
+	}
+	if cfg.FixFingersInterval == 0 {
+		cfg.FixFingersInterval = DefaultFixFingersInterval
+	}
+	if cfg.CheckPredecessorInterval == 0 {
+		cfg.CheckPredecessorInterval = DefaultCheckPredecessorInterval
+	}
+	if cfg.Jitter == 0 {
+		cfg.Jitter = DefaultJitter
+	}
+	if len(cfg.Listen) == 0 {
+		cfg.Listen = []string{DefaultListen}
+	}
+	for _, b := range cfg.Bootstrap {
+		if _, err := ParseAddr(b); err != nil {
+			return nil, fmt.Errorf("p2p: bootstrap: %w", err)
+		}
+	}
+	var announce ma.Multiaddr
+	if cfg.Announce != "" {
+		a, err := ma.NewMultiaddr(cfg.Announce)
+		if err != nil {
+			return nil, fmt.Errorf("p2p: announce address %q: %w", cfg.Announce, err)
+		}
+		announce = a
+	}
+	key := cfg.Identity
+	if key == nil {
+		rnd := cfg.Rand
+		if rnd == nil {
+			rnd = rand.Reader
+		}
+		k, _, err := crypto.GenerateEd25519Key(rnd)
+		if err != nil {
+			return nil, fmt.Errorf("p2p: identity: %w", err)
+		}
+		key = k
+	}
+	opts := []libp2p.Option{libp2p.Identity(key), libp2p.ListenAddrStrings(cfg.Listen...), libp2p.DisableRelay()}
+	h, err := libp2p.New(append(opts, cfg.HostOptions...)...)
+	if err != nil {
+		return nil, fmt.Errorf("p2p: host: %w", err)
+	}
+	if announce == nil {
+		announce = pickAddr(h.Addrs())
+		if announce == nil {
+			_ = h.Close()
+			return nil, fmt.Errorf("p2p: host has no listen address")
+		}
+	}
+	info, err := NodeInfo(h.ID(), announce)
+	if err != nil {
+		_ = h.Close()
+		return nil, err
+	}
+	tr, err := NewTransport(h, cfg.Transport)
+	if err != nil {
+		_ = h.Close()
+		return nil, err
+	}
+	cc := cfg.Chord
+	cc.Addr, cc.ID, cc.Transport = info.Addr, info.ID, tr
+	node, err := chord.New(cc)
+	if err != nil {
+		_ = h.Close()
+		return nil, err
+	}
+	cfg.Bootstrap = append([]string(nil), cfg.Bootstrap...)
+	cfg.Listen = append([]string(nil), cfg.Listen...)
+	return &Service{cfg: cfg, host: h, tr: tr, node: node, info: info}, nil
+}
+
+// pickAddr prefers a public, then a private, then a loopback address.
+func pickAddr(addrs []ma.Multiaddr) ma.Multiaddr {
+	var best ma.Multiaddr
+	rank := 0
+	for _, a := range addrs {
+		r := 1
+		switch {
+		case manet.IsPublicAddr(a):
+			r = 3
+		case manet.IsPrivateAddr(a):
+			r = 2
+		}
+		if r > rank {
+			best, rank = a, r
+		}
+	}
+	return best
+}
+
+// Node returns the service's Chord node.
+func (s *Service) Node() *chord.Node { return s.node }
+
+// Host returns the service's libp2p host.
+func (s *Service) Host() host.Host { return s.host }
+
+// Transport returns the service's transport.
+func (s *Service) Transport() *Transport { return s.tr }
+
+// Info returns the node's ring identifier and address (the address other
+// nodes bootstrap from).
+func (s *Service) Info() chord.NodeInfo { return s.info }
+
+// Start serves the node, joins the ring through the first bootstrap node
+// that answers (or creates a ring when there are none), and starts the
+// maintenance timers. It returns an error wrapping [ErrBootstrap] when
+// every bootstrap node failed; the service must still be closed.
+func (s *Service) Start(ctx context.Context) error {
+	s.mu.Lock()
+	if s.started || s.closed {
+		s.mu.Unlock()
+		return ErrStarted
+	}
+	s.started = true
+	s.mu.Unlock()
+	s.tr.Serve(s.node)
+	if len(s.cfg.Bootstrap) == 0 {
+		s.node.Create()
+	} else if err := s.join(ctx, s.cfg.Bootstrap); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	mctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(3)
+	go s.loop(mctx, s.cfg.StabilizeInterval, s.stabilize)
+	go s.loop(mctx, s.cfg.FixFingersInterval, func(ctx context.Context) { _ = s.node.FixFingers(ctx) })
+	go s.loop(mctx, s.cfg.CheckPredecessorInterval, func(ctx context.Context) {
+		s.node.CheckPredecessor(ctx)
+		s.report()
+	})
+	return nil
+}
+
+// join tries each address in turn.
+func (s *Service) join(ctx context.Context, addrs []string) error {
+	var errs []error
+	for _, a := range addrs {
+		ai, err := ParseAddr(a)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ai.ID == s.host.ID() {
+			continue
+		}
+		jctx, cancel := context.WithTimeout(ctx, s.tr.cfg.CallTimeout)
+		err = s.node.Join(jctx, chord.NodeInfo{ID: RingID(ai.ID), Addr: a})
+		cancel()
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", a, err))
+	}
+	return fmt.Errorf("%w: %w", ErrBootstrap, errors.Join(errs...))
+}
+
+// loop runs task every jittered interval until ctx ends.
+func (s *Service) loop(ctx context.Context, every time.Duration, task func(context.Context)) {
+	defer s.wg.Done()
+	t := time.NewTimer(s.jittered(every))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		tctx, cancel := context.WithTimeout(ctx, max(every, s.tr.cfg.CallTimeout))
+		task(tctx)
+		cancel()
+		t.Reset(s.jittered(every))
+	}
+}
+
+func (s *Service) jittered(d time.Duration) time.Duration {
+	f := 1 + s.cfg.Jitter*(2*mrand.Float64()-1)
+	return time.Duration(float64(d) * f)
+}
+
+// stabilize runs one stabilisation; a node that lost every successor
+// rejoins through its bootstrap nodes and the fingers it still knows.
+func (s *Service) stabilize(ctx context.Context) {
+	err := s.node.Stabilize(ctx)
+	if errors.Is(err, chord.ErrNoSuccessor) {
+		st := s.node.State()
+		var addrs []string
+		for _, f := range st.Fingers {
+			addrs = append(addrs, f.Addr)
+		}
+		addrs = append(addrs, s.cfg.Bootstrap...)
+		for _, a := range addrs {
+			if s.join(ctx, []string{a}) == nil {
+				s.emit(Event{Kind: EventRejoined, Node: chord.NodeInfo{Addr: a}})
+				break
+			}
+		}
+	}
+	s.report()
+}
+
+// report compares the node's pointers and counters with what was last
+// reported and sends the differences to Config.Events.
+func (s *Service) report() {
+	if s.cfg.Events == nil {
+		return
+	}
+	s.evMu.Lock()
+	defer s.evMu.Unlock()
+	pred, succ := s.node.Predecessor(), s.node.Successor()
+	if pred != s.lastPred {
+		s.lastPred = pred
+		s.cfg.Events(Event{Kind: EventPredecessor, Node: pred})
+	}
+	if succ != s.lastSucc {
+		s.lastSucc = succ
+		s.cfg.Events(Event{Kind: EventSuccessor, Node: succ})
+	}
+	if h := s.node.Stats().HandedOff; h != s.lastHanded {
+		s.cfg.Events(Event{Kind: EventKeysOut, Count: int(h - s.lastHanded)})
+		s.lastHanded = h
+	}
+}
+
+func (s *Service) emit(e Event) {
+	if s.cfg.Events == nil {
+		return
+	}
+	s.evMu.Lock()
+	defer s.evMu.Unlock()
+	s.cfg.Events(e)
+}
+
+// Close stops the maintenance goroutines, the transport and the host. It
+// does not leave the ring: to the other nodes the node has crashed.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	s.wg.Wait()
+	err := s.tr.Close()
+	if herr := s.host.Close(); err == nil {
+		err = herr
+	}
+	return err
+}
