@@ -19,10 +19,10 @@ import (
 func testConfig(trusted ...ed25519.PublicKey) Config {
 	return Config{
 		Listen:                   []string{"/ip4/127.0.0.1/tcp/0"},
-		StabilizeInterval:        60 * time.Millisecond,
-		FixFingersInterval:       20 * time.Millisecond,
-		CheckPredecessorInterval: 150 * time.Millisecond,
-		Transport:                TransportConfig{CallTimeout: 2 * time.Second},
+		StabilizeInterval:        150 * time.Millisecond,
+		FixFingersInterval:       100 * time.Millisecond,
+		CheckPredecessorInterval: 300 * time.Millisecond,
+		Transport:                TransportConfig{CallTimeout: 5 * time.Second},
 		Chord:                    chord.Config{Successors: 4, TrustedTrackers: trusted},
 	}
 }

@@ -27,8 +27,11 @@ func TestRing32(t *testing.T) {
 	)
 	tracker := newTracker(t)
 	sw := newSwarm(t, replicas)
+	start := time.Now()
 	r := newRing(t, n, func(int) Config { return testConfig(tracker.PublicKey()) })
+	t.Logf("%d nodes started in %v", n, time.Since(start))
 	r.waitStable(60*time.Second, succs)
+	t.Logf("stable after %v", time.Since(start))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -43,6 +46,7 @@ func TestRing32(t *testing.T) {
 	}
 	t.Logf("%d lookups on %d nodes: %.2f hops on average", lookups, n, float64(hops)/lookups)
 
+	t.Logf("lookups done at %v", time.Since(start))
 	hashes := make([][32]byte, chunks)
 	for i := range chunks {
 		res, err := r.randomLive(rng).Node().MPut(ctx, sw, tracker, chunk(i, 4096))
@@ -56,10 +60,12 @@ func TestRing32(t *testing.T) {
 		require.Equal(t, chunk(i, 4096), res.Chunk)
 	}
 
+	t.Logf("mput/mget done at %v", time.Since(start))
 	for _, i := range rng.Perm(n)[:n*3/10] {
 		r.crash(i)
 	}
 	r.waitStable(60*time.Second, succs)
+	t.Logf("stable again at %v", time.Since(start))
 	kept, lost := 0, 0
 	for i, h := range hashes {
 		if !r.survives(sw, h) {

@@ -303,7 +303,7 @@ func (s *Service) join(ctx context.Context, addrs []string) error {
 		if ai.ID == s.host.ID() {
 			continue
 		}
-		jctx, cancel := context.WithTimeout(ctx, s.tr.cfg.CallTimeout)
+		jctx, cancel := context.WithTimeout(ctx, 3*s.tr.cfg.CallTimeout)
 		err = s.node.Join(jctx, chord.NodeInfo{ID: RingID(ai.ID), Addr: a})
 		cancel()
 		if err == nil {
