@@ -135,7 +135,7 @@ func (s *Swarm) nonce(ch [32]byte) []byte {
 // successor(BlockKey(data)) under a ticket from issuer, and returns the key.
 func (n *Node) Put(ctx context.Context, data []byte, issuer TicketIssuer) (ID, error) {
 	key := BlockKey(data)
-	_, _, err := n.storeReplica(ctx, issuer, key, 0, key, data)
+	_, _, err := n.storeReplica(ctx, issuer, nil, key, 0, key, data)
 	return key, err
 }
 
@@ -170,13 +170,16 @@ func (n *Node) fetch(ctx context.Context, from NodeInfo, key ID) ([]byte, error)
 // storeReplica asks issuer for a ticket, looks up key and sends the store
 // request. It reports whether the block was new at the holder, and the
 // holder.
-func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, chunkHash [32]byte, index uint32, key ID, data []byte) (bool, LookupResult, error) {
+func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm, chunkHash [32]byte, index uint32, key ID, data []byte) (bool, LookupResult, error) {
 	if len(data) > MaxBlockSize {
 		return false, LookupResult{}, ErrTooLarge
 	}
-	t, err := issuer.IssueTicket(ctx, chunkHash, index, key, blake3.Sum256(data))
+	t, err := issuer.IssueTicket(ctx, sw, chunkHash, index, blake3.Sum256(data))
 	if err != nil {
 		return false, LookupResult{}, fmt.Errorf("chord: ticket: %w", err)
+	}
+	if t.Key != key {
+		return false, LookupResult{}, fmt.Errorf("chord: ticket: %w: issued for key %v, not %v", ErrTicketMismatch, t.Key, key)
 	}
 	res, err := n.Lookup(ctx, key)
 	if err != nil {
@@ -226,7 +229,7 @@ func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch 
 	res := MPutResult{ChunkHash: ch}
 	holders := map[string]bool{}
 	for _, i := range slots {
-		fresh, lr, err := n.storeReplica(ctx, issuer, ch, uint32(i), sw.ReplicaKey(ch, i), sealed)
+		fresh, lr, err := n.storeReplica(ctx, issuer, sw, ch, uint32(i), sw.ReplicaKey(ch, i), sealed)
 		res.Hops += lr.Hops
 		switch {
 		case err != nil:

@@ -149,13 +149,13 @@ func TestStoreRequestChecks(t *testing.T) {
 		}
 	}
 	ticket := func(iss *chord.Tracker, k chord.ID, d []byte) *chord.Ticket {
-		tk, err := iss.IssueTicket(ctx, k, 0, k, chord.BlockKey(d))
+		tk, err := iss.IssueTicket(ctx, nil, [32]byte(k), 0, [32]byte(k))
 		require.NoError(t, err)
 		return &tk
 	}
 	forged := ticket(tr, key, data)
 	forged.Sig[0] ^= 1
-	expired := tr.Sign(key, 0, key, chord.BlockKey(data), c.Sim.Now()-1)
+	expired := tr.SignBlock(key, c.Sim.Now()-1)
 	big := chunk(6, 20_000)
 	tests := []struct {
 		name string

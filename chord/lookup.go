@@ -79,6 +79,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 	pending := buf[:0]
 	var sbuf [16]NodeInfo
 	var lastSuccs []NodeInfo
+	fellBack := false // the successor-list fallback has been used since the last answer
 	lastC := n.self
 	var succs []NodeInfo
 
@@ -127,6 +128,20 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
+		if len(pending) == 0 && !fellBack {
+			// Every candidate failed (fingers that departed since they
+			// were last refreshed): fall back on the successor list of
+			// the last node heard from, farthest first. Each entry lies
+			// between that node and the key, so the walk still makes
+			// progress, r nodes at a time at worst.
+			fellBack = true
+			for i := len(lastSuccs) - 1; i >= 0; i-- {
+				x := lastSuccs[i]
+				if !dead.has(x.Addr) && !asked.has(x.Addr) && Between(x.ID, lastC.ID, key) && len(pending) < len(buf) {
+					pending = append(pending, x)
+				}
+			}
+		}
 		if len(pending) == 0 {
 			return res, fmt.Errorf("%w: no live route to %v after %d hops", ErrLookupFailed, key, res.Hops)
 		}
@@ -153,6 +168,11 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 			continue
 		}
 		res.Hops++
+		fellBack = false
+		if n.acceptNode != nil {
+			resp.Nodes = slices.DeleteFunc(resp.Nodes, func(x NodeInfo) bool { return !n.acceptNode(x) })
+			resp.Succs = slices.DeleteFunc(resp.Succs, func(x NodeInfo) bool { return !n.acceptNode(x) })
+		}
 		if resp.Done {
 			succs = append(make([]NodeInfo, 0, len(resp.Nodes)), resp.Nodes...)
 			if len(succs) == 0 {
@@ -204,10 +224,10 @@ func (n *Node) succOwns(dk u256) bool {
 	return n.succFirst.zero() || (!dk.zero() && !n.succFirst.less(dk))
 }
 
-// closestStep answers one iterative lookup step. The successor list is
-// sent along only when key falls within its span: only then can the asker
-// use it to step over dead successors (see skipDead in lookup); farther
-// keys are routed by the candidates alone.
+// closestStep answers one iterative lookup step: the best candidates and
+// the successor list. The asker uses the list to step over dead successors
+// when the key falls within its span (see skipDead in lookup), and falls
+// back on it when every candidate has failed.
 func (n *Node) closestStep(key ID, resp *Response) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -225,9 +245,7 @@ func (n *Node) closestStep(key ID, resp *Response) {
 	if len(resp.Nodes) == 0 {
 		resp.Nodes = append(resp.Nodes, n.succ[0])
 	}
-	if !n.succLast.less(dk) {
-		resp.Succs = append(resp.Succs, n.succ...)
-	}
+	resp.Succs = append(resp.Succs, n.succ...)
 }
 
 // LookupRecursive finds successor(key) recursively: each node forwards the
@@ -241,6 +259,10 @@ func (n *Node) LookupRecursive(ctx context.Context, key ID) (LookupResult, error
 	if err := resp.Status.Err(); err != nil {
 		n.stats.lookupFails.Add(1)
 		return LookupResult{}, fmt.Errorf("%w: %w", ErrLookupFailed, err)
+	}
+	if !n.accept(resp.Node) {
+		n.stats.lookupFails.Add(1)
+		return LookupResult{}, fmt.Errorf("%w: result %v refused by Config.AcceptNode", ErrLookupFailed, resp.Node)
 	}
 	return LookupResult{Node: resp.Node, Successors: resp.Nodes, Hops: int(resp.Hops)}, nil
 }

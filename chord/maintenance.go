@@ -14,14 +14,14 @@ import (
 // self, zero entries or duplicates, at most r long. Lists received from
 // other nodes pass through it, so a malformed or malicious list can shorten
 // a node's successor list but never disorder it.
-func normalizeSuccs(self ID, list []NodeInfo, r int) []NodeInfo {
+func normalizeSuccs(self ID, list []NodeInfo, r int, accept func(NodeInfo) bool) []NodeInfo {
 	out := make([]NodeInfo, 0, min(len(list), r))
 	var last ID // distance from self of the last accepted entry
 	for _, e := range list {
 		if len(out) == r {
 			break
 		}
-		if e.IsZero() || e.ID == self || len(e.Addr) > MaxAddrLen {
+		if e.IsZero() || e.ID == self || len(e.Addr) > MaxAddrLen || (accept != nil && !accept(e)) {
 			continue
 		}
 		d := e.ID.Sub(self)
@@ -51,6 +51,9 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 		return fmt.Errorf("chord: join: %w", err)
 	}
 	s := resp.Node
+	if !s.IsZero() && !n.accept(s) {
+		return fmt.Errorf("chord: join: %w: successor %v refused by Config.AcceptNode", ErrLookupFailed, s)
+	}
 	if s == n.self {
 		// A rejoin: the ring still knows n (it lost its successors, not
 		// its place). Its successor is the first node after it.
@@ -71,7 +74,7 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 	if err := n.call(ctx, s, &Request{Kind: KindGetState}, &resp); err != nil {
 		return fmt.Errorf("chord: join: %w", err)
 	}
-	list := normalizeSuccs(n.self.ID, append([]NodeInfo{s}, resp.Nodes...), n.r)
+	list := normalizeSuccs(n.self.ID, append([]NodeInfo{s}, resp.Nodes...), n.r, n.acceptNode)
 	if len(list) == 0 {
 		return fmt.Errorf("chord: join: %w", ErrNoSuccessor)
 	}
@@ -138,7 +141,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		// repeated without the intermediate notifications.
 		for range maxWalk {
 			p := resp.Node
-			if p.IsZero() || p.ID == s.ID || p.ID == n.self.ID || !(Between(p.ID, n.self.ID, s.ID) || s.ID == n.self.ID) {
+			if p.IsZero() || !n.accept(p) || p.ID == s.ID || p.ID == n.self.ID || !(Between(p.ID, n.self.ID, s.ID) || s.ID == n.self.ID) {
 				break
 			}
 			if err := n.call(ctx, p, &Request{Kind: KindGetState}, presp); err != nil || presp.Status != StatusOK {
@@ -148,7 +151,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 			resp, presp = presp, resp
 		}
 		list := append([]NodeInfo{s}, resp.Nodes...)
-		norm := normalizeSuccs(n.self.ID, list, n.r)
+		norm := normalizeSuccs(n.self.ID, list, n.r, n.acceptNode)
 		n.mu.Lock()
 		if len(norm) == 0 { // a one-node ring: its own successor
 			norm = []NodeInfo{n.self}
@@ -187,7 +190,7 @@ func (n *Node) nearestLiveFinger(ctx context.Context, fingers []NodeInfo) (NodeI
 // predecessor if it has none, if p lies between its predecessor and itself,
 // or if its predecessor no longer answers.
 func (n *Node) rectify(ctx context.Context, p NodeInfo) {
-	if p.IsZero() || p.ID == n.self.ID || len(p.Addr) > MaxAddrLen {
+	if p.IsZero() || p.ID == n.self.ID || len(p.Addr) > MaxAddrLen || !n.accept(p) {
 		return
 	}
 	n.mu.Lock()
@@ -212,15 +215,20 @@ func (n *Node) rectify(ctx context.Context, p NodeInfo) {
 	n.mu.Unlock()
 }
 
-// setPred changes the predecessor; n.mu is held.
+// accept reports whether [Config.AcceptNode] admits x.
+func (n *Node) accept(x NodeInfo) bool { return n.acceptNode == nil || n.acceptNode(x) }
+
+// setPred changes the predecessor; n.mu is held. A new predecessor may
+// own some of n's blocks: the next stabilisation hands them over.
 func (n *Node) setPred(p NodeInfo) {
-	if n.pred != p {
-		n.version.Add(1)
+	if n.pred == p {
+		return
 	}
+	n.version.Add(1)
 	n.pred = p
-	if len(n.store.blocks) > 0 {
-		n.handoffDue = true
-	}
+	n.leaving = NodeInfo{}
+	n.handoffDue = true
+	n.emit(Event{Kind: EventPredecessor, Node: p})
 }
 
 // CheckPredecessor clears n's predecessor if it no longer answers, so that
@@ -321,6 +329,9 @@ func (n *Node) setFinger(i int, f NodeInfo) {
 func (n *Node) setSuccs(list []NodeInfo) {
 	if !slices.Equal(n.succ, list) {
 		n.version.Add(1)
+		if len(list) > 0 && (len(n.succ) == 0 || n.succ[0] != list[0]) {
+			n.emit(Event{Kind: EventSuccessor, Node: list[0]})
+		}
 	}
 	n.succ = list
 	n.markRoutes()
@@ -339,7 +350,7 @@ func (n *Node) seedFingers(hints []NodeInfo) {
 	n.fingers, n.fingerLo, n.nextFinger = nil, IDBits, IDBits-1
 	n.markRoutes()
 	for _, h := range hints {
-		if h.IsZero() || h.ID == n.self.ID || len(h.Addr) > MaxAddrLen {
+		if h.IsZero() || h.ID == n.self.ID || len(h.Addr) > MaxAddrLen || !n.accept(h) {
 			continue
 		}
 		d := h.ID.Sub(n.self.ID)
@@ -400,15 +411,17 @@ func (n *Node) handleLeave(req *Request) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if !n.pred.IsZero() && req.From == n.pred {
-		if req.Node.ID == n.self.ID || len(req.Node.Addr) > MaxAddrLen {
+		if req.Node.ID == n.self.ID || len(req.Node.Addr) > MaxAddrLen || !n.accept(req.Node) {
 			n.setPred(NodeInfo{})
 		} else {
 			n.setPred(req.Node)
 		}
+		// The leaving node hands its blocks over next (handoffAllowed).
+		n.leaving = req.From
 	}
 	if len(n.succ) > 0 && req.From == n.succ[0] && len(req.Nodes) > 0 {
 		rest := append(append([]NodeInfo(nil), req.Nodes...), n.succ[1:]...)
-		if norm := normalizeSuccs(n.self.ID, rest, n.r); len(norm) > 0 {
+		if norm := normalizeSuccs(n.self.ID, rest, n.r, n.acceptNode); len(norm) > 0 {
 			n.setSuccs(norm)
 		}
 	}

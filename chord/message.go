@@ -83,6 +83,8 @@ const (
 	StatusTooLarge
 	StatusBadRequest
 	StatusUnavailable
+	StatusForbidden // the sender may not make this request (HandleFrom, handoffs)
+	StatusConflict  // a different block is held under the key
 	statusEnd
 )
 
@@ -94,10 +96,12 @@ var (
 	ErrTooLarge       = errors.New("chord: block too large")
 	ErrBadRequest     = errors.New("chord: bad request")
 	ErrUnavailable    = errors.New("chord: node cannot answer yet")
+	ErrForbidden      = errors.New("chord: sender not allowed to make the request")
+	ErrConflict       = errors.New("chord: a different block is held under the key")
 )
 
 var statusErrs = [...]error{nil, ErrNotFound, nil, ErrNotResponsible, ErrTicketUntrusted,
-	ErrTicketSignature, ErrTicketExpired, ErrTicketMismatch, ErrQuota, ErrTooLarge, ErrBadRequest, ErrUnavailable}
+	ErrTicketSignature, ErrTicketExpired, ErrTicketMismatch, ErrQuota, ErrTooLarge, ErrBadRequest, ErrUnavailable, ErrForbidden, ErrConflict}
 
 // Err returns the sentinel error of s, or nil for StatusOK and
 // StatusDuplicate (a holder that already has a block accepted the store).

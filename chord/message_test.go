@@ -14,7 +14,7 @@ import (
 func sampleTicket(t testing.TB) *Ticket {
 	tr, err := NewTracker(rand.NewChaCha8([32]byte{1}))
 	require.NoError(t, err)
-	tk := tr.Sign([32]byte{1, 2}, 3, HashID([]byte("k")), [32]byte{4}, time.Hour)
+	tk := tr.sign([32]byte{1, 2}, 3, HashID([]byte("k")), [32]byte{4}, time.Hour)
 	return &tk
 }
 
@@ -124,7 +124,7 @@ func TestTicket(t *testing.T) {
 	other, err := NewTracker(rand.NewChaCha8([32]byte{3}))
 	require.NoError(t, err)
 	trusted := []ed25519.PublicKey{other.PublicKey(), tr.PublicKey()}
-	tk := tr.Sign([32]byte{9}, 1, HashID([]byte("k")), [32]byte{8}, 100)
+	tk := tr.sign([32]byte{9}, 1, HashID([]byte("k")), [32]byte{8}, 100)
 	require.NoError(t, tk.Verify(trusted, 100))
 	require.ErrorIs(t, tk.Verify(trusted, 101), ErrTicketExpired)
 	require.ErrorIs(t, tk.Verify(trusted[:1], 0), ErrTicketUntrusted)

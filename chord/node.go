@@ -35,6 +35,9 @@ type Config struct {
 	// Addr is the node's transport address. Required.
 	Addr string
 	// ID is the node's ring identifier; the zero ID means HashID(Addr).
+	// A network engine derives it from the node's authenticated identity
+	// (the p2p module hashes the libp2p peer ID) so that a node cannot
+	// choose its place on the ring.
 	ID ID
 	// Transport carries the node's outgoing calls. Required.
 	Transport Transport
@@ -57,6 +60,22 @@ type Config struct {
 	Lifetime time.Duration
 	// MaxHops bounds the hops of one lookup (default DefaultMaxHops).
 	MaxHops int
+	// Store holds the node's blocks (default a new [MemStore]). A durable
+	// store lets a node restarted on the same store serve its blocks.
+	Store BlockStore
+	// Events, if not nil, receives the node's ring events: predecessor
+	// or successor changed, blocks moved in or out. The node never
+	// blocks on it: when the channel is full the event is dropped and
+	// counted in [Stats].EventsDropped, so give it a buffer and drain it;
+	// after a drop, [Node.State] tells the current neighbours.
+	Events chan<- Event
+	// AcceptNode, if not nil, vets every node named in a message from
+	// another node (successor lists, lookup candidates, predecessors,
+	// fingers) before it enters the node's tables or a lookup; nodes it
+	// rejects are ignored. A network engine whose identifiers derive from
+	// addresses checks that the two match, so that no node can place
+	// itself, or another, anywhere on the ring.
+	AcceptNode func(NodeInfo) bool
 }
 
 // Node is one Chord node with its DHash block store. Its exported methods
@@ -85,12 +104,19 @@ type Node struct {
 	maxHops  int
 
 	pred       NodeInfo
+	leaving    NodeInfo   // a predecessor that announced its leave, until the predecessor next changes
 	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
 	fingerLo   int        // fingers[j] is finger number fingerLo+j
 	nextFinger int
 	version    atomic.Uint64
-	store      blockStore
 	handoffDue bool
+
+	// smu serialises the node's use of its block store; it is taken
+	// before mu when both are held.
+	smu        sync.Mutex
+	store      BlockStore
+	events     chan<- Event
+	acceptNode func(NodeInfo) bool
 
 	stats counters
 }
@@ -129,7 +155,13 @@ func New(cfg Config) (*Node, error) {
 	if id == (ID{}) {
 		id = HashID([]byte(cfg.Addr))
 	}
+	if cfg.Store == nil {
+		cfg.Store = NewMemStore()
+	}
 	n := &Node{
+		store:      cfg.Store,
+		events:     cfg.Events,
+		acceptNode: cfg.AcceptNode,
 		self:       NodeInfo{ID: id, Addr: cfg.Addr},
 		tr:         cfg.Transport,
 		r:          cfg.Successors,
@@ -175,8 +207,8 @@ type State struct {
 func (n *Node) State() State {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	st := State{Self: n.self, Pred: n.pred, Successors: append([]NodeInfo(nil), n.succ...),
-		Blocks: len(n.store.blocks), BlockBytes: n.store.used, Left: n.left.Load()}
+	st := State{Self: n.self, Pred: n.pred, Successors: append([]NodeInfo(nil), n.succ...), Left: n.left.Load()}
+	st.Blocks, st.BlockBytes = n.store.Usage()
 	for i := len(n.fingers) - 1; i >= 0; i-- {
 		f := n.fingers[i]
 		if !f.IsZero() && (len(st.Fingers) == 0 || st.Fingers[len(st.Fingers)-1] != f) {
@@ -186,9 +218,31 @@ func (n *Node) State() State {
 	return st
 }
 
-// Handle answers one request. It is the entry point transports deliver
-// requests to; every refusal is reported in resp.Status and counted in the
-// node's [Stats], and no request, however malformed, panics or corrupts the
+// HandleFrom answers a request that a network transport received from the
+// authenticated node from: the identity the transport's secure channel
+// proved (the p2p module derives it from the remote libp2p peer). A
+// request whose claimed sender req.From is not exactly from is refused
+// with [StatusForbidden] and counted in [Stats].Spoofed; otherwise it is
+// answered as by [Node.Handle]. Network transports must deliver every
+// request through HandleFrom or [Node.HandleWireFrom].
+func (n *Node) HandleFrom(ctx context.Context, from NodeInfo, req *Request, resp *Response) {
+	if req.From != from {
+		resp.Reset()
+		n.requests.Add(1)
+		n.stats.spoofed.Add(1)
+		n.stats.refused[StatusForbidden].Add(1)
+		resp.Status = StatusForbidden
+		return
+	}
+	n.Handle(ctx, req, resp)
+}
+
+// Handle answers one request, trusting req.From to name its sender. It is
+// the entry point of transports that guarantee this themselves: in-process
+// transports such as [chord/simnet], which refuses a request naming
+// another sender's address. Network transports use [Node.HandleFrom].
+// Every refusal is reported in resp.Status and counted in the node's
+// [Stats], and no request, however malformed, panics or corrupts the
 // node's pointers.
 func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 	resp.Reset()
@@ -235,7 +289,8 @@ func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 	case KindFetch:
 		resp.Status = statusOf(n.handleFetch(req.Key, resp))
 	case KindHas:
-		resp.Found = n.has(req.Key)
+		found, err := n.has(req.Key)
+		resp.Found, resp.Status = found, statusOf(err)
 	default:
 		resp.Status = StatusBadRequest
 	}
@@ -244,16 +299,30 @@ func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 	}
 }
 
-// HandleWire decodes an encoded request, answers it and returns the encoded
-// response. Network transports call it for each incoming message; a
+// HandleWire decodes an encoded request, answers it with [Node.Handle]
+// (trusting its sender field) and returns the encoded response; a
 // malformed message gets a StatusBadRequest answer and is counted.
 func (n *Node) HandleWire(ctx context.Context, msg []byte) []byte {
+	return n.handleWire(ctx, nil, msg)
+}
+
+// HandleWireFrom is [Node.HandleWire] for a message received from the
+// authenticated node from: it answers through [Node.HandleFrom]. Network
+// transports call it for each incoming message.
+func (n *Node) HandleWireFrom(ctx context.Context, from NodeInfo, msg []byte) []byte {
+	return n.handleWire(ctx, &from, msg)
+}
+
+func (n *Node) handleWire(ctx context.Context, from *NodeInfo, msg []byte) []byte {
 	var req Request
 	var resp Response
-	if err := req.UnmarshalBinary(msg); err != nil {
+	switch err := req.UnmarshalBinary(msg); {
+	case err != nil:
 		n.stats.malformed.Add(1)
 		resp.Status = StatusBadRequest
-	} else {
+	case from != nil:
+		n.HandleFrom(ctx, *from, &req, &resp)
+	default:
 		n.Handle(ctx, &req, &resp)
 	}
 	b, err := resp.MarshalBinary()
@@ -330,11 +399,16 @@ type Stats struct {
 	Duplicates  uint64            // stores ignored because the block was held
 	Expired     uint64            // replicas dropped at the end of their lifetime
 	HandedOff   uint64            // blocks moved to another node on membership change
+	Spoofed     uint64            // requests whose sender was not the authenticated peer (HandleFrom)
+	StoreErrors uint64            // failures of the node's BlockStore
+	// EventsDropped counts ring events lost because [Config.Events] was full.
+	EventsDropped uint64
 }
 
 type counters struct {
 	malformed, unreachable, lookups, lookupFails atomic.Uint64
 	stored, duplicates, expired, handedOff       atomic.Uint64
+	spoofed, storeErrors, eventsDropped          atomic.Uint64
 	refused                                      [statusEnd]atomic.Uint64
 }
 
@@ -346,6 +420,8 @@ func (n *Node) Stats() Stats {
 		LookupFails: n.stats.lookupFails.Load(), Stored: n.stats.stored.Load(),
 		Duplicates: n.stats.duplicates.Load(), Expired: n.stats.expired.Load(),
 		HandedOff: n.stats.handedOff.Load(), Refused: map[Status]uint64{},
+		Spoofed: n.stats.spoofed.Load(), StoreErrors: n.stats.storeErrors.Load(),
+		EventsDropped: n.stats.eventsDropped.Load(),
 	}
 	for i := range n.stats.refused {
 		if v := n.stats.refused[i].Load(); v != 0 {

@@ -8,28 +8,33 @@ import (
 	"lukechampine.com/blake3"
 )
 
-// This file is the DHash layer: each node's block store, the store, fetch
-// and handoff handlers, and the client operations Put and Get.
-
-type storedBlock struct {
-	data    []byte
-	ticket  Ticket
-	expires int64 // on the node's clock
-}
-
-type blockStore struct {
-	blocks map[ID]*storedBlock
-	used   int64
-}
+// This file is the DHash layer: the store, fetch and handoff handlers over
+// the node's [BlockStore], and the client operations Put and Get.
 
 // BlockKey is the DHash key of a content-addressed block: its BLAKE3 hash
 // on the ring.
 func BlockKey(data []byte) ID { return ID(blake3.Sum256(data)) }
 
-// handleStore checks and stores a block. handoff marks a block moved by a
-// neighbour on a membership change, accepted when the sender is our
-// successor handing back keys that precede us, or when the key is in our
-// own range (pred, self].
+// storeErr records a failure of the block store; the request is answered
+// with StatusUnavailable.
+func (n *Node) storeErr(err error) error {
+	n.stats.storeErrors.Add(1)
+	return fmt.Errorf("%w: %w: %w", ErrUnavailable, ErrStore, err)
+}
+
+// expireLocked drops replicas whose lifetime has ended, through the
+// store's expiry index; n.smu is held.
+func (n *Node) expireLocked(now time.Duration) error {
+	k, err := n.store.Expire(int64(now))
+	n.stats.expired.Add(uint64(max(k, 0)))
+	if err != nil {
+		return n.storeErr(err)
+	}
+	return nil
+}
+
+// handleStore checks and stores a block. A handoff is a block moved by a
+// ring neighbour on a membership change (see handoffAllowed).
 func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) error {
 	t := req.Ticket
 	if t == nil {
@@ -50,17 +55,22 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 	now := n.now()
 	// A holder ignores a store of the exact block it holds (§4.2) before
 	// spending a signature verification on it: nothing would change.
-	n.mu.Lock()
-	n.expireLocked(now)
-	if b, ok := n.store.blocks[t.Key]; ok && b.ticket.DataHash == t.DataHash {
-		n.mu.Unlock()
-		n.stats.duplicates.Add(1)
-		return errDuplicate
+	if dup, err := n.holdsSame(now, t); err != nil || dup {
+		return err
 	}
-	n.mu.Unlock()
+	if handoff {
+		// Only a ring neighbour hands blocks over, and only keys it was
+		// responsible for; checked before the signature, which costs more.
+		if err := n.handoffAllowed(req.From, t.Key); err != nil {
+			return err
+		}
+	}
 	// A handoff moves a replica its ticket once authorised: the tracker
-	// and signature are checked again, the expiry (which bounds replays of
-	// new stores) is not.
+	// and signature are checked again, the expiry is not. A ticket's
+	// expiry bounds when a new store may use it; a replica outlives it
+	// ([Config.Lifetime] after its last store or fetch), and must keep
+	// moving to its key's owner as the ring changes. Only the sender's
+	// authenticated neighbours get this exemption (handoffAllowed).
 	verifyAt := now
 	if handoff {
 		verifyAt = time.Duration(min(int64(now), t.Expires))
@@ -68,60 +78,122 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 	if err := t.Verify(n.trusted, verifyAt); err != nil {
 		return err
 	}
-	n.mu.Lock()
-	pred, succ0 := n.pred, NodeInfo{}
-	if len(n.succ) > 0 {
-		succ0 = n.succ[0]
-	}
-	n.mu.Unlock()
-
-	var responsible bool
-	switch {
-	case handoff:
-		// A neighbour moves a block on a membership change: accept keys
-		// in our range, keys our successor hands back because they
-		// precede us, and the keys of a leaving node between our
-		// predecessor and us.
-		responsible = pred.IsZero() ||
-			BetweenRightIncl(t.Key, pred.ID, n.self.ID) ||
-			(req.From == succ0 && !BetweenRightIncl(t.Key, n.self.ID, req.From.ID)) ||
-			Between(req.From.ID, pred.ID, n.self.ID)
-	case !pred.IsZero() && !BetweenRightIncl(t.Key, pred.ID, n.self.ID):
-		responsible = false // cheap rejection: outside (pred, self]
-	default:
-		// §4.3: confirm responsibility with a Chord lookup, which also
-		// catches a predecessor that joined since we last heard of one.
-		res, err := n.Lookup(ctx, t.Key)
-		responsible = err == nil && res.Node.ID == n.self.ID
-	}
-	if !responsible {
-		return ErrNotResponsible
+	if !handoff {
+		if err := n.checkResponsible(ctx, t.Key); err != nil {
+			return err
+		}
 	}
 
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if b, ok := n.store.blocks[t.Key]; ok {
-		if b.ticket.DataHash == t.DataHash {
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	old, held, err := n.store.Get(t.Key)
+	if err != nil {
+		return n.storeErr(err)
+	}
+	var freed int64
+	if held {
+		if old.Ticket.DataHash == t.DataHash {
 			n.stats.duplicates.Add(1)
 			return errDuplicate
 		}
-		n.store.used -= int64(len(b.data))
-		delete(n.store.blocks, t.Key)
+		// A different block under the key: it stays unless the new one
+		// comes with a newer ticket for the same replica (a repair of a
+		// replica that no longer decrypts).
+		if old.Ticket.ChunkHash != t.ChunkHash || old.Ticket.Index != t.Index || t.Expires <= old.Ticket.Expires {
+			return ErrConflict
+		}
+		freed = int64(len(old.Data))
 	}
-	if n.store.used+int64(len(req.Data)) > n.quota {
-		return ErrQuota
+	_, used := n.store.Usage()
+	if used-freed+int64(len(req.Data)) > n.quota {
+		return ErrQuota // the block held, if any, stays
 	}
-	if n.store.blocks == nil {
-		n.store.blocks = make(map[ID]*storedBlock)
+	b := Block{Key: t.Key, Data: append([]byte(nil), req.Data...), Ticket: *t, Expires: int64(now + n.lifetime)}
+	if err := n.store.Put(b); err != nil {
+		return n.storeErr(err)
 	}
-	exp := int64(now + n.lifetime)
-	n.store.blocks[t.Key] = &storedBlock{data: append([]byte(nil), req.Data...), ticket: *t, expires: exp}
-	n.store.used += int64(len(req.Data))
 	n.stats.stored.Add(1)
+	n.mu.Lock()
 	if !n.pred.IsZero() && !BetweenRightIncl(t.Key, n.pred.ID, n.self.ID) {
 		n.handoffDue = true
 	}
+	n.mu.Unlock()
+	if handoff {
+		n.emit(Event{Kind: EventKeysIn, Node: req.From, Keys: []ID{t.Key}})
+	}
 	return nil
+}
+
+// holdsSame reports whether the block the ticket authorises is already
+// held under its key, counting a duplicate.
+func (n *Node) holdsSame(now time.Duration, t *Ticket) (bool, error) {
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	if err := n.expireLocked(now); err != nil {
+		return false, err
+	}
+	b, ok, err := n.store.Get(t.Key)
+	if err != nil {
+		return false, n.storeErr(err)
+	}
+	if ok && b.Ticket.DataHash == t.DataHash {
+		n.stats.duplicates.Add(1)
+		return true, errDuplicate
+	}
+	return false, nil
+}
+
+// checkResponsible confirms that n is successor(key) for a store (§4.3).
+func (n *Node) checkResponsible(ctx context.Context, key ID) error {
+	n.mu.Lock()
+	pred := n.pred
+	n.mu.Unlock()
+	if !pred.IsZero() && !BetweenRightIncl(key, pred.ID, n.self.ID) {
+		return ErrNotResponsible // cheap rejection: outside (pred, self]
+	}
+	// A Chord lookup, which also catches a predecessor that joined since
+	// we last heard of one.
+	res, err := n.Lookup(ctx, key)
+	if err != nil || res.Node.ID != n.self.ID {
+		return ErrNotResponsible
+	}
+	return nil
+}
+
+// handoffAllowed decides whether from may hand n the block under key. Two
+// membership changes move blocks, and each has one sender:
+//
+//   - a node that joins as n's predecessor receives, from n's successor
+//     side, the keys that now precede it: n accepts from its first
+//     successor s keys outside (n, s], the range s keeps;
+//   - a predecessor that leaves hands all its blocks to n after telling n
+//     its own predecessor q: n accepts from that leaving node L keys in
+//     (q, L], the range L was responsible for.
+//
+// Anything else (a non-member, another member, a key the sender was not
+// responsible for) is refused with ErrForbidden or ErrNotResponsible.
+// Senders are compared as whole NodeInfos, which the transport
+// authenticates ([Node.HandleFrom]).
+func (n *Node) handoffAllowed(from NodeInfo, key ID) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	switch {
+	case from.IsZero() || from.ID == n.self.ID:
+	case len(n.succ) > 0 && from == n.succ[0] && from.ID != n.self.ID:
+		if BetweenRightIncl(key, n.self.ID, from.ID) {
+			return fmt.Errorf("%w: key %v is the sender's own", ErrNotResponsible, key)
+		}
+		return nil
+	case !n.leaving.IsZero() && from == n.leaving:
+		if !n.pred.IsZero() && !BetweenRightIncl(key, n.pred.ID, from.ID) {
+			return fmt.Errorf("%w: key %v is outside the leaving node's range", ErrNotResponsible, key)
+		}
+		if n.pred.IsZero() && BetweenRightIncl(key, from.ID, n.self.ID) {
+			return fmt.Errorf("%w: key %v follows the leaving node", ErrNotResponsible, key)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: handoff from %v, not a neighbour handing over its keys", ErrForbidden, from)
 }
 
 // handleFetch copies the block under key into resp and extends its
@@ -129,50 +201,51 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 // for.
 func (n *Node) handleFetch(key ID, resp *Response) error {
 	now := n.now()
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.expireLocked(now)
-	b, ok := n.store.blocks[key]
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	if err := n.expireLocked(now); err != nil {
+		return err
+	}
+	b, ok, err := n.store.Get(key)
+	if err != nil {
+		return n.storeErr(err)
+	}
 	if !ok {
 		return ErrNotFound
 	}
-	b.expires = int64(now + n.lifetime)
-	resp.Data = append(resp.Data[:0], b.data...)
+	if err := n.store.SetExpires(key, int64(now+n.lifetime)); err != nil {
+		return n.storeErr(err)
+	}
+	resp.Data = append(resp.Data[:0], b.Data...)
 	return nil
 }
 
-func (n *Node) has(key ID) bool {
+func (n *Node) has(key ID) (bool, error) {
 	now := n.now()
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.expireLocked(now)
-	_, ok := n.store.blocks[key]
-	return ok
-}
-
-// expireLocked drops replicas whose lifetime has ended; n.mu is held.
-func (n *Node) expireLocked(now time.Duration) {
-	for k, b := range n.store.blocks {
-		if int64(now) > b.expires {
-			n.store.used -= int64(len(b.data))
-			delete(n.store.blocks, k)
-			n.stats.expired.Add(1)
-		}
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	if err := n.expireLocked(now); err != nil {
+		return false, err
 	}
+	ok, err := n.store.Has(key)
+	if err != nil {
+		return false, n.storeErr(err)
+	}
+	return ok, nil
 }
 
 // ExpireBlocks drops the replicas whose lifetime has ended; nodes also
-// expire blocks lazily whenever they are accessed.
-func (n *Node) ExpireBlocks() {
+// expire blocks whenever they store, fetch or look for one.
+func (n *Node) ExpireBlocks() error {
 	now := n.now()
-	n.mu.Lock()
-	n.expireLocked(now)
-	n.mu.Unlock()
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	return n.expireLocked(now)
 }
 
 // handoff moves blocks outside (pred, self] to the predecessor after it
 // changed, so that a join loses no block. A block the predecessor refuses
-// stays here.
+// stays here, and the handoff is retried at the next stabilisation.
 func (n *Node) handoff(ctx context.Context) {
 	n.mu.Lock()
 	if !n.handoffDue || n.pred.IsZero() {
@@ -181,40 +254,46 @@ func (n *Node) handoff(ctx context.Context) {
 	}
 	n.handoffDue = false
 	pred := n.pred
+	n.mu.Unlock()
 	var move []ID
-	for k := range n.store.blocks {
-		if !BetweenRightIncl(k, pred.ID, n.self.ID) {
+	n.smu.Lock()
+	err := n.store.Keys(n.self.ID, pred.ID, func(k ID) bool {
+		if k != n.self.ID { // (self, pred], minus self on a one-node range
 			move = append(move, k)
 		}
+		return true
+	})
+	n.smu.Unlock()
+	if err != nil {
+		_ = n.storeErr(err)
 	}
-	n.mu.Unlock()
-	refused := false
-	for _, k := range move {
-		if !n.sendBlock(ctx, pred, k) {
-			refused = true
-		}
-	}
-	if refused { // try again at the next stabilisation
+	sent, refused := n.sendBlocks(ctx, pred, move)
+	if refused > 0 || err != nil { // try again at the next stabilisation
 		n.mu.Lock()
 		n.handoffDue = true
 		n.mu.Unlock()
+	}
+	if len(sent) > 0 {
+		n.emit(Event{Kind: EventKeysOut, Node: pred, Keys: sent})
 	}
 }
 
 // handoffAll moves every block to s (a leaving node's successor). It
 // returns an error naming how many blocks s refused.
 func (n *Node) handoffAll(ctx context.Context, s NodeInfo) error {
-	n.mu.Lock()
-	keys := make([]ID, 0, len(n.store.blocks))
-	for k := range n.store.blocks {
+	var keys []ID
+	n.smu.Lock()
+	err := n.store.Keys(n.self.ID, n.self.ID, func(k ID) bool {
 		keys = append(keys, k)
+		return true
+	})
+	n.smu.Unlock()
+	if err != nil {
+		return fmt.Errorf("chord: leave: %w", n.storeErr(err))
 	}
-	n.mu.Unlock()
-	refused := 0
-	for _, k := range keys {
-		if !n.sendBlock(ctx, s, k) {
-			refused++
-		}
+	sent, refused := n.sendBlocks(ctx, s, keys)
+	if len(sent) > 0 {
+		n.emit(Event{Kind: EventKeysOut, Node: s, Keys: sent})
 	}
 	if refused > 0 {
 		return fmt.Errorf("chord: leave: successor refused %d of %d blocks", refused, len(keys))
@@ -222,31 +301,51 @@ func (n *Node) handoffAll(ctx context.Context, s NodeInfo) error {
 	return nil
 }
 
-// sendBlock hands the block under k to node to and deletes it here if to
-// accepted it.
-func (n *Node) sendBlock(ctx context.Context, to NodeInfo, k ID) bool {
-	n.mu.Lock()
-	b, ok := n.store.blocks[k]
-	if !ok {
-		n.mu.Unlock()
-		return true
+// sendBlocks hands the blocks under keys to node to, deleting each one
+// here once to accepted it; it returns the keys moved and how many were
+// refused.
+func (n *Node) sendBlocks(ctx context.Context, to NodeInfo, keys []ID) (sent []ID, refused int) {
+	for _, k := range keys {
+		switch moved, err := n.sendBlock(ctx, to, k); {
+		case err != nil:
+			refused++
+		case moved:
+			sent = append(sent, k)
+		}
 	}
-	t := b.ticket
-	req := Request{Kind: KindHandoff, Key: k, Ticket: &t, Data: b.data}
-	n.mu.Unlock()
+	return sent, refused
+}
+
+// sendBlock hands the block under k to node to and deletes it here if to
+// accepted it; a refusal is an error. A block that expired meanwhile is
+// not sent: sendBlock reports false and no error.
+func (n *Node) sendBlock(ctx context.Context, to NodeInfo, k ID) (bool, error) {
+	n.smu.Lock()
+	b, ok, err := n.store.Get(k)
+	n.smu.Unlock()
+	if err != nil {
+		return false, n.storeErr(err)
+	}
+	if !ok {
+		return false, nil
+	}
+	t := b.Ticket
+	req := Request{Kind: KindHandoff, Key: k, Ticket: &t, Data: b.Data}
 	var resp Response
 	if err := n.call(ctx, to, &req, &resp); err != nil {
-		return false
+		return false, err
 	}
 	if resp.Status != StatusOK && resp.Status != StatusDuplicate {
-		return false
+		return false, resp.Status.Err()
 	}
-	n.mu.Lock()
-	if cur, ok := n.store.blocks[k]; ok && cur == b {
-		delete(n.store.blocks, k)
-		n.store.used -= int64(len(b.data))
+	n.smu.Lock()
+	defer n.smu.Unlock()
+	// Delete only the block sent: a store may have replaced it meanwhile.
+	if cur, ok, err := n.store.Get(k); err == nil && ok && cur.Ticket == b.Ticket {
+		if err := n.store.Delete(k); err != nil {
+			return false, n.storeErr(err)
+		}
 	}
-	n.mu.Unlock()
 	n.stats.handedOff.Add(1)
-	return true
+	return true, nil
 }

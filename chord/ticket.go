@@ -145,12 +145,30 @@ func NewTracker(rnd io.Reader) (*Tracker, error) {
 // PublicKey returns the key storers verify tickets with.
 func (tr *Tracker) PublicKey() ed25519.PublicKey { return tr.pub }
 
-// Sign returns a ticket for replica index of the chunk chunkHash at ring
-// key, authorising exactly the bytes whose BLAKE3 hash is dataHash until
-// expires. The tracker computes key itself from the swarm secret in the
-// paper; here the caller passes it so that one Tracker can serve many
-// swarms (see [Swarm.ReplicaKey]).
-func (tr *Tracker) Sign(chunkHash [32]byte, index uint32, key ID, dataHash [32]byte, expires time.Duration) Ticket {
+// SignReplica returns a ticket for replica index of the chunk chunkHash of
+// swarm sw, authorising exactly the bytes whose BLAKE3 hash is dataHash
+// until expires. As in §4.3 the tracker computes the ring key itself,
+// k = h(chunk_hash, secret, i) ([Swarm.ReplicaKey]), so a ticket can never
+// name another chunk's replica key. It fails if sw is nil or index is not
+// below q_s.
+func (tr *Tracker) SignReplica(sw *Swarm, chunkHash [32]byte, index uint32, dataHash [32]byte, expires time.Duration) (Ticket, error) {
+	if sw == nil {
+		return Ticket{}, fmt.Errorf("%w: no swarm", ErrTicketRequest)
+	}
+	if int64(index) >= int64(sw.replicas) {
+		return Ticket{}, fmt.Errorf("%w: replica %d of %d", ErrTicketRequest, index, sw.replicas)
+	}
+	return tr.sign(chunkHash, index, sw.ReplicaKey(chunkHash, int(index)), dataHash, expires), nil
+}
+
+// SignBlock returns a ticket for a content-addressed block (DHash's
+// put(block), [Node.Put]): its key is [BlockKey] of the data, so the
+// ticket's key, chunk hash and data hash are all dataHash and its index 0.
+func (tr *Tracker) SignBlock(dataHash [32]byte, expires time.Duration) Ticket {
+	return tr.sign(dataHash, 0, ID(dataHash), dataHash, expires)
+}
+
+func (tr *Tracker) sign(chunkHash [32]byte, index uint32, key ID, dataHash [32]byte, expires time.Duration) Ticket {
 	t := Ticket{ChunkHash: chunkHash, Index: index, Key: key, DataHash: dataHash, Expires: int64(expires)}
 	copy(t.Tracker[:], tr.pub)
 	copy(t.Sig[:], ed25519.Sign(tr.priv, t.signedBytes()))
@@ -160,10 +178,20 @@ func (tr *Tracker) Sign(chunkHash [32]byte, index uint32, key ID, dataHash [32]b
 // DefaultTicketValidity is how long a [Tracker]'s tickets stay valid.
 const DefaultTicketValidity = time.Hour
 
+// ErrTicketRequest is returned by a [TicketIssuer] asked for a ticket it
+// cannot issue.
+var ErrTicketRequest = errors.New("chord: invalid ticket request")
+
 // TicketIssuer issues store tickets to a client; a client's tracker plays
 // this role (§4.3). [Tracker] implements it.
+//
+// IssueTicket returns a ticket for replica index of the chunk chunkHash of
+// swarm sw, for the bytes whose BLAKE3 hash is dataHash; the issuer
+// computes the ring key from the swarm secret. A nil sw asks for a
+// content-addressed block ([Node.Put]): then chunkHash must equal dataHash
+// and index must be 0, and the key is the data's [BlockKey].
 type TicketIssuer interface {
-	IssueTicket(ctx context.Context, chunkHash [32]byte, index uint32, key ID, dataHash [32]byte) (Ticket, error)
+	IssueTicket(ctx context.Context, sw *Swarm, chunkHash [32]byte, index uint32, dataHash [32]byte) (Ticket, error)
 }
 
 var _ TicketIssuer = (*Tracker)(nil)
@@ -175,9 +203,9 @@ func (tr *Tracker) SetClock(now func() time.Duration, validity time.Duration) {
 	tr.now, tr.validity = now, validity
 }
 
-// IssueTicket signs a ticket valid from now for the tracker's validity
-// period.
-func (tr *Tracker) IssueTicket(_ context.Context, chunkHash [32]byte, index uint32, key ID, dataHash [32]byte) (Ticket, error) {
+// IssueTicket implements [TicketIssuer]: it signs a ticket valid from now
+// for the tracker's validity period.
+func (tr *Tracker) IssueTicket(_ context.Context, sw *Swarm, chunkHash [32]byte, index uint32, dataHash [32]byte) (Ticket, error) {
 	now, validity := tr.now, tr.validity
 	if now == nil {
 		now = unixNow
@@ -185,7 +213,14 @@ func (tr *Tracker) IssueTicket(_ context.Context, chunkHash [32]byte, index uint
 	if validity <= 0 {
 		validity = DefaultTicketValidity
 	}
-	return tr.Sign(chunkHash, index, key, dataHash, now()+validity), nil
+	expires := now() + validity
+	if sw == nil {
+		if chunkHash != dataHash || index != 0 {
+			return Ticket{}, fmt.Errorf("%w: a content-addressed block is named by its data hash, index 0", ErrTicketRequest)
+		}
+		return tr.SignBlock(dataHash, expires), nil
+	}
+	return tr.SignReplica(sw, chunkHash, index, dataHash, expires)
 }
 
 func unixNow() time.Duration { return time.Duration(time.Now().UnixNano()) }
