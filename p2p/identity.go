@@ -3,6 +3,7 @@ package p2p
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
@@ -61,4 +62,36 @@ func claimMatches(from chord.NodeInfo, remote peer.ID) bool {
 	}
 	ai, err := peer.AddrInfoFromString(from.Addr)
 	return err == nil && ai.ID == remote
+}
+
+// addrChecker is [chord.Config.AcceptNode] for libp2p nodes: a node is
+// admitted only if its ring ID is [RingID] of the peer its address names,
+// so that no node can place itself, or another, at an identifier of its
+// choosing. Results are cached; the cache is bounded and simply cleared
+// when full.
+type addrChecker struct {
+	mu   sync.Mutex
+	seen map[string]chord.ID
+}
+
+func newAddrChecker() *addrChecker { return &addrChecker{seen: map[string]chord.ID{}} }
+
+func (c *addrChecker) accept(n chord.NodeInfo) bool {
+	c.mu.Lock()
+	id, ok := c.seen[n.Addr]
+	c.mu.Unlock()
+	if !ok {
+		ai, err := peer.AddrInfoFromString(n.Addr)
+		if err != nil || len(ai.Addrs) == 0 {
+			return false
+		}
+		id = RingID(ai.ID)
+		c.mu.Lock()
+		if len(c.seen) >= 4096 {
+			clear(c.seen)
+		}
+		c.seen[n.Addr] = id
+		c.mu.Unlock()
+	}
+	return id == n.ID
 }

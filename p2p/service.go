@@ -8,6 +8,7 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p"
@@ -68,50 +69,17 @@ type Config struct {
 	FixFingersInterval       time.Duration
 	CheckPredecessorInterval time.Duration
 	Jitter                   float64
-	// Events, if set, receives ring events from the maintenance
-	// goroutines. It must return quickly and must not call Close.
-	Events func(Event)
+	// Events, if set, receives the node's ring events ([chord.Event]:
+	// predecessor or successor changed, blocks moved in or out), in order,
+	// from one goroutine of the service. It must not call Close. While it
+	// runs, further events queue in a buffer of EventBuffer; beyond that
+	// the node drops them and counts the drops in its Stats.
+	Events func(chord.Event)
+	// EventBuffer is the capacity of the event queue (default 256).
+	EventBuffer int
 	// HostOptions are appended to the service's own libp2p options
 	// (listen addresses, identity), for example a resource manager.
 	HostOptions []libp2p.Option
-}
-
-// EventKind names a ring event.
-type EventKind uint8
-
-// Ring events.
-const (
-	// EventPredecessor: the node's predecessor changed (Node is the new
-	// one, zero when it was forgotten).
-	EventPredecessor EventKind = iota + 1
-	// EventSuccessor: the node's first successor changed.
-	EventSuccessor
-	// EventKeysOut: Count blocks were handed to another node.
-	EventKeysOut
-	// EventRejoined: the node lost every successor and joined again
-	// through Node.
-	EventRejoined
-)
-
-func (k EventKind) String() string {
-	switch k {
-	case EventPredecessor:
-		return "predecessor"
-	case EventSuccessor:
-		return "successor"
-	case EventKeysOut:
-		return "keys-out"
-	case EventRejoined:
-		return "rejoined"
-	}
-	return fmt.Sprintf("event(%d)", uint8(k))
-}
-
-// Event is a change of the node's place in the ring.
-type Event struct {
-	Kind  EventKind
-	Node  chord.NodeInfo
-	Count int
 }
 
 // Service is one Chord/BitStore node on a libp2p host: the host, a
@@ -137,10 +105,8 @@ type Service struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 
-	// Maintenance state, read by the event reporter.
-	lastPred, lastSucc chord.NodeInfo
-	lastHanded         uint64
-	evMu               sync.Mutex
+	events  chan chord.Event
+	rejoins atomic.Uint64
 }
 
 // NewService opens the host and builds the node; the node does not answer
@@ -214,6 +180,15 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	cc := cfg.Chord
 	cc.Addr, cc.ID, cc.Transport = info.Addr, info.ID, tr
+	cc.AcceptNode = newAddrChecker().accept
+	var events chan chord.Event
+	if cfg.Events != nil {
+		if cfg.EventBuffer <= 0 {
+			cfg.EventBuffer = 256
+		}
+		events = make(chan chord.Event, cfg.EventBuffer)
+		cc.Events = events
+	}
 	node, err := chord.New(cc)
 	if err != nil {
 		_ = h.Close()
@@ -221,7 +196,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	cfg.Bootstrap = append([]string(nil), cfg.Bootstrap...)
 	cfg.Listen = append([]string(nil), cfg.Listen...)
-	return &Service{cfg: cfg, host: h, tr: tr, node: node, info: info}, nil
+	return &Service{cfg: cfg, host: h, tr: tr, node: node, info: info, events: events}, nil
 }
 
 // pickAddr prefers a public, then a private, then a loopback address.
@@ -284,10 +259,11 @@ func (s *Service) Start(ctx context.Context) error {
 	s.wg.Add(3)
 	go s.loop(mctx, s.cfg.StabilizeInterval, s.stabilize)
 	go s.loop(mctx, s.cfg.FixFingersInterval, func(ctx context.Context) { _ = s.node.FixFingers(ctx) })
-	go s.loop(mctx, s.cfg.CheckPredecessorInterval, func(ctx context.Context) {
-		s.node.CheckPredecessor(ctx)
-		s.report()
-	})
+	go s.loop(mctx, s.cfg.CheckPredecessorInterval, s.node.CheckPredecessor)
+	if s.events != nil {
+		s.wg.Add(1)
+		go s.deliver(mctx)
+	}
 	return nil
 }
 
@@ -350,44 +326,28 @@ func (s *Service) stabilize(ctx context.Context) {
 		addrs = append(addrs, s.cfg.Bootstrap...)
 		for _, a := range addrs {
 			if s.join(ctx, []string{a}) == nil {
-				s.emit(Event{Kind: EventRejoined, Node: chord.NodeInfo{Addr: a}})
+				s.rejoins.Add(1)
 				break
 			}
 		}
 	}
-	s.report()
 }
 
-// report compares the node's pointers and counters with what was last
-// reported and sends the differences to Config.Events.
-func (s *Service) report() {
-	if s.cfg.Events == nil {
-		return
-	}
-	s.evMu.Lock()
-	defer s.evMu.Unlock()
-	pred, succ := s.node.Predecessor(), s.node.Successor()
-	if pred != s.lastPred {
-		s.lastPred = pred
-		s.cfg.Events(Event{Kind: EventPredecessor, Node: pred})
-	}
-	if succ != s.lastSucc {
-		s.lastSucc = succ
-		s.cfg.Events(Event{Kind: EventSuccessor, Node: succ})
-	}
-	if h := s.node.Stats().HandedOff; h != s.lastHanded {
-		s.cfg.Events(Event{Kind: EventKeysOut, Count: int(h - s.lastHanded)})
-		s.lastHanded = h
-	}
-}
+// Rejoins counts the times the node lost every successor and joined the
+// ring again.
+func (s *Service) Rejoins() uint64 { return s.rejoins.Load() }
 
-func (s *Service) emit(e Event) {
-	if s.cfg.Events == nil {
-		return
+// deliver passes the node's events to Config.Events until ctx ends.
+func (s *Service) deliver(ctx context.Context) {
+	defer s.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-s.events:
+			s.cfg.Events(ev)
+		}
 	}
-	s.evMu.Lock()
-	defer s.evMu.Unlock()
-	s.cfg.Events(e)
 }
 
 // Close stops the maintenance goroutines, the transport and the host. It

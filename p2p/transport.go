@@ -64,8 +64,8 @@ type TransportConfig struct {
 // above [MaxFrameSize] resets the stream; a frame that does not decode
 // gets a [chord.StatusBadRequest] answer; a request whose sender
 // ([chord.Request].From) is not the peer that authenticated the
-// connection is refused with [chord.StatusBadRequest] and never reaches
-// the node. Each is counted in [TransportStats].
+// connection is refused by the node ([chord.Node.HandleFrom] answers
+// [chord.StatusForbidden]). Each is counted in [TransportStats].
 type Transport struct {
 	host host.Host
 	cfg  TransportConfig
@@ -75,7 +75,7 @@ type Transport struct {
 
 	mu      sync.Mutex
 	closed  bool
-	handler chord.Handler
+	handler Handler
 	idle    map[peer.ID][]idleStream
 	addrs   map[string]peer.AddrInfo // parsed node addresses
 	streams map[network.Stream]struct{}
@@ -100,7 +100,7 @@ type transportCounters struct {
 type TransportStats struct {
 	Calls      uint64 // outgoing calls
 	CallErrors uint64 // outgoing calls that failed (unreachable, timeout)
-	Served     uint64 // incoming requests answered by the node
+	Served     uint64 // incoming requests passed to the node
 	Malformed  uint64 // incoming frames that did not decode as a request
 	Oversize   uint64 // incoming length prefixes above MaxFrameSize (or zero)
 	Spoofed    uint64 // incoming requests naming another sender than the authenticated peer
@@ -138,10 +138,24 @@ var _ chord.Transport = (*Transport)(nil)
 // Host returns the transport's libp2p host.
 func (t *Transport) Host() host.Host { return t.host }
 
+// Handler answers requests whose sender the transport authenticated.
+// [chord.Node] implements it: [chord.Node.HandleFrom] refuses (with
+// [chord.StatusForbidden], counted in its Stats) a request whose claimed
+// sender is not from.
+type Handler interface {
+	HandleFrom(ctx context.Context, from chord.NodeInfo, req *chord.Request, resp *chord.Response)
+}
+
+var _ Handler = (*chord.Node)(nil)
+
 // Serve starts answering requests on [ProtocolID] with h (normally the
-// local [chord.Node]); every request h sees has been authenticated: its
-// From names the peer at the other end of the secure channel.
-func (t *Transport) Serve(h chord.Handler) {
+// local [chord.Node]). Each request goes to h.HandleFrom with the node
+// the secure channel authenticated: when the request's From names the
+// remote peer (its ring ID is [RingID] of the peer and its address ends in
+// /p2p/<peer>), from is that NodeInfo; otherwise from is the remote peer's
+// own NodeInfo at the address it connected from, which cannot match, and
+// the node refuses the request.
+func (t *Transport) Serve(h Handler) {
 	t.mu.Lock()
 	t.handler = h
 	t.mu.Unlock()
@@ -399,14 +413,19 @@ func (t *Transport) serve(s network.Stream) {
 		case err != nil:
 			t.stats.malformed.Add(1)
 			resp.Status = chord.StatusBadRequest
-		case !(matched && req.From == lastFrom) && !claimMatches(req.From, remote):
-			t.stats.spoofed.Add(1)
-			resp.Status = chord.StatusBadRequest
 		default:
-			lastFrom, matched = req.From, true
+			from := req.From
+			if !(matched && req.From == lastFrom) {
+				if claimMatches(req.From, remote) {
+					lastFrom, matched = req.From, true
+				} else {
+					t.stats.spoofed.Add(1)
+					from, _ = NodeInfo(remote, s.Conn().RemoteMultiaddr())
+				}
+			}
 			t.stats.served.Add(1)
 			ctx, cancel := context.WithTimeout(t.ctx, t.cfg.CallTimeout)
-			h.Handle(ctx, &req, &resp)
+			h.HandleFrom(ctx, from, &req, &resp)
 			cancel()
 		}
 		out, err = resp.AppendBinary(header(out))
