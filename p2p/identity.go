@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 
@@ -95,3 +96,6 @@ func (c *addrChecker) accept(n chord.NodeInfo) bool {
 	}
 	return id == n.ID
 }
+
+// peerIDOf returns the peer ID of a private key.
+func peerIDOf(k crypto.PrivKey) (peer.ID, error) { return peer.IDFromPrivateKey(k) }

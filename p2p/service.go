@@ -2,11 +2,12 @@ package p2p
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,6 +57,12 @@ type Config struct {
 	// Rand is the randomness of a fresh identity; nil means
 	// crypto/rand.Reader.
 	Rand io.Reader
+	// DataDir, if set, holds the node's state: its identity key
+	// (identity.key, created on first use unless Identity is set) and,
+	// unless Chord.Store is set, its blocks (blocks.db, a [BoltStore]).
+	// A node restarted on the same directory has the same peer ID, hence
+	// the same ring ID and range of keys, and serves the blocks it held.
+	DataDir string
 	// Bootstrap are node addresses (multiaddrs ending in /p2p/<peer ID>)
 	// tried in order by [Service.Start]; none means the node creates a new
 	// ring. They are tried again when the node loses every successor.
@@ -107,6 +114,7 @@ type Service struct {
 
 	events  chan chord.Event
 	rejoins atomic.Uint64
+	store   *BoltStore // opened by the service in Config.DataDir
 }
 
 // NewService opens the host and builds the node; the node does not answer
@@ -128,6 +136,11 @@ func NewService(cfg Config) (*Service, error) {
 	if cfg.Jitter == 0 {
 		cfg.Jitter = DefaultJitter
 	}
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("p2p: data directory: %w", err)
+		}
+	}
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{DefaultListen}
 	}
@@ -146,37 +159,51 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	key := cfg.Identity
 	if key == nil {
-		rnd := cfg.Rand
-		if rnd == nil {
-			rnd = rand.Reader
+		var err error
+		if cfg.DataDir != "" {
+			key, err = LoadOrCreateIdentity(filepath.Join(cfg.DataDir, IdentityFile), cfg.Rand)
+		} else {
+			key, err = NewIdentity(cfg.Rand)
 		}
-		k, _, err := crypto.GenerateEd25519Key(rnd)
 		if err != nil {
-			return nil, fmt.Errorf("p2p: identity: %w", err)
+			return nil, err
 		}
-		key = k
+	}
+	var ownStore *BoltStore
+	if cfg.DataDir != "" && cfg.Chord.Store == nil {
+		st, err := OpenBoltStore(filepath.Join(cfg.DataDir, BlocksFile), BoltOptions{})
+		if err != nil {
+			return nil, err
+		}
+		ownStore, cfg.Chord.Store = st, st
+	}
+	fail := func(err error) (*Service, error) {
+		if ownStore != nil {
+			_ = ownStore.Close()
+		}
+		return nil, err
 	}
 	opts := []libp2p.Option{libp2p.Identity(key), libp2p.ListenAddrStrings(cfg.Listen...), libp2p.DisableRelay()}
 	h, err := libp2p.New(append(opts, cfg.HostOptions...)...)
 	if err != nil {
-		return nil, fmt.Errorf("p2p: host: %w", err)
+		return fail(fmt.Errorf("p2p: host: %w", err))
 	}
 	if announce == nil {
 		announce = pickAddr(h.Addrs())
 		if announce == nil {
 			_ = h.Close()
-			return nil, fmt.Errorf("p2p: host has no listen address")
+			return fail(fmt.Errorf("p2p: host has no listen address"))
 		}
 	}
 	info, err := NodeInfo(h.ID(), announce)
 	if err != nil {
 		_ = h.Close()
-		return nil, err
+		return fail(err)
 	}
 	tr, err := NewTransport(h, cfg.Transport)
 	if err != nil {
 		_ = h.Close()
-		return nil, err
+		return fail(err)
 	}
 	cc := cfg.Chord
 	cc.Addr, cc.ID, cc.Transport = info.Addr, info.ID, tr
@@ -192,11 +219,11 @@ func NewService(cfg Config) (*Service, error) {
 	node, err := chord.New(cc)
 	if err != nil {
 		_ = h.Close()
-		return nil, err
+		return fail(err)
 	}
 	cfg.Bootstrap = append([]string(nil), cfg.Bootstrap...)
 	cfg.Listen = append([]string(nil), cfg.Listen...)
-	return &Service{cfg: cfg, host: h, tr: tr, node: node, info: info, events: events}, nil
+	return &Service{cfg: cfg, host: h, tr: tr, node: node, info: info, events: events, store: ownStore}, nil
 }
 
 // pickAddr prefers a public, then a private, then a loopback address.
@@ -368,6 +395,11 @@ func (s *Service) Close() error {
 	err := s.tr.Close()
 	if herr := s.host.Close(); err == nil {
 		err = herr
+	}
+	if s.store != nil {
+		if serr := s.store.Close(); err == nil {
+			err = serr
+		}
 	}
 	return err
 }
