@@ -91,8 +91,8 @@ type idleStream struct {
 }
 
 type transportCounters struct {
-	calls, callErrors, served           atomic.Uint64
-	malformed, oversize, spoofed, reset atomic.Uint64
+	calls, callErrors, served            atomic.Uint64
+	malformed, badLength, spoofed, reset atomic.Uint64
 }
 
 // TransportStats counts a transport's traffic and the hostile input it
@@ -102,7 +102,7 @@ type TransportStats struct {
 	CallErrors uint64 // outgoing calls that failed (unreachable, timeout)
 	Served     uint64 // incoming requests passed to the node
 	Malformed  uint64 // incoming frames that did not decode as a request
-	Oversize   uint64 // incoming length prefixes above MaxFrameSize (or zero)
+	BadLength  uint64 // incoming length prefixes above MaxFrameSize, or zero
 	Spoofed    uint64 // incoming requests naming another sender than the authenticated peer
 	Reset      uint64 // incoming streams cut off by a read error mid-frame or a timeout
 }
@@ -167,7 +167,7 @@ func (t *Transport) Stats() TransportStats {
 	c := &t.stats
 	return TransportStats{
 		Calls: c.calls.Load(), CallErrors: c.callErrors.Load(), Served: c.served.Load(),
-		Malformed: c.malformed.Load(), Oversize: c.oversize.Load(), Spoofed: c.spoofed.Load(),
+		Malformed: c.malformed.Load(), BadLength: c.badLength.Load(), Spoofed: c.spoofed.Load(),
 		Reset: c.reset.Load(),
 	}
 }
@@ -400,7 +400,7 @@ func (t *Transport) serve(s network.Stream) {
 		payload, err := ReadFrame(r, in[:0], MaxFrameSize)
 		if err != nil {
 			if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrFrameEmpty) {
-				t.stats.oversize.Add(1)
+				t.stats.badLength.Add(1)
 			} else {
 				t.stats.reset.Add(1)
 			}
