@@ -294,6 +294,27 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
+// StartClient makes the node a client of the ring reached through the
+// bootstrap nodes, for storing and fetching ([chord.Node.MPut],
+// [chord.Node.MGet], [PutFile], [GetFile]) without serving: the node
+// learns its successor and fingers as a joining node does but never
+// notifies its successor, runs no maintenance and answers no request, so
+// no node adopts it or routes to it, and it holds no block. Its lookups
+// run through the ring from its successor and the successor's fingers.
+func (s *Service) StartClient(ctx context.Context) error {
+	s.mu.Lock()
+	if s.started || s.closed {
+		s.mu.Unlock()
+		return ErrStarted
+	}
+	s.started = true
+	s.mu.Unlock()
+	if len(s.cfg.Bootstrap) == 0 {
+		return fmt.Errorf("%w: a client needs a bootstrap node", ErrBootstrap)
+	}
+	return s.join(ctx, s.cfg.Bootstrap)
+}
+
 // join tries each address in turn.
 func (s *Service) join(ctx context.Context, addrs []string) error {
 	var errs []error
