@@ -11,6 +11,7 @@ require (
 	github.com/swarmblocks/swarmblocks v0.0.0-00010101000000-000000000000
 	go.etcd.io/bbolt v1.5.0
 	go.uber.org/goleak v1.3.0
+	lukechampine.com/blake3 v1.4.1
 )
 
 require (
@@ -99,5 +100,4 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 	golang.org/x/tools v0.52.1-0.20261106145633-d407941a339a // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
-	lukechampine.com/blake3 v1.4.1 // indirect
 )
