@@ -236,14 +236,25 @@
 // et al., "Measurements, analysis, and modeling of BitTorrent-like
 // systems", IMC 2005.
 //
-// [PACOM]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.1]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.2, §4.4.2]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.3]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.4.1]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §6.4–6.6]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §6.5]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [Marketplace]: ../../shared/papers/000_d4cd5bfa6134b30f.txt
-// [Marketplace §5.3]: ../../shared/papers/000_d4cd5bfa6134b30f.txt
-// [Guo05 §4]: ../../shared/papers/003_5344f0eb31e7e8d7.txt
+// # References
+//
+//   - S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity Marketplace",
+//     Rice University, arXiv:1108.2718 [cs.CR], 2011.
+//   - J. Lv et al., "PACOM: Parasitic anonymous communication in the
+//     BitTorrent network", Computer Networks 74 (2014) 13–33,
+//     doi:10.1016/j.comnet.2014.08.015.
+//   - L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding and X. Zhang, "Measurements,
+//     Analysis, and Modeling of BitTorrent-like Systems", Proc. 5th ACM
+//     SIGCOMM Conference on Internet Measurement (IMC 2005), USENIX
+//     Association, 2005.
+//
+// [PACOM]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §4.1]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §4.2, §4.4.2]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §4.3]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §4.4.1]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §6.4–6.6]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §6.5]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [Marketplace]: https://arxiv.org/abs/1108.2718
+// [Marketplace §5.3]: https://arxiv.org/abs/1108.2718
 package anonymity

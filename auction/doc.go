@@ -109,7 +109,7 @@
 //
 //   - A. Ramachandran, A. Das Sarma, N. Feamster, "BitStore: an
 //     incentive-compatible solution for blocked downloads in BitTorrent",
-//     the library's paper 002 (shared/papers/002_743fca7cc9f843a0.txt):
+//     NetEcon 2007:
 //     Figure 2, §5.1–5.3.
 //   - W. Vickrey, "Counterspeculation, auctions, and competitive sealed
 //     tenders", J. Finance 16(1), 1961: the second-price auction and its

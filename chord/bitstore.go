@@ -134,6 +134,12 @@ func (s *Swarm) nonce(ch [32]byte) []byte {
 // Put is DHash's put(block): it stores a content-addressed block at
 // successor(BlockKey(data)) under a ticket from issuer, and returns the key.
 func (n *Node) Put(ctx context.Context, data []byte, issuer TicketIssuer) (ID, error) {
+	if issuer == nil {
+		return ID{}, fmt.Errorf("%w: no ticket issuer", ErrNilArgument)
+	}
+	if len(data) == 0 {
+		return ID{}, fmt.Errorf("%w: empty block", ErrBadRequest)
+	}
 	key := BlockKey(data)
 	_, _, err := n.storeReplica(ctx, issuer, nil, key, 0, key, data)
 	return key, err
@@ -213,6 +219,9 @@ type MPutResult struct {
 // fall to one node in a small ring; Holders counts distinct nodes. The
 // error is non-nil only when no replica could be placed.
 func (n *Node) MPut(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk []byte) (MPutResult, error) {
+	if sw == nil || issuer == nil {
+		return MPutResult{}, fmt.Errorf("%w: mput needs a swarm and a ticket issuer", ErrNilArgument)
+	}
 	ch, sealed := sw.Seal(chunk)
 	all := make([]int, sw.replicas)
 	for i := range all {
@@ -268,9 +277,16 @@ func (f PickSellerFunc) PickSeller(ctx context.Context, chunkHash [32]byte, hold
 }
 
 // RandomSeller returns a picker that chooses a holder uniformly at random,
-// as Figure 2 case 2 does before its auction.
+// as Figure 2 case 2 does before its auction. With a nil rng the picker
+// fails with [ErrNoRand].
 func RandomSeller(rng *rand.Rand) SellerPicker {
 	return PickSellerFunc(func(_ context.Context, _ [32]byte, holders []NodeInfo) (int, error) {
+		if rng == nil {
+			return 0, ErrNoRand
+		}
+		if len(holders) == 0 {
+			return 0, ErrNoSeller
+		}
 		return rng.IntN(len(holders)), nil
 	})
 }
@@ -303,8 +319,9 @@ type MGetResult struct {
 	Hops     int        // lookup hops of the search, summed
 }
 
-// ErrNoRand is returned by MGet when opts.Rand is nil.
-var ErrNoRand = errors.New("chord: mget needs MGetOptions.Rand")
+// ErrNoRand is returned by MGet when opts.Rand is nil, and by the picker
+// of RandomSeller(nil).
+var ErrNoRand = errors.New("chord: nil *rand.Rand (MGetOptions.Rand or RandomSeller)")
 
 // MGet is BitStore's mget (Figure 2, case 2): it locates the holders of the
 // q_s replica slots of the chunk, keeps those that still have it, lets
@@ -317,6 +334,9 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	var res MGetResult
 	if opts.Rand == nil {
 		return res, ErrNoRand
+	}
+	if sw == nil || (issuer == nil && opts.Repair >= 0) {
+		return res, fmt.Errorf("%w: mget needs a swarm, and a ticket issuer unless repair is off", ErrNilArgument)
 	}
 	picker := opts.Picker
 	if picker == nil {

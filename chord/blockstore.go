@@ -61,25 +61,26 @@ type BlockStore interface {
 }
 
 // MemStore is the in-memory [BlockStore], the default of [Config.Store]:
-// a map by key and a min-heap by expiry time, so that every operation but
-// Keys costs O(log n) in the number of blocks n. It is safe for concurrent
+// a map by key and a min-heap of expiry times. It is safe for concurrent
 // use.
+//
+// The heap is lazy: a new expiry time (a store, or a fetch extending a
+// replica's life) pushes a new entry and leaves the old one, which Expire
+// discards when it surfaces; the heap is rebuilt when stale entries
+// outnumber the blocks. A node's expiry times only grow (now + lifetime),
+// so a push stops at the bottom of the heap and every operation but Keys
+// costs O(1) amortised, O(log n) at worst, in the number of blocks n.
 type MemStore struct {
 	mu     sync.Mutex
-	blocks map[ID]*memBlock
+	blocks map[ID]*Block
 	byExp  expiryHeap
 	bytes  int64
 }
 
 var _ BlockStore = (*MemStore)(nil)
 
-type memBlock struct {
-	Block
-	i int // position in the expiry heap
-}
-
 // NewMemStore returns an empty in-memory store.
-func NewMemStore() *MemStore { return &MemStore{blocks: map[ID]*memBlock{}} }
+func NewMemStore() *MemStore { return &MemStore{blocks: map[ID]*Block{}} }
 
 // Get implements [BlockStore].
 func (s *MemStore) Get(key ID) (Block, bool, error) {
@@ -89,7 +90,7 @@ func (s *MemStore) Get(key ID) (Block, bool, error) {
 	if !ok {
 		return Block{}, false, nil
 	}
-	return b.Block, true, nil
+	return *b, true, nil
 }
 
 // Has implements [BlockStore].
@@ -105,44 +106,50 @@ func (s *MemStore) Put(b Block) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.blocks == nil {
-		s.blocks = map[ID]*memBlock{}
+		s.blocks = map[ID]*Block{}
 	}
 	if old, ok := s.blocks[b.Key]; ok {
-		s.bytes += int64(len(b.Data)) - int64(len(old.Data))
-		old.Block = b
-		heap.Fix(&s.byExp, old.i)
-		return nil
+		s.bytes -= int64(len(old.Data))
 	}
-	mb := &memBlock{Block: b}
-	s.blocks[b.Key] = mb
-	heap.Push(&s.byExp, mb)
+	s.blocks[b.Key] = &b
 	s.bytes += int64(len(b.Data))
+	s.pushLocked(b.Key, b.Expires)
 	return nil
 }
 
-// Delete implements [BlockStore].
+// pushLocked records that the block under key expires at exp.
+func (s *MemStore) pushLocked(key ID, exp int64) {
+	if len(s.byExp) > 2*len(s.blocks)+64 {
+		// Mostly stale entries: rebuild from the blocks.
+		s.byExp = s.byExp[:0]
+		for k, b := range s.blocks {
+			if k != key {
+				s.byExp = append(s.byExp, expiryEntry{exp: b.Expires, key: k})
+			}
+		}
+		heap.Init(&s.byExp)
+	}
+	heap.Push(&s.byExp, expiryEntry{exp: exp, key: key})
+}
+
+// Delete implements [BlockStore]. Its heap entries go stale.
 func (s *MemStore) Delete(key ID) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b, ok := s.blocks[key]; ok {
-		s.removeLocked(b)
+		s.bytes -= int64(len(b.Data))
+		delete(s.blocks, key)
 	}
 	return nil
-}
-
-func (s *MemStore) removeLocked(b *memBlock) {
-	heap.Remove(&s.byExp, b.i)
-	delete(s.blocks, b.Key)
-	s.bytes -= int64(len(b.Data))
 }
 
 // SetExpires implements [BlockStore].
 func (s *MemStore) SetExpires(key ID, expires int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if b, ok := s.blocks[key]; ok {
+	if b, ok := s.blocks[key]; ok && b.Expires != expires {
 		b.Expires = expires
-		heap.Fix(&s.byExp, b.i)
+		s.pushLocked(key, expires)
 	}
 	return nil
 }
@@ -152,9 +159,13 @@ func (s *MemStore) Expire(now int64) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
-	for len(s.byExp) > 0 && s.byExp[0].Expires < now {
-		s.removeLocked(s.byExp[0])
-		n++
+	for len(s.byExp) > 0 && s.byExp[0].exp < now {
+		e := heap.Pop(&s.byExp).(expiryEntry)
+		if b, ok := s.blocks[e.key]; ok && b.Expires == e.exp {
+			s.bytes -= int64(len(b.Data))
+			delete(s.blocks, e.key)
+			n++
+		}
 	}
 	return n, nil
 }
@@ -184,24 +195,23 @@ func (s *MemStore) Usage() (int, int64) {
 	return len(s.blocks), s.bytes
 }
 
-// expiryHeap orders blocks by expiry time, earliest first.
-type expiryHeap []*memBlock
+// expiryEntry says that the block under key expires at exp, unless the
+// block has since been deleted or given another expiry time.
+type expiryEntry struct {
+	exp int64
+	key ID
+}
+
+// expiryHeap orders entries by expiry time, earliest first.
+type expiryHeap []expiryEntry
 
 func (h expiryHeap) Len() int           { return len(h) }
-func (h expiryHeap) Less(i, j int) bool { return h[i].Expires < h[j].Expires }
-func (h expiryHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].i, h[j].i = i, j
-}
-func (h *expiryHeap) Push(x any) {
-	b := x.(*memBlock)
-	b.i = len(*h)
-	*h = append(*h, b)
-}
+func (h expiryHeap) Less(i, j int) bool { return h[i].exp < h[j].exp }
+func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(expiryEntry)) }
 func (h *expiryHeap) Pop() any {
 	old := *h
-	b := old[len(old)-1]
-	old[len(old)-1] = nil
+	e := old[len(old)-1]
 	*h = old[:len(old)-1]
-	return b
+	return e
 }

@@ -7,9 +7,10 @@
 // A [Node] is one member of the ring. It talks to other nodes only through
 // a [Transport] (every call carries a context and can fail); the
 // subpackage [github.com/swarmblocks/swarmblocks/chord/simnet] provides a
-// deterministic simulated network and a driver for whole rings, and a
-// network engine (libp2p, in a nested module) implements the same
-// interface with [Request.MarshalBinary] and [Node.HandleWire].
+// deterministic simulated network and a driver for whole rings. A network
+// engine plugs in through the seams listed under "Network engines" below;
+// the nested module github.com/swarmblocks/swarmblocks/p2p is one, over
+// libp2p.
 //
 // # The ring
 //
@@ -108,9 +109,12 @@
 // fingers and successor list: the distinct nodes ordered by distance,
 // searched by bisection on a compact prefix of each distance and kept
 // inside the Node, so that a step on a ring too large for the processor's
-// cache touches few memory lines. The successor list travels with a step
-// only when the key falls within its span, the one case where the asker
-// can use it to step over dead successors.
+// cache touches few memory lines. The successor list travels with every
+// step: the asker uses it to step over dead successors when the key falls
+// within its span, and falls back on it, farthest entry first, when every
+// candidate of the step has failed (fingers that departed since they were
+// last refreshed), so a lookup succeeds whenever successor lists alone
+// reach the key.
 //
 // # Protocol overview
 //
@@ -125,6 +129,8 @@
 //	                 Notify ──▶ new successor (rectify); Handoff ──▶ pred
 //
 //	mput (client c):  for i < q_s: k_i = h(chunk_hash, secret, i)
+//	                  c ──▶ tracker: chunk_hash, i, H(data)
+//	                  tracker: k_i = h(chunk_hash, secret, i)
 //	                  tracker ──▶ c: ticket ⟨chunk_hash, i, k_i, H(data), expiry⟩ signed
 //	                  Lookup(k_i), Store{ticket, ciphertext} ──▶ successor(k_i)
 //	                  storer: trusted tracker? signature? unexpired? H(data)?
@@ -152,14 +158,31 @@
 // and verifies the chunk, and lazily re-puts c randomly chosen slots
 // ([MGetOptions.Repair], Claim 4.2). Holders ignore stores of a block they
 // hold. Replicas expire [Config.Lifetime] after their last store or
-// fetch. A store carries a [Ticket] from a [Tracker] (§4.3); the storer
-// accepts it only from a trusted tracker, with a valid unexpired
-// signature, for the exact bytes sent, for a key its own lookup says it is
-// responsible for, and within its quota ([Config.Quota]). When membership
-// changes, blocks move to the new owner: a node hands blocks outside
-// (predecessor, self] to a new predecessor, and a leaving node hands all
-// its blocks to its successor; refused handoffs are retried, so no block
-// is lost to a join or a leave.
+// fetch. A store carries a [Ticket] from a [TicketIssuer] (§4.3): the
+// client names the swarm, the chunk hash, the replica index and the hash
+// of the bytes, and the [Tracker] computes the ring key itself
+// ([Tracker.SignReplica]; [Tracker.SignBlock] for DHash's content blocks,
+// whose key is their hash), so no ticket can name another chunk's key. The
+// storer accepts a block only from a trusted tracker, with a valid
+// unexpired signature, for the exact bytes sent, for a key its own lookup
+// says it is responsible for, and within its quota ([Config.Quota]; a
+// refused store leaves the block held under the key). A block under a key
+// is never replaced by different bytes ([ErrConflict]) unless the new
+// ticket is for the same chunk and replica and newer (it expires later):
+// that is how an mget repairs a replica that no longer decrypts.
+//
+// When membership changes, blocks move to the new owner as handoffs: a
+// node hands the blocks outside (predecessor, self] to a new predecessor,
+// and a leaving node hands all its blocks to its successor; refused
+// handoffs are retried, so no block is lost to a join or a leave. A node
+// accepts a handoff only from a ring neighbour and only for keys the
+// sender was responsible for: from its first successor, keys that precede
+// the node; from a predecessor that has just announced its leave, keys in
+// (that node's predecessor, that node]; anything else is [ErrForbidden] or
+// [ErrNotResponsible]. A handoff is exempt from the ticket's expiry (not
+// from its signature): a ticket's expiry bounds when a new store may use
+// it, while the replica it authorised lives on and must follow its key's
+// owner round the ring.
 //
 // Every refusal is an error value (a sentinel carried on the wire as a
 // [Status]) and counted in the node's [Stats]; malformed messages are
@@ -167,6 +190,31 @@
 // changes the ring pointers. Every 32-byte string is a point of the ring,
 // so an identifier can only be malformed by its length, which the
 // decoders ([IDFromBytes], [ID.UnmarshalText], the message codec) reject.
+//
+// # Network engines
+//
+// A network engine (the p2p module) embeds nodes through these seams:
+//
+//   - [Config.ID]: the node's ring identifier, which the engine derives
+//     from the node's authenticated identity (a hash of its public key);
+//     [Config.AcceptNode] vets every node another node names, so that an
+//     engine can refuse identifiers that do not match their addresses.
+//   - [Transport]: outgoing calls, encoded with [Request.MarshalBinary]
+//     and decoded with [Response.UnmarshalBinary] (bounded by [MaxNodes],
+//     [MaxAddrLen] and [MaxBlockSize]).
+//   - [Node.HandleFrom] and [Node.HandleWireFrom]: incoming requests,
+//     handed over with the sender the engine authenticated. A request
+//     whose claimed sender differs is refused ([StatusForbidden]) and
+//     counted ([Stats].Spoofed). [Node.Handle] trusts the claimed sender
+//     and is for transports that guarantee it, such as simnet.
+//   - [Config.Store]: the node's [BlockStore] (by default a [MemStore]); a
+//     durable store makes a restarted node serve its blocks again.
+//     Package [github.com/swarmblocks/swarmblocks/chord/storetest] checks
+//     an implementation.
+//   - [Config.Events]: predecessor and successor changes and blocks moved
+//     in or out, sent without ever blocking the node.
+//   - The engine's timers call [Node.Stabilize], [Node.FixFingers] and
+//     [Node.CheckPredecessor], and may call [Node.ExpireBlocks].
 //
 // # Appendices A and B
 //
@@ -290,10 +338,17 @@
 //     both say q_s replicas, so i runs over 0 … q_s−1.
 //   - chunk_hash is "the hash of the hash of the chunk" ([ChunkHash],
 //     BLAKE3 twice), computable from the .torrent file.
-//   - The tracker signs ⟨chunk_hash, i, k⟩ as in §4.3, extended with the
-//     hash of the stored bytes and an expiry so that a captured ticket
-//     cannot authorise other data or be replayed forever. A handoff
-//     re-checks the signature but not the expiry.
+//   - The tracker signs ⟨chunk_hash, i, k⟩ as in §4.3, computing k
+//     itself, extended with the hash of the stored bytes and an expiry so
+//     that a captured ticket cannot authorise other data or be replayed
+//     forever. A handoff from a ring neighbour re-checks the signature but
+//     not the expiry (see BitStore storage).
+//   - A holder keeps the first block stored under a key; a later store of
+//     other bytes needs a newer ticket for the same chunk and replica. A
+//     swarm member can still obtain such a ticket for any chunk of its
+//     swarm and replace a replica with garbage; the damage is detected end
+//     to end ([Swarm.Open] checks the chunk hash, so [Node.MGet] skips that
+//     seller) and undone by the next repair, itself with a newer ticket.
 //   - The storer's "Chord lookup" check is a real lookup from the storer,
 //     preceded by a free rejection when the key is outside (predecessor,
 //     self].
@@ -311,19 +366,27 @@
 //
 //   - Chord is not Byzantine fault tolerant, and neither is this package: a
 //     node that lies in its answers can misroute lookups. Transports must
-//     authenticate the sender of every message (libp2p's secure channels
-//     do; [simnet] refuses a request naming another sender); the handlers
-//     only act on ring updates from the nodes they concern.
+//     authenticate the sender of every message ([Node.HandleFrom]; simnet
+//     refuses a request naming another sender's address); the handlers
+//     only act on ring updates and handoffs from the nodes they concern.
 //   - A network partition splits the ring into one ring per side (each
 //     side sees the other as failed). Chord has no rule for merging rings
 //     when the network heals; the nodes of the smaller side must rejoin
 //     through a node of the other (TestPartition does this).
 //   - Node identifiers are chosen by the caller ([Config.ID], default
-//     HashID(address)); nothing defends against a node choosing its place.
+//     HashID(address)). This package cannot tell whether an identifier
+//     belongs to its address; an engine that derives identifiers from
+//     public keys enforces it with [Config.AcceptNode]. Even then a party
+//     with many keys can grind for places on the ring (Sybil nodes).
 //   - In the simulator every call is an atomic step (as in Zave's model);
 //     latency is charged to the call, not interleaved with other steps.
 //   - Tickets bound a replay by their expiry; a storer keeps no log of
-//     tickets used.
+//     tickets used. A ring neighbour may hand over a block under an
+//     expired ticket it once held legitimately or copied; quota bounds
+//     what that costs the receiver.
+//   - [MemStore] lists the keys of a ring interval (handoffs, on
+//     membership changes only) by scanning its map; every other
+//     operation uses its index.
 //   - The lookup rate target (200,000 lookups/s at 10^5 nodes) is met
 //     with one lookup per core on this 2-core machine, by a small margin
 //     that varies from run to run (see Speed); one goroutine does about
@@ -333,7 +396,7 @@
 //
 //   - A. Ramachandran, A. Das Sarma, N. Feamster, "BitStore: an
 //     incentive-compatible solution for blocked downloads in BitTorrent",
-//     the library's paper 002 (shared/papers/002_743fca7cc9f843a0.txt):
+//     NetEcon 2007:
 //     §3.2 and Figure 2, §4.1–4.4, Appendices A and B.
 //   - I. Stoica, R. Morris, D. Karger, M. F. Kaashoek, H. Balakrishnan,
 //     "Chord: a scalable peer-to-peer lookup service for Internet

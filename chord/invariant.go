@@ -124,6 +124,9 @@ func CheckInvariants(states []State) error {
 			colour[k] = black
 		}
 	}
+	// mutation: equivalent — every node has a best successor in states
+	// (newRingView), and a function on a finite set always has a cycle;
+	// the check states the property, no snapshot can fail it.
 	if cycles == 0 {
 		return violation("AtLeastOneRing", NodeInfo{}, "no cycle of best successors")
 	}
@@ -154,6 +157,8 @@ func CheckInvariants(states []State) error {
 		for !onRing[j] && steps <= len(states) {
 			j, steps = v.best[j], steps+1
 		}
+		// mutation: equivalent — with exactly one cycle every path of best
+		// successors ends in it (see above).
 		if !onRing[j] {
 			return violation("ConnectedAppendages", states[i].Self, "does not reach the ring")
 		}

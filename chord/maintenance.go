@@ -43,6 +43,9 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 	if bootstrap.Addr == n.self.Addr {
 		return fmt.Errorf("%w: cannot join through itself", ErrConfig)
 	}
+	if bootstrap.IsZero() {
+		return fmt.Errorf("%w: no bootstrap node", ErrNilArgument)
+	}
 	var resp Response
 	if err := n.call(ctx, bootstrap, &Request{Kind: KindFindSuccessor, Key: n.self.ID}, &resp); err != nil {
 		return fmt.Errorf("chord: join: %w", err)

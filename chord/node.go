@@ -23,6 +23,7 @@ const (
 
 // Errors of a node's own operations.
 var (
+	ErrNilArgument  = errors.New("chord: required argument is nil")
 	ErrNoSuccessor  = errors.New("chord: no live successor (more than r consecutive successors failed)")
 	ErrLookupFailed = errors.New("chord: lookup failed")
 	ErrDuplicateID  = errors.New("chord: identifier already in the ring")
@@ -226,7 +227,7 @@ func (n *Node) State() State {
 // answered as by [Node.Handle]. Network transports must deliver every
 // request through HandleFrom or [Node.HandleWireFrom].
 func (n *Node) HandleFrom(ctx context.Context, from NodeInfo, req *Request, resp *Response) {
-	if req.From != from {
+	if req != nil && resp != nil && req.From != from {
 		resp.Reset()
 		n.requests.Add(1)
 		n.stats.spoofed.Add(1)
@@ -245,7 +246,14 @@ func (n *Node) HandleFrom(ctx context.Context, from NodeInfo, req *Request, resp
 // [Stats], and no request, however malformed, panics or corrupts the
 // node's pointers.
 func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
+	if resp == nil {
+		return // nowhere to answer: a transport's bug
+	}
 	resp.Reset()
+	if req == nil {
+		resp.Status = StatusBadRequest
+		return
+	}
 	n.requests.Add(1)
 	if n.left.Load() {
 		resp.Status = StatusUnavailable

@@ -132,8 +132,8 @@ type Tracker struct {
 	validity time.Duration
 }
 
-// NewTracker generates a tracker key pair from rnd (crypto/rand.Reader in a
-// deployment).
+// NewTracker generates a tracker key pair from rnd; a nil rnd means
+// crypto/rand.Reader, what a deployment uses.
 func NewTracker(rnd io.Reader) (*Tracker, error) {
 	pub, priv, err := ed25519.GenerateKey(rnd)
 	if err != nil {

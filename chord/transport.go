@@ -24,17 +24,20 @@ var ErrUnreachable = errors.New("chord: node unreachable")
 // memory copies them (as [chord/simnet] does), a network transport encodes
 // them with [Request.MarshalBinary] and [Response.MarshalBinary].
 //
-// A network engine (for example one built on libp2p in a nested module)
-// implements Call by opening a stream to the peer, writing the encoded
-// request, and reading the encoded response under ctx's deadline; on the
+// A network engine (the p2p module, over libp2p) implements Call by
+// opening a stream to the peer, writing the encoded request, and reading
+// the encoded response under ctx's deadline, bounding its size; on the
 // receiving side it decodes the request and passes it to the local node's
-// [Node.Handle].
+// [Node.HandleFrom] together with the sender its secure channel
+// authenticated, or hands the raw bytes to [Node.HandleWireFrom].
 type Transport interface {
 	Call(ctx context.Context, to string, req *Request, resp *Response) error
 }
 
-// Handler answers requests. [Node] implements it; a transport delivers each
-// incoming request to the handler registered at the address it was sent to.
+// Handler answers requests whose sender the transport guarantees (see
+// [Node.Handle]). [Node] implements it; an in-process transport delivers
+// each incoming request to the handler registered at the address it was
+// sent to.
 // Handle must be safe for concurrent use, must neither modify nor retain
 // req, and must copy into resp anything it returns, never sharing its own
 // memory.

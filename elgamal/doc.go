@@ -35,5 +35,12 @@
 // √max group operations per ciphertext after a table of √max elements is
 // built; [MaxDLogRange] bounds it.
 //
-// [Runtime re-encryption DRM]: ../../shared/papers/004_5719c811fd03987c.txt
+// # References
+//
+//   - X. Zhang, D. Liu, S. Chen, Z. Zhang and R. Sandhu, "Towards Digital
+//     Rights Protection in BitTorrent-like P2P Systems" (the runtime
+//     re-encryption DRM scheme), Proc. SPIE 6818, Multimedia Computing and
+//     Networking 2008, doi:10.1117/12.775129.
+//
+// [Runtime re-encryption DRM]: https://doi.org/10.1117/12.775129
 package elgamal

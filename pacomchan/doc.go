@@ -116,9 +116,15 @@
 // the target, not against a global observer of many blocks' timing beyond
 // what Theorem 1 covers. Nothing here is safe for concurrent use.
 //
-// [PACOM §3.2]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §3.3]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §3.4]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §3.5]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §6]: ../../shared/papers/001_c5af7ae32cadf43a.txt
+// # References
+//
+//   - J. Lv et al., "PACOM: Parasitic anonymous communication in the
+//     BitTorrent network", Computer Networks 74 (2014) 13–33,
+//     doi:10.1016/j.comnet.2014.08.015.
+//
+// [PACOM §3.2]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §3.3]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §3.4]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §3.5]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [PACOM §6]: https://doi.org/10.1016/j.comnet.2014.08.015
 package pacomchan

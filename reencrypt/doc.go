@@ -73,5 +73,12 @@
 // masks all blocks of a piece with one value, so ratios of cipher blocks
 // reveal ratios of plain blocks; it is for measurement only.
 //
-// [Runtime re-encryption DRM]: ../../shared/papers/004_5719c811fd03987c.txt
+// # References
+//
+//   - X. Zhang, D. Liu, S. Chen, Z. Zhang and R. Sandhu, "Towards Digital
+//     Rights Protection in BitTorrent-like P2P Systems" (the runtime
+//     re-encryption DRM scheme), Proc. SPIE 6818, Multimedia Computing and
+//     Networking 2008, doi:10.1117/12.775129.
+//
+// [Runtime re-encryption DRM]: https://doi.org/10.1117/12.775129
 package reencrypt

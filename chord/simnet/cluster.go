@@ -26,6 +26,9 @@ type ClusterConfig struct {
 	TrustedTrackers []ed25519.PublicKey
 	Quota           int64
 	Lifetime        time.Duration
+	// NewStore, if set, makes each node's block store ([chord.Config].Store);
+	// by default every node has a [chord.MemStore].
+	NewStore func(addr string) chord.BlockStore
 }
 
 // Cluster is a simulated Chord ring: nodes on a [Network], driven by a
@@ -46,6 +49,7 @@ type Cluster struct {
 	sorted   []chord.NodeInfo // oracle view, nil when stale
 	ctx      context.Context
 	churnOff bool
+	cfgErr   error // an invalid ClusterConfig.Net
 
 	// AfterStep, if set, runs after every simulated event (a maintenance
 	// operation, a join, a failure); an error stops [Cluster.Run].
@@ -57,6 +61,7 @@ type Cluster struct {
 }
 
 // NewCluster returns an empty cluster whose randomness derives from seed.
+// An invalid cfg.Net is reported by the first node added.
 func NewCluster(cfg ClusterConfig, seed uint64) *Cluster {
 	if cfg.Successors == 0 {
 		cfg.Successors = chord.DefaultSuccessors
@@ -72,7 +77,14 @@ func NewCluster(cfg ClusterConfig, seed uint64) *Cluster {
 		pos: map[string]int{}, timers: map[string][]des.Event{}, base: map[string]bool{},
 		ctx: context.Background(),
 	}
-	c.Net = New(cfg.Net, rand.New(rand.NewPCG(seed, 0x9e7)))
+	nrng := rand.New(rand.NewPCG(seed, 0x9e7))
+	nw, err := New(cfg.Net, nrng)
+	if err != nil {
+		// Reported by the first node added (Create, Join, Grow).
+		c.cfgErr = err
+		nw, _ = New(Config{}, nrng)
+	}
+	c.Net = nw
 	return c
 }
 
@@ -105,6 +117,9 @@ func (c *Cluster) Node(addr string) *chord.Node {
 func (c *Cluster) Random() *chord.Node { return c.nodes[c.rng.IntN(len(c.nodes))] }
 
 func (c *Cluster) newNode() (*chord.Node, error) {
+	if c.cfgErr != nil {
+		return nil, c.cfgErr
+	}
 	addr := c.names.take()
 	var id chord.ID
 	for i := 0; i < chord.IDSize; i += 8 {
@@ -113,9 +128,14 @@ func (c *Cluster) newNode() (*chord.Node, error) {
 			id[i+k] = byte(v >> (8 * k))
 		}
 	}
+	var store chord.BlockStore
+	if c.cfg.NewStore != nil {
+		store = c.cfg.NewStore(addr)
+	}
 	n, err := chord.New(chord.Config{
 		Addr: addr, ID: id, Transport: c.Net.Endpoint(addr), Successors: c.cfg.Successors,
 		Now: c.Sim.Now, TrustedTrackers: c.cfg.TrustedTrackers, Quota: c.cfg.Quota, Lifetime: c.cfg.Lifetime,
+		Store: store,
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package simnet
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,8 +16,7 @@ func TestDurabilityMatchesModel(t *testing.T) {
 	require.NoError(t, err)
 	t.Log("full stack:", full)
 	require.Greater(t, full.Lost, 0)
-	require.Less(t, full.ZScore(), 4.0)
-	require.Greater(t, full.ZScore(), -4.0)
+	requireAgrees(t, full)
 
 	for _, cfg := range []DurabilityConfig{
 		{Nodes: 1000, Chunks: 1000, Intervals: 100, Replicas: 4, Repair: 1, Fail: 0.3},
@@ -25,7 +25,23 @@ func TestDurabilityMatchesModel(t *testing.T) {
 		r, err := SimulateReplicas(cfg, 2)
 		require.NoError(t, err)
 		t.Log("placement:", r)
-		require.Less(t, r.ZScore(), 4.0)
-		require.Greater(t, r.ZScore(), -4.0)
+		requireAgrees(t, r)
+	}
+}
+
+// maxZ bounds how far a durability run's losses may lie from the model's
+// expectation, in standard deviations. Every run is deterministic from its
+// seed, so the bound cannot flake; the runs quoted in the package
+// documentation lie within 1.6.
+const maxZ = 3
+
+// requireAgrees fails unless r's losses agree with the lazy-repair model:
+// |z| < maxZ, and no loss at all when the model expects almost none.
+func requireAgrees(t *testing.T, r DurabilityResult) {
+	t.Helper()
+	require.Positive(t, r.ChunkIntervals, "seed %d: nothing was measured", r.Seed)
+	require.Less(t, math.Abs(r.ZScore()), float64(maxZ), "seed %d: %v", r.Seed, r)
+	if r.Expected < 1e-3 {
+		require.Zero(t, r.Lost, "seed %d: %v", r.Seed, r)
 	}
 }

@@ -110,6 +110,7 @@ func TestLongDurability(t *testing.T) {
 		r, err := SimulateReplicas(cfg, 1)
 		require.NoError(t, err)
 		t.Log("placement:", r)
+		requireAgrees(t, r)
 	}
 	for _, cfg := range []DurabilityConfig{
 		{Nodes: 500, Chunks: 200, Intervals: 100, Replicas: 10, Repair: 3, Fail: 0.1},
@@ -119,6 +120,7 @@ func TestLongDurability(t *testing.T) {
 		r, err := RunDurability(cfg, 1)
 		require.NoError(t, err)
 		t.Log("full stack:", r, fmt.Sprintf("(%v)", time.Since(start).Round(time.Second)))
+		requireAgrees(t, r)
 	}
 }
 
@@ -135,5 +137,6 @@ func TestLongDurabilityFullStack(t *testing.T) {
 		r, err := RunDurability(cfg, 1)
 		require.NoError(t, err)
 		t.Log("full stack:", r, fmt.Sprintf("(%v)", time.Since(start).Round(time.Second)))
+		requireAgrees(t, r)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -67,13 +68,22 @@ type Network struct {
 	rng   *rand.Rand
 }
 
+// ErrConfig is returned for an invalid network or cluster configuration.
+var ErrConfig = errors.New("simnet: invalid configuration")
+
 // New returns an empty network whose randomness (loss, jitter) comes from
-// rng.
-func New(cfg Config, rng *rand.Rand) *Network {
+// rng, which is required.
+func New(cfg Config, rng *rand.Rand) (*Network, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrConfig)
+	}
+	if cfg.Loss < 0 || cfg.Loss > 1 || math.IsNaN(cfg.Loss) || cfg.Latency < 0 || cfg.Jitter < 0 || cfg.Timeout < 0 {
+		return nil, fmt.Errorf("%w: loss %v, latency %v, jitter %v, timeout %v", ErrConfig, cfg.Loss, cfg.Latency, cfg.Jitter, cfg.Timeout)
+	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 500 * time.Millisecond
 	}
-	return &Network{cfg: cfg, rng: rng}
+	return &Network{cfg: cfg, rng: rng}, nil
 }
 
 // Register attaches handler h at address addr, up and in partition group 0.

@@ -16,7 +16,12 @@
 // figures as PNG files to -out. Every run is reproducible from its seed,
 // which the report prints.
 //
-// [Paper §5.2–5.3]: ../../../shared/papers/000_d4cd5bfa6134b30f.txt
+// # References
+//
+//   - S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity Marketplace",
+//     Rice University, arXiv:1108.2718 [cs.CR], 2011.
+//
+// [Paper §5.2–5.3]: https://arxiv.org/abs/1108.2718
 package main
 
 import (

@@ -55,5 +55,11 @@
 // own blocks never reach its neighbours. A Swarm is not safe for concurrent
 // use.
 //
-// [PACOM]: ../../../shared/papers/001_c5af7ae32cadf43a.txt
+// # References
+//
+//   - J. Lv et al., "PACOM: Parasitic anonymous communication in the
+//     BitTorrent network", Computer Networks 74 (2014) 13–33,
+//     doi:10.1016/j.comnet.2014.08.015.
+//
+// [PACOM]: https://doi.org/10.1016/j.comnet.2014.08.015
 package swarmsim

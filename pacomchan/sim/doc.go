@@ -63,7 +63,13 @@
 //     relays. The paper's Fig. 16 shows the rate falling to zero; here it
 //     stays at chance, which is what independence predicts.
 //
-// [PACOM §6]: ../../../shared/papers/001_c5af7ae32cadf43a.txt
+// # References
+//
+//   - J. Lv et al., "PACOM: Parasitic anonymous communication in the
+//     BitTorrent network", Computer Networks 74 (2014) 13–33,
+//     doi:10.1016/j.comnet.2014.08.015.
+//
+// [PACOM §6]: https://doi.org/10.1016/j.comnet.2014.08.015
 // [Bootstrapper]: https://pkg.go.dev/github.com/swarmblocks/swarmblocks/pacomchan#Bootstrapper
 // [Scheduler]: https://pkg.go.dev/github.com/swarmblocks/swarmblocks/pacomchan#Scheduler
 // [Link]: https://pkg.go.dev/github.com/swarmblocks/swarmblocks/pacomchan#Link
