@@ -114,7 +114,12 @@ type Service struct {
 
 	events  chan chord.Event
 	rejoins atomic.Uint64
-	store   *BoltStore // opened by the service in Config.DataDir
+	// maint runs one maintenance task at a time: each timer has its own
+	// goroutine, but the tasks take turns, as in Chord's single
+	// maintenance thread, so that (for example) FixFingers never sees
+	// the successor list emptied by a concurrent Stabilize.
+	maint sync.Mutex
+	store *BoltStore // opened by the service in Config.DataDir
 }
 
 // NewService opens the host and builds the node; the node does not answer
@@ -350,7 +355,9 @@ func (s *Service) loop(ctx context.Context, every time.Duration, task func(conte
 		case <-t.C:
 		}
 		tctx, cancel := context.WithTimeout(ctx, max(every, s.tr.cfg.CallTimeout))
+		s.maint.Lock()
 		task(tctx)
+		s.maint.Unlock()
 		cancel()
 		t.Reset(s.jittered(every))
 	}

@@ -91,7 +91,7 @@ type idleStream struct {
 }
 
 type transportCounters struct {
-	calls, callErrors, served            atomic.Uint64
+	calls, callErrors, served, opened    atomic.Uint64
 	malformed, badLength, spoofed, reset atomic.Uint64
 }
 
@@ -99,6 +99,7 @@ type transportCounters struct {
 // refused. All fields are cumulative.
 type TransportStats struct {
 	Calls      uint64 // outgoing calls
+	Opened     uint64 // outgoing streams opened (the others were reused)
 	CallErrors uint64 // outgoing calls that failed (unreachable, timeout)
 	Served     uint64 // incoming requests passed to the node
 	Malformed  uint64 // incoming frames that did not decode as a request
@@ -166,7 +167,7 @@ func (t *Transport) Serve(h Handler) {
 func (t *Transport) Stats() TransportStats {
 	c := &t.stats
 	return TransportStats{
-		Calls: c.calls.Load(), CallErrors: c.callErrors.Load(), Served: c.served.Load(),
+		Calls: c.calls.Load(), Opened: c.opened.Load(), CallErrors: c.callErrors.Load(), Served: c.served.Load(),
 		Malformed: c.malformed.Load(), BadLength: c.badLength.Load(), Spoofed: c.spoofed.Load(),
 		Reset: c.reset.Load(),
 	}
@@ -242,6 +243,7 @@ func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool,
 	if err != nil {
 		return idleStream{}, false, err
 	}
+	t.stats.opened.Add(1)
 	return idleStream{s: s, r: bufio.NewReaderSize(s, 4096)}, false, nil
 }
 
