@@ -17,11 +17,15 @@ import (
 
 // testConfig is a node configuration with fast timers for tests.
 func testConfig(trusted ...ed25519.PublicKey) Config {
+	scale := time.Duration(1)
+	if raceEnabled {
+		scale = 3
+	}
 	return Config{
 		Listen:                   []string{"/ip4/127.0.0.1/tcp/0"},
-		StabilizeInterval:        150 * time.Millisecond,
-		FixFingersInterval:       100 * time.Millisecond,
-		CheckPredecessorInterval: 300 * time.Millisecond,
+		StabilizeInterval:        scale * 150 * time.Millisecond,
+		FixFingersInterval:       scale * 100 * time.Millisecond,
+		CheckPredecessorInterval: scale * 300 * time.Millisecond,
 		Transport:                TransportConfig{CallTimeout: 5 * time.Second},
 		Chord:                    chord.Config{Successors: 4, TrustedTrackers: trusted},
 	}

@@ -2,7 +2,11 @@ package p2p
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	mrand "math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,15 +40,34 @@ func TestRing32(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	rng := mrand.New(mrand.NewPCG(1, 2))
-	hops := 0
-	for range lookups {
-		key := randomID(rng)
-		res, err := r.randomLive(rng).Node().Lookup(ctx, key)
-		require.NoError(t, err)
-		require.Equal(t, r.owner(key), res.Node, "lookup of %v", key)
-		hops += res.Hops
+	// Lookups run from 8 goroutines; each checks its answers and reports
+	// the first failure.
+	var wg sync.WaitGroup
+	var hops atomic.Int64
+	errs := make([]error, 8)
+	for g := range errs {
+		keys := make([]chord.ID, lookups/len(errs))
+		from := make([]*Service, len(keys))
+		for i := range keys {
+			keys[i], from[i] = randomID(rng), r.randomLive(rng)
+		}
+		wg.Go(func() {
+			for i, key := range keys {
+				res, err := from[i].Node().Lookup(ctx, key)
+				if err == nil && res.Node != r.owner(key) {
+					err = fmt.Errorf("lookup of %v from %v: got %v, want %v", key, from[i].Info(), res.Node, r.owner(key))
+				}
+				if err != nil {
+					errs[g] = err
+					return
+				}
+				hops.Add(int64(res.Hops))
+			}
+		})
 	}
-	t.Logf("%d lookups on %d nodes: %.2f hops on average", lookups, n, float64(hops)/lookups)
+	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
+	t.Logf("%d lookups on %d nodes: %.2f hops on average", lookups, n, float64(hops.Load())/lookups)
 
 	t.Logf("lookups done at %v", time.Since(start))
 	hashes := make([][32]byte, chunks)

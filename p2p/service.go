@@ -266,7 +266,8 @@ func (s *Service) Info() chord.NodeInfo { return s.info }
 // Start serves the node, joins the ring through the first bootstrap node
 // that answers (or creates a ring when there are none), and starts the
 // maintenance timers. It returns an error wrapping [ErrBootstrap] when
-// every bootstrap node failed; the service must still be closed.
+// every bootstrap node failed three times, a second apart; the service
+// must still be closed.
 func (s *Service) Start(ctx context.Context) error {
 	s.mu.Lock()
 	if s.started || s.closed {
@@ -278,7 +279,7 @@ func (s *Service) Start(ctx context.Context) error {
 	s.tr.Serve(s.node)
 	if len(s.cfg.Bootstrap) == 0 {
 		s.node.Create()
-	} else if err := s.join(ctx, s.cfg.Bootstrap); err != nil {
+	} else if err := s.joinRetry(ctx); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -317,7 +318,29 @@ func (s *Service) StartClient(ctx context.Context) error {
 	if len(s.cfg.Bootstrap) == 0 {
 		return fmt.Errorf("%w: a client needs a bootstrap node", ErrBootstrap)
 	}
-	return s.join(ctx, s.cfg.Bootstrap)
+	return s.joinRetry(ctx)
+}
+
+// joinAttempts is how many rounds of the bootstrap list Start tries, a
+// second apart, before giving up: a bootstrap node that refuses the
+// connection fails at once, one that is merely slow gets another chance.
+const joinAttempts = 3
+
+func (s *Service) joinRetry(ctx context.Context) error {
+	var err error
+	for i := range joinAttempts {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("%w: %w", ErrBootstrap, ctx.Err())
+			case <-time.After(time.Second):
+			}
+		}
+		if err = s.join(ctx, s.cfg.Bootstrap); err == nil {
+			return nil
+		}
+	}
+	return err
 }
 
 // join tries each address in turn.
