@@ -2,8 +2,10 @@ package p2p
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	mrand "math/rand/v2"
 	"os"
 	"sync"
@@ -347,6 +349,53 @@ func BenchmarkMGet(b *testing.B) {
 	for b.Loop() {
 		h := hashes[rng.IntN(len(hashes))]
 		if _, err := nodes[rng.IntN(len(nodes))].Node().MGet(ctx, sw, bench.tracker, h, chord.MGetOptions{Rand: rng, Repair: -1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchFile is the file size of BenchmarkPutFile and BenchmarkGetFile.
+const benchFile = 2 << 20
+
+// BenchmarkPutFile stores a 2 MiB file in 256 KiB chunks, q_s = 2, four
+// chunks in flight (FileOptions.Parallel); bytes/s counts the replica
+// bytes stored, as BenchmarkMPut does.
+func BenchmarkPutFile(b *testing.B) {
+	nodes := benchRing(b)
+	sw := newSwarm(b, 2)
+	file := chunk(7, benchFile)
+	ctx := context.Background()
+	b.SetBytes(2 * benchFile)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		file[0], file[1] = byte(i), byte(i>>8)
+		if _, err := PutFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	for _, s := range nodes {
+		_ = s.Node().ExpireBlocks()
+	}
+}
+
+// BenchmarkGetFile fetches a 2 MiB file (256 KiB chunks, q_s = 2, no
+// repair, four chunks in flight).
+func BenchmarkGetFile(b *testing.B) {
+	nodes := benchRing(b)
+	sw := newSwarm(b, 2)
+	file := chunk(8, benchFile)
+	ctx := context.Background()
+	key, err := PutFile(ctx, nodes[0].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk})
+	require.NoError(b, err)
+	b.SetBytes(benchFile)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := GetFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, key, io.Discard, FileOptions{Repair: -1}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/swarmblocks/swarmblocks/chord"
 )
@@ -21,6 +22,8 @@ const (
 	MaxChunkSize = chord.MaxBlockSize - chord.Overhead
 	// manifestHeader is magic(8) size(8) chunkSize(4) count(4).
 	manifestHeader = 24
+	// DefaultParallel is the default of FileOptions.Parallel.
+	DefaultParallel = 4
 	// MaxManifestChunks bounds the chunks of one file: the manifest, a
 	// chunk itself, lists their hashes (8 GiB at the default chunk size).
 	MaxManifestChunks = (MaxChunkSize - manifestHeader) / 32
@@ -41,8 +44,13 @@ type FileOptions struct {
 	// at most MaxChunkSize).
 	ChunkSize int
 	// Progress, if set, is called after each chunk with the bytes done and
-	// the total.
+	// the total, from one goroutine at a time.
 	Progress func(done, total int64)
+	// Parallel is how many chunks are stored or fetched at once (default
+	// DefaultParallel): each chunk's replicas are stored one after another
+	// (each a lookup and a store whose storer looks the key up too), so
+	// several chunks in flight keep the network busy.
+	Parallel int
 	// Rand draws mget's seller and repaired slots (GetFile); nil means a
 	// generator seeded from crypto/rand.
 	Rand *rand.Rand
@@ -76,22 +84,64 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	binary.BigEndian.PutUint64(m[8:], uint64(size))
 	binary.BigEndian.PutUint32(m[16:], uint32(cs))
 	binary.BigEndian.PutUint32(m[20:], uint32(count))
-	buf := make([]byte, cs)
-	var done int64
+	hashes := make([][32]byte, count)
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int64
+		wg       sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	sem := make(chan struct{}, parallel(opts.Parallel))
+	var off int64
 	for i := range count {
-		c := buf[:min(int64(cs), size-done)]
+		c := make([]byte, min(int64(cs), size-off))
+		off += int64(len(c))
 		if _, err := io.ReadFull(r, c); err != nil {
-			return [32]byte{}, fmt.Errorf("p2p: read chunk %d: %w", i, err)
+			fail(fmt.Errorf("p2p: read chunk %d: %w", i, err))
+			break
 		}
-		res, err := n.MPut(ctx, sw, issuer, c)
-		if err != nil {
-			return [32]byte{}, fmt.Errorf("p2p: chunk %d: %w", i, err)
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
 		}
-		m = append(m, res.ChunkHash[:]...)
-		done += int64(len(c))
-		if opts.Progress != nil {
-			opts.Progress(done, size)
+		if ctx.Err() != nil {
+			break
 		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			res, err := n.MPut(ctx, sw, issuer, c)
+			if err != nil {
+				fail(fmt.Errorf("p2p: chunk %d: %w", i, err))
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			hashes[i] = res.ChunkHash
+			done += int64(len(c))
+			if opts.Progress != nil {
+				opts.Progress(done, size)
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return [32]byte{}, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return [32]byte{}, err
+	}
+	for _, h := range hashes {
+		m = append(m, h[:]...)
 	}
 	res, err := n.MPut(ctx, sw, issuer, m)
 	if err != nil {
@@ -118,24 +168,49 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 		return 0, err
 	}
 	var done int64
-	for i, h := range hashes {
-		res, err := n.MGet(ctx, sw, issuer, h, mo)
-		if err != nil {
-			return done, fmt.Errorf("p2p: chunk %d: %w", i, err)
+	par := parallel(opts.Parallel)
+	chunks := make([][]byte, par)
+	errs := make([]error, par)
+	for base := 0; base < len(hashes); base += par {
+		batch := hashes[base:min(base+par, len(hashes))]
+		var wg sync.WaitGroup
+		for j, h := range batch {
+			// Each fetch draws from its own generator: *rand.Rand is not
+			// safe for concurrent use.
+			o := mo
+			o.Rand = rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+			wg.Go(func() {
+				res, err := n.MGet(ctx, sw, issuer, h, o)
+				chunks[j], errs[j] = res.Chunk, err
+			})
 		}
-		want := min(int64(cs), size-done)
-		if int64(len(res.Chunk)) != want {
-			return done, fmt.Errorf("%w: chunk %d has %d bytes, want %d", ErrManifest, i, len(res.Chunk), want)
-		}
-		if _, err := w.Write(res.Chunk); err != nil {
-			return done, fmt.Errorf("p2p: write: %w", err)
-		}
-		done += want
-		if opts.Progress != nil {
-			opts.Progress(done, size)
+		wg.Wait()
+		for j := range batch {
+			i := base + j
+			if errs[j] != nil {
+				return done, fmt.Errorf("p2p: chunk %d: %w", i, errs[j])
+			}
+			want := min(int64(cs), size-done)
+			if int64(len(chunks[j])) != want {
+				return done, fmt.Errorf("%w: chunk %d has %d bytes, want %d", ErrManifest, i, len(chunks[j]), want)
+			}
+			if _, err := w.Write(chunks[j]); err != nil {
+				return done, fmt.Errorf("p2p: write: %w", err)
+			}
+			done += want
+			if opts.Progress != nil {
+				opts.Progress(done, size)
+			}
 		}
 	}
 	return done, nil
+}
+
+func parallel(p int) int {
+	if p <= 0 {
+		return DefaultParallel
+	}
+	return p
 }
 
 func parseManifest(m []byte) (size int64, chunkSize int, hashes [][32]byte, err error) {

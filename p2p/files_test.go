@@ -43,7 +43,9 @@ func TestPutGetFileThroughClient(t *testing.T) {
 	c1 := client()
 	key, err := PutFile(ctx, c1.Node(), sw, tracker, bytes.NewReader(file), int64(len(file)), opts)
 	require.NoError(t, err)
-	require.Equal(t, []int64{4096, 8192, 12288, 16384, 20480, int64(len(file))}, steps)
+	require.Len(t, steps, 6, "one progress call per chunk")
+	require.IsIncreasing(t, steps)
+	require.Equal(t, int64(len(file)), steps[5])
 	require.Zero(t, c1.Node().State().Blocks, "a client stores nothing")
 	for _, s := range r.nodes {
 		require.NotEqual(t, c1.Info(), s.Node().Predecessor(), "no node adopted the client")
