@@ -1,0 +1,402 @@
+package p2p
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	mrand "math/rand/v2"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/stretchr/testify/require"
+
+	"github.com/swarmblocks/swarmblocks/chord"
+)
+
+// The benchmarks share one 32-node ring over loopback libp2p, built on
+// first use and closed by TestMain.
+var bench struct {
+	once    sync.Once
+	nodes   []*Service
+	tracker *chord.Tracker
+	err     error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range bench.nodes {
+		_ = s.Close()
+	}
+	os.Exit(code)
+}
+
+const benchNodes = 32
+
+// benchRing returns the shared ring, stable and with full finger tables.
+func benchRing(b *testing.B) []*Service {
+	bench.once.Do(func() {
+		tr, err := chord.NewTracker(nil)
+		if err != nil {
+			bench.err = err
+			return
+		}
+		bench.tracker = tr
+		cfg := func() Config {
+			c := testConfig(tr.PublicKey())
+			c.StabilizeInterval, c.FixFingersInterval, c.CheckPredecessorInterval = 250*time.Millisecond, 250*time.Millisecond, time.Second
+			return c
+		}
+		// Hosts are opened in parallel (key generation and listening),
+		// then joined one by one.
+		nodes := make([]*Service, benchNodes)
+		errs := make([]error, benchNodes)
+		var wg sync.WaitGroup
+		for i := range nodes {
+			wg.Go(func() { nodes[i], errs[i] = NewService(cfg()) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			bench.err = err
+			return
+		}
+		bench.nodes = nodes
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		for i, s := range nodes {
+			if i > 0 {
+				s.cfg.Bootstrap = []string{nodes[0].Info().Addr}
+			}
+			if err := s.Start(ctx); err != nil {
+				bench.err = err
+				return
+			}
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			var st []chord.State
+			for _, s := range nodes {
+				st = append(st, s.Node().State())
+			}
+			err := chord.CheckStable(st, 4)
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				bench.err = err
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		for _, s := range nodes {
+			if err := s.Node().FixAllFingers(ctx); err != nil {
+				bench.err = err
+				return
+			}
+		}
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.nodes
+}
+
+// echoProtocol answers each frame with a frame of the size the request
+// names in its first four bytes: the bare libp2p request/response the
+// chord transport is measured against.
+const echoProtocol = "/swarmblocks/bench-echo/1.0.0"
+
+func serveEcho(s network.Stream) {
+	r := bufio.NewReader(s)
+	var out []byte
+	for {
+		in, err := ReadFrame(r, nil, 0)
+		if err != nil || len(in) < 4 {
+			_ = s.Reset()
+			return
+		}
+		n := int(in[0])<<24 | int(in[1])<<16 | int(in[2])<<8 | int(in[3])
+		if out, err = AppendFrame(out[:0], make([]byte, max(n, 1))); err != nil {
+			_ = s.Reset()
+			return
+		}
+		if _, err := s.Write(out); err != nil {
+			return
+		}
+	}
+}
+
+// echoClient is a stream to another host's echo handler.
+type echoClient struct {
+	s   network.Stream
+	r   *bufio.Reader
+	buf []byte
+}
+
+func newEcho(b *testing.B, from, to *Service) *echoClient {
+	to.Host().SetStreamHandler(echoProtocol, serveEcho)
+	ai, err := ParseAddr(to.Info().Addr)
+	require.NoError(b, err)
+	from.Host().Peerstore().AddAddrs(ai.ID, ai.Addrs, time.Hour)
+	s, err := from.Host().NewStream(context.Background(), ai.ID, echoProtocol)
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = s.Reset() })
+	return &echoClient{s: s, r: bufio.NewReader(s)}
+}
+
+// roundTrip sends a request of reqSize bytes and reads an answer of
+// respSize bytes.
+func (e *echoClient) roundTrip(b *testing.B, reqSize, respSize int) {
+	req := make([]byte, max(reqSize, 4))
+	req[0], req[1], req[2], req[3] = byte(respSize>>24), byte(respSize>>16), byte(respSize>>8), byte(respSize)
+	e.buf, _ = AppendFrame(e.buf[:0], req)
+	if _, err := e.s.Write(e.buf); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := ReadFrame(e.r, nil, 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// lookupSizes returns the encoded sizes of a lookup step's request and
+// answer on the bench ring.
+func lookupSizes(nodes []*Service) (int, int) {
+	req := chord.Request{Kind: chord.KindClosest, From: nodes[0].Info(), Key: chord.HashID([]byte("x"))}
+	rb, _ := req.MarshalBinary()
+	var resp chord.Response
+	nodes[1].Node().Handle(context.Background(), &req, &resp)
+	pb, _ := resp.MarshalBinary()
+	return len(rb), len(pb)
+}
+
+// echoPairs holds an echo stream between every ordered pair of ring
+// hosts, opened on first use.
+type echoPairs struct {
+	b     *testing.B
+	nodes []*Service
+	m     map[[2]int]*echoClient
+}
+
+// echoHosts is how many of the ring's hosts the echo pairs use: every
+// ordered pair among them gets a stream, opened before timing.
+const echoHosts = 8
+
+func newEchoPairs(b *testing.B, nodes []*Service) *echoPairs {
+	p := &echoPairs{b: b, nodes: nodes[:echoHosts], m: map[[2]int]*echoClient{}}
+	reqSize, respSize := lookupSizes(nodes)
+	for i := range echoHosts {
+		for j := range echoHosts {
+			if i != j {
+				p.get(i, j).roundTrip(b, reqSize, respSize)
+			}
+		}
+	}
+	return p
+}
+
+func (p *echoPairs) get(i, j int) *echoClient {
+	e, ok := p.m[[2]int{i, j}]
+	if !ok {
+		e = newEcho(p.b, p.nodes[i], p.nodes[j])
+		p.m[[2]int{i, j}] = e
+	}
+	return e
+}
+
+// randomPair returns two distinct hosts of the ring.
+func randomPair(rng *mrand.Rand, n int) (int, int) {
+	i := rng.IntN(n)
+	j := rng.IntN(n - 1)
+	if j >= i {
+		j++
+	}
+	return i, j
+}
+
+// BenchmarkStreamRoundTrip is the physical reference of BenchmarkLookup:
+// one request/response over a reused libp2p stream between a random pair
+// of the ring's hosts (among echoHosts of them, every stream opened
+// before timing), of the sizes of a lookup step (a KindClosest
+// request and its answer), framed the same way but with no chord codec
+// and no handler.
+func BenchmarkStreamRoundTrip(b *testing.B) {
+	nodes := benchRing(b)
+	p := newEchoPairs(b, nodes)
+	reqSize, respSize := lookupSizes(nodes)
+	rng := mrand.New(mrand.NewPCG(6, 6))
+	b.SetBytes(int64(reqSize + respSize))
+	b.ReportAllocs()
+	for b.Loop() {
+		p.get(randomPair(rng, echoHosts)).roundTrip(b, reqSize, respSize)
+	}
+}
+
+// BenchmarkLookup runs iterative lookups of random keys from random nodes
+// of the 32-node ring, each followed by as many bare round trips between
+// random pairs of hosts (the BenchmarkStreamRoundTrip reference) as the
+// lookup made calls, so that both are measured under the same load
+// (other jobs share the machine). ns/op covers both; the metrics separate
+// them: lookup-ns per lookup, hops/op (routing calls), calls/op (hops and
+// the final liveness check of the owner), ns/call (lookup-ns per call),
+// rtt-ns (a bare round trip) and call/rtt, what a lookup hop costs in
+// bare round trips (the target is at most 1.5).
+func BenchmarkLookup(b *testing.B) {
+	nodes := benchRing(b)
+	pairs := newEchoPairs(b, nodes)
+	reqSize, respSize := lookupSizes(nodes)
+	rng := mrand.New(mrand.NewPCG(1, 1))
+	ctx := context.Background()
+	hops, rtts := 0, 0
+	var inLookup, inRTT time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		var key chord.ID
+		for i := range key {
+			key[i] = byte(rng.Uint32())
+		}
+		from := nodes[rng.IntN(len(nodes))].Node()
+		t0 := time.Now()
+		res, err := from.Lookup(ctx, key)
+		t1 := time.Now()
+		if err != nil {
+			b.Fatal(err)
+		}
+		hops += res.Hops
+		for range res.Hops + 1 {
+			pairs.get(randomPair(rng, echoHosts)).roundTrip(b, reqSize, respSize)
+		}
+		inLookup += t1.Sub(t0)
+		inRTT += time.Since(t1)
+		rtts += res.Hops + 1
+	}
+	calls := hops + b.N // each lookup's routing calls and its liveness check
+	perCall := float64(inLookup) / float64(calls)
+	rtt := float64(inRTT) / float64(rtts)
+	b.ReportMetric(float64(inLookup)/float64(b.N), "lookup-ns")
+	b.ReportMetric(float64(hops)/float64(b.N), "hops/op")
+	b.ReportMetric(float64(calls)/float64(b.N), "calls/op")
+	b.ReportMetric(perCall, "ns/call")
+	b.ReportMetric(rtt, "rtt-ns")
+	b.ReportMetric(perCall/rtt, "call/rtt")
+}
+
+// benchChunk is the chunk size of the throughput benchmarks.
+const benchChunk = 256 << 10
+
+// BenchmarkStreamThroughput is the physical reference of BenchmarkMPut
+// and BenchmarkMGet: 256 KiB frames sent over a reused libp2p stream
+// between two hosts of the ring, each answered by a small frame.
+func BenchmarkStreamThroughput(b *testing.B) {
+	nodes := benchRing(b)
+	e := newEcho(b, nodes[0], nodes[1])
+	b.SetBytes(benchChunk)
+	b.ReportAllocs()
+	for b.Loop() {
+		e.roundTrip(b, benchChunk, 8)
+	}
+}
+
+// BenchmarkMPut stores 256 KiB chunks with q_s = 2 from random nodes;
+// bytes/s counts the replica bytes stored (q_s per chunk), to compare with
+// BenchmarkStreamThroughput. Each store also costs a ticket signature, a
+// verification, the storer's own lookup and the sealing of the chunk.
+func BenchmarkMPut(b *testing.B) {
+	nodes := benchRing(b)
+	sw := newSwarm(b, 2)
+	rng := mrand.New(mrand.NewPCG(2, 2))
+	buf := make([]byte, benchChunk)
+	ctx := context.Background()
+	b.SetBytes(2 * benchChunk)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		for j := range 8 {
+			buf[j] = byte(rng.Uint32())
+		}
+		i++
+		buf[8], buf[9], buf[10] = byte(i), byte(i>>8), byte(i>>16)
+		res, err := nodes[rng.IntN(len(nodes))].Node().MPut(ctx, sw, bench.tracker, buf)
+		if err != nil || res.Failed > 0 {
+			b.Fatal(err, res.Err)
+		}
+	}
+	// Free the nodes' memory for the next benchmark.
+	b.StopTimer()
+	for _, s := range nodes {
+		_ = s.Node().ExpireBlocks()
+	}
+}
+
+// BenchmarkMGet fetches 256 KiB chunks (q_s = 2, no repair) from random
+// nodes: the holders' Has checks, one fetch and the decryption.
+func BenchmarkMGet(b *testing.B) {
+	nodes := benchRing(b)
+	sw := newSwarm(b, 2)
+	rng := mrand.New(mrand.NewPCG(3, 3))
+	ctx := context.Background()
+	var hashes [][32]byte
+	for i := range 8 {
+		res, err := nodes[i].Node().MPut(ctx, sw, bench.tracker, chunk(1000+i, benchChunk))
+		require.NoError(b, err)
+		hashes = append(hashes, res.ChunkHash)
+	}
+	b.SetBytes(benchChunk)
+	b.ReportAllocs()
+	for b.Loop() {
+		h := hashes[rng.IntN(len(hashes))]
+		if _, err := nodes[rng.IntN(len(nodes))].Node().MGet(ctx, sw, bench.tracker, h, chord.MGetOptions{Rand: rng, Repair: -1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchFile is the file size of BenchmarkPutFile and BenchmarkGetFile.
+const benchFile = 2 << 20
+
+// BenchmarkPutFile stores a 2 MiB file in 256 KiB chunks, q_s = 2, four
+// chunks in flight (FileOptions.Parallel); bytes/s counts the replica
+// bytes stored, as BenchmarkMPut does.
+func BenchmarkPutFile(b *testing.B) {
+	nodes := benchRing(b)
+	sw := newSwarm(b, 2)
+	file := chunk(7, benchFile)
+	ctx := context.Background()
+	b.SetBytes(2 * benchFile)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		file[0], file[1] = byte(i), byte(i>>8)
+		if _, err := PutFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	for _, s := range nodes {
+		_ = s.Node().ExpireBlocks()
+	}
+}
+
+// BenchmarkGetFile fetches a 2 MiB file (256 KiB chunks, q_s = 2, no
+// repair, four chunks in flight).
+func BenchmarkGetFile(b *testing.B) {
+	nodes := benchRing(b)
+	sw := newSwarm(b, 2)
+	file := chunk(8, benchFile)
+	ctx := context.Background()
+	key, err := PutFile(ctx, nodes[0].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk})
+	require.NoError(b, err)
+	b.SetBytes(benchFile)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := GetFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, key, io.Discard, FileOptions{Repair: -1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package p2p
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/swarmblocks/swarmblocks/chord"
+)
+
+// File limits.
+const (
+	// DefaultChunkSize is the chunk size of [PutFile]: BitTorrent's
+	// common piece size.
+	DefaultChunkSize = 256 << 10
+	// MaxChunkSize is the largest chunk whose sealed form fits in a block.
+	MaxChunkSize = chord.MaxBlockSize - chord.Overhead
+	// manifestHeader is magic(8) size(8) chunkSize(4) count(4).
+	manifestHeader = 24
+	// DefaultParallel is the default of FileOptions.Parallel.
+	DefaultParallel = 4
+	// MaxManifestChunks bounds the chunks of one file: the manifest, a
+	// chunk itself, lists their hashes (8 GiB at the default chunk size).
+	MaxManifestChunks = (MaxChunkSize - manifestHeader) / 32
+)
+
+var manifestMagic = [8]byte{'b', 's', 't', 'o', 'r', 'e', 'm', '1'}
+
+// File errors.
+var (
+	ErrFileTooLarge = errors.New("p2p: file has more chunks than a manifest lists")
+	ErrManifest     = errors.New("p2p: not a BitStore file manifest")
+	ErrChunkSize    = errors.New("p2p: chunk size out of range")
+)
+
+// FileOptions configures [PutFile] and [GetFile].
+type FileOptions struct {
+	// ChunkSize is the chunk size of PutFile (default DefaultChunkSize,
+	// at most MaxChunkSize).
+	ChunkSize int
+	// Progress, if set, is called after each chunk with the bytes done and
+	// the total, from one goroutine at a time.
+	Progress func(done, total int64)
+	// Parallel is how many chunks are stored or fetched at once (default
+	// DefaultParallel): each chunk's replicas are stored one after another
+	// (each a lookup and a store whose storer looks the key up too), so
+	// several chunks in flight keep the network busy.
+	Parallel int
+	// Rand draws mget's seller and repaired slots (GetFile); nil means a
+	// generator seeded from crypto/rand.
+	Rand *rand.Rand
+	// Repair is mget's c (see [chord.MGetOptions]).
+	Repair int
+}
+
+// PutFile stores the size bytes read from r in the swarm: each chunk is
+// sealed under the swarm secret and stored as q_s replicas with
+// [chord.Node.MPut], under tickets from issuer; then a manifest (the file
+// size, the chunk size and every chunk's hash) is stored the same way.
+// The manifest's chunk hash is the file's key, all a swarm member needs to
+// fetch it with [GetFile].
+func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.TicketIssuer, r io.Reader, size int64, opts FileOptions) ([32]byte, error) {
+	cs := opts.ChunkSize
+	if cs == 0 {
+		cs = DefaultChunkSize
+	}
+	if cs < 1 || cs > MaxChunkSize {
+		return [32]byte{}, fmt.Errorf("%w: %d not in [1, %d]", ErrChunkSize, cs, MaxChunkSize)
+	}
+	if size < 0 {
+		return [32]byte{}, fmt.Errorf("p2p: negative file size %d", size)
+	}
+	count := (size + int64(cs) - 1) / int64(cs)
+	if count > MaxManifestChunks {
+		return [32]byte{}, fmt.Errorf("%w: %d chunks of %d bytes, limit %d", ErrFileTooLarge, count, cs, MaxManifestChunks)
+	}
+	m := make([]byte, manifestHeader, manifestHeader+32*count)
+	copy(m, manifestMagic[:])
+	binary.BigEndian.PutUint64(m[8:], uint64(size))
+	binary.BigEndian.PutUint32(m[16:], uint32(cs))
+	binary.BigEndian.PutUint32(m[20:], uint32(count))
+	hashes := make([][32]byte, count)
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int64
+		wg       sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	sem := make(chan struct{}, parallel(opts.Parallel))
+	var off int64
+	for i := range count {
+		c := make([]byte, min(int64(cs), size-off))
+		off += int64(len(c))
+		if _, err := io.ReadFull(r, c); err != nil {
+			fail(fmt.Errorf("p2p: read chunk %d: %w", i, err))
+			break
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			res, err := n.MPut(ctx, sw, issuer, c)
+			if err != nil {
+				fail(fmt.Errorf("p2p: chunk %d: %w", i, err))
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			hashes[i] = res.ChunkHash
+			done += int64(len(c))
+			if opts.Progress != nil {
+				opts.Progress(done, size)
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return [32]byte{}, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return [32]byte{}, err
+	}
+	for _, h := range hashes {
+		m = append(m, h[:]...)
+	}
+	res, err := n.MPut(ctx, sw, issuer, m)
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("p2p: manifest: %w", err)
+	}
+	return res.ChunkHash, nil
+}
+
+// GetFile fetches the file whose key [PutFile] returned and writes it to w,
+// each chunk with [chord.Node.MGet] (which verifies it against its hash
+// and lazily repairs its replicas). It returns the bytes written.
+func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.TicketIssuer, key [32]byte, w io.Writer, opts FileOptions) (int64, error) {
+	rng := opts.Rand
+	if rng == nil {
+		rng = newRand()
+	}
+	mo := chord.MGetOptions{Rand: rng, Repair: opts.Repair}
+	mres, err := n.MGet(ctx, sw, issuer, key, mo)
+	if err != nil {
+		return 0, fmt.Errorf("p2p: manifest: %w", err)
+	}
+	size, cs, hashes, err := parseManifest(mres.Chunk)
+	if err != nil {
+		return 0, err
+	}
+	var done int64
+	par := parallel(opts.Parallel)
+	chunks := make([][]byte, par)
+	errs := make([]error, par)
+	for base := 0; base < len(hashes); base += par {
+		batch := hashes[base:min(base+par, len(hashes))]
+		var wg sync.WaitGroup
+		for j, h := range batch {
+			// Each fetch draws from its own generator: *rand.Rand is not
+			// safe for concurrent use.
+			o := mo
+			o.Rand = rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+			wg.Go(func() {
+				res, err := n.MGet(ctx, sw, issuer, h, o)
+				chunks[j], errs[j] = res.Chunk, err
+			})
+		}
+		wg.Wait()
+		for j := range batch {
+			i := base + j
+			if errs[j] != nil {
+				return done, fmt.Errorf("p2p: chunk %d: %w", i, errs[j])
+			}
+			want := min(int64(cs), size-done)
+			if int64(len(chunks[j])) != want {
+				return done, fmt.Errorf("%w: chunk %d has %d bytes, want %d", ErrManifest, i, len(chunks[j]), want)
+			}
+			if _, err := w.Write(chunks[j]); err != nil {
+				return done, fmt.Errorf("p2p: write: %w", err)
+			}
+			done += want
+			if opts.Progress != nil {
+				opts.Progress(done, size)
+			}
+		}
+	}
+	return done, nil
+}
+
+func parallel(p int) int {
+	if p <= 0 {
+		return DefaultParallel
+	}
+	return p
+}
+
+func parseManifest(m []byte) (size int64, chunkSize int, hashes [][32]byte, err error) {
+	if len(m) < manifestHeader || !bytes.Equal(m[:8], manifestMagic[:]) {
+		return 0, 0, nil, ErrManifest
+	}
+	u := binary.BigEndian.Uint64(m[8:])
+	cs := int(binary.BigEndian.Uint32(m[16:]))
+	count := int(binary.BigEndian.Uint32(m[20:]))
+	if cs < 1 || cs > MaxChunkSize || count > MaxManifestChunks || len(m) != manifestHeader+32*count ||
+		u > uint64(count)*uint64(cs) || (count > 0 && u <= uint64(count-1)*uint64(cs)) {
+		return 0, 0, nil, fmt.Errorf("%w: inconsistent header", ErrManifest)
+	}
+	hashes = make([][32]byte, count)
+	for i := range hashes {
+		copy(hashes[i][:], m[manifestHeader+32*i:])
+	}
+	return int64(u), cs, hashes, nil
+}

@@ -1,0 +1,113 @@
+package p2p
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/swarmblocks/swarmblocks/chord"
+)
+
+func TestReadFrame(t *testing.T) {
+	hdr := func(n uint32) []byte { return binary.BigEndian.AppendUint32(nil, n) }
+	cases := []struct {
+		name string
+		in   []byte
+		max  int
+		want []byte
+		err  error
+	}{
+		{"one byte", append(hdr(1), 7), 0, []byte{7}, nil},
+		{"at the limit", append(hdr(3), 1, 2, 3), 3, []byte{1, 2, 3}, nil},
+		{"above the limit", append(hdr(4), 1, 2, 3, 4), 3, nil, ErrFrameTooLarge},
+		{"above MaxFrameSize", hdr(MaxFrameSize + 1), 0, nil, ErrFrameTooLarge},
+		{"max above MaxFrameSize is capped", hdr(MaxFrameSize + 1), 1 << 30, nil, ErrFrameTooLarge},
+		{"empty frame", hdr(0), 0, nil, ErrFrameEmpty},
+		{"clean end", nil, 0, nil, io.EOF},
+		{"end inside the header", []byte{0, 0}, 0, nil, io.ErrUnexpectedEOF},
+		{"end inside the payload", append(hdr(5), 1, 2), 0, nil, io.ErrUnexpectedEOF},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ReadFrame(bytes.NewReader(c.in), nil, c.max)
+			if c.err != nil {
+				require.ErrorIs(t, err, c.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, c.want, got)
+		})
+	}
+	_, err := AppendFrame(nil, make([]byte, MaxFrameSize+1))
+	require.ErrorIs(t, err, ErrFrameTooLarge)
+}
+
+// TestMaxFrameSizeFitsEveryMessage: the largest request the codec accepts
+// (a full block, a ticket, full node lists of the longest addresses) fits
+// in a frame.
+func TestMaxFrameSizeFitsEveryMessage(t *testing.T) {
+	long := chord.NodeInfo{Addr: string(bytes.Repeat([]byte{'a'}, chord.MaxAddrLen))}
+	nodes := make([]chord.NodeInfo, chord.MaxNodes)
+	for i := range nodes {
+		nodes[i] = long
+		nodes[i].ID[0] = byte(i + 1)
+	}
+	req := chord.Request{Kind: chord.KindLeave, From: long, Node: long, Nodes: nodes, Ticket: &chord.Ticket{}, Data: make([]byte, chord.MaxBlockSize)}
+	b, err := req.MarshalBinary()
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(b), MaxFrameSize)
+	resp := chord.Response{Node: long, Nodes: nodes, Succs: nodes, Data: make([]byte, chord.MaxBlockSize)}
+	b, err = resp.MarshalBinary()
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(b), MaxFrameSize)
+}
+
+// FuzzReadFrame feeds arbitrary bytes to the frame reader with an
+// arbitrary limit. It never panics; a frame it returns is exactly the
+// announced bytes and within the limit; it never allocates beyond the
+// limit; and a frame written by AppendFrame reads back unchanged.
+func FuzzReadFrame(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 3, 1, 2, 3}, 16)
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff}, 0)
+	f.Add([]byte{0, 0, 0, 0}, 10)
+	f.Add([]byte{0, 0, 1}, 10)
+	req, _ := (&chord.Request{Kind: chord.KindPing}).MarshalBinary()
+	fr, _ := AppendFrame(nil, req)
+	f.Add(fr, 0)
+	f.Fuzz(func(t *testing.T, in []byte, max int) {
+		limit := max
+		if limit <= 0 || limit > MaxFrameSize {
+			limit = MaxFrameSize
+		}
+		got, err := ReadFrame(bytes.NewReader(in), nil, max)
+		if err != nil {
+			require.Nil(t, got)
+			if len(in) >= FrameHeaderSize {
+				n := binary.BigEndian.Uint32(in)
+				switch {
+				case n == 0:
+					require.ErrorIs(t, err, ErrFrameEmpty)
+				case uint64(n) > uint64(limit):
+					require.ErrorIs(t, err, ErrFrameTooLarge)
+				default:
+					require.True(t, errors.Is(err, io.ErrUnexpectedEOF), "%v", err)
+				}
+			}
+			return
+		}
+		n := int(binary.BigEndian.Uint32(in))
+		require.Equal(t, in[FrameHeaderSize:FrameHeaderSize+n], got)
+		require.LessOrEqual(t, len(got), limit)
+		require.LessOrEqual(t, cap(got), limit)
+
+		again, err := AppendFrame(nil, got)
+		require.NoError(t, err)
+		back, err := ReadFrame(bytes.NewReader(again), nil, max)
+		require.NoError(t, err)
+		require.Equal(t, got, back)
+	})
+}

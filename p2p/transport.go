@@ -1,0 +1,452 @@
+package p2p
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
+	"github.com/libp2p/go-libp2p/core/protocol"
+
+	"github.com/swarmblocks/swarmblocks/chord"
+)
+
+// ProtocolID is the libp2p protocol of Chord and BitStore requests. Its
+// version changes with any incompatible change to the framing or to the
+// chord message codec.
+const ProtocolID protocol.ID = "/swarmblocks/chord/1.0.0"
+
+// Transport defaults.
+const (
+	// DefaultCallTimeout bounds a call whose context has no deadline.
+	DefaultCallTimeout = 5 * time.Second
+	// DefaultIdleTimeout is how long a server waits for the next request
+	// on an open stream before closing it; clients stop reusing an idle
+	// stream after half of it.
+	DefaultIdleTimeout = 60 * time.Second
+	// DefaultMaxIdleStreams bounds the idle streams kept open to one peer.
+	DefaultMaxIdleStreams = 4
+)
+
+// ErrClosed is returned by calls on a closed [Transport].
+var ErrClosed = errors.New("p2p: transport closed")
+
+// TransportConfig configures a [Transport]. The zero value uses the
+// defaults above.
+type TransportConfig struct {
+	CallTimeout    time.Duration
+	IdleTimeout    time.Duration
+	MaxIdleStreams int
+}
+
+// Transport is a [chord.Transport] over libp2p streams on [ProtocolID].
+//
+// A call encodes the request with the chord codec, writes it as one
+// length-prefixed frame ([AppendFrame]) on a stream to the peer named by
+// the address (a multiaddr ending in /p2p/<peer ID>, see [NodeInfo]), and
+// reads one framed response under the context's deadline
+// (TransportConfig.CallTimeout when it has none); cancelling the context
+// resets the stream. Streams are reused: after a clean exchange a stream
+// goes back to a small per-peer pool, and libp2p keeps one connection per
+// peer under them. A failed exchange resets its stream and returns an
+// error wrapping [chord.ErrUnreachable].
+//
+// The server side reads requests from each incoming stream until the peer
+// closes it or stays idle for TransportConfig.IdleTimeout. A length prefix
+// above [MaxFrameSize] resets the stream; a frame that does not decode
+// gets a [chord.StatusBadRequest] answer; a request whose sender
+// ([chord.Request].From) is not the peer that authenticated the
+// connection is refused by the node ([chord.Node.HandleFrom] answers
+// [chord.StatusForbidden]). Each is counted in [TransportStats].
+type Transport struct {
+	host host.Host
+	cfg  TransportConfig
+
+	ctx    context.Context // cancelled by Close; parent of every handler call
+	cancel context.CancelFunc
+
+	mu      sync.Mutex
+	closed  bool
+	handler Handler
+	idle    map[peer.ID][]idleStream
+	addrs   map[string]peer.AddrInfo // parsed node addresses
+	streams map[network.Stream]struct{}
+	wg      sync.WaitGroup // server goroutines
+
+	stats transportCounters
+}
+
+type idleStream struct {
+	s     network.Stream
+	r     *bufio.Reader
+	since time.Time
+}
+
+type transportCounters struct {
+	calls, callErrors, served, opened    atomic.Uint64
+	malformed, badLength, spoofed, reset atomic.Uint64
+}
+
+// TransportStats counts a transport's traffic and the hostile input it
+// refused. All fields are cumulative.
+type TransportStats struct {
+	Calls      uint64 // outgoing calls
+	Opened     uint64 // outgoing streams opened (the others were reused)
+	CallErrors uint64 // outgoing calls that failed (unreachable, timeout)
+	Served     uint64 // incoming requests passed to the node
+	Malformed  uint64 // incoming frames that did not decode as a request
+	BadLength  uint64 // incoming length prefixes above MaxFrameSize, or zero
+	Spoofed    uint64 // incoming requests naming another sender than the authenticated peer
+	Reset      uint64 // incoming streams cut off by a read error mid-frame or a timeout
+}
+
+// NewTransport returns a transport whose calls leave from h. It does not
+// answer requests until [Transport.Serve] is called.
+func NewTransport(h host.Host, cfg TransportConfig) (*Transport, error) {
+	if h == nil {
+		return nil, errors.New("p2p: nil host")
+	}
+	if cfg.CallTimeout < 0 || cfg.IdleTimeout < 0 || cfg.MaxIdleStreams < 0 {
+		return nil, fmt.Errorf("%w: negative transport setting", chord.ErrConfig)
+	}
+	if cfg.CallTimeout == 0 {
+		cfg.CallTimeout = DefaultCallTimeout
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxIdleStreams == 0 {
+		cfg.MaxIdleStreams = DefaultMaxIdleStreams
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Transport{
+		host: h, cfg: cfg, ctx: ctx, cancel: cancel,
+		idle: map[peer.ID][]idleStream{}, addrs: map[string]peer.AddrInfo{},
+		streams: map[network.Stream]struct{}{},
+	}, nil
+}
+
+var _ chord.Transport = (*Transport)(nil)
+
+// Host returns the transport's libp2p host.
+func (t *Transport) Host() host.Host { return t.host }
+
+// Handler answers requests whose sender the transport authenticated.
+// [chord.Node] implements it: [chord.Node.HandleFrom] refuses (with
+// [chord.StatusForbidden], counted in its Stats) a request whose claimed
+// sender is not from.
+type Handler interface {
+	HandleFrom(ctx context.Context, from chord.NodeInfo, req *chord.Request, resp *chord.Response)
+}
+
+var _ Handler = (*chord.Node)(nil)
+
+// Serve starts answering requests on [ProtocolID] with h (normally the
+// local [chord.Node]). Each request goes to h.HandleFrom with the node
+// the secure channel authenticated: when the request's From names the
+// remote peer (its ring ID is [RingID] of the peer and its address ends in
+// /p2p/<peer>), from is that NodeInfo; otherwise from is the remote peer's
+// own NodeInfo at the address it connected from, which cannot match, and
+// the node refuses the request.
+func (t *Transport) Serve(h Handler) {
+	t.mu.Lock()
+	t.handler = h
+	t.mu.Unlock()
+	t.host.SetStreamHandler(ProtocolID, t.serve)
+}
+
+// Stats returns a snapshot of the transport's counters.
+func (t *Transport) Stats() TransportStats {
+	c := &t.stats
+	return TransportStats{
+		Calls: c.calls.Load(), Opened: c.opened.Load(), CallErrors: c.callErrors.Load(), Served: c.served.Load(),
+		Malformed: c.malformed.Load(), BadLength: c.badLength.Load(), Spoofed: c.spoofed.Load(),
+		Reset: c.reset.Load(),
+	}
+}
+
+// Close stops serving, closes every stream the transport holds and waits
+// for its server goroutines to end. It does not close the host.
+func (t *Transport) Close() error {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil
+	}
+	t.closed = true
+	t.cancel()
+	for _, list := range t.idle {
+		for _, is := range list {
+			_ = is.s.Reset()
+		}
+	}
+	t.idle = nil
+	for s := range t.streams {
+		_ = s.Reset()
+	}
+	t.mu.Unlock()
+	t.host.RemoveStreamHandler(ProtocolID)
+	t.wg.Wait()
+	return nil
+}
+
+// resolve parses a node address, remembering the result and teaching the
+// peerstore where the peer listens.
+func (t *Transport) resolve(addr string) (peer.AddrInfo, error) {
+	t.mu.Lock()
+	ai, ok := t.addrs[addr]
+	t.mu.Unlock()
+	if ok {
+		return ai, nil
+	}
+	ai, err := ParseAddr(addr)
+	if err != nil {
+		return ai, err
+	}
+	t.host.Peerstore().AddAddrs(ai.ID, ai.Addrs, peerstore.AddressTTL)
+	t.mu.Lock()
+	if len(t.addrs) >= 4096 { // a bounded cache: forget everything
+		clear(t.addrs)
+	}
+	t.addrs[addr] = ai
+	t.mu.Unlock()
+	return ai, nil
+}
+
+// getStream returns a pooled stream to p, or opens one.
+func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool, error) {
+	maxIdle := t.cfg.IdleTimeout / 2
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return idleStream{}, false, ErrClosed
+	}
+	for list := t.idle[p]; len(list) > 0; list = t.idle[p] {
+		is := list[len(list)-1]
+		t.idle[p] = list[:len(list)-1]
+		if time.Since(is.since) < maxIdle {
+			t.mu.Unlock()
+			return is, true, nil
+		}
+		_ = is.s.Close()
+	}
+	t.mu.Unlock()
+	s, err := t.host.NewStream(network.WithAllowLimitedConn(ctx, "chord"), p, ProtocolID)
+	if err != nil {
+		return idleStream{}, false, err
+	}
+	t.stats.opened.Add(1)
+	return idleStream{s: s, r: bufio.NewReaderSize(s, 4096)}, false, nil
+}
+
+func (t *Transport) putStream(p peer.ID, is idleStream) {
+	is.since = time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed || len(t.idle[p]) >= t.cfg.MaxIdleStreams {
+		_ = is.s.Close()
+		return
+	}
+	t.idle[p] = append(t.idle[p], is)
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// Call implements [chord.Transport].
+func (t *Transport) Call(ctx context.Context, to string, req *chord.Request, resp *chord.Response) error {
+	t.stats.calls.Add(1)
+	err := t.call(ctx, to, req, resp)
+	if err != nil {
+		t.stats.callErrors.Add(1)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if errors.Is(err, chord.ErrMalformed) && !errors.Is(err, chord.ErrUnreachable) {
+			return err // our own request exceeds the wire limits
+		}
+		return fmt.Errorf("%w: %s: %w", chord.ErrUnreachable, to, err)
+	}
+	return nil
+}
+
+func (t *Transport) call(ctx context.Context, to string, req *chord.Request, resp *chord.Response) error {
+	ai, err := t.resolve(to)
+	if err != nil {
+		return err
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	body, err := req.AppendBinary(header(*bp))
+	if err != nil {
+		return err
+	}
+	*bp = body
+	if len(body)-FrameHeaderSize > MaxFrameSize {
+		return fmt.Errorf("%w: request of %d bytes", ErrFrameTooLarge, len(body)-FrameHeaderSize)
+	}
+	putLen(body, len(body)-FrameHeaderSize)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(t.cfg.CallTimeout)
+	}
+	// A pooled stream may have been closed by the server meanwhile; it
+	// fails before any answer byte, and the call is retried once on a
+	// fresh stream. Every chord request is safe to repeat.
+	for attempt := 0; ; attempt++ {
+		is, reused, err := t.getStream(ctx, ai.ID)
+		if err != nil {
+			return err
+		}
+		got, err := t.exchange(ctx, is, deadline, body, bp, resp)
+		if err == nil {
+			t.putStream(ai.ID, is)
+			return nil
+		}
+		_ = is.s.Reset()
+		if !reused || got || attempt > 0 || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// exchange writes one framed request on is and reads the framed answer
+// into resp. got reports whether any answer byte arrived.
+func (t *Transport) exchange(ctx context.Context, is idleStream, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got bool, err error) {
+	if err := is.s.SetDeadline(deadline); err != nil {
+		return false, err
+	}
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { _ = is.s.Reset() })
+		defer stop()
+	}
+	if _, err := is.s.Write(frame); err != nil {
+		return false, err
+	}
+	if _, err := is.r.Peek(1); err != nil {
+		return false, err
+	}
+	payload, err := ReadFrame(is.r, (*bp)[:0], MaxFrameSize)
+	if err != nil {
+		return true, err
+	}
+	*bp = payload[:0]
+	if err := resp.UnmarshalBinary(payload); err != nil {
+		return true, err
+	}
+	return true, is.s.SetDeadline(time.Time{})
+}
+
+// header returns b emptied to a zeroed frame header, ready for the payload
+// to be appended.
+func header(b []byte) []byte {
+	if cap(b) < FrameHeaderSize {
+		b = make([]byte, 0, 4096)
+	}
+	b = b[:FrameHeaderSize]
+	clear(b)
+	return b
+}
+
+func putLen(b []byte, n int) {
+	b[0], b[1], b[2], b[3] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+}
+
+// serve answers the requests arriving on one stream.
+func (t *Transport) serve(s network.Stream) {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		_ = s.Reset()
+		return
+	}
+	h := t.handler
+	t.streams[s] = struct{}{}
+	t.wg.Add(1)
+	t.mu.Unlock()
+	defer func() {
+		t.mu.Lock()
+		delete(t.streams, s)
+		t.mu.Unlock()
+		t.wg.Done()
+	}()
+
+	remote := s.Conn().RemotePeer()
+	r := bufio.NewReaderSize(s, 4096)
+	var in, out []byte
+	var req chord.Request
+	var resp chord.Response
+	var lastFrom chord.NodeInfo // the last sender found to match remote
+	matched := false
+	for {
+		if err := s.SetReadDeadline(time.Now().Add(t.cfg.IdleTimeout)); err != nil {
+			_ = s.Reset()
+			return
+		}
+		if _, err := r.Peek(1); err != nil { // idle end or peer closed
+			if errors.Is(err, io.EOF) {
+				_ = s.Close()
+			} else {
+				_ = s.Reset()
+			}
+			return
+		}
+		_ = s.SetReadDeadline(time.Now().Add(t.cfg.CallTimeout))
+		payload, err := ReadFrame(r, in[:0], MaxFrameSize)
+		if err != nil {
+			if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrFrameEmpty) {
+				t.stats.badLength.Add(1)
+			} else {
+				t.stats.reset.Add(1)
+			}
+			_ = s.Reset()
+			return
+		}
+		in = payload
+		resp.Reset()
+		switch err := req.UnmarshalBinary(payload); {
+		case err != nil:
+			t.stats.malformed.Add(1)
+			resp.Status = chord.StatusBadRequest
+		default:
+			from := req.From
+			if !(matched && req.From == lastFrom) {
+				if claimMatches(req.From, remote) {
+					lastFrom, matched = req.From, true
+				} else {
+					t.stats.spoofed.Add(1)
+					from, _ = NodeInfo(remote, s.Conn().RemoteMultiaddr())
+				}
+			}
+			t.stats.served.Add(1)
+			ctx, cancel := context.WithTimeout(t.ctx, t.cfg.CallTimeout)
+			h.HandleFrom(ctx, from, &req, &resp)
+			cancel()
+		}
+		out, err = resp.AppendBinary(header(out))
+		if err != nil {
+			out, _ = (&chord.Response{Status: chord.StatusBadRequest}).AppendBinary(header(out))
+		}
+		putLen(out, len(out)-FrameHeaderSize)
+		_ = s.SetWriteDeadline(time.Now().Add(t.cfg.CallTimeout))
+		if _, err := s.Write(out); err != nil {
+			t.stats.reset.Add(1)
+			_ = s.Reset()
+			return
+		}
+		if cap(in) > 64<<10 { // do not pin a large block per idle stream
+			in = nil
+		}
+		if cap(out) > 64<<10 {
+			out = nil
+		}
+		req = chord.Request{}
+	}
+}
