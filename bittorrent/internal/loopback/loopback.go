@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/anacrolix/torrent"
 	"github.com/anacrolix/torrent/bencode"
@@ -112,9 +113,18 @@ func NewSeed(cfg *torrent.ClientConfig, mi *metainfo.MetaInfo, data []byte) (*No
 		n.Close()
 		return nil, fmt.Errorf("loopback: verifying the seed's data: %w", err)
 	}
-	if !n.Torrent.Complete().Bool() {
+	for i := range n.Torrent.NumPieces() {
+		if !n.Torrent.Piece(i).State().Complete {
+			n.Close()
+			return nil, fmt.Errorf("loopback: piece %d of the seed's data does not match the torrent", i)
+		}
+	}
+	// The torrent's completion flag follows the pieces' asynchronously.
+	select {
+	case <-n.Torrent.Complete().On():
+	case <-time.After(10 * time.Second):
 		n.Close()
-		return nil, errors.New("loopback: the seed's data does not match the torrent")
+		return nil, errors.New("loopback: the seed's torrent did not complete")
 	}
 	return n, nil
 }
