@@ -22,15 +22,19 @@
 //
 // # Protocol overview
 //
-//	 Po (original seed)        Pj (peer)              Pk (peer)        key server
-//	     │── body chunks (BitTorrent, SHA-1 checked) ──▶│
-//	     │◀── Request(i, Pk) ─────────────────────────────│
-//	     │── UploadKeys(Pk, i) ──────────────────────────────────────────▶│
-//	     │── Capsule(M_i + r_ik·Y_k) ─────────────────▶│ VerifyCapsule (§2.3)
-//	                              │── body chunks ──────▶│
-//	                              │◀── Request(i, Pk) ───│
-//	                              │── ReKeys(Pk, i) ────────────────────▶│
-//	                              │── Capsule(C_j + Δ) ─▶│ VerifyCapsule (§2.3)
+//	Po (original seed)      Pj (any peer)           Pk (downloader)       key server
+//	|-- body chunks of piece i (SHA-1 checked) ---->|                     |
+//	|<- Request(i, Pk) -----------------------------|                     |
+//	|-- UploadKeys(Pk, i) ----------------------------------------------->|
+//	|<- K = r_ik.Y_k -----------------------------------------------------|
+//	|-- Capsule(M_i + K) -------------------------->|                     |
+//	|                       |                       | VerifyCapsule (2.3) |
+//	|                       |-- body chunks of i -->|                     |
+//	|                       |<- Request(i, Pk) -----|                     |
+//	|                       |-- ReKeys(Pk, i) --------------------------->|
+//	|                       |<- Delta ------------------------------------|
+//	|                       |-- Capsule(C + Delta) >|                     |
+//	|                       |                       | VerifyCapsule (2.3) |
 //
 // One [Carrier] serves one client: [NewCarrier] installs its callbacks in
 // the client's configuration ([torrent.Callbacks.PeerConnAdded] to

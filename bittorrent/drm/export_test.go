@@ -1,9 +1,8 @@
 package drm
 
-// DebugString describes the missing capsules, for test failure messages.
-
 import "fmt"
 
+// DebugString describes the missing capsules, for test failure messages.
 func (d *Torrent) DebugString() string {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -93,4 +93,3 @@ func (r *Release) check() (group.Group, error) {
 	}
 	return g, nil
 }
-
