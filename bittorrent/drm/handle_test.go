@@ -64,7 +64,7 @@ func FuzzHandle(f *testing.F) {
 		for k, msg := range [][]byte{a, b} {
 			before := d.Stats()
 			nOut := len(out)
-			out = d.handle(inbound{from[k], msg}, time.Now(), out)
+			out = d.handle(inbound{from[k], msg}, out)
 			after := d.Stats()
 			handled := after.Malformed-before.Malformed + after.Unsolicited-before.Unsolicited +
 				after.RefusalsReceived - before.RefusalsReceived + after.CapsulesRejected - before.CapsulesRejected +

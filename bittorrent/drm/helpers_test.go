@@ -14,6 +14,7 @@ import (
 	"github.com/swarmblocks/swarmblocks/bittorrent/internal/loopback"
 	"github.com/swarmblocks/swarmblocks/elgamal"
 	"github.com/swarmblocks/swarmblocks/reencrypt"
+	"golang.org/x/time/rate"
 )
 
 // world is a published protected torrent: the key server's tracker, the
@@ -24,6 +25,18 @@ type world struct {
 	rel     *drm.Release
 	content []byte
 	sealed  []byte
+	// link, if positive, caps every client's upload of torrent data at
+	// link bytes per second.
+	link int
+}
+
+// config returns a loopback client configuration with w's link.
+func (w *world) config(dir string) *torrent.ClientConfig {
+	cfg := loopback.ClientConfig(dir)
+	if w.link > 0 {
+		cfg.UploadRateLimiter = rate.NewLimiter(rate.Limit(w.link), 64<<10)
+	}
+	return cfg
 }
 
 func newWorld(t testing.TB, size, pieceLength int) *world {
@@ -59,7 +72,7 @@ func closeNode(n *node) {
 
 // startSeed starts the original seed.
 func (w *world) startSeed(t testing.TB, dir string) *node {
-	cfg := loopback.ClientConfig(dir)
+	cfg := w.config(dir)
 	car := drm.NewCarrier(cfg)
 	ln, err := loopback.NewSeed(cfg, w.rel.MetaInfo, w.sealed)
 	require.NoError(t, err)
@@ -90,7 +103,7 @@ func (w *world) newPeer(t testing.TB, licensed bool) *reencrypt.Peer {
 // startPeer starts a downloading client for peer, keeping its capsules in
 // dir, and asks it to download everything.
 func (w *world) startPeer(t testing.TB, dir string, p *reencrypt.Peer) *node {
-	cfg := loopback.ClientConfig(dir)
+	cfg := w.config(dir)
 	car := drm.NewCarrier(cfg)
 	ln, err := loopback.NewNode(cfg, w.rel.MetaInfo)
 	require.NoError(t, err)
@@ -137,5 +150,3 @@ func play(ctx context.Context, n *node) ([]byte, error) {
 	}
 	return pl.Play(time.Now())
 }
-
-var _ = torrent.NewDefaultClientConfig

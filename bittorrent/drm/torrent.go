@@ -92,9 +92,14 @@ type Torrent struct {
 	done   chan struct{}
 	file   *capsuleFile
 
-	mu       sync.Mutex
+	// inMu guards what the client's callbacks hand over; they run with
+	// the client lock held, so they take only this short-held lock.
+	inMu     sync.Mutex
 	inbox    []inbound
 	closed   []*torrent.PeerConn
+	uploaded []upload
+
+	mu       sync.Mutex
 	capsules []*reencrypt.Capsule // own capsules, nil for the seed
 	have     int
 	pieces   []pieceState
@@ -107,6 +112,19 @@ type Torrent struct {
 type inbound struct {
 	pc      *torrent.PeerConn
 	payload []byte
+}
+
+// upload records that pc sent a chunk of piece i.
+type upload struct {
+	pc *torrent.PeerConn
+	i  int
+}
+
+// decoded is an inbound message decoded, and if it is a capsule, checked.
+type decoded struct {
+	pc       *torrent.PeerConn
+	m        *Message
+	polluted bool
 }
 
 type pieceState struct {
@@ -318,29 +336,29 @@ func (d *Torrent) poke() {
 
 // received is called by the carrier's callback: queue and return.
 func (d *Torrent) received(pc *torrent.PeerConn, payload []byte) {
-	d.mu.Lock()
+	d.inMu.Lock()
 	d.inbox = append(d.inbox, inbound{pc, payload})
-	d.mu.Unlock()
+	d.inMu.Unlock()
 	d.poke()
 }
 
 func (d *Torrent) connClosed(pc *torrent.PeerConn) {
-	d.mu.Lock()
+	d.inMu.Lock()
 	d.closed = append(d.closed, pc)
-	d.mu.Unlock()
+	d.inMu.Unlock()
 	d.poke()
 }
 
+// contributed is called for every chunk received: record, do not wake.
 func (d *Torrent) contributed(pc *torrent.PeerConn, i int) {
 	if d.peer == nil || i < 0 || i >= d.n {
 		return
 	}
-	d.mu.Lock()
-	p := &d.pieces[i]
-	if len(p.contrib) < maxContributors && !slices.Contains(p.contrib, pc) {
-		p.contrib = append(p.contrib, pc)
+	d.inMu.Lock()
+	if k := len(d.uploaded); k == 0 || d.uploaded[k-1] != (upload{pc, i}) {
+		d.uploaded = append(d.uploaded, upload{pc, i})
 	}
-	d.mu.Unlock()
+	d.inMu.Unlock()
 }
 
 // bodyComplete records that the client verified body i. d.mu is held.
@@ -379,8 +397,20 @@ type outbound struct {
 }
 
 func (d *Torrent) step(now time.Time) {
-	// Ask the client which peers have which pieces before taking d.mu:
-	// the client's callbacks take d.mu under the client lock.
+	d.inMu.Lock()
+	inbox, closed, uploaded := d.inbox, d.closed, d.uploaded
+	d.inbox, d.closed, d.uploaded = nil, nil, nil
+	d.inMu.Unlock()
+	// Decoding and checking capsules cost a few group operations each:
+	// do them before taking d.mu, which the scheduling needs.
+	msgs := make([]decoded, 0, len(inbox))
+	for _, in := range inbox {
+		if m, ok := d.decode(in); ok {
+			msgs = append(msgs, m)
+		}
+	}
+	// Ask the client which peers have which pieces before taking d.mu too:
+	// it takes the client lock.
 	d.mu.Lock()
 	need := d.peer != nil && len(d.pending) > 0
 	d.mu.Unlock()
@@ -389,14 +419,17 @@ func (d *Torrent) step(now time.Time) {
 		view = d.gather()
 	}
 	d.mu.Lock()
-	inbox, closed := d.inbox, d.closed
-	d.inbox, d.closed = nil, nil
 	var out []outbound
 	for _, pc := range closed {
 		d.forget(pc)
 	}
-	for _, in := range inbox {
-		out = d.handle(in, now, out)
+	for _, u := range uploaded {
+		if p := &d.pieces[u.i]; len(p.contrib) < maxContributors && !slices.Contains(p.contrib, u.pc) {
+			p.contrib = append(p.contrib, u.pc)
+		}
+	}
+	for _, m := range msgs {
+		out = d.apply(m, out)
 	}
 	out = d.schedule(now, view, out)
 	d.mu.Unlock()
@@ -420,13 +453,36 @@ func (d *Torrent) forget(pc *torrent.PeerConn) {
 	}
 }
 
-// handle processes one inbound message. d.mu is held.
-func (d *Torrent) handle(in inbound, now time.Time, out []outbound) []outbound {
+// decode parses an inbound message and checks a capsule against this
+// peer's expected hashes (§2.3). A message that does not decode or names
+// no piece of the torrent is counted and dropped.
+func (d *Torrent) decode(in inbound) (decoded, bool) {
 	m, err := ParseMessage(d.g, in.payload)
 	if err != nil || int64(m.Index) >= int64(d.n) {
 		d.stats.malformed.Add(1)
+		return decoded{}, false
+	}
+	out := decoded{pc: in.pc, m: m}
+	if m.Kind == KindCapsule && d.peer != nil {
+		d.peerMu.Lock()
+		out.polluted = d.peer.VerifyCapsule(m.Capsule) != nil
+		d.peerMu.Unlock()
+	}
+	return out, true
+}
+
+// handle decodes and applies one inbound message. d.mu is held.
+func (d *Torrent) handle(in inbound, out []outbound) []outbound {
+	m, ok := d.decode(in)
+	if !ok {
 		return out
 	}
+	return d.apply(m, out)
+}
+
+// apply acts on a decoded message. d.mu is held.
+func (d *Torrent) apply(in decoded, out []outbound) []outbound {
+	m := in.m
 	i := int(m.Index)
 	switch m.Kind {
 	case KindRequest:
@@ -443,10 +499,7 @@ func (d *Torrent) handle(in inbound, now time.Time, out []outbound) []outbound {
 			d.stats.refusalsIn.Add(1)
 			return out
 		}
-		d.peerMu.Lock()
-		err := d.peer.VerifyCapsule(m.Capsule)
-		d.peerMu.Unlock()
-		if err != nil {
+		if in.polluted {
 			// §2.3: a polluted capsule is rejected before it spreads,
 			// and the piece's capsule is asked of another peer.
 			d.stats.rejected.Add(1)
