@@ -102,6 +102,8 @@ require (
 require github.com/cloudflare/circl v1.6.5
 
 require (
+	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/bwesterb/go-ristretto v1.2.4 // indirect
+	github.com/gtank/ristretto255 v0.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )

@@ -60,7 +60,7 @@ func benchSwarm(b *testing.B, protected bool, pieceLength int) {
 		if protected {
 			nodes = append(nodes, w.startSeed(b, filepath.Join(dir, "seed")))
 			for i := range benchLeechers {
-				nodes = append(nodes, w.startPeer(b, filepath.Join(dir, fmt.Sprint(i)), w.newPeer(b, true)))
+				nodes = append(nodes, w.startPeer(b, filepath.Join(dir, fmt.Sprint(i)), w.join(b, true)))
 			}
 		} else {
 			s, err := loopback.NewSeed(w.config(filepath.Join(dir, "seed")), w.rel.MetaInfo, w.sealed)

@@ -94,7 +94,7 @@ func TestPollutedCapsule(t *testing.T) {
 	w := newWorld(t, 8*pieceLength, pieceLength)
 	dir := t.TempDir()
 	hostile := w.startHostile(t, filepath.Join(dir, "hostile"))
-	victim := w.startPeer(t, filepath.Join(dir, "victim"), w.newPeer(t, true))
+	victim := w.startPeer(t, filepath.Join(dir, "victim"), w.join(t, true))
 	loopback.Connect(hostile, victim.Node)
 
 	select {
