@@ -7,8 +7,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"net/http/httptest"
-	"sync"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
