@@ -184,3 +184,58 @@ func BenchmarkWire(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPlan measures a Plan fed by its host: "complete" is one piece
+// verified and the resulting Changes (a whole download per m iterations,
+// the class switch included), "availability" one availability report and
+// its Changes. The plan is rebuilt, off the clock, when the file is done.
+func BenchmarkPlan(b *testing.B) {
+	for _, m := range []int{256, 4096} {
+		f, err := NewFamily(testKey(1), m, DefaultFunctions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		order := rng.Perm(m)
+		fresh := func() *Plan {
+			p, err := NewPlan(f, 42, rng)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for blk := range m {
+				if err := p.SetAvailability(blk, 1+rng.IntN(30)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			p.Changes(nil)
+			return p
+		}
+		b.Run(fmt.Sprintf("complete/m=%d", m), func(b *testing.B) {
+			p, dst, i := fresh(), make([]Change, 0, m), 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if i == m {
+					b.StopTimer()
+					p, i = fresh(), 0
+					b.StartTimer()
+				}
+				if err := p.Completed(order[i]); err != nil {
+					b.Fatal(err)
+				}
+				dst = p.Changes(dst[:0])
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("availability/m=%d", m), func(b *testing.B) {
+			p, dst, i := fresh(), make([]Change, 0, m), 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := p.SetAvailability(order[i%m], 1+i%30); err != nil {
+					b.Fatal(err)
+				}
+				dst = p.Changes(dst[:0])
+				i++
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ var (
 	ErrPayload       = errors.New("steg: frame payload size out of range")
 	ErrFrame         = errors.New("steg: malformed frame")
 	ErrSlot          = errors.New("steg: slot length out of range")
+	ErrNil           = errors.New("steg: nil argument")
 
 	ErrFrameLength = errors.New("steg: wrong message length")
 	ErrUnknownID   = errors.New("steg: unknown message id")
