@@ -213,6 +213,37 @@ func TestStreamDecoder(t *testing.T) {
 	require.ErrorIs(t, err, ErrMismatch)
 	_, _, err = sd.Consume(Message{ID: IDBitfield})
 	require.ErrorIs(t, err, ErrMismatch)
+
+	// MarkHeld is one bit of a BITFIELD
+	require.NoError(t, sd.MarkHeld(a[1]))
+	_, _, err = sd.Push(a[1])
+	require.ErrorIs(t, err, ErrDuplicate)
+	require.ErrorIs(t, sd.MarkHeld(1024), ErrBlockRange)
+	require.ErrorIs(t, sd.MarkHeld(-1), ErrBlockRange)
+
+	// HAVE_NONE holds nothing: the order that follows decodes
+	sd.Reset()
+	_, _, err = sd.Consume(Message{ID: IDHaveNone})
+	require.NoError(t, err)
+	got := 0
+	for _, blk := range a[:DefaultWindow] {
+		x, ok, err := sd.Consume(Message{ID: IDHave, Index: blk})
+		require.NoError(t, err)
+		if ok {
+			got = x
+		}
+	}
+	require.Equal(t, 42, got)
+
+	// HAVE_ALL holds everything: no HAVE can follow
+	sd.Reset()
+	_, _, err = sd.Consume(Message{ID: IDHaveAll})
+	require.NoError(t, err)
+	for _, blk := range []int{0, 1023, a[2]} {
+		_, _, err = sd.Push(blk)
+		require.ErrorIs(t, err, ErrDuplicate)
+	}
+	require.Zero(t, sd.Pushed())
 }
 
 // TestStreamMatchesBatch checks the streaming decoder against the batch

@@ -61,9 +61,11 @@ func (s *StreamDecoder) Push(b int) (x int, ok bool, err error) {
 }
 
 // Consume feeds one peer-wire message to the decoder: a HAVE is pushed, a
-// BITFIELD marks its blocks as seen (it says which blocks the peer had
-// before, not in which order, so it carries no symbol), anything else is
-// ignored.
+// BITFIELD marks its pieces as held (it says which pieces the peer had
+// before, not in which order, so it carries no symbol), a HAVE_ALL (BEP 6)
+// marks every piece as held, so that nothing more can be decoded from this
+// peer, a HAVE_NONE (BEP 6) says the peer holds nothing yet and changes
+// nothing; anything else is ignored.
 func (s *StreamDecoder) Consume(msg Message) (x int, ok bool, err error) {
 	switch {
 	case msg.KeepAlive:
@@ -72,15 +74,36 @@ func (s *StreamDecoder) Consume(msg Message) (x int, ok bool, err error) {
 		return s.Push(msg.Index)
 	case msg.ID == IDBitfield:
 		if msg.Bitfield == nil || msg.Bitfield.Len() != s.f.m {
-			return 0, false, fmt.Errorf("%w: bitfield does not cover %d blocks", ErrMismatch, s.f.m)
+			return 0, false, fmt.Errorf("%w: bitfield does not cover %d pieces", ErrMismatch, s.f.m)
 		}
 		for b := range s.f.m {
 			if msg.Bitfield.Has(b) {
 				s.t.markSeen(b)
 			}
 		}
+	case msg.ID == IDHaveAll:
+		s.MarkAllHeld()
 	}
 	return 0, false, nil
+}
+
+// MarkHeld records that the peer holds piece b without having announced
+// it in a HAVE (a bit of its BITFIELD): b is not part of the order, and a
+// later HAVE of b is a duplicate.
+func (s *StreamDecoder) MarkHeld(b int) error {
+	if b < 0 || b >= s.f.m {
+		return fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, b, s.f.m)
+	}
+	s.t.markSeen(b)
+	return nil
+}
+
+// MarkAllHeld records that the peer holds every piece (a HAVE_ALL): it
+// will send no HAVE that could carry a symbol.
+func (s *StreamDecoder) MarkAllHeld() {
+	for i := range s.t.seen {
+		s.t.seen[i] = ^uint64(0)
+	}
 }
 
 // Symbol returns the last symbol reported, or ok = false if none was.
