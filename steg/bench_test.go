@@ -8,8 +8,8 @@ import (
 )
 
 // BenchmarkHashFamily measures the keyed hash family: one value H_i(b)
-// (one BLAKE3 compression) and all n = 100 values of a block (one BLAKE3
-// output buffer), the decoders' cost per new block.
+// (one BLAKE3 compression) and all n = 100 values of a piece (one BLAKE3
+// output buffer), the decoders' cost per new piece.
 func BenchmarkHashFamily(b *testing.B) {
 	f, err := NewFamily(testKey(1), 4096, DefaultFunctions)
 	if err != nil {
@@ -41,8 +41,8 @@ func BenchmarkHashFamily(b *testing.B) {
 }
 
 // BenchmarkEncodeNext measures one choice of the encoder (rarest first
-// inside the class of H_x) on a file of m blocks, half of them downloaded,
-// 30 peers' worth of uneven availability. Each iteration picks a block and
+// inside the class of H_x) on a file of m pieces, half of them downloaded,
+// 30 peers' worth of uneven availability. Each iteration picks a piece and
 // releases it again, so the state stays the same.
 func BenchmarkEncodeNext(b *testing.B) {
 	for _, m := range []int{64, 256, 1024, 4096} {
@@ -86,7 +86,7 @@ func BenchmarkEncodeNext(b *testing.B) {
 }
 
 // BenchmarkDecodeStream measures the streaming decoder with n = 100 on the
-// HAVEs of a 4,096-block download: "cold" hashes every block (a decoder per
+// HAVEs of a 4,096-piece download: "cold" hashes every piece (a decoder per
 // peer), "warm" reuses the class cache (Reset between peers of one file).
 func BenchmarkDecodeStream(b *testing.B) {
 	const m = 4096
@@ -128,7 +128,7 @@ func BenchmarkDecodeStream(b *testing.B) {
 }
 
 // BenchmarkWire measures the BEP 3 codec: appending and parsing HAVE
-// messages, parsing a 4,096-block BITFIELD and reading a stream of HAVEs.
+// messages, parsing a 4,096-piece BITFIELD and reading a stream of HAVEs.
 func BenchmarkWire(b *testing.B) {
 	const m = 4096
 	b.Run("append-have", func(b *testing.B) {

@@ -8,7 +8,7 @@ import (
 )
 
 // A bootstrapping node hides swarm id 42 in the order it downloads a
-// 1,024-block file; a neighbour with the shared key decodes its HAVEs.
+// 1,024-piece file; a neighbour with the shared key decodes its HAVEs.
 func Example() {
 	key := make([]byte, steg.KeySize) // in PACOM: the secret all clients share
 	copy(key, "pacom clients' shared secret....")
@@ -94,7 +94,7 @@ func ExampleSender() {
 	// "swarm:7f3a" after 556 HAVEs
 }
 
-// Parsing peer-wire bytes: a HAVE for block 9.
+// Parsing peer-wire bytes: a HAVE for piece 9.
 func ExampleParseMessage() {
 	wire := []byte{0, 0, 0, 5, 4, 0, 0, 0, 9, 0, 0, 0, 0}
 	msg, n, err := steg.ParseMessage(wire, 1024)

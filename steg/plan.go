@@ -36,7 +36,7 @@ type Change struct {
 	Priority Priority
 }
 
-// Piece states of a [Plan].
+// States of a piece in a [Plan].
 const (
 	planMissing uint8 = iota
 	planDone

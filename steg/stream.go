@@ -5,11 +5,11 @@ import "fmt"
 // StreamDecoder is the streaming form of Algorithm 3 of [PACOM]: it
 // consumes the HAVE messages of one peer one at a time and reports a symbol
 // as soon as it is sure of it, that is as soon as exactly one function H_x
-// has its last c or more blocks in one class. It keeps reporting changes:
+// has its last c or more pieces in one class. It keeps reporting changes:
 // a bootstrapping node that moves to another swarm (§3.3, case 2) starts
 // hiding another symbol and the decoder reports the new one.
 //
-// Each block costs one BLAKE3 output (all n classes at once) the first
+// Each piece costs one BLAKE3 output (all n classes at once) the first
 // time it is seen and O(n) bit operations per HAVE. A StreamDecoder is not
 // safe for concurrent use.
 type StreamDecoder struct {
@@ -28,17 +28,17 @@ func NewStreamDecoder(f *Family, c int) (*StreamDecoder, error) {
 	return &StreamDecoder{f: f, c: c, t: newRunTracker(f)}, nil
 }
 
-// Push consumes the HAVE of block b. It returns ok = true and the symbol x
-// when x has just become the only function fitting the last c blocks and
-// differs from the symbol reported before. A block out of [0, m) or seen
+// Push consumes the HAVE of piece b. It returns ok = true and the symbol x
+// when x has just become the only function fitting the last c pieces and
+// differs from the symbol reported before. A piece out of [0, m) or seen
 // before (in a HAVE or the BITFIELD) is an error and leaves the decoder
 // unchanged.
 func (s *StreamDecoder) Push(b int) (x int, ok bool, err error) {
 	if b < 0 || b >= s.f.m {
-		return 0, false, fmt.Errorf("%w: block %d not in [0, %d)", ErrBlockRange, b, s.f.m)
+		return 0, false, fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, b, s.f.m)
 	}
 	if s.t.wasSeen(b) {
-		return 0, false, fmt.Errorf("%w: block %d", ErrDuplicate, b)
+		return 0, false, fmt.Errorf("%w: piece %d", ErrDuplicate, b)
 	}
 	s.t.push(b)
 	if s.t.count < s.c {
@@ -89,10 +89,14 @@ func (s *StreamDecoder) Consume(msg Message) (x int, ok bool, err error) {
 
 // MarkHeld records that the peer holds piece b without having announced
 // it in a HAVE (a bit of its BITFIELD): b is not part of the order, and a
-// later HAVE of b is a duplicate.
+// later HAVE of b is a duplicate. A piece seen before is an error
+// ([ErrDuplicate]) and changes nothing.
 func (s *StreamDecoder) MarkHeld(b int) error {
 	if b < 0 || b >= s.f.m {
 		return fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, b, s.f.m)
+	}
+	if s.t.wasSeen(b) {
+		return fmt.Errorf("%w: piece %d", ErrDuplicate, b)
 	}
 	s.t.markSeen(b)
 	return nil
