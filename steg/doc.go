@@ -245,16 +245,16 @@
 //   - The computations are not constant time; they handle public piece
 //     indexes, and the key only enters BLAKE3.
 //
-//   - The keyless tests of [Observer] draw the observer's own random
-//     partition, independent of the order; the labels it reads along any
-//     order that does not depend on that partition are independent fair
-//     draws, so their p-values are uniform for every encoder, hiding or
-//     not. They show that an encoder does not leak the observer's own
-//     partition, nothing more: a distinguisher must look at something
-//     else, such as the availability around the node (above) or, against
-//     a client whose plain order is nearly deterministic, the order of
-//     the indexes themselves (package havesteg measures both against
-//     plain anacrolix/torrent leechers).
+// The keyless tests of [Observer] draw the observer's own random
+// partition, independent of the order: the labels it reads along any
+// order that does not depend on that partition are independent fair
+// draws, so their p-values are uniform for every encoder, hiding or not.
+// They show that an encoder does not leak the observer's own partition,
+// nothing more; a distinguisher must look at something else, such as the
+// availability around the node (above) or, against a client whose plain
+// order is nearly deterministic, the order of the indexes themselves
+// (package havesteg measures such tests against plain anacrolix/torrent
+// leechers).
 //
 // # References
 //
