@@ -28,6 +28,10 @@ const (
 	// (SWARMBLOCKS_LONG=1); the default run uses shortRuns.
 	realRuns  = 20
 	shortRuns = 4
+	// raceRuns swarms of racePieces pieces are the default run under
+	// -race.
+	raceRuns   = 1
+	racePieces = 128
 	// realRecovery is the share of runs in which the watcher must find the
 	// hidden symbol.
 	realRecovery = 0.95
@@ -45,7 +49,7 @@ type swarmRun struct {
 	offCls  int
 }
 
-func runReal(t *testing.T, runs int) []swarmRun {
+func runReal(t *testing.T, runs, pieces int) []swarmRun {
 	rng := rand.New(rand.NewPCG(realSeed, 1))
 	out := make([]swarmRun, 0, runs)
 	for run := range runs {
@@ -55,13 +59,15 @@ func runReal(t *testing.T, runs int) []swarmRun {
 		}
 		x := 1 + rng.IntN(steg.DefaultFunctions)
 		start := time.Now()
-		s := runSwarm(t, swarmConfig{pieces: realPieces, plain: realPlain, x: x, key: key, window: steg.DefaultWindow}, rng, 90*time.Second)
+		s := runSwarm(t, swarmConfig{pieces: pieces, plain: realPlain, x: x, key: key, window: steg.DefaultWindow}, rng, 90*time.Second)
 		h, plain := s.orders(t)
 		r := swarmRun{x: x, hiding: h.Haves, symbol: h.Symbol, at: h.At, offCls: s.h.OffClass()}
 		require.Zero(t, h.Held, "the watcher saw the hiding node from its first piece")
-		require.Len(t, h.Haves, realPieces)
+		require.Len(t, h.Haves, pieces)
+		require.LessOrEqual(t, classRuns(t, s.fam, x, h.Haves), 2+2*r.offCls,
+			"one class of H_x, then the other, but for the pieces released while stalled")
 		for _, p := range plain {
-			require.Len(t, p.Haves, realPieces)
+			require.Len(t, p.Haves, pieces)
 			r.plain = append(r.plain, p.Haves)
 			if p.Symbol != 0 {
 				r.plainFP++
@@ -73,7 +79,7 @@ func runReal(t *testing.T, runs int) []swarmRun {
 		t.Logf("run %2d (seed %d): x = %3d, decoded %3d after %3d HAVEs, off-class %d, plain leechers decoded %d (%d as x), %v",
 			run, realSeed, x, h.Symbol, h.At, r.offCls, r.plainFP, r.plainX, time.Since(start).Round(time.Millisecond))
 		out = append(out, r)
-		closeSwarm(t, s)
+		s.close()
 	}
 	return out
 }
@@ -87,9 +93,9 @@ type keylessTest struct {
 	pValue bool
 }
 
-func keylessTests(t *testing.T) []keylessTest {
+func keylessTests(t *testing.T, pieces int) []keylessTest {
 	obs := func(k int, rng *rand.Rand) *steg.Observer {
-		o, err := steg.NewObserver(realPieces, k, rng)
+		o, err := steg.NewObserver(pieces, k, rng)
 		require.NoError(t, err)
 		return o
 	}
@@ -137,9 +143,10 @@ type keylessRow struct {
 }
 
 func keyless(t *testing.T, runs []swarmRun) []keylessRow {
+	pieces := len(runs[0].hiding)
 	rng := rand.New(rand.NewPCG(realSeed, 2))
 	var rows []keylessRow
-	for _, kt := range keylessTests(t) {
+	for _, kt := range keylessTests(t, pieces) {
 		var hide, plain []float64
 		for _, r := range runs {
 			hide = append(hide, kt.stat(r.hiding, rng))
@@ -184,17 +191,20 @@ func formatKeyless(rows []keylessRow, hiding, plain int) string {
 	return b.String()
 }
 
-// TestRealSwarm runs the experiment: shortRuns swarms by default, realRuns
-// with SWARMBLOCKS_LONG=1. It asserts that the watcher recovers the hidden
+// TestRealSwarm runs the experiment: shortRuns swarms by default (one
+// smaller swarm under -race), realRuns with SWARMBLOCKS_LONG=1. It asserts that the watcher recovers the hidden
 // symbol in at least 95% of the runs and that the keyless tests of
 // [steg.Observer] flag the hiding node no more often than the plain
 // leechers, and prints the keyless table with each test's advantage.
 func TestRealSwarm(t *testing.T) {
-	runs := shortRuns
-	if os.Getenv("SWARMBLOCKS_LONG") == "1" {
+	runs, pieces := shortRuns, realPieces
+	switch {
+	case os.Getenv("SWARMBLOCKS_LONG") == "1":
 		runs = realRuns
+	case raceEnabled:
+		runs, pieces = raceRuns, racePieces
 	}
-	res := runReal(t, runs)
+	res := runReal(t, runs, pieces)
 
 	t.Run("recovery", func(t *testing.T) {
 		ok := 0
@@ -219,4 +229,18 @@ func TestRealSwarm(t *testing.T) {
 			require.Less(t, r.hideFlag, 0.05+3*math.Sqrt(0.05*0.95/float64(len(res)))+1/float64(len(res)), r.name)
 		}
 	})
+}
+
+// classRuns returns the number of runs of one class of H_x in seq.
+func classRuns(t *testing.T, f *steg.Family, x int, seq []int) int {
+	runs, prev := 0, false
+	for k, b := range seq {
+		in, err := f.InClass1(x, b)
+		require.NoError(t, err)
+		if k == 0 || in != prev {
+			runs++
+		}
+		prev = in
+	}
+	return runs
 }

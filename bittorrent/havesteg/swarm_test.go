@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,10 +51,26 @@ func newConfig(t testing.TB) *torrent.ClientConfig {
 	return cfg
 }
 
-func newClient(t testing.TB, cfg *torrent.ClientConfig) *torrent.Client {
+// closers closes what a test swarm opened, once, in reverse order.
+type closers struct {
+	once sync.Once
+	fns  []func()
+}
+
+func (c *closers) add(f func()) { c.fns = append(c.fns, f) }
+
+func (c *closers) close() {
+	c.once.Do(func() {
+		for i := len(c.fns) - 1; i >= 0; i-- {
+			c.fns[i]()
+		}
+	})
+}
+
+func newClient(t testing.TB, c *closers, cfg *torrent.ClientConfig) *torrent.Client {
 	cl, err := torrent.NewClient(cfg)
 	require.NoError(t, err)
-	t.Cleanup(func() {
+	c.add(func() {
 		for _, err := range cl.Close() {
 			t.Logf("closing client: %v", err)
 		}
@@ -83,8 +100,8 @@ type node struct {
 	t  *torrent.Torrent
 }
 
-func addNode(t testing.TB, cfg *torrent.ClientConfig, mi *metainfo.MetaInfo) node {
-	cl := newClient(t, cfg)
+func addNode(t testing.TB, c *closers, cfg *torrent.ClientConfig, mi *metainfo.MetaInfo) node {
+	cl := newClient(t, c, cfg)
 	tt, err := cl.AddTorrent(mi)
 	require.NoError(t, err)
 	<-tt.GotInfo()
@@ -109,6 +126,7 @@ type swarm struct {
 	plain   []node
 	watcher *havesteg.Watcher
 	h       *havesteg.Hider
+	closers closers
 }
 
 // runSwarm builds the swarm, lets every leecher download the whole file
@@ -120,10 +138,11 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 	fam, err := steg.NewFamily(sc.key, sc.pieces, steg.DefaultFunctions)
 	require.NoError(t, err)
 	s := &swarm{fam: fam}
+	t.Cleanup(s.closers.close)
 
 	seedCfg := newConfig(t)
 	require.NoError(t, os.WriteFile(filepath.Join(seedCfg.DataDir, "carrier"), data, 0o600))
-	s.seed = addNode(t, seedCfg, mi)
+	s.seed = addNode(t, &s.closers, seedCfg, mi)
 	require.NoError(t, s.seed.t.VerifyDataContext(ctx))
 	select {
 	case <-s.seed.t.Complete().On():
@@ -131,9 +150,9 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 		t.Fatalf("the seed does not have the file: %v", s.seed.t.PieceStateRuns())
 	}
 
-	s.hider = addNode(t, newConfig(t), mi)
+	s.hider = addNode(t, &s.closers, newConfig(t), mi)
 	for range sc.plain {
-		s.plain = append(s.plain, addNode(t, newConfig(t), mi))
+		s.plain = append(s.plain, addNode(t, &s.closers, newConfig(t), mi))
 	}
 	s.watcher, err = havesteg.NewWatcher(fam, mi.HashInfoBytes(), sc.window)
 	require.NoError(t, err)
@@ -142,13 +161,17 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 	// The watcher only listens: it wants no piece, so anacrolix would open
 	// no connection for it; it accepts the leechers' instead.
 	wcfg.AlwaysWantConns = true
-	watcher := addNode(t, wcfg, mi)
+	watcher := addNode(t, &s.closers, wcfg, mi)
 
 	plan, err := steg.NewPlan(fam, sc.x, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
 	require.NoError(t, err)
 	s.h, err = havesteg.NewHider(s.hider.t, plan, havesteg.HiderConfig{})
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, s.h.Close()) })
+	s.closers.add(func() {
+		if err := s.h.Close(); err != nil {
+			t.Errorf("hider: %v", err)
+		}
+	})
 	for _, l := range s.plain {
 		l.t.DownloadAll()
 	}
@@ -222,8 +245,5 @@ func (s *swarm) orders(t testing.TB) (hiding havesteg.Report, plain []havesteg.R
 	return hiding, plain
 }
 
-
-// closeSwarm stops the hiding node (the clients close at cleanup).
-func closeSwarm(t testing.TB, s *swarm) {
-	require.NoError(t, s.h.Close())
-}
+// close stops the hiding node and closes every client of the swarm.
+func (s *swarm) close() { s.closers.close() }

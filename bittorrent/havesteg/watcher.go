@@ -114,7 +114,7 @@ func (p *peer) consume(msg *pp.Message) (found bool) {
 		}
 		p.begun = true
 		p.sd.MarkAllHeld()
-		r.Held = p.m
+		r.Held = p.m - len(r.Haves)
 	case pp.HaveNone:
 		if p.begun {
 			r.Violations++ // BEP 6: only as the first message
