@@ -4,15 +4,16 @@ go 1.26.0
 
 replace github.com/swarmblocks/swarmblocks => ../
 
+// anacrolix/torrent is pinned at v1.61.0, the newest release that resolves and
+// builds here: v1.62.0 needs a github.com/anacrolix/go-utp version that the
+// module proxy refuses (403).
 require (
 	github.com/anacrolix/torrent v1.61.0
 	github.com/stretchr/testify v1.12.1
-	github.com/swarmblocks/swarmblocks v0.0.0-00010101000000-000000000000
-	gonum.org/v1/gonum v0.17.0
 )
 
 require (
-	github.com/RoaringBitmap/roaring v1.2.3 // indirect
+	github.com/RoaringBitmap/roaring v1.2.3
 	github.com/alecthomas/atomic v0.1.0-alpha2 // indirect
 	github.com/anacrolix/btree v0.0.0-20251201064447-d86c3fa41bd8 // indirect
 	github.com/anacrolix/chansync v0.7.0 // indirect
@@ -75,6 +76,7 @@ require (
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/rs/dnscache v0.0.0-20211102005908-e0241e321417 // indirect
 	github.com/spaolacci/murmur3 v1.1.0 // indirect
+	github.com/swarmblocks/swarmblocks v0.0.0-00010101000000-000000000000
 	github.com/tidwall/btree v1.8.1 // indirect
 	github.com/wlynxg/anet v0.0.3 // indirect
 	go.etcd.io/bbolt v1.3.6 // indirect
@@ -82,7 +84,6 @@ require (
 	go.opentelemetry.io/otel v1.38.0 // indirect
 	go.opentelemetry.io/otel/metric v1.38.0 // indirect
 	go.opentelemetry.io/otel/trace v1.38.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/exp v0.0.0-20251113190631-e25ba8c21ef6 // indirect
 	golang.org/x/net v0.60.0 // indirect
@@ -96,4 +97,14 @@ require (
 	modernc.org/memory v1.5.0 // indirect
 	modernc.org/sqlite v1.21.1 // indirect
 	zombiezen.com/go/sqlite v0.13.1 // indirect
+)
+
+require (
+	github.com/cloudflare/circl v1.6.5
+	gonum.org/v1/gonum v0.17.0
+)
+
+require (
+	github.com/bwesterb/go-ristretto v1.2.4 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 )

@@ -31,7 +31,7 @@ func benchTable1(b *testing.B, name string) {
 	require.NoError(b, err)
 	s := newSwarm(b, g, testPieces(pieceSize), 2)
 	a, c := s.peers[0], s.peers[1]
-	uk, err := s.tr.UploadKey(0, a.ID())
+	uk, err := s.tr.UploadKey(0, s.seed.ID(), a.ID())
 	require.NoError(b, err)
 	pc, err := s.seed.PEnc(uk)
 	require.NoError(b, err)

@@ -1,5 +1,6 @@
 // Package reencrypt implements tracker-mediated proxy re-encryption for DRM
-// in BitTorrent-like swarms, after [Runtime re-encryption DRM]: every piece
+// in BitTorrent-like swarms, after Zhang et al. [Runtime re-encryption DRM]
+// (§2, Definition 2.2, Algorithms 1–3, §2.3 and §2.4): every piece
 // is re-encrypted for each downloader as it is uploaded, so decryption keys
 // are unique per peer and per piece, anyone can help distribute the content,
 // and only licensed peers can read it.
@@ -8,7 +9,8 @@
 // server: system parameters (SGen), the peer table, TS keys r_ij (TGen),
 // upload keys (Algorithm 1, message 6), re-encryption keys (Algorithm 2,
 // message 6), signed licences (Algorithm 3) and the expected piece hashes of
-// §2.3. [Seed] is the trusted original seed Po (PEnc). [Peer] is any other
+// §2.3. [Seed] is the trusted original seed Po (PEnc), the only caller the
+// tracker gives upload keys ([Tracker.UploadKey]). [Peer] is any other
 // peer (PGen, T as [Peer.Transform], PDec as [Peer.Decrypt]); [Player] is
 // the trusted player that enforces a licence's usage policy.
 //
@@ -46,6 +48,26 @@
 // hashes, so a piece key never seals two different contents. Peer
 // identifiers are hashes of public keys.
 //
+// # Carriers
+//
+// The sealed bodies are the same for every downloader, so a BitTorrent
+// carrier sends them as ordinary torrent data under ordinary piece hashes
+// and sends only capsules ([Capsule], [CapsuleSize] bytes: 36 for
+// ristretto255) in a side message. [SplitPieces] cuts content into plain
+// pieces of [PlainPieceSize] = L − [BodyOverhead] bytes, so that sealed
+// bodies exactly fill power-of-two torrent pieces of L bytes: a body is the
+// plain piece plus the 16-byte Poly1305 tag and nothing else (the nonce is
+// derived). [Tracker.Publish] seals each body once; [Seed.WriteTo] writes
+// the torrent's data and [Seed.Capsule] makes one downloader's capsule;
+// [Peer.VerifyCapsule] checks a received capsule against the §2.3 hashes,
+// [Peer.TransformCapsule] re-encrypts it, and [NewPiece] assembles a piece
+// from a capsule and a body without copying it. A restarted client restores
+// its peer from saved bytes ([Peer.MarshalBinary], [RestorePeer],
+// [Peer.LoadLicence]); the torrent description has a codec too
+// ([Torrent.MarshalBinary], [ParseTorrent]). Package
+// github.com/swarmblocks/swarmblocks/reencrypt/keyserver serves the
+// tracker's role over HTTP.
+//
 // # Properties, as tested
 //
 //   - A re-encrypted piece decrypts only for its receiver, with that
@@ -54,6 +76,9 @@
 //   - A licence is refused by, and useless to, any other peer.
 //   - The re-key Δ handed to an uploader does not depend on the content and
 //     does not let an unlicensed uploader open the piece.
+//   - An upload key K opens its downloader's capsule (C − K = M_i), so the
+//     tracker issues upload keys to the original seed only: a subscriber
+//     asking for its own is refused ([ErrForbidden]).
 //   - §2.3: with [Tracker.ExpectedHashes] a peer rejects a polluted piece on
 //     arrival ([ErrPolluted]); without them, at decryption ([ErrDecrypt]).
 //   - §2.4: the tests reproduce the attacks on the three alternative designs
@@ -65,13 +90,23 @@
 //
 // As in the paper, the tracker and the original seed are trusted, the
 // player is trusted not to leak keys or plaintext, and a peer that hacks
-// its player can leak the plain content (and, here, the piece keys); peer
-// authentication at subscription is out of scope. A re-key is not signed: a
-// forged one only produces a piece its receiver rejects. Timing follows the
+// its player can leak the plain content (and, here, the piece keys). The
+// in-process API takes caller identities as given (from in
+// [Tracker.UploadKey] and [Tracker.ReKey], the owner in
+// [Tracker.IssueLicence]): authenticating callers is the front end's job,
+// done by package keyserver. A re-key is not signed: a forged one only
+// produces a piece its receiver rejects. Timing follows the
 // group: ristretto255 is constant time, the NIST curves' scalar arithmetic
 // and the mod-p groups are not (see package elgamal). The exact scheme
 // masks all blocks of a piece with one value, so ratios of cipher blocks
 // reveal ratios of plain blocks; it is for measurement only.
 //
-// [Runtime re-encryption DRM]: ../../shared/papers/004_5719c811fd03987c.txt
+// # References
+//
+//   - [Runtime re-encryption DRM]: Xinwen Zhang, Dongyu Liu, Songqing Chen,
+//     Zhao Zhang and Ravi Sandhu, "Towards digital rights protection in
+//     BitTorrent-like P2P systems", Multimedia Computing and Networking
+//     (MMCN) 2008, Proc. SPIE 6818. doi:10.1117/12.775129.
+//
+// [Runtime re-encryption DRM]: https://doi.org/10.1117/12.775129
 package reencrypt

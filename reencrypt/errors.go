@@ -34,6 +34,9 @@ var (
 	ErrNotPublished = errors.New("reencrypt: torrent not published")
 	// ErrGroup is returned for a key of another group than the torrent's.
 	ErrGroup = errors.New("reencrypt: key of another group")
+	// ErrForbidden is returned when a caller asks for a key it may not
+	// have: an upload key asked by anyone but the original seed.
+	ErrForbidden = errors.New("reencrypt: caller not authorised")
 	// ErrExactGroup is returned when the exact scheme is used outside a
 	// mod-p group.
 	ErrExactGroup = errors.New("reencrypt: the exact scheme needs a mod-p group")

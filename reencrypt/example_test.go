@@ -35,7 +35,7 @@ func Example() {
 	tracker.Subscribe(b.PublicKey())
 
 	{ // Algorithm 1: the seed uploads piece 1 to A.
-		uk, _ := tracker.UploadKey(1, a.ID())
+		uk, _ := tracker.UploadKey(1, seed.ID(), a.ID())
 		piece, _ := seed.PEnc(uk)
 		wire, _ := piece.MarshalBinary()
 

@@ -57,7 +57,7 @@ func TestScheme1LinkablePieces(t *testing.T) {
 		p := s.peers[0]
 		c := make([]*big.Int, 2)
 		for i := range c {
-			uk, err := s.tr.UploadKey(uint32(i), p.ID())
+			uk, err := s.tr.UploadKey(uint32(i), s.seed.ID(), p.ID())
 			require.NoError(t, err)
 			ct, err := s.seed.ExactPEnc(uk)
 			require.NoError(t, err)
@@ -123,7 +123,7 @@ func TestScheme3Collusion(t *testing.T) {
 	g := elgamal.Default
 	attack := func(s *swarm) bool {
 		j, k := s.peers[0], s.peers[1]
-		ukj, err := s.tr.UploadKey(0, j.ID()) // what j can see as a downloader
+		ukj, err := s.tr.UploadKey(0, s.seed.ID(), j.ID()) // what j can see as a downloader
 		require.NoError(t, err)
 		sj, _ := j.sk.MarshalBinary()
 		sk, _ := k.sk.MarshalBinary()
@@ -147,7 +147,7 @@ func TestScheme3Collusion(t *testing.T) {
 // fromSeedNoCheck is fromSeed without §2.3 verification (flawed swarms have
 // no expected hashes).
 func (s *swarm) fromSeedNoCheck(t *testing.T, i uint32, p *Peer) *Piece {
-	uk, err := s.tr.UploadKey(i, p.ID())
+	uk, err := s.tr.UploadKey(i, s.seed.ID(), p.ID())
 	require.NoError(t, err)
 	pc, err := s.seed.PEnc(uk)
 	require.NoError(t, err)

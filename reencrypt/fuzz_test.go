@@ -14,7 +14,7 @@ import (
 func fuzzSwarm(f *testing.F) (*swarm, []byte, []byte, []byte, []byte) {
 	s := newSwarm(f, elgamal.Default, testPieces(100, 37), 2)
 	a, b := s.peers[0], s.peers[1]
-	uk, err := s.tr.UploadKey(0, a.ID())
+	uk, err := s.tr.UploadKey(0, s.seed.ID(), a.ID())
 	require.NoError(f, err)
 	ukb, _ := uk.MarshalBinary()
 	pc, err := s.seed.PEnc(uk)
@@ -128,7 +128,7 @@ func FuzzParseLicence(f *testing.F) {
 func FuzzExact(f *testing.F) {
 	s := newSwarm(f, elgamal.ModP1024, testPieces(300), 2)
 	a, b := s.peers[0], s.peers[1]
-	uk, err := s.tr.UploadKey(0, a.ID())
+	uk, err := s.tr.UploadKey(0, s.seed.ID(), a.ID())
 	require.NoError(f, err)
 	ct, err := s.seed.ExactPEnc(uk)
 	require.NoError(f, err)

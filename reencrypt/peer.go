@@ -1,6 +1,7 @@
 package reencrypt
 
 import (
+	"crypto/rand"
 	"fmt"
 	"io"
 	"time"
@@ -25,12 +26,32 @@ type Peer struct {
 }
 
 // NewPeer runs PGen for a peer of torrent t: it draws the peer's private key
-// from rnd. The peer then subscribes with [Tracker.Subscribe] and its
-// [Peer.PublicKey]. A torrent whose group is unknown is refused with
-// [ErrGroup], one whose piece lengths and body hashes are not two lists of
-// 1 to [MaxPieces] entries, with lengths in [0, MaxPieceSize], with
-// [ErrMalformed].
+// from rnd (a nil rnd means crypto/rand.Reader). The peer then subscribes
+// with [Tracker.Subscribe] and its [Peer.PublicKey]. The peer keeps a copy
+// of t. A nil torrent or one whose group is unknown is refused with
+// [ErrGroup] or [ErrMalformed], one whose piece lengths and body hashes are
+// not two lists of 1 to [MaxPieces] entries, with lengths in
+// [0, MaxPieceSize], with [ErrMalformed]. A restarted client restores its
+// peer with [RestorePeer] instead.
 func NewPeer(t *Torrent, rnd io.Reader) (*Peer, error) {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	g, err := checkTorrent(t)
+	if err != nil {
+		return nil, err
+	}
+	sk, err := elgamal.GenerateKey(g, rnd)
+	if err != nil {
+		return nil, fmt.Errorf("reencrypt: reading randomness: %w", err)
+	}
+	return newPeer(t, g, sk), nil
+}
+
+func checkTorrent(t *Torrent) (group.Group, error) {
+	if t == nil {
+		return nil, fmt.Errorf("%w: nil torrent", ErrMalformed)
+	}
 	g, err := t.group()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrGroup, err)
@@ -38,11 +59,11 @@ func NewPeer(t *Torrent, rnd io.Reader) (*Peer, error) {
 	if err := t.check(); err != nil {
 		return nil, err
 	}
-	sk, err := elgamal.GenerateKey(g, rnd)
-	if err != nil {
-		return nil, err
-	}
-	return &Peer{torrent: t, g: g, sk: sk, id: PeerIDOf(sk.Public())}, nil
+	return g, nil
+}
+
+func newPeer(t *Torrent, g group.Group, sk *elgamal.PrivateKey) *Peer {
+	return &Peer{torrent: t.clone(), g: g, sk: sk, id: PeerIDOf(sk.Public())}
 }
 
 // ID returns the peer's identifier.
@@ -50,6 +71,14 @@ func (p *Peer) ID() PeerID { return p.id }
 
 // PublicKey returns the peer's public key Y = s·G.
 func (p *Peer) PublicKey() *elgamal.PublicKey { return p.sk.Public() }
+
+// Torrent returns a copy of the torrent description the peer joined.
+func (p *Peer) Torrent() *Torrent { return p.torrent.clone() }
+
+// Licence returns the installed licence, or nil. Save its
+// [Licence.MarshalBinary] with [Peer.MarshalBinary] to restore both after a
+// restart.
+func (p *Peer) Licence() *Licence { return p.licence }
 
 // SetExpectedHashes installs the per-piece hashes the tracker computed for
 // this peer ([Tracker.ExpectedHashes]); from then on [Peer.Receive] checks
@@ -80,21 +109,50 @@ func (p *Peer) Receive(data []byte) (*Piece, error) {
 // Verify checks a piece against the torrent and, if installed, the expected
 // hashes, as [Peer.Receive] does.
 func (p *Peer) Verify(pc *Piece) error {
-	if pc.capsule == nil {
+	if pc == nil || pc.capsule == nil {
 		return fmt.Errorf("%w: piece without capsule", ErrMalformed)
 	}
-	if err := p.torrent.checkIndex(pc.Index); err != nil {
+	if err := p.checkElement(pc.Index, pc.capsule); err != nil {
 		return err
 	}
-	if len(pc.body) != p.torrent.Lengths[pc.Index]+elgamal.Overhead {
+	if len(pc.body) != SealedSize(p.torrent.Lengths[pc.Index]) {
 		return fmt.Errorf("%w: body of piece %d has the wrong length", ErrPolluted, pc.Index)
 	}
-	bh := blake3.Sum256(pc.body)
-	if bh != p.torrent.BodyHashes[pc.Index] {
+	if blake3.Sum256(pc.body) != p.torrent.BodyHashes[pc.Index] {
 		return fmt.Errorf("%w: body of piece %d", ErrPolluted, pc.Index)
 	}
-	if p.expected != nil && capsuleHash(pc.Index, pc.capsule, bh) != p.expected[pc.Index] {
-		return fmt.Errorf("%w: capsule of piece %d", ErrPolluted, pc.Index)
+	return p.checkExpected(pc.Index, pc.capsule)
+}
+
+// VerifyCapsule checks a capsule received apart from its body, as a carrier
+// receives it: the index is in range, the group is the torrent's and, if
+// expected hashes are installed, it is the capsule blinded for this peer
+// (§2.3), so a polluted capsule is rejected with [ErrPolluted] before any
+// body is fetched. The body is checked by the carrier's own piece hashes,
+// or by [Peer.Verify] on the assembled piece.
+func (p *Peer) VerifyCapsule(c *Capsule) error {
+	if c == nil || c.element == nil {
+		return fmt.Errorf("%w: empty capsule", ErrMalformed)
+	}
+	if err := p.checkElement(c.Index, c.element); err != nil {
+		return err
+	}
+	return p.checkExpected(c.Index, c.element)
+}
+
+func (p *Peer) checkElement(i uint32, e group.Element) error {
+	if err := p.torrent.checkIndex(i); err != nil {
+		return err
+	}
+	if elgamal.GroupName(e.Group()) != elgamal.GroupName(p.g) {
+		return fmt.Errorf("%w: capsule of %s in a %s torrent", ErrGroup, elgamal.GroupName(e.Group()), elgamal.GroupName(p.g))
+	}
+	return nil
+}
+
+func (p *Peer) checkExpected(i uint32, e group.Element) error {
+	if p.expected != nil && capsuleHash(i, e, p.torrent.BodyHashes[i]) != p.expected[i] {
+		return fmt.Errorf("%w: capsule of piece %d", ErrPolluted, i)
 	}
 	return nil
 }
@@ -105,19 +163,35 @@ func (p *Peer) Verify(pc *Piece) error {
 // body is shared with pc, not copied, so the cost is one group addition
 // whatever the piece size.
 func (p *Peer) Transform(pc *Piece, k *ReKey) (*Piece, error) {
+	if pc == nil || pc.capsule == nil {
+		return nil, fmt.Errorf("%w: empty piece", ErrMalformed)
+	}
+	c, err := p.TransformCapsule(&Capsule{Index: pc.Index, element: pc.capsule}, k)
+	if err != nil {
+		return nil, err
+	}
+	return &Piece{Index: c.Index, capsule: c.element, body: pc.body}, nil
+}
+
+// TransformCapsule is [Peer.Transform] on a capsule alone, for carriers
+// that send bodies as torrent data: it returns the capsule C + Δ for the
+// downloader named in re-key k. c is not modified.
+func (p *Peer) TransformCapsule(c *Capsule, k *ReKey) (*Capsule, error) {
 	switch {
-	case k.delta == nil || pc.capsule == nil:
-		return nil, fmt.Errorf("%w: empty re-key or piece", ErrMalformed)
+	case k == nil || k.delta == nil || c == nil || c.element == nil:
+		return nil, fmt.Errorf("%w: empty re-key or capsule", ErrMalformed)
 	case k.Torrent != p.torrent.ID:
 		return nil, ErrWrongTorrent
 	case k.From != p.id:
 		return nil, fmt.Errorf("%w: re-key is for uploader %v", ErrWrongPeer, k.From)
-	case k.Index != pc.Index:
-		return nil, fmt.Errorf("%w: re-key for piece %d applied to piece %d", ErrMalformed, k.Index, pc.Index)
+	case k.Index != c.Index:
+		return nil, fmt.Errorf("%w: re-key for piece %d applied to piece %d", ErrMalformed, k.Index, c.Index)
 	case elgamal.GroupName(k.delta.Group()) != elgamal.GroupName(p.g):
 		return nil, fmt.Errorf("%w: re-key", ErrGroup)
+	case elgamal.GroupName(c.element.Group()) != elgamal.GroupName(p.g):
+		return nil, fmt.Errorf("%w: capsule", ErrGroup)
 	}
-	return &Piece{Index: pc.Index, capsule: p.g.NewElement().Add(pc.capsule, k.delta), body: pc.body}, nil
+	return &Capsule{Index: c.Index, element: p.g.NewElement().Add(c.element, k.delta)}, nil
 }
 
 // InstallLicence installs a licence that [ParseLicence] verified (or that
@@ -125,12 +199,16 @@ func (p *Peer) Transform(pc *Piece, k *ReKey) (*Piece, error) {
 // refused with [ErrWrongPeer] or [ErrWrongTorrent].
 func (p *Peer) InstallLicence(l *Licence) error {
 	switch {
+	case l == nil || l.keys == nil:
+		return fmt.Errorf("%w: empty licence", ErrMalformed)
 	case l.Torrent != p.torrent.ID:
 		return ErrWrongTorrent
 	case l.Peer != p.id:
 		return fmt.Errorf("%w: licence is for %v", ErrWrongPeer, l.Peer)
 	case l.Pieces() != p.torrent.Pieces():
 		return fmt.Errorf("%w: licence has %d keys for %d pieces", ErrMalformed, l.Pieces(), p.torrent.Pieces())
+	case elgamal.GroupName(l.keys[0].Group()) != elgamal.GroupName(p.g):
+		return fmt.Errorf("%w: licence", ErrGroup)
 	}
 	p.licence = l
 	return nil
@@ -140,9 +218,12 @@ func (p *Peer) InstallLicence(l *Licence) error {
 // with the licence key L_i and the private key, M_i = C − s·L_i, then opens
 // the body under the key derived from M_i. The licence's expiry is checked
 // against now. It returns [ErrDecrypt] for a piece blinded for another peer
-// or tampered with.
+// or tampered with, [ErrGroup] for a piece of another group.
 func (p *Peer) Decrypt(pc *Piece, now time.Time) ([]byte, error) {
-	return p.AppendDecrypt(make([]byte, 0, max(len(pc.body)-elgamal.Overhead, 0)), pc, now)
+	if pc == nil {
+		return nil, fmt.Errorf("%w: nil piece", ErrMalformed)
+	}
+	return p.AppendDecrypt(make([]byte, 0, max(len(pc.body)-BodyOverhead, 0)), pc, now)
 }
 
 // AppendDecrypt is [Peer.Decrypt] that appends the plain piece to dst.
@@ -153,11 +234,11 @@ func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, erro
 	if na := p.licence.Policy.NotAfter; !na.IsZero() && now.After(na) {
 		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
 	}
-	if err := p.torrent.checkIndex(pc.Index); err != nil {
-		return nil, err
-	}
-	if pc.capsule == nil {
+	if pc == nil || pc.capsule == nil {
 		return nil, fmt.Errorf("%w: piece without capsule", ErrMalformed)
+	}
+	if err := p.checkElement(pc.Index, pc.capsule); err != nil {
+		return nil, err
 	}
 	m := p.sk.Mul(p.licence.keys[pc.Index])
 	m.Neg(m)

@@ -10,32 +10,62 @@ import (
 	"lukechampine.com/blake3"
 )
 
-// Piece is an encrypted piece as it travels between peers: the piece index,
-// the capsule — the piece element M_i blinded for one downloader k as
+// Piece is an encrypted piece as it travels between peers: its [Capsule] —
+// the index and the piece element M_i blinded for one downloader k as
 // M_i + r_ik·s_k·G, the additive form of Definition 2.2's m_i·g^(r_ik·s_k) —
 // and the body, the piece bytes sealed once with XChaCha20-Poly1305 under a
 // key derived from M_i. Re-encryption ([Peer.Transform]) changes only the
-// capsule, so it costs one group operation whatever the piece size.
+// capsule, so it costs one group operation whatever the piece size, and the
+// body is the same for every downloader.
 //
-// The wire form is index (4 bytes, big-endian) ‖ capsule ([elgamal.ElementSize]
-// bytes) ‖ body (plain length + 16 bytes).
+// The wire form is the capsule's ([CapsuleSize] bytes: index ‖ element)
+// followed by the body (plain length + [BodyOverhead] bytes). A carrier that
+// sends bodies as torrent data and capsules apart never needs it: it builds
+// the piece with [NewPiece].
 type Piece struct {
 	Index   uint32
 	capsule group.Element
 	body    []byte
 }
 
+// NewPiece assembles a piece from its capsule and its sealed body, as a
+// carrier receives them apart. The body is shared, not copied: the caller
+// must not modify it while the piece is in use. It checks shapes only
+// ([Peer.Verify] checks the piece against the torrent).
+func NewPiece(c *Capsule, body []byte) (*Piece, error) {
+	switch {
+	case c == nil || c.element == nil:
+		return nil, fmt.Errorf("%w: empty capsule", ErrMalformed)
+	case len(body) < BodyOverhead || len(body)-BodyOverhead > MaxPieceSize:
+		return nil, fmt.Errorf("%w: sealed body of %d bytes", ErrMalformed, len(body))
+	}
+	return &Piece{Index: c.Index, capsule: c.element.Copy(), body: body}, nil
+}
+
 // Body returns the encrypted body. It is shared, not copied: do not modify it.
 func (p *Piece) Body() []byte { return p.body }
 
-// Capsule returns a copy of the piece's capsule.
-func (p *Piece) Capsule() group.Element { return p.capsule.Copy() }
+// Capsule returns a copy of the piece's capsule, or nil for the zero Piece.
+func (p *Piece) Capsule() *Capsule {
+	if p.capsule == nil {
+		return nil
+	}
+	return &Capsule{Index: p.Index, element: p.capsule.Copy()}
+}
 
-// Size returns the length of the wire form.
-func (p *Piece) Size() int { return 4 + elgamal.ElementSize(p.capsule.Group()) + len(p.body) }
+// Size returns the length of the wire form, or 0 for the zero Piece.
+func (p *Piece) Size() int {
+	if p.capsule == nil {
+		return 0
+	}
+	return CapsuleSize(p.capsule.Group()) + len(p.body)
+}
 
 // AppendBinary appends the wire form of p to b.
 func (p *Piece) AppendBinary(b []byte) ([]byte, error) {
+	if p.capsule == nil {
+		return nil, fmt.Errorf("%w: piece without capsule", ErrMalformed)
+	}
 	b = binary.BigEndian.AppendUint32(b, p.Index)
 	b = elgamal.AppendElement(b, p.capsule)
 	return append(b, p.body...), nil
@@ -47,25 +77,26 @@ func (p *Piece) MarshalBinary() ([]byte, error) {
 }
 
 // ParsePiece decodes the wire form of a piece of group g. The body is
-// copied. It checks the encoding only; [Peer.Receive] also checks the piece
-// against the torrent and the tracker's expected hashes.
+// copied. It checks the encoding only — a canonical, non-identity capsule
+// and a body of [BodyOverhead] to MaxPieceSize+BodyOverhead bytes;
+// [Peer.Receive] also checks the piece against the torrent and the
+// tracker's expected hashes.
 func ParsePiece(g group.Group, data []byte) (*Piece, error) {
-	n := elgamal.ElementSize(g)
-	if len(data) < 4+n+chacha20poly1305.Overhead {
+	if g == nil {
+		return nil, fmt.Errorf("%w: nil group", ErrGroup)
+	}
+	n := CapsuleSize(g)
+	if len(data) < n+BodyOverhead {
 		return nil, fmt.Errorf("%w: piece of %d bytes is too short", ErrMalformed, len(data))
 	}
-	if len(data)-4-n-chacha20poly1305.Overhead > MaxPieceSize {
+	if len(data)-n-BodyOverhead > MaxPieceSize {
 		return nil, fmt.Errorf("%w: piece larger than %d bytes", ErrMalformed, MaxPieceSize)
 	}
-	capsule, err := elgamal.DecodeElement(g, data[4:4+n])
+	c, err := ParseCapsule(g, data[:n])
 	if err != nil {
-		return nil, fmt.Errorf("%w: capsule: %w", ErrMalformed, err)
+		return nil, err
 	}
-	return &Piece{
-		Index:   binary.BigEndian.Uint32(data),
-		capsule: capsule,
-		body:    append([]byte(nil), data[4+n:]...),
-	}, nil
+	return &Piece{Index: c.Index, capsule: c.element, body: append([]byte(nil), data[n:]...)}, nil
 }
 
 // bodyAAD binds a body to its torrent and index.

@@ -75,7 +75,7 @@ func newSwarmWith(t testing.TB, tr *Tracker, pieces [][]byte, peers int) *swarm 
 
 // fromSeed runs Algorithm 1 for piece i to peer p and returns the received piece.
 func (s *swarm) fromSeed(t testing.TB, i uint32, p *Peer) *Piece {
-	uk, err := s.tr.UploadKey(i, p.ID())
+	uk, err := s.tr.UploadKey(i, s.seed.ID(), p.ID())
 	require.NoError(t, err)
 	pc, err := s.seed.PEnc(uk)
 	require.NoError(t, err)
@@ -124,8 +124,8 @@ func TestChain(t *testing.T) {
 			require.ErrorIs(t, err, ErrDecrypt)
 			// The body travels unchanged; the capsule is unique per receiver.
 			require.Equal(t, pa.Body(), pc.Body())
-			require.False(t, pa.Capsule().IsEqual(pb.Capsule()))
-			require.False(t, pb.Capsule().IsEqual(pc.Capsule()))
+			require.False(t, pa.Capsule().Equal(pb.Capsule()))
+			require.False(t, pb.Capsule().Equal(pc.Capsule()))
 		}
 	})
 }
@@ -243,7 +243,7 @@ func TestPollution(t *testing.T) {
 	forGroups(t, func(t *testing.T, g group.Group) {
 		s := newSwarm(t, g, testPieces(500, 500), 2)
 		a, b := s.peers[0], s.peers[1]
-		uk, err := s.tr.UploadKey(1, a.ID())
+		uk, err := s.tr.UploadKey(1, s.seed.ID(), a.ID())
 		require.NoError(t, err)
 		pc, err := s.seed.PEnc(uk)
 		require.NoError(t, err)
@@ -291,9 +291,9 @@ func TestBadInput(t *testing.T) {
 	var stranger PeerID
 	stranger[0] = 1
 
-	_, err := s.tr.UploadKey(2, a.ID())
+	_, err := s.tr.UploadKey(2, s.seed.ID(), a.ID())
 	require.ErrorIs(t, err, ErrPieceRange)
-	_, err = s.tr.UploadKey(0, stranger)
+	_, err = s.tr.UploadKey(0, s.seed.ID(), stranger)
 	require.ErrorIs(t, err, ErrUnknownPeer)
 	_, err = s.tr.ReKey(0, a.ID(), a.ID())
 	require.ErrorIs(t, err, ErrSamePeer)
@@ -431,7 +431,7 @@ func TestExactScheme(t *testing.T) {
 			s := newSwarm(t, g, testPieces(1000, 127, 128, 1, 0), 3)
 			a, b, c := s.peers[0], s.peers[1], s.peers[2]
 			for i := range uint32(s.torrent.Pieces()) {
-				uk, err := s.tr.UploadKey(i, a.ID())
+				uk, err := s.tr.UploadKey(i, s.seed.ID(), a.ID())
 				require.NoError(t, err)
 				ca, err := s.seed.ExactPEnc(uk)
 				require.NoError(t, err)
@@ -460,7 +460,7 @@ func TestExactScheme(t *testing.T) {
 		})
 	}
 	s := newSwarm(t, elgamal.Default, testPieces(10), 1)
-	uk, err := s.tr.UploadKey(0, s.peers[0].ID())
+	uk, err := s.tr.UploadKey(0, s.seed.ID(), s.peers[0].ID())
 	require.NoError(t, err)
 	_, err = s.seed.ExactPEnc(uk)
 	require.ErrorIs(t, err, ErrExactGroup)
@@ -531,7 +531,7 @@ func TestTrackerConcurrent(t *testing.T) {
 // short hash list and then panic verifying the first piece past its end.
 func TestNewPeerMalformedTorrent(t *testing.T) {
 	s := newSwarm(t, elgamal.Default, testPieces(64, 32), 1)
-	pc, err := s.tr.UploadKey(1, s.peers[0].ID())
+	pc, err := s.tr.UploadKey(1, s.seed.ID(), s.peers[0].ID())
 	require.NoError(t, err)
 	piece, err := s.seed.PEnc(pc)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package reencrypt
 
 import (
 	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"sync"
@@ -35,8 +36,12 @@ type Tracker struct {
 
 // NewTracker runs SGen: it sets up a tracker for one torrent over group g
 // (use [elgamal.Default] unless measuring the paper's mod-p setting),
-// reading its master key and signing key from rnd.
+// reading its master key and signing key from rnd; a nil rnd means
+// crypto/rand.Reader.
 func NewTracker(g group.Group, rnd io.Reader) (*Tracker, error) {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
 	if g == nil {
 		return nil, fmt.Errorf("%w: nil group", ErrGroup)
 	}
@@ -92,23 +97,50 @@ func (t *Tracker) Publish(pieces [][]byte) (*Seed, *Torrent, error) {
 		Lengths:    make([]int, len(pieces)),
 		BodyHashes: make([][32]byte, len(pieces)),
 	}
-	seed := &Seed{torrent: tor, keys: t.pieces, plain: make([][]byte, len(pieces))}
-	var body []byte
+	total := 0
+	for _, p := range pieces {
+		total += SealedSize(len(p))
+	}
+	seed := &Seed{
+		torrent: tor,
+		keys:    t.pieces,
+		plain:   make([][]byte, len(pieces)),
+		bodies:  make([]byte, 0, total),
+		offsets: make([]int, len(pieces)+1),
+	}
+	// Each body is sealed once, here: the seed serves these bytes to every
+	// downloader and the torrent lists their hashes.
 	for i, p := range pieces {
 		tor.Lengths[i] = len(p)
 		seed.plain[i] = append([]byte(nil), p...)
-		body = sealBody(body[:0], id, uint32(i), t.pieces.element(uint32(i)), p)
-		tor.BodyHashes[i] = blake3.Sum256(body)
+		seed.bodies = sealBody(seed.bodies, id, uint32(i), t.pieces.element(uint32(i)), p)
+		seed.offsets[i+1] = len(seed.bodies)
+		tor.BodyHashes[i] = blake3.Sum256(seed.bodies[seed.offsets[i]:])
 	}
 	t.torrent = tor
-	return seed, tor, nil
+	return seed, tor.clone(), nil
 }
 
-// Torrent returns the published torrent, or nil before [Tracker.Publish].
+// Torrent returns a copy of the published torrent, or nil before
+// [Tracker.Publish].
 func (t *Tracker) Torrent() *Torrent {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.torrent
+	if t.torrent == nil {
+		return nil
+	}
+	return t.torrent.clone()
+}
+
+// SeedID returns the identity of the original seed, [SeedIDOf] the
+// published torrent, or [ErrNotPublished].
+func (t *Tracker) SeedID() (PeerID, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.torrent == nil {
+		return PeerID{}, ErrNotPublished
+	}
+	return SeedIDOf(t.torrent.ID), nil
 }
 
 // Subscribe adds a peer's public key to the peer table (the subscription
@@ -116,6 +148,9 @@ func (t *Tracker) Torrent() *Torrent {
 // returns its identifier. Subscribing again with the same key is harmless.
 // Authenticating the subscriber is out of scope, as in the paper.
 func (t *Tracker) Subscribe(pk *elgamal.PublicKey) (PeerID, error) {
+	if pk == nil {
+		return PeerID{}, fmt.Errorf("%w: nil public key", ErrMalformed)
+	}
 	if elgamal.GroupName(pk.Group()) != elgamal.GroupName(t.g) {
 		return PeerID{}, ErrGroup
 	}
@@ -163,7 +198,20 @@ func (t *Tracker) lookup(i uint32, ids ...PeerID) ([]*elgamal.PublicKey, error) 
 
 // UploadKey answers message 5 of Algorithm 1, UploadRequest(i, Po, Pj):
 // it returns K = r_ij·Y_j for the original seed to blind piece i for j.
-func (t *Tracker) UploadKey(i uint32, to PeerID) (*UploadKey, error) {
+// from is the caller, which must be the original seed ([Tracker.SeedID]);
+// anyone else gets [ErrForbidden]. K is as good as a licence key for piece
+// i: j's capsule minus K is M_i, which opens the body. So an upload key
+// handed to j itself, or to anyone j colludes with, would let j read the
+// piece without a licence. A network front end passes the authenticated
+// caller as from, as it does for [Tracker.ReKey].
+func (t *Tracker) UploadKey(i uint32, from, to PeerID) (*UploadKey, error) {
+	seed, err := t.SeedID()
+	if err != nil {
+		return nil, err
+	}
+	if from != seed {
+		return nil, fmt.Errorf("%w: upload keys go to the original seed only, not %v", ErrForbidden, from)
+	}
 	pks, err := t.lookup(i, to)
 	if err != nil {
 		return nil, err
@@ -174,6 +222,8 @@ func (t *Tracker) UploadKey(i uint32, to PeerID) (*UploadKey, error) {
 
 // ReKey answers message 5 of Algorithm 2, UploadRequest(i, Pj, Pk): it
 // returns Δ = r_ik·Y_k − r_ij·Y_j, with which j re-encrypts piece i for k.
+// from is the caller: a network front end passes the authenticated caller,
+// so a re-key goes only to its uploader. Both peers must be subscribed.
 func (t *Tracker) ReKey(i uint32, from, to PeerID) (*ReKey, error) {
 	if from == to {
 		return nil, ErrSamePeer

@@ -87,7 +87,7 @@ func Run(w io.Writer, cfg Config) error {
 
 	// Piece 0 travels seed → A → B → C.
 	const idx = 0
-	uk, err := tracker.UploadKey(idx, peers[0].ID())
+	uk, err := tracker.UploadKey(idx, seed.ID(), peers[0].ID())
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func measure(w io.Writer, name string, cfg Config) error {
 	tr.Subscribe(b.PublicKey())
 	l, _ := tr.IssueLicence(a.ID(), reencrypt.Policy{})
 	a.InstallLicence(l)
-	uk, _ := tr.UploadKey(0, a.ID())
+	uk, _ := tr.UploadKey(0, seed.ID(), a.ID())
 	pc, err := seed.PEnc(uk)
 	if err != nil {
 		return err
