@@ -42,9 +42,6 @@ const (
 	planDone
 )
 
-// never marks a piece whose priority the host has not been told yet.
-const never Priority = math.MaxUint8
-
 // Plan is the encoder of Algorithm 2 of [PACOM] for a host client that
 // keeps its own piece picker: instead of choosing every piece, as a
 // [Picker] does, it tells the host which pieces it may download now
@@ -82,8 +79,7 @@ type Plan struct {
 	state   []uint8
 	avail   []int32
 	prio    []Priority // what the plan asks for now
-	told    []Priority // what the host was last told (never: nothing)
-	dirty   []int32    // pieces whose prio may differ from told
+	dirty   []int32    // pieces whose prio the host has not been told
 	isDirty []uint64
 
 	missing [2]int // pieces not completed, per class
@@ -117,7 +113,6 @@ func NewPlan(f *Family, x int, rng *rand.Rand) (*Plan, error) {
 		state:   make([]uint8, m),
 		avail:   make([]int32, m),
 		prio:    make([]Priority, m),
-		told:    make([]Priority, m),
 		dirty:   make([]int32, 0, m),
 		isDirty: make([]uint64, (m+63)/64),
 		active:  -1,
@@ -127,8 +122,7 @@ func NewPlan(f *Family, x int, rng *rand.Rand) (*Plan, error) {
 	for b := range m {
 		p.class[b] = uint8(1 - cache.get(b).bit(x))
 		p.missing[p.class[b]]++
-		p.told[b] = never
-		p.markDirty(b)
+		p.markDirty(b) // the first Changes reports every piece
 	}
 	return p, nil
 }
@@ -245,10 +239,9 @@ func (p *Plan) Changes(dst []Change) []Change {
 	for _, b32 := range p.dirty {
 		b := int(b32)
 		p.isDirty[b>>6] &^= 1 << (b & 63)
-		if p.state[b] == planDone || p.told[b] == p.prio[b] {
+		if p.state[b] == planDone {
 			continue
 		}
-		p.told[b] = p.prio[b]
 		dst = append(dst, Change{Piece: b, Priority: p.prio[b]})
 	}
 	p.dirty = p.dirty[:0]

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/swarmblocks/swarmblocks/bittorrent/havesteg"
+	"github.com/swarmblocks/swarmblocks/bittorrent/internal/loopback"
 	"github.com/swarmblocks/swarmblocks/steg"
 )
 
@@ -19,7 +20,7 @@ func TestHiderErrors(t *testing.T) {
 	t.Cleanup(c.close)
 	rng := rand.New(rand.NewPCG(1, 2))
 	mi, _ := carrier(t, 32, rng)
-	n := addNode(t, &c, newConfig(t), mi)
+	n := addNode(t, &c, loopback.ClientConfig(t.TempDir()), mi)
 	f, err := steg.NewFamily(make([]byte, steg.KeySize), 64, steg.DefaultFunctions)
 	require.NoError(t, err)
 	plan, err := steg.NewPlan(f, 1, rng)
@@ -27,20 +28,22 @@ func TestHiderErrors(t *testing.T) {
 
 	_, err = havesteg.NewHider(nil, plan, havesteg.HiderConfig{})
 	require.ErrorIs(t, err, havesteg.ErrNil)
-	_, err = havesteg.NewHider(n.t, nil, havesteg.HiderConfig{})
+	_, err = havesteg.NewHider(n.Torrent, nil, havesteg.HiderConfig{})
 	require.ErrorIs(t, err, havesteg.ErrNil)
-	_, err = havesteg.NewHider(n.t, plan, havesteg.HiderConfig{})
+	_, err = havesteg.NewHider(n.Torrent, plan, havesteg.HiderConfig{})
 	require.ErrorIs(t, err, havesteg.ErrMismatch, "64-piece plan, 32-piece torrent")
 
 	f32, err := steg.NewFamily(make([]byte, steg.KeySize), 32, steg.DefaultFunctions)
 	require.NoError(t, err)
 	plan32, err := steg.NewPlan(f32, 1, rng)
 	require.NoError(t, err)
-	_, err = havesteg.NewHider(n.t, plan32, havesteg.HiderConfig{AvailabilityInterval: -time.Second})
+	_, err = havesteg.NewHider(n.Torrent, plan32, havesteg.HiderConfig{AvailabilityInterval: -time.Second})
 	require.Error(t, err)
 
 	// a torrent whose info is not known yet (a magnet link)
-	cl := newClient(t, &c, newConfig(t))
+	cl, err := torrent.NewClient(loopback.ClientConfig(t.TempDir()))
+	require.NoError(t, err)
+	c.add(func() { cl.Close() })
 	noInfo, _ := cl.AddTorrentInfoHash(metainfo.Hash{1})
 	_, err = havesteg.NewHider(noInfo, plan32, havesteg.HiderConfig{})
 	require.ErrorIs(t, err, havesteg.ErrNoInfo)
@@ -54,12 +57,12 @@ func TestHiderPriorities(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const pieces, x = 64, 17
 	mi, _ := carrier(t, pieces, rng)
-	n := addNode(t, &c, newConfig(t), mi)
+	n := addNode(t, &c, loopback.ClientConfig(t.TempDir()), mi)
 	f, err := steg.NewFamily(make([]byte, steg.KeySize), pieces, steg.DefaultFunctions)
 	require.NoError(t, err)
 	plan, err := steg.NewPlan(f, x, rng)
 	require.NoError(t, err)
-	h, err := havesteg.NewHider(n.t, plan, havesteg.HiderConfig{})
+	h, err := havesteg.NewHider(n.Torrent, plan, havesteg.HiderConfig{})
 	require.NoError(t, err)
 	require.Equal(t, 1, h.ActiveClass())
 	want := make([]torrent.PiecePriority, pieces)
@@ -76,7 +79,7 @@ func TestHiderPriorities(t *testing.T) {
 	for {
 		got := make([]torrent.PiecePriority, pieces)
 		for i := range pieces {
-			got[i] = n.t.PieceState(i).Priority
+			got[i] = n.Torrent.PieceState(i).Priority
 		}
 		if slices.Equal(got, want) {
 			break

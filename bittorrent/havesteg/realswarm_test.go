@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -192,7 +193,8 @@ func formatKeyless(rows []keylessRow, hiding, plain int) string {
 }
 
 // TestRealSwarm runs the experiment: shortRuns swarms by default (one
-// smaller swarm under -race), realRuns with SWARMBLOCKS_LONG=1. It asserts that the watcher recovers the hidden
+// smaller swarm under -race), realRuns with SWARMBLOCKS_LONG=1, or the
+// number SWARMBLOCKS_SWARMS says. It asserts that the watcher recovers the hidden
 // symbol in at least 95% of the runs and that the keyless tests of
 // [steg.Observer] flag the hiding node no more often than the plain
 // leechers, and prints the keyless table with each test's advantage.
@@ -203,6 +205,12 @@ func TestRealSwarm(t *testing.T) {
 		runs = realRuns
 	case raceEnabled:
 		runs, pieces = raceRuns, racePieces
+	}
+	if v := os.Getenv("SWARMBLOCKS_SWARMS"); v != "" { // more swarms, for tighter figures
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err)
+		require.Positive(t, n)
+		runs = n
 	}
 	res := runReal(t, runs, pieces)
 

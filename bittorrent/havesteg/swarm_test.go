@@ -1,55 +1,24 @@
 package havesteg_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/anacrolix/torrent"
-	"github.com/anacrolix/torrent/bencode"
 	"github.com/anacrolix/torrent/metainfo"
-	"github.com/anacrolix/torrent/storage"
 	"github.com/stretchr/testify/require"
 
 	"github.com/swarmblocks/swarmblocks/bittorrent/havesteg"
+	"github.com/swarmblocks/swarmblocks/bittorrent/internal/loopback"
 	"github.com/swarmblocks/swarmblocks/steg"
 )
 
-// pieceLength is the piece size of the test torrents (the smallest anacrolix
-// accepts is one 16 KiB chunk).
+// pieceLength is the piece size of the test torrents (one 16 KiB chunk,
+// the smallest anacrolix accepts).
 const pieceLength = 16 << 10
-
-// newConfig returns the configuration of an in-process client on loopback
-// TCP only: no DHT, trackers, PEX, uTP, IPv6, web seeds or port mapping,
-// quiet, storing in its own temporary directory with an in-memory piece
-// completion.
-func newConfig(t testing.TB) *torrent.ClientConfig {
-	dir := t.TempDir()
-	cfg := torrent.NewDefaultClientConfig()
-	cfg.ListenHost = torrent.LoopbackListenHost
-	cfg.ListenPort = 0
-	cfg.NoDHT = true
-	cfg.DisableTrackers = true
-	cfg.DisablePEX = true
-	cfg.DisableUTP = true
-	cfg.DisableIPv6 = true
-	cfg.DisableWebtorrent = true
-	cfg.DisableWebseeds = true
-	cfg.NoDefaultPortForwarding = true
-	cfg.DisableAcceptRateLimiting = true
-	cfg.Seed = true
-	cfg.DataDir = dir
-	cfg.DefaultStorage = storage.NewFileWithCompletion(dir, storage.NewMapPieceCompletion())
-	cfg.Slogger = slog.New(slog.DiscardHandler)
-	return cfg
-}
 
 // closers closes what a test swarm opened, once, in reverse order.
 type closers struct {
@@ -67,17 +36,6 @@ func (c *closers) close() {
 	})
 }
 
-func newClient(t testing.TB, c *closers, cfg *torrent.ClientConfig) *torrent.Client {
-	cl, err := torrent.NewClient(cfg)
-	require.NoError(t, err)
-	c.add(func() {
-		for _, err := range cl.Close() {
-			t.Logf("closing client: %v", err)
-		}
-	})
-	return cl
-}
-
 // carrier returns the metainfo of a single-file torrent of the given
 // pieces filled from rng, and its content.
 func carrier(t testing.TB, pieces int, rng *rand.Rand) (*metainfo.MetaInfo, []byte) {
@@ -85,27 +43,18 @@ func carrier(t testing.TB, pieces int, rng *rand.Rand) (*metainfo.MetaInfo, []by
 	for i := range data {
 		data[i] = byte(rng.Uint32())
 	}
-	info := metainfo.Info{Name: "carrier", PieceLength: pieceLength, Length: int64(len(data))}
-	require.NoError(t, info.GeneratePieces(func(metainfo.FileInfo) (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(data)), nil
-	}))
-	ib, err := bencode.Marshal(info)
+	mi, err := loopback.MetaInfo("carrier", data, pieceLength)
 	require.NoError(t, err)
-	return &metainfo.MetaInfo{InfoBytes: ib}, data
+	return mi, data
 }
 
-// node is one client of a test swarm with the carrier torrent added.
-type node struct {
-	cl *torrent.Client
-	t  *torrent.Torrent
-}
-
-func addNode(t testing.TB, c *closers, cfg *torrent.ClientConfig, mi *metainfo.MetaInfo) node {
-	cl := newClient(t, c, cfg)
-	tt, err := cl.AddTorrent(mi)
+// addNode starts a client with cfg (a loopback.ClientConfig) and adds mi.
+func addNode(t testing.TB, c *closers, cfg *torrent.ClientConfig, mi *metainfo.MetaInfo) *loopback.Node {
+	n, err := loopback.NewNode(cfg, mi)
 	require.NoError(t, err)
-	<-tt.GotInfo()
-	return node{cl, tt}
+	c.add(n.Close)
+	require.NotNil(t, n.Torrent.Info())
+	return n
 }
 
 // swarmConfig shapes one test swarm.
@@ -121,9 +70,9 @@ type swarmConfig struct {
 // another, and a watcher connected to every leecher.
 type swarm struct {
 	fam     *steg.Family
-	seed    node
-	hider   node
-	plain   []node
+	seed    *loopback.Node
+	hider   *loopback.Node
+	plain   []*loopback.Node
 	watcher *havesteg.Watcher
 	h       *havesteg.Hider
 	closers closers
@@ -140,23 +89,17 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 	s := &swarm{fam: fam}
 	t.Cleanup(s.closers.close)
 
-	seedCfg := newConfig(t)
-	require.NoError(t, os.WriteFile(filepath.Join(seedCfg.DataDir, "carrier"), data, 0o600))
-	s.seed = addNode(t, &s.closers, seedCfg, mi)
-	require.NoError(t, s.seed.t.VerifyDataContext(ctx))
-	select {
-	case <-s.seed.t.Complete().On():
-	case <-ctx.Done():
-		t.Fatalf("the seed does not have the file: %v", s.seed.t.PieceStateRuns())
-	}
+	s.seed, err = loopback.NewSeed(loopback.ClientConfig(t.TempDir()), mi, data)
+	require.NoError(t, err)
+	s.closers.add(s.seed.Close)
 
-	s.hider = addNode(t, &s.closers, newConfig(t), mi)
+	s.hider = addNode(t, &s.closers, loopback.ClientConfig(t.TempDir()), mi)
 	for range sc.plain {
-		s.plain = append(s.plain, addNode(t, &s.closers, newConfig(t), mi))
+		s.plain = append(s.plain, addNode(t, &s.closers, loopback.ClientConfig(t.TempDir()), mi))
 	}
 	s.watcher, err = havesteg.NewWatcher(fam, mi.HashInfoBytes(), sc.window)
 	require.NoError(t, err)
-	wcfg := newConfig(t)
+	wcfg := loopback.ClientConfig(t.TempDir())
 	require.NoError(t, s.watcher.Install(wcfg))
 	// The watcher only listens: it wants no piece, so anacrolix would open
 	// no connection for it; it accepts the leechers' instead.
@@ -165,7 +108,7 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 
 	plan, err := steg.NewPlan(fam, sc.x, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
 	require.NoError(t, err)
-	s.h, err = havesteg.NewHider(s.hider.t, plan, havesteg.HiderConfig{})
+	s.h, err = havesteg.NewHider(s.hider.Torrent, plan, havesteg.HiderConfig{})
 	require.NoError(t, err)
 	s.closers.add(func() {
 		if err := s.h.Close(); err != nil {
@@ -173,25 +116,16 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 		}
 	})
 	for _, l := range s.plain {
-		l.t.DownloadAll()
+		l.Torrent.DownloadAll()
 	}
-	leechers := append([]node{s.hider}, s.plain...)
+	leechers := append([]*loopback.Node{s.hider}, s.plain...)
 	for _, l := range leechers {
-		l.t.AddClientPeer(watcher.cl)
+		l.Torrent.AddPeers(watcher.Addrs())
 	}
-	waitConns(ctx, t, watcher.t, len(leechers))
-	for i, l := range leechers {
-		l.t.AddClientPeer(s.seed.cl)
-		for _, o := range leechers[:i] {
-			l.t.AddClientPeer(o.cl)
-		}
-	}
-	for _, l := range leechers {
-		select {
-		case <-l.t.Complete().On():
-		case <-ctx.Done():
-			t.Fatalf("download incomplete after %v: %d of %d pieces", timeout, l.t.BytesCompleted()/pieceLength, sc.pieces)
-		}
+	waitConns(ctx, t, watcher.Torrent, len(leechers))
+	loopback.Connect(append([]*loopback.Node{s.seed}, leechers...)...)
+	if err := loopback.WaitComplete(ctx, leechers...); err != nil {
+		t.Fatalf("download incomplete after %v: %v", timeout, err)
 	}
 	// every HAVE has reached the watcher
 	for {
@@ -229,12 +163,12 @@ func waitConns(ctx context.Context, tb testing.TB, t *torrent.Torrent, n int) {
 func (s *swarm) orders(t testing.TB) (hiding havesteg.Report, plain []havesteg.Report) {
 	ids := map[[20]byte]bool{}
 	for _, l := range s.plain {
-		ids[l.cl.PeerID()] = true
+		ids[l.Client.PeerID()] = true
 	}
 	found := false
 	for _, r := range s.watcher.Reports() {
 		switch {
-		case r.PeerID == s.hider.cl.PeerID():
+		case r.PeerID == s.hider.Client.PeerID():
 			hiding, found = r, true
 		case ids[r.PeerID]:
 			plain = append(plain, r)
