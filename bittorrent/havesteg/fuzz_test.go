@@ -1,6 +1,7 @@
 package havesteg
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	pp "github.com/anacrolix/torrent/peer_protocol"
@@ -81,4 +82,31 @@ func FuzzWatcherPeer(f *testing.F) {
 		require.Equal(t, x, r.Symbol)
 		require.Equal(t, at, r.At)
 	})
+}
+
+// BenchmarkWatcherPeer measures the per-connection decoder on the HAVEs of
+// a whole 4,096-piece download (n = 100, c = 24): what a Watcher adds to
+// each HAVE its client reads. A fresh decoder per download, as per
+// connection.
+func BenchmarkWatcherPeer(b *testing.B) {
+	const m = 4096
+	fam := testFamily(b, m)
+	msgs := make([]pp.Message, m)
+	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(m) {
+		msgs[i] = pp.Message{Type: pp.Have, Index: pp.Integer(p)}
+	}
+	b.ReportAllocs()
+	b.SetBytes(steg.HaveSize)
+	var pr *peer
+	i := 0
+	for b.Loop() {
+		if i%m == 0 {
+			var err error
+			if pr, err = newPeer(fam, steg.DefaultWindow); err != nil {
+				b.Fatal(err)
+			}
+		}
+		pr.consume(&msgs[i%m])
+		i++
+	}
 }
