@@ -34,6 +34,10 @@ type HiderConfig struct {
 // ([torrent.Torrent.SubscribePieceStateChanges]) and by the availability
 // the Hider counts every [HiderConfig.AvailabilityInterval].
 //
+// When no missing piece of the active class is available the plan releases
+// one piece of the other class at a time; call [steg.Plan.SetStrict]
+// before handing the plan over to wait instead.
+//
 // The Hider owns the piece priorities of the torrent: do not call
 // [torrent.Torrent.DownloadAll], [torrent.Torrent.DownloadPieces],
 // [torrent.File.Download] or open readers on it while it runs, as they
