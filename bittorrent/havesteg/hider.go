@@ -68,7 +68,7 @@ func NewHider(t *torrent.Torrent, plan *steg.Plan, cfg HiderConfig) (*Hider, err
 		return nil, fmt.Errorf("%w: torrent has %d pieces, plan %d", ErrMismatch, n, plan.Pieces())
 	}
 	if cfg.AvailabilityInterval < 0 {
-		return nil, fmt.Errorf("havesteg: negative availability interval %v", cfg.AvailabilityInterval)
+		return nil, fmt.Errorf("%w: negative availability interval %v", ErrConfig, cfg.AvailabilityInterval)
 	}
 	h := &Hider{
 		t:        t,

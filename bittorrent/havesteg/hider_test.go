@@ -38,7 +38,7 @@ func TestHiderErrors(t *testing.T) {
 	plan32, err := steg.NewPlan(f32, 1, rng)
 	require.NoError(t, err)
 	_, err = havesteg.NewHider(n.Torrent, plan32, havesteg.HiderConfig{AvailabilityInterval: -time.Second})
-	require.Error(t, err)
+	require.ErrorIs(t, err, havesteg.ErrConfig)
 
 	// a torrent whose info is not known yet (a magnet link)
 	cl, err := torrent.NewClient(loopback.ClientConfig(t.TempDir()))

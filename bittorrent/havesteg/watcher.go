@@ -2,7 +2,6 @@ package havesteg
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -12,14 +11,6 @@ import (
 	pp "github.com/anacrolix/torrent/peer_protocol"
 
 	"github.com/swarmblocks/swarmblocks/steg"
-)
-
-// Errors returned by this package.
-var (
-	ErrNil      = errors.New("havesteg: nil argument")
-	ErrNoInfo   = errors.New("havesteg: torrent info not known yet")
-	ErrMismatch = errors.New("havesteg: family and torrent disagree on the number of pieces")
-	ErrClosed   = errors.New("havesteg: closed")
 )
 
 // Report is what a [Watcher] has learnt from one peer connection.
