@@ -99,7 +99,10 @@ require (
 	zombiezen.com/go/sqlite v0.13.1 // indirect
 )
 
-require github.com/cloudflare/circl v1.6.5
+require (
+	github.com/cloudflare/circl v1.6.5
+	gonum.org/v1/gonum v0.17.0
+)
 
 require (
 	filippo.io/edwards25519 v1.2.0 // indirect

@@ -10,7 +10,7 @@ import "fmt"
 // Beacon only does so during its bursts, a burst/(burst+gap) share of the
 // download, at the price of a joining node waiting up to burst + gap HAVEs
 // for the next burst. Each burst starts in the class of H_x holding the
-// block rarest-first would pick, so its first choice is plain.
+// piece rarest-first would pick, so its first choice is plain.
 //
 // Bursts are counted like the slots of a [Sender]: burst clean HAVEs of
 // one class in a row, so burst ≥ c + the receivers' expected losses.
@@ -24,6 +24,9 @@ type Beacon struct {
 // NewBeacon starts hiding x with p in bursts; call [Beacon.Next],
 // [Beacon.Downloaded] and [Beacon.Abandon] instead of the Picker's.
 func NewBeacon(p *Picker, f *Family, x, burst, gap int) (*Beacon, error) {
+	if p == nil || f == nil {
+		return nil, fmt.Errorf("%w: NewBeacon with a nil *Picker or *Family", ErrNil)
+	}
 	if f.Blocks() != p.m {
 		return nil, fmt.Errorf("%w: family has %d, picker %d", ErrMismatch, f.Blocks(), p.m)
 	}
@@ -40,13 +43,13 @@ func NewBeacon(p *Picker, f *Family, x, burst, gap int) (*Beacon, error) {
 	return &Beacon{s: s, x: x, burst: burst, gap: gap, bursts: 1}, nil
 }
 
-// Next returns the next block to download (see [Picker.Next]).
+// Next returns the next piece to download (see [Picker.Next]).
 func (b *Beacon) Next() (int, error) { return b.s.next() }
 
-// Abandon releases block blk, returned by Next, whose download failed.
+// Abandon releases piece blk, returned by Next, whose download failed.
 func (b *Beacon) Abandon(blk int) error { return b.s.abandon(blk) }
 
-// Downloaded records that block blk has been downloaded and its HAVE
+// Downloaded records that piece blk has been downloaded and its HAVE
 // sent, and moves between bursts and gaps.
 func (b *Beacon) Downloaded(blk int) error {
 	run, err := b.s.downloaded(blk)

@@ -8,8 +8,8 @@ import (
 )
 
 // BenchmarkHashFamily measures the keyed hash family: one value H_i(b)
-// (one BLAKE3 compression) and all n = 100 values of a block (one BLAKE3
-// output buffer), the decoders' cost per new block.
+// (one BLAKE3 compression) and all n = 100 values of a piece (one BLAKE3
+// output buffer), the decoders' cost per new piece.
 func BenchmarkHashFamily(b *testing.B) {
 	f, err := NewFamily(testKey(1), 4096, DefaultFunctions)
 	if err != nil {
@@ -41,8 +41,8 @@ func BenchmarkHashFamily(b *testing.B) {
 }
 
 // BenchmarkEncodeNext measures one choice of the encoder (rarest first
-// inside the class of H_x) on a file of m blocks, half of them downloaded,
-// 30 peers' worth of uneven availability. Each iteration picks a block and
+// inside the class of H_x) on a file of m pieces, half of them downloaded,
+// 30 peers' worth of uneven availability. Each iteration picks a piece and
 // releases it again, so the state stays the same.
 func BenchmarkEncodeNext(b *testing.B) {
 	for _, m := range []int{64, 256, 1024, 4096} {
@@ -86,7 +86,7 @@ func BenchmarkEncodeNext(b *testing.B) {
 }
 
 // BenchmarkDecodeStream measures the streaming decoder with n = 100 on the
-// HAVEs of a 4,096-block download: "cold" hashes every block (a decoder per
+// HAVEs of a 4,096-piece download: "cold" hashes every piece (a decoder per
 // peer), "warm" reuses the class cache (Reset between peers of one file).
 func BenchmarkDecodeStream(b *testing.B) {
 	const m = 4096
@@ -128,7 +128,7 @@ func BenchmarkDecodeStream(b *testing.B) {
 }
 
 // BenchmarkWire measures the BEP 3 codec: appending and parsing HAVE
-// messages, parsing a 4,096-block BITFIELD and reading a stream of HAVEs.
+// messages, parsing a 4,096-piece BITFIELD and reading a stream of HAVEs.
 func BenchmarkWire(b *testing.B) {
 	const m = 4096
 	b.Run("append-have", func(b *testing.B) {
@@ -183,4 +183,59 @@ func BenchmarkWire(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkPlan measures a Plan fed by its host: "complete" is one piece
+// verified and the resulting Changes (a whole download per m iterations,
+// the class switch included), "availability" one availability report and
+// its Changes. The plan is rebuilt, off the clock, when the file is done.
+func BenchmarkPlan(b *testing.B) {
+	for _, m := range []int{256, 4096} {
+		f, err := NewFamily(testKey(1), m, DefaultFunctions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		order := rng.Perm(m)
+		fresh := func() *Plan {
+			p, err := NewPlan(f, 42, rng)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for blk := range m {
+				if err := p.SetAvailability(blk, 1+rng.IntN(30)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			p.Changes(nil)
+			return p
+		}
+		b.Run(fmt.Sprintf("complete/m=%d", m), func(b *testing.B) {
+			p, dst, i := fresh(), make([]Change, 0, m), 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if i == m {
+					b.StopTimer()
+					p, i = fresh(), 0
+					b.StartTimer()
+				}
+				if err := p.Completed(order[i]); err != nil {
+					b.Fatal(err)
+				}
+				dst = p.Changes(dst[:0])
+				i++
+			}
+		})
+		b.Run(fmt.Sprintf("availability/m=%d", m), func(b *testing.B) {
+			p, dst, i := fresh(), make([]Change, 0, m), 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := p.SetAvailability(order[i%m], 1+i%30); err != nil {
+					b.Fatal(err)
+				}
+				dst = p.Changes(dst[:0])
+				i++
+			}
+		})
+	}
 }

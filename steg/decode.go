@@ -12,21 +12,21 @@ const (
 	// DefaultWindow is the window c recommended by the measurements of the
 	// package documentation for n = 100: a chance fit on an innocent
 	// sequence has probability n·2^(1−c) ≈ 1.2·10⁻⁵ per HAVE, and every
-	// file of 64 blocks or more still carries the symbol.
+	// file of 64 pieces or more still carries the symbol.
 	DefaultWindow = 24
 )
 
 // Match is one function whose class pattern fits a HAVE sequence: the last
-// Run ≥ c blocks of the sequence all fall in one class of H_Symbol.
+// Run ≥ c pieces of the sequence all fall in one class of H_Symbol.
 type Match struct {
 	Symbol int // 1 … n
-	Run    int // length of the one-class run ending at the last block
+	Run    int // length of the one-class run ending at the last piece
 }
 
 // Decoder is the batch decoder of Algorithm 3 of [PACOM]: it finds the
 // symbol hidden in a whole HAVE sequence by testing, for every function
-// H_i, whether the last c blocks all fall in one class of H_i. It caches
-// the classes of the blocks it has seen and is not safe for concurrent
+// H_i, whether the last c pieces all fall in one class of H_i. It caches
+// the classes of the pieces it has seen and is not safe for concurrent
 // use; a [Family] may be shared by many decoders.
 type Decoder struct {
 	f     *Family
@@ -46,6 +46,9 @@ func NewDecoder(f *Family, c int) (*Decoder, error) {
 }
 
 func checkWindow(f *Family, c int) error {
+	if f == nil {
+		return fmt.Errorf("%w: nil *Family", ErrNil)
+	}
 	if c < 1 || c > MaxWindow || c > f.m {
 		return fmt.Errorf("%w: c = %d not in [1, %d]", ErrWindow, c, min(MaxWindow, f.m))
 	}
@@ -55,19 +58,19 @@ func checkWindow(f *Family, c int) error {
 // Window returns c.
 func (d *Decoder) Window() int { return d.c }
 
-// check validates a HAVE sequence: at least c blocks, all in [0, m), no
-// block twice (a client sends one HAVE per block).
+// check validates a HAVE sequence: at least c pieces, all in [0, m), no
+// piece twice (a client sends one HAVE per piece).
 func (d *Decoder) check(seq []int) error {
 	if len(seq) < d.c {
-		return fmt.Errorf("%w: %d blocks, window %d", ErrShortSequence, len(seq), d.c)
+		return fmt.Errorf("%w: %d pieces, window %d", ErrShortSequence, len(seq), d.c)
 	}
 	clear(d.seen)
 	for k, b := range seq {
 		if b < 0 || b >= d.f.m {
-			return fmt.Errorf("%w: block %d at position %d not in [0, %d)", ErrBlockRange, b, k, d.f.m)
+			return fmt.Errorf("%w: piece %d at position %d not in [0, %d)", ErrBlockRange, b, k, d.f.m)
 		}
 		if d.seen[b>>6]>>(b&63)&1 != 0 {
-			return fmt.Errorf("%w: block %d at position %d", ErrDuplicate, b, k)
+			return fmt.Errorf("%w: piece %d at position %d", ErrDuplicate, b, k)
 		}
 		d.seen[b>>6] |= 1 << (b & 63)
 	}
@@ -75,7 +78,7 @@ func (d *Decoder) check(seq []int) error {
 }
 
 // Matches returns every function whose class pattern fits seq (its last c
-// blocks in one class), longest run first, ties by increasing symbol.
+// pieces in one class), longest run first, ties by increasing symbol.
 func (d *Decoder) Matches(seq []int) ([]Match, error) {
 	if err := d.check(seq); err != nil {
 		return nil, err
@@ -96,7 +99,7 @@ func (d *Decoder) Matches(seq []int) ([]Match, error) {
 }
 
 // Decode returns the symbol hidden in seq, or ok = false when nothing is
-// hidden: no function fits the last c blocks, or several fit equally well.
+// hidden: no function fits the last c pieces, or several fit equally well.
 // When several fit, the one whose one-class run is longest wins: a hidden
 // symbol keeps its run for the whole class, a chance fit rarely extends
 // past c (Algorithm 3 returns the first fitting i, a bias towards small
@@ -113,7 +116,7 @@ func (d *Decoder) Decode(seq []int) (x int, ok bool, err error) {
 }
 
 // DecodeFirst is Algorithm 3 to the letter: the smallest i whose last c
-// blocks fall in one class of H_i, or ok = false.
+// pieces fall in one class of H_i, or ok = false.
 func (d *Decoder) DecodeFirst(seq []int) (x int, ok bool, err error) {
 	if err := d.check(seq); err != nil {
 		return 0, false, err

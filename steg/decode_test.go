@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// classBlocks returns the blocks of class 1 (want true) or class 2 of H_x,
+// classBlocks returns the pieces of class 1 (want true) or class 2 of H_x,
 // in increasing order.
 func classBlocks(t *testing.T, f *Family, x int, want bool) []int {
 	t.Helper()
@@ -116,15 +116,15 @@ func TestDecodeNothingHidden(t *testing.T) {
 }
 
 // TestDecodeLongestRunWins builds a sequence where a second function fits
-// the last c blocks by construction; the longest run decides.
+// the last c pieces by construction; the longest run decides.
 func TestDecodeLongestRunWins(t *testing.T) {
 	const c = 4
 	f, err := NewFamily(testKey(5), 512, DefaultFunctions)
 	require.NoError(t, err)
 	d, err := NewDecoder(f, c)
 	require.NoError(t, err)
-	// x = 50 hidden over 30 blocks; search the class for a tail of c
-	// blocks that H_3 also puts in one class.
+	// x = 50 hidden over 30 pieces; search the class for a tail of c
+	// pieces that H_3 also puts in one class.
 	blocks := classBlocks(t, f, 50, true)
 	var both, rest []int
 	for _, b := range blocks {
@@ -161,7 +161,7 @@ func TestStreamDecoder(t *testing.T) {
 	a := classBlocks(t, f, 42, false)
 	var b []int
 	for _, blk := range classBlocks(t, f, 17, true) {
-		if in, _ := f.InClass1(42, blk); in || blk > a[59] { // not reusing a's first 60 blocks
+		if in, _ := f.InClass1(42, blk); in || blk > a[59] { // not reusing a's first 60 pieces
 			b = append(b, blk)
 		}
 	}
@@ -174,7 +174,7 @@ func TestStreamDecoder(t *testing.T) {
 		}
 	}
 	require.Len(t, reports, 2)
-	require.Equal(t, DefaultWindow, reports[42], "reported as soon as c blocks fit")
+	require.Equal(t, DefaultWindow, reports[42], "reported as soon as c pieces fit")
 	require.GreaterOrEqual(t, reports[17], 60+DefaultWindow)
 	x, ok := sd.Symbol()
 	require.True(t, ok)
@@ -195,7 +195,7 @@ func TestStreamDecoder(t *testing.T) {
 	require.False(t, ok)
 	require.Zero(t, sd.Pushed())
 
-	// a BITFIELD marks blocks as seen; a HAVE for them is then a duplicate
+	// a BITFIELD marks pieces as seen; a HAVE for them is then a duplicate
 	bf, err := NewBitfield(1024)
 	require.NoError(t, err)
 	require.NoError(t, bf.Set(a[0]))
@@ -213,6 +213,38 @@ func TestStreamDecoder(t *testing.T) {
 	require.ErrorIs(t, err, ErrMismatch)
 	_, _, err = sd.Consume(Message{ID: IDBitfield})
 	require.ErrorIs(t, err, ErrMismatch)
+
+	// MarkHeld is one bit of a BITFIELD
+	require.NoError(t, sd.MarkHeld(a[1]))
+	_, _, err = sd.Push(a[1])
+	require.ErrorIs(t, err, ErrDuplicate)
+	require.ErrorIs(t, sd.MarkHeld(a[1]), ErrDuplicate)
+	require.ErrorIs(t, sd.MarkHeld(1024), ErrBlockRange)
+	require.ErrorIs(t, sd.MarkHeld(-1), ErrBlockRange)
+
+	// HAVE_NONE holds nothing: the order that follows decodes
+	sd.Reset()
+	_, _, err = sd.Consume(Message{ID: IDHaveNone})
+	require.NoError(t, err)
+	got := 0
+	for _, blk := range a[:DefaultWindow] {
+		x, ok, err := sd.Consume(Message{ID: IDHave, Index: blk})
+		require.NoError(t, err)
+		if ok {
+			got = x
+		}
+	}
+	require.Equal(t, 42, got)
+
+	// HAVE_ALL holds everything: no HAVE can follow
+	sd.Reset()
+	_, _, err = sd.Consume(Message{ID: IDHaveAll})
+	require.NoError(t, err)
+	for _, blk := range []int{0, 1023, a[2]} {
+		_, _, err = sd.Push(blk)
+		require.ErrorIs(t, err, ErrDuplicate)
+	}
+	require.Zero(t, sd.Pushed())
 }
 
 // TestStreamMatchesBatch checks the streaming decoder against the batch

@@ -1,12 +1,12 @@
 // Package steg hides a small number in the order in which a BitTorrent
-// client downloads blocks: the steganographic channel through which PACOM
+// client downloads pieces: the steganographic channel through which PACOM
 // bootstrapping nodes tell joining clients which PACOM swarm to join
 // ([PACOM] §3.3, Appendix A, Algorithms 2 and 3).
 //
 // A bootstrapping node that wants to announce swarm id x, 1 ≤ x ≤ n
-// (n = 100 in the paper), splits the blocks it still misses into the two
+// (n = 100 in the paper), splits the pieces it still misses into the two
 // classes of a keyed hash function H_x, H_x(b) < m/2 or not, and downloads
-// every block of one class before any block of the other. Its neighbours
+// every piece of one class before any piece of the other. Its neighbours
 // see the order in its HAVE messages; one that holds the key tests, for
 // every i, whether the last c HAVEs all fall in one class of H_i, and finds
 // x. Without the key the order looks like any client's.
@@ -17,7 +17,7 @@
 //	key K (shared by PACOM clients), swarm id x      key K
 //	Picker.Hide(F_K, x): rarest-first inside
 //	one class of H_x (Algorithm 2)
-//	        ── BITFIELD (blocks held so far) ──────────>  StreamDecoder.Consume
+//	        ── BITFIELD (pieces held so far) ──────────>  StreamDecoder.Consume
 //	        ── HAVE b₁ ────────────────────────────────>  one-class run of every H_i
 //	        ── HAVE b₂ ────────────────────────────────>
 //	                          ⋮
@@ -32,6 +32,13 @@
 //   - [Picker]: a rarest-first piece picker with random tie-breaks, the
 //     order real clients follow; [Picker.Hide] turns it into the encoder of
 //     Algorithm 2.
+//   - [Plan]: the encoder of Algorithm 2 for a host client that keeps its
+//     own piece picker (anacrolix/torrent has no picker interface): it
+//     says which pieces to want and which to hold, from the completions
+//     and availability the host reports, and the host orders the wanted
+//     pieces itself. Package
+//     github.com/swarmblocks/swarmblocks/bittorrent/havesteg runs it in
+//     anacrolix/torrent clients.
 //   - [Decoder] (batch, Algorithm 3) and [StreamDecoder] (one HAVE at a
 //     time, reports as soon as it is sure).
 //   - Frames for more than log2(n) bits: [FrameSymbols], [ParseFrame], the
@@ -47,21 +54,28 @@
 //
 // The appendix is short; where it is silent or loose this package chooses:
 //
+//   - Pieces, not blocks. The appendix speaks of the order of "blocks";
+//     what a client announces, in a BEP 3 HAVE, is the index of a whole
+//     piece once its hash is verified (the 16 KiB blocks of a piece are
+//     requested and received, never announced). Every index here is a
+//     piece index and m the number of pieces of the carrier torrent; the
+//     identifiers [MaxBlocks], [Family.Blocks], [ErrBlocks] and
+//     [ErrBlockRange] keep the appendix's word.
 //   - The hash family. H_i(b) is derived from the BLAKE3 keyed hash of m ‖ b
 //     under a key derived from the shared secret: the output words w_1, w_2, …
 //     (64-bit, little-endian) give H_i(b) = ⌊w_i·m/2^64⌋. "H_x(b) < m/2" is
 //     read exactly, 2·H_x(b) < m, so class 1 has ⌈m/2⌉ of the m values.
 //   - Algorithm 2 picks "a block randomly selected" from the class. A
 //     uniformly random order would itself give a node away among
-//     rarest-first clients, so the [Picker] picks the rarest available block
+//     rarest-first clients, so the [Picker] picks the rarest available piece
 //     of the class, ties broken uniformly at random.
 //   - Algorithm 2 starts with class 1. [Picker.Hide] starts with the class
-//     holding the block plain rarest-first would pick now, so the first
+//     holding the piece plain rarest-first would pick now, so the first
 //     choice is not bent; it moves to the other class when the first runs
 //     dry, as Algorithm 2 moves from C1 to C2. Algorithm 3 accepts both
 //     classes (y = c or y = 0), so decoding is unchanged.
-//   - Blocks nobody has cannot be downloaded. When no block of the active
-//     class is available, [Picker.Next] takes the rarest block of the other
+//   - Pieces nobody has cannot be downloaded. When no piece of the active
+//     class is available, [Picker.Next] takes the rarest piece of the other
 //     class (one stray HAVE, counted by [Picker.OffClass]), or in strict
 //     mode returns [ErrStalled] and lets the client wait.
 //   - Algorithm 3 returns −1 for "nothing hidden" and the first fitting i
@@ -75,10 +89,10 @@
 //     the last c HAVEs.
 //   - The paper fixes n = 100 but never c. [DefaultWindow] = 24, chosen from
 //     the tables below: it is the smallest window at which a streaming
-//     decoder watching a whole innocent 1,024-block download raises a false
+//     decoder watching a whole innocent 1,024-piece download raises a false
 //     alarm about 1% of the time (8% at c = 20, 79% at c = 16), and a hiding
 //     node is still found after exactly 24 HAVEs for every m ≥ 128. Files of
-//     64 blocks (classes of about 32) leave little room: use c ≈ 16 there.
+//     64 pieces (classes of about 32) leave little room: use c ≈ 16 there.
 //   - The paper sends one number. Frames carry up to [MaxFramePayload] bytes:
 //     a length byte, the payload and a 2-byte keyed checksum cut into
 //     ⌊log2(n−1)⌋-bit digits (6 for n = 100), each sent as the step from the
@@ -88,8 +102,8 @@
 // # Measurements
 //
 // All figures come from a simulated swarm: the node downloads from 2 seeds
-// and 30 leechers whose blocks are uneven (densities and block popularity
-// vary), who gain blocks as it downloads and are replaced now and then
+// and 30 leechers whose pieces are uneven (densities and piece popularity
+// vary), who gain pieces as it downloads and are replaced now and then
 // (churn), n = 100. They are reproduced, seed 20261121, in about 20 minutes
 // on a 2-core machine by
 //
@@ -190,11 +204,11 @@
 //
 // Warning: PACOM's undetectability holds for an observer who sees the HAVE
 // order alone. Algorithm 2 restricts each choice to half of the missing
-// blocks, so a hiding node leaves rarest-first whenever the rarest blocks
+// pieces, so a hiding node leaves rarest-first whenever the rarest pieces
 // fall in the other class, and an eavesdropper who also sees the
 // availability around the node (by connecting to some of its neighbours)
 // can measure it: the mean rarity rank of its choices (the share of the
-// blocks it misses that the eavesdropper sees as strictly rarer), with a
+// pieces it misses that the eavesdropper sees as strictly rarer), with a
 // threshold at the 95th percentile of plain nodes, flags
 //
 //	eavesdropper sees        plain mean  flagged  hiding mean  flagged  KS p
@@ -221,25 +235,35 @@
 //   - The channel carries one symbol of log2(100) ≈ 6.6 bits per window of
 //     c HAVEs; a frame of k payload bytes takes about ⌈(8k + 24)/6⌉ + 1
 //     slots.
-//   - Clients that suppress HAVEs for blocks the receiver already has
+//   - Clients that suppress HAVEs for pieces the receiver already has
 //     (libtorrent's have-suppression) or hide part of their bitfield behind
 //     HAVEs (lazy bitfield) change what a neighbour sees: the first only
 //     removes HAVEs (tolerated as loss above), the second adds HAVEs that
 //     follow no class at the start of a connection.
 //   - A Picker models the rarity step of a piece picker, not priorities,
 //     streaming deadlines or end-game mode, which a client applies on top.
-//   - The computations are not constant time; they handle public block
+//   - The computations are not constant time; they handle public piece
 //     indexes, and the key only enters BLAKE3.
 //
-// [PACOM] is J. Lv et al., "PACOM: parasitic anonymous
-// communication in the BitTorrent network", Computer Networks 74 (2014)
-// 13–33 (paper 001 of the swarmblocks papers).
+// The keyless tests of [Observer] draw the observer's own random
+// partition, independent of the order: the labels it reads along any
+// order that does not depend on that partition are independent fair
+// draws, so their p-values are uniform for every encoder, hiding or not.
+// They show that an encoder does not leak the observer's own partition,
+// nothing more; a distinguisher must look at something else, such as the
+// availability around the node (above) or, against a client whose plain
+// order is nearly deterministic, the order of the indexes themselves
+// (package havesteg measures such tests against plain anacrolix/torrent
+// leechers).
 //
 // # References
 //
-//   - J. Lv et al., "PACOM: Parasitic anonymous communication in the
-//     BitTorrent network", Computer Networks 74 (2014) 13–33,
-//     doi:10.1016/j.comnet.2014.08.015.
+//   - [PACOM]: J. Lv et al., "PACOM: parasitic anonymous communication in
+//     the BitTorrent network", Computer Networks 74 (2014) 13–33.
+//   - [BEP 3]: The BitTorrent Protocol Specification.
+//   - [BEP 6]: Fast Extension (HAVE_ALL, HAVE_NONE).
 //
 // [PACOM]: https://doi.org/10.1016/j.comnet.2014.08.015
+// [BEP 3]: https://www.bittorrent.org/beps/bep_0003.html
+// [BEP 6]: https://www.bittorrent.org/beps/bep_0006.html
 package steg

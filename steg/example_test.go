@@ -8,7 +8,7 @@ import (
 )
 
 // A bootstrapping node hides swarm id 42 in the order it downloads a
-// 1,024-block file; a neighbour with the shared key decodes its HAVEs.
+// 1,024-piece file; a neighbour with the shared key decodes its HAVEs.
 func Example() {
 	key := make([]byte, steg.KeySize) // in PACOM: the secret all clients share
 	copy(key, "pacom clients' shared secret....")
@@ -94,7 +94,7 @@ func ExampleSender() {
 	// "swarm:7f3a" after 556 HAVEs
 }
 
-// Parsing peer-wire bytes: a HAVE for block 9.
+// Parsing peer-wire bytes: a HAVE for piece 9.
 func ExampleParseMessage() {
 	wire := []byte{0, 0, 0, 5, 4, 0, 0, 0, 9, 0, 0, 0, 0}
 	msg, n, err := steg.ParseMessage(wire, 1024)
@@ -107,4 +107,64 @@ func ExampleParseMessage() {
 	// true 9 9 <nil>
 	// true 4 <nil>
 	// steg: truncated message: peerwire: truncated message: length 5, 3 bytes present
+}
+
+// A host client that keeps its own piece picker (here: lowest index first
+// among the wanted pieces, as anacrolix/torrent breaks ties) hides swarm
+// id 42 by following a Plan's priorities; a neighbour decodes its HAVEs.
+func ExamplePlan() {
+	key := make([]byte, steg.KeySize)
+	copy(key, "pacom clients' shared secret....")
+	const pieces = 256
+	fam, err := steg.NewFamily(key, pieces, steg.DefaultFunctions)
+	if err != nil {
+		panic(err)
+	}
+
+	// The hiding host: priorities from the plan, order of its own.
+	var haves []int
+	{
+		plan, err := steg.NewPlan(fam, 42, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			panic(err)
+		}
+		wanted := make([]bool, pieces)
+		done := make([]bool, pieces)
+		apply := func() {
+			for _, c := range plan.Changes(nil) {
+				wanted[c.Piece] = c.Priority == steg.Want
+			}
+		}
+		apply()
+		for len(haves) < pieces {
+			next := -1
+			for b := range pieces {
+				if wanted[b] && !done[b] {
+					next = b
+					break
+				}
+			}
+			done[next] = true
+			haves = append(haves, next) // verified: the host sends HAVE next
+			if err := plan.Completed(next); err != nil {
+				panic(err)
+			}
+			apply()
+		}
+	}
+
+	// The neighbour with the key.
+	{
+		dec, err := steg.NewStreamDecoder(fam, steg.DefaultWindow)
+		if err != nil {
+			panic(err)
+		}
+		for i, b := range haves {
+			if x, ok, _ := dec.Push(b); ok {
+				fmt.Printf("swarm id %d after %d HAVEs\n", x, i+1)
+			}
+		}
+	}
+	// Output:
+	// swarm id 42 after 24 HAVEs
 }

@@ -7,9 +7,9 @@ package steg
 // KeyForTest returns a deterministic key for tests.
 func KeyForTest(seed byte) []byte { return testKey(seed) }
 
-// LongestRuns returns, after each block of seq, the longest run of any
-// function of f ending at that block: the quantity Algorithm 3 compares
-// with c (blocks must be valid and distinct).
+// LongestRuns returns, after each piece of seq, the longest run of any
+// function of f ending at that piece: the quantity Algorithm 3 compares
+// with c (pieces must be valid and distinct).
 func LongestRuns(f *Family, seq []int) []int {
 	tr := newRunTracker(f)
 	out := make([]int, len(seq))
@@ -25,7 +25,7 @@ func LongestRuns(f *Family, seq []int) []int {
 }
 
 // NewObserverWithClasses returns an Observer of a file of len(class)
-// blocks whose partition into k classes is class, not a random one: an
+// pieces whose partition into k classes is class, not a random one: an
 // observer holding the key.
 func NewObserverWithClasses(class []uint8, k int) *Observer {
 	return &Observer{m: len(class), k: k, class: class}

@@ -18,8 +18,8 @@ const (
 	// MaxFunctions is the largest supported family: one BLAKE3 output
 	// buffer (1,024 bytes) holds the 64-bit words of 128 functions.
 	MaxFunctions = 128
-	// MaxBlocks is the largest supported number of blocks m of the carrier
-	// file (2^24 blocks of 16 KiB is a 256 GiB file).
+	// MaxBlocks is the largest supported number of pieces m of the carrier
+	// file (2^24 pieces of 16 KiB is a 256 GiB file).
 	MaxBlocks = 1 << 24
 )
 
@@ -30,13 +30,13 @@ const (
 )
 
 // classMask holds one class bit per function of a family: bit i−1 is set
-// when H_i(b) < m/2, that is when block b is in class 1 of H_i.
+// when H_i(b) < m/2, that is when piece b is in class 1 of H_i.
 type classMask [MaxFunctions / 64]uint64
 
 func (c *classMask) bit(i int) uint64 { return c[(i-1)>>6] >> ((i - 1) & 63) & 1 }
 
 // Family is the keyed hash family H_1 … H_n of Appendix A of [PACOM]: n
-// independent uniform maps from the block indexes [0, m) to [0, m). Block b
+// independent uniform maps from the piece indexes [0, m) to [0, m). Piece b
 // is in class 1 of H_i when H_i(b) < m/2 and in class 2 otherwise.
 //
 // H_i(b) is derived from the BLAKE3 keyed hash (key derived from the shared
@@ -44,7 +44,7 @@ func (c *classMask) bit(i int) uint64 { return c[(i-1)>>6] >> ((i - 1) & 63) & 1
 // 16-byte input m ‖ b (two little-endian uint64): the extendable output is
 // read as little-endian uint64 words w_1, w_2, …, and H_i(b) = ⌊w_i·m/2^64⌋,
 // whose bias is below m/2^64. One BLAKE3 output buffer gives all n values of
-// a block at once, which is what a decoder needs.
+// a piece at once, which is what a decoder needs.
 //
 // A Family is immutable and safe for concurrent use.
 type Family struct {
@@ -54,7 +54,7 @@ type Family struct {
 	n   int
 }
 
-// NewFamily returns the family of n functions over m blocks keyed by the
+// NewFamily returns the family of n functions over m pieces keyed by the
 // KeySize-byte secret key. The same key, m and n give the same family on
 // every client; different m give unrelated families.
 func NewFamily(key []byte, blocks, functions int) (*Family, error) {
@@ -77,7 +77,8 @@ func NewFamily(key []byte, blocks, functions int) (*Family, error) {
 	return f, nil
 }
 
-// Blocks returns m, the number of blocks of the carrier file.
+// Blocks returns m, the number of pieces of the carrier file (the name
+// follows Appendix A of [PACOM], which speaks of blocks).
 func (f *Family) Blocks() int { return f.m }
 
 // Functions returns n, the number of functions of the family.
@@ -108,7 +109,7 @@ func (f *Family) Hash(i, b int) (int, error) {
 		return 0, fmt.Errorf("%w: i = %d not in [1, %d]", ErrSymbol, i, f.n)
 	}
 	if b < 0 || b >= f.m {
-		return 0, fmt.Errorf("%w: block %d not in [0, %d)", ErrBlockRange, b, f.m)
+		return 0, fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, b, f.m)
 	}
 	nd := f.node(b)
 	nd.Counter = uint64((i - 1) / 8) // 8 words per 64-byte output block
@@ -117,7 +118,7 @@ func (f *Family) Hash(i, b int) (int, error) {
 	return f.reduce(uint64(out[j]) | uint64(out[j+1])<<32), nil
 }
 
-// InClass1 reports whether block b is in class 1 of H_i, that is whether
+// InClass1 reports whether piece b is in class 1 of H_i, that is whether
 // H_i(b) < m/2 (compared exactly: 2·H_i(b) < m).
 func (f *Family) InClass1(i, b int) (bool, error) {
 	h, err := f.Hash(i, b)
@@ -131,7 +132,7 @@ func (f *Family) InClass1(i, b int) (bool, error) {
 // it is too short.
 func (f *Family) Hashes(dst []int, b int) ([]int, error) {
 	if b < 0 || b >= f.m {
-		return dst[:0], fmt.Errorf("%w: block %d not in [0, %d)", ErrBlockRange, b, f.m)
+		return dst[:0], fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, b, f.m)
 	}
 	var out [guts.MaxSIMD * guts.BlockSize]byte
 	guts.CompressBlocks(&out, f.node(b))
@@ -142,7 +143,7 @@ func (f *Family) Hashes(dst []int, b int) ([]int, error) {
 	return dst, nil
 }
 
-// classes returns the class bits of block b under every function. The
+// classes returns the class bits of piece b under every function. The
 // caller has checked that b is in range.
 func (f *Family) classes(b int) classMask {
 	var out [guts.MaxSIMD * guts.BlockSize]byte
@@ -156,7 +157,7 @@ func (f *Family) classes(b int) classMask {
 	return c
 }
 
-// classCache memoizes the class masks of the blocks seen so far, in pages
+// classCache memoizes the class masks of the pieces seen so far, in pages
 // allocated on first use so that a large m costs only what is touched.
 type classCache struct {
 	f     *Family
@@ -174,7 +175,7 @@ func newClassCache(f *Family) *classCache {
 	}
 }
 
-// get returns the class mask of block b, 0 ≤ b < m.
+// get returns the class mask of piece b, 0 ≤ b < m.
 func (c *classCache) get(b int) *classMask {
 	p := c.pages[b/cachePage]
 	if p == nil {

@@ -27,9 +27,9 @@ func TestNewFamilyErrors(t *testing.T) {
 		{"short key", make([]byte, 31), 1024, 100, ErrKeySize},
 		{"long key", make([]byte, 33), 1024, 100, ErrKeySize},
 		{"nil key", nil, 1024, 100, ErrKeySize},
-		{"one block", testKey(1), 1, 100, ErrBlocks},
-		{"negative blocks", testKey(1), -5, 100, ErrBlocks},
-		{"too many blocks", testKey(1), MaxBlocks + 1, 100, ErrBlocks},
+		{"one piece", testKey(1), 1, 100, ErrBlocks},
+		{"negative pieces", testKey(1), -5, 100, ErrBlocks},
+		{"too many pieces", testKey(1), MaxBlocks + 1, 100, ErrBlocks},
 		{"no function", testKey(1), 1024, 0, ErrFunctions},
 		{"too many functions", testKey(1), 1024, MaxFunctions + 1, ErrFunctions},
 	} {
@@ -95,7 +95,7 @@ func TestFamilyRange(t *testing.T) {
 }
 
 // TestFamilyUniform checks the properties Algorithms 2 and 3 rely on: each
-// H_i splits the blocks into two halves, values are spread evenly over
+// H_i splits the pieces into two halves, values are spread evenly over
 // [0, m), and the classes of two functions are independent.
 func TestFamilyUniform(t *testing.T) {
 	const m, n = 4096, DefaultFunctions
@@ -121,7 +121,7 @@ func TestFamilyUniform(t *testing.T) {
 	}
 	// Binomial(4096, 1/2) has standard deviation 32: allow 5σ.
 	for i, c := range class1 {
-		require.InDelta(t, m/2, c, 160, "H_%d class 1 has %d blocks", i+1, c)
+		require.InDelta(t, m/2, c, 160, "H_%d class 1 has %d pieces", i+1, c)
 	}
 	require.InDelta(t, m/2, agree, 160)
 	// 16 buckets of m·n/16 = 25600 values each, σ ≈ 155.

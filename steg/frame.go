@@ -29,6 +29,9 @@ func DigitBits(n int) int {
 // FrameLen returns the number of symbols of a frame of size payload bytes
 // over family f, not counting the symbol before it (see [FrameSymbols]).
 func FrameLen(f *Family, size int) int {
+	if f == nil {
+		return 0
+	}
 	d := DigitBits(f.n)
 	if d == 0 {
 		return 0
@@ -57,6 +60,9 @@ func frameChecksum(f *Family, payload []byte) [FrameChecksumSize]byte {
 // can tell them apart: t_0 = prev, t_j = ((t_{j−1} − 1) + 1 + v_j) mod n + 1,
 // which never equals t_{j−1} because v_j ≤ 2^d − 1 ≤ n − 2.
 func FrameSymbols(f *Family, prev int, payload []byte) ([]int, error) {
+	if f == nil {
+		return nil, fmt.Errorf("%w: FrameSymbols with a nil *Family", ErrNil)
+	}
 	if DigitBits(f.n) == 0 {
 		return nil, fmt.Errorf("%w: frames need n ≥ 3, family has %d", ErrFunctions, f.n)
 	}
@@ -94,6 +100,9 @@ func FrameSymbols(f *Family, prev int, payload []byte) ([]int, error) {
 // prev, and returns its payload. It fails with [ErrFrame] when the symbols
 // are not exactly one well-formed frame with a valid checksum.
 func ParseFrame(f *Family, prev int, syms []int) ([]byte, error) {
+	if f == nil {
+		return nil, fmt.Errorf("%w: ParseFrame with a nil *Family", ErrNil)
+	}
 	d := DigitBits(f.n)
 	if d == 0 {
 		return nil, fmt.Errorf("%w: frames need n ≥ 3, family has %d", ErrFunctions, f.n)

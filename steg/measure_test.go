@@ -39,7 +39,7 @@ func newNode(t testing.TB, f *steg.Family, rng *rand.Rand) *node {
 	return &node{f: f, p: p, s: s}
 }
 
-// download runs the node until it has count blocks (or the file) with
+// download runs the node until it has count pieces (or the file) with
 // inflight requests outstanding, completing them in random order, and
 // returns its HAVE sequence. next and done are the Picker's (or a
 // Sender's) Next and Downloaded.
@@ -342,11 +342,11 @@ type undetRow struct {
 	isPValue  bool
 }
 
-// undetectability runs plain and encoding nodes on m blocks, applies the
+// undetectability runs plain and encoding nodes on m pieces, applies the
 // keyless observer's tests to each sequence and the keyed decoder. view is
 // the fraction of the node's neighbours an eavesdropper also watches, for
 // the rarity test: the mean, over the node's choices, of the fraction of
-// the blocks it still misses that the eavesdropper sees as strictly rarer
+// the pieces it still misses that the eavesdropper sees as strictly rarer
 // than the chosen one (0 for rarest-first with a full view); it flags a
 // node whose mean exceeds the 95th percentile of the plain nodes'.
 //

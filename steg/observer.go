@@ -8,7 +8,7 @@ import (
 // Observer is an eavesdropper without the key ([PACOM] Threat Model I):
 // it sees the HAVE sequence of a peer and tests it for the structure
 // Algorithm 2 could leave. Lacking the hash family it draws a random
-// partition of the blocks of its own into k classes and looks for
+// partition of the pieces of its own into k classes and looks for
 // clustering of its classes in time. Against the hidden partition its own
 // is independent, so an encoding node should look exactly like a plain
 // rarest-first node; the package documentation reports the p-values over
@@ -18,9 +18,12 @@ type Observer struct {
 	class []uint8
 }
 
-// NewObserver returns an observer of a file of m blocks whose own
-// partition has k classes, 2 ≤ k ≤ 16, drawn with rng.
+// NewObserver returns an observer of a file of m pieces whose own
+// partition has k classes, 2 ≤ k ≤ 16, drawn with rng (not nil).
 func NewObserver(m, k int, rng *rand.Rand) (*Observer, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: NewObserver with a nil *rand.Rand", ErrNil)
+	}
 	if m < 2 || m > MaxBlocks {
 		return nil, fmt.Errorf("%w: m = %d not in [2, %d]", ErrBlocks, m, MaxBlocks)
 	}
@@ -36,11 +39,11 @@ func NewObserver(m, k int, rng *rand.Rand) (*Observer, error) {
 
 func (o *Observer) check(seq []int, least int) error {
 	if len(seq) < least {
-		return fmt.Errorf("%w: %d blocks, need %d", ErrShortSequence, len(seq), least)
+		return fmt.Errorf("%w: %d pieces, need %d", ErrShortSequence, len(seq), least)
 	}
 	for k, b := range seq {
 		if b < 0 || b >= o.m {
-			return fmt.Errorf("%w: block %d at position %d not in [0, %d)", ErrBlockRange, b, k, o.m)
+			return fmt.Errorf("%w: piece %d at position %d not in [0, %d)", ErrBlockRange, b, k, o.m)
 		}
 	}
 	return nil
@@ -68,7 +71,7 @@ func (o *Observer) ChiSquare(seq []int, segments int) (TestResult, error) {
 	return chiSquareTable(table), nil
 }
 
-// Runs is the Wald–Wolfowitz runs test of the sequence "is the block in
+// Runs is the Wald–Wolfowitz runs test of the sequence "is the piece in
 // the observer's class 0": a node that downloads one class before another
 // makes too few runs.
 func (o *Observer) Runs(seq []int) (TestResult, error) {
@@ -83,8 +86,8 @@ func (o *Observer) Runs(seq []int) (TestResult, error) {
 }
 
 // PositionKS compares, with the two-sample Kolmogorov–Smirnov test, the
-// positions in seq of the blocks of the observer's class 0 with those of
-// the other blocks: in an order independent of the partition they are
+// positions in seq of the pieces of the observer's class 0 with those of
+// the other pieces: in an order independent of the partition they are
 // spread alike.
 func (o *Observer) PositionKS(seq []int) (TestResult, error) {
 	if err := o.check(seq, 2); err != nil {

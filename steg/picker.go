@@ -5,27 +5,27 @@ import (
 	"math/rand/v2"
 )
 
-// Block states of a [Picker].
+// States of a piece in a [Picker].
 const (
 	blockMissing  uint8 = iota // wanted, not requested
 	blockReserved              // returned by Next, download in progress
 	blockOwned                 // downloaded (its HAVE has been sent)
 )
 
-// Picker chooses the next block to download the way real BitTorrent clients
-// do: rarest first among the missing blocks that some peer has, ties broken
+// Picker chooses the next piece to download the way real BitTorrent clients
+// do: rarest first among the missing pieces that some peer has, ties broken
 // uniformly at random (anacrolix/torrent and libtorrent order by priority,
 // then partial pieces, then rarity; this type covers the rarity step, the
 // one that shapes the HAVE order).
 //
 // While it hides a symbol x (see [Picker.Hide]) the Picker is the encoder of
-// Algorithm 2 of [PACOM]: it splits the missing blocks into the two classes
-// of H_x and downloads every block of the active class before any block of
+// Algorithm 2 of [PACOM]: it splits the missing pieces into the two classes
+// of H_x and downloads every piece of the active class before any piece of
 // the other, keeping rarest-first with random ties inside the class. A
 // uniformly random order inside the class, as Algorithm 2 literally says,
 // would itself stand out against rarest-first clients.
 //
-// The Picker keeps one bucket of blocks per availability level, so Next
+// The Picker keeps one bucket of pieces per availability level, so Next
 // costs O(number of distinct availability levels) and does not allocate.
 // A Picker is not safe for concurrent use.
 type Picker struct {
@@ -33,11 +33,11 @@ type Picker struct {
 	rng     *rand.Rand
 	state   []uint8
 	avail   []int32
-	group   []uint8 // 0: class 1 of H_x (or every block when not hiding), 1: class 2
-	pos     []int32 // index of a missing block in its bucket
+	group   []uint8 // 0: class 1 of H_x (or every piece when not hiding), 1: class 2
+	pos     []int32 // index of a missing piece in its bucket
 	buckets [2][][]int32
-	missing [2]int // missing (not reserved, not owned) blocks per group
-	ready   [2]int // missing blocks with availability ≥ 1 per group
+	missing [2]int // missing (not reserved, not owned) pieces per group
+	ready   [2]int // missing pieces with availability ≥ 1 per group
 	owned   int
 	strict  bool
 
@@ -48,16 +48,16 @@ type Picker struct {
 	offClass int
 }
 
-// NewPicker returns a Picker for a file of m blocks, none of them owned and
+// NewPicker returns a Picker for a file of m pieces, none of them owned and
 // none available yet. rng breaks ties; seed it from crypto/rand in a real
 // client (rand.New(rand.NewChaCha8(seed))) so that an observer cannot
-// predict the tie-breaks.
+// predict the tie-breaks. A nil rng is an error.
 func NewPicker(m int, rng *rand.Rand) (*Picker, error) {
 	if m < 2 || m > MaxBlocks {
 		return nil, fmt.Errorf("%w: m = %d not in [2, %d]", ErrBlocks, m, MaxBlocks)
 	}
 	if rng == nil {
-		panic("steg: NewPicker with a nil *rand.Rand")
+		return nil, fmt.Errorf("%w: NewPicker with a nil *rand.Rand", ErrNil)
 	}
 	p := &Picker{
 		m:     m,
@@ -71,20 +71,23 @@ func NewPicker(m int, rng *rand.Rand) (*Picker, error) {
 	return p, nil
 }
 
-// Blocks returns m.
+// Blocks returns m, the number of pieces.
 func (p *Picker) Blocks() int { return p.m }
 
 // Hide starts hiding symbol x, 1 ≤ x ≤ f.Functions(), in the order of the
-// blocks downloaded from now on (Algorithm 2 of [PACOM]). The first active
-// class is the class of H_x that holds the block plain rarest-first would
+// pieces downloaded from now on (Algorithm 2 of [PACOM]). The first active
+// class is the class of H_x that holds the piece plain rarest-first would
 // pick now (class 1 when nothing is available), so the switch itself does
-// not bend the order; once the active class has no missing block left the
+// not bend the order; once the active class has no missing piece left the
 // Picker moves to the other one, exactly as Algorithm 2 moves from C1 to C2.
 // Both classes decode to x (Algorithm 3 accepts y = c and y = 0).
 //
-// Hide costs one BLAKE3 output per block the first time a family is used
+// Hide costs one BLAKE3 output per piece the first time a family is used
 // and O(m) afterwards.
 func (p *Picker) Hide(f *Family, x int) error {
+	if f == nil {
+		return fmt.Errorf("%w: Hide with a nil *Family", ErrNil)
+	}
 	if f.Blocks() != p.m {
 		return fmt.Errorf("%w: family has %d, picker %d", ErrMismatch, f.Blocks(), p.m)
 	}
@@ -119,28 +122,28 @@ func (p *Picker) ActiveClass() int {
 	return int(p.active) + 1
 }
 
-// SetStrict chooses what Next does while hiding when no missing block of
-// the active class is available but blocks of the other class are. Strict,
+// SetStrict chooses what Next does while hiding when no missing piece of
+// the active class is available but pieces of the other class are. Strict,
 // it returns [ErrStalled] and the caller waits for a peer to announce one
 // (the order keeps its pattern, the download may idle); not strict (the
-// default), it downloads the rarest block of the other class, which breaks
+// default), it downloads the rarest piece of the other class, which breaks
 // the pattern for one window (counted by [Picker.OffClass]).
 func (p *Picker) SetStrict(strict bool) { p.strict = strict }
 
-// OffClass returns how many blocks Next picked outside the active class
+// OffClass returns how many pieces Next picked outside the active class
 // because none of it was available.
 func (p *Picker) OffClass() int { return p.offClass }
 
-// Missing returns the number of blocks neither owned nor reserved.
+// Missing returns the number of pieces neither owned nor reserved.
 func (p *Picker) Missing() int { return p.missing[0] + p.missing[1] }
 
-// Owned returns the number of downloaded blocks.
+// Owned returns the number of downloaded pieces.
 func (p *Picker) Owned() int { return p.owned }
 
-// Has reports whether block b has been downloaded.
+// Has reports whether piece b has been downloaded.
 func (p *Picker) Has(b int) bool { return b >= 0 && b < p.m && p.state[b] == blockOwned }
 
-// Availability returns the number of peers known to have block b.
+// Availability returns the number of peers known to have piece b.
 func (p *Picker) Availability(b int) int {
 	if b < 0 || b >= p.m {
 		return 0
@@ -150,12 +153,12 @@ func (p *Picker) Availability(b int) int {
 
 func (p *Picker) checkBlock(b int) error {
 	if b < 0 || b >= p.m {
-		return fmt.Errorf("%w: block %d not in [0, %d)", ErrBlockRange, b, p.m)
+		return fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, b, p.m)
 	}
 	return nil
 }
 
-// PeerHas records that one more peer has block b (a HAVE received, or one
+// PeerHas records that one more peer has piece b (a HAVE received, or one
 // bit of a BITFIELD).
 func (p *Picker) PeerHas(b int) error {
 	if err := p.checkBlock(b); err != nil {
@@ -165,22 +168,25 @@ func (p *Picker) PeerHas(b int) error {
 	return nil
 }
 
-// PeerLost records that one peer having block b went away.
+// PeerLost records that one peer having piece b went away.
 func (p *Picker) PeerLost(b int) error {
 	if err := p.checkBlock(b); err != nil {
 		return err
 	}
 	if p.avail[b] == 0 {
-		return fmt.Errorf("%w: block %d", ErrAvailability, b)
+		return fmt.Errorf("%w: piece %d", ErrAvailability, b)
 	}
 	p.addAvail(b, -1)
 	return nil
 }
 
-// AddPeer records a new peer whose blocks are bf.
+// AddPeer records a new peer whose pieces are bf.
 func (p *Picker) AddPeer(bf *Bitfield) error {
+	if bf == nil {
+		return fmt.Errorf("%w: nil *Bitfield", ErrNil)
+	}
 	if bf.Len() != p.m {
-		return fmt.Errorf("%w: bitfield of %d blocks, picker %d", ErrMismatch, bf.Len(), p.m)
+		return fmt.Errorf("%w: bitfield of %d pieces, picker %d", ErrMismatch, bf.Len(), p.m)
 	}
 	for b := range p.m {
 		if bf.Has(b) {
@@ -190,14 +196,17 @@ func (p *Picker) AddPeer(bf *Bitfield) error {
 	return nil
 }
 
-// RemovePeer records that the peer whose blocks are bf went away.
+// RemovePeer records that the peer whose pieces are bf went away.
 func (p *Picker) RemovePeer(bf *Bitfield) error {
+	if bf == nil {
+		return fmt.Errorf("%w: nil *Bitfield", ErrNil)
+	}
 	if bf.Len() != p.m {
-		return fmt.Errorf("%w: bitfield of %d blocks, picker %d", ErrMismatch, bf.Len(), p.m)
+		return fmt.Errorf("%w: bitfield of %d pieces, picker %d", ErrMismatch, bf.Len(), p.m)
 	}
 	for b := range p.m {
 		if bf.Has(b) && p.avail[b] == 0 {
-			return fmt.Errorf("%w: block %d", ErrAvailability, b)
+			return fmt.Errorf("%w: piece %d", ErrAvailability, b)
 		}
 	}
 	for b := range p.m {
@@ -208,18 +217,21 @@ func (p *Picker) RemovePeer(bf *Bitfield) error {
 	return nil
 }
 
-// Next chooses the next block to download and reserves it: it is not
+// Next chooses the next piece to download and reserves it: it is not
 // returned again unless [Picker.Abandon] releases it. Report its completion
-// with [Picker.Downloaded]. Next returns [ErrComplete] when no block is
-// missing, [ErrNoneAvailable] when no missing block is available and, in
+// with [Picker.Downloaded]. Next returns [ErrComplete] when no piece is
+// missing, [ErrNoneAvailable] when no missing piece is available and, in
 // strict mode, [ErrStalled] (see [Picker.SetStrict]).
 func (p *Picker) Next() (int, error) { return p.next(nil) }
 
-// NextFrom is Next restricted to the blocks that peer has: the rarest such
-// block of the active class. It scans the buckets, O(m) in the worst case.
+// NextFrom is Next restricted to the pieces that peer has: the rarest such
+// piece of the active class. It scans the buckets, O(m) in the worst case.
 func (p *Picker) NextFrom(peer *Bitfield) (int, error) {
+	if peer == nil {
+		return -1, fmt.Errorf("%w: nil *Bitfield", ErrNil)
+	}
 	if peer.Len() != p.m {
-		return -1, fmt.Errorf("%w: bitfield of %d blocks, picker %d", ErrMismatch, peer.Len(), p.m)
+		return -1, fmt.Errorf("%w: bitfield of %d pieces, picker %d", ErrMismatch, peer.Len(), p.m)
 	}
 	return p.next(peer)
 }
@@ -254,8 +266,8 @@ func (p *Picker) next(peer *Bitfield) (int, error) {
 	return b, nil
 }
 
-// Downloaded records that block b has been downloaded (the client now
-// sends its HAVE). b is normally a block reserved by Next; a missing block
+// Downloaded records that piece b has been downloaded (the client now
+// sends its HAVE). b is normally a piece reserved by Next; a missing piece
 // received unasked is accepted too.
 func (p *Picker) Downloaded(b int) error {
 	if err := p.checkBlock(b); err != nil {
@@ -263,7 +275,7 @@ func (p *Picker) Downloaded(b int) error {
 	}
 	switch p.state[b] {
 	case blockOwned:
-		return fmt.Errorf("%w: block %d already downloaded", ErrDuplicate, b)
+		return fmt.Errorf("%w: piece %d already downloaded", ErrDuplicate, b)
 	case blockMissing:
 		p.remove(b)
 	}
@@ -272,21 +284,21 @@ func (p *Picker) Downloaded(b int) error {
 	return nil
 }
 
-// Abandon releases block b, reserved by Next, whose download failed.
+// Abandon releases piece b, reserved by Next, whose download failed.
 func (p *Picker) Abandon(b int) error {
 	if err := p.checkBlock(b); err != nil {
 		return err
 	}
 	if p.state[b] != blockReserved {
-		return fmt.Errorf("%w: block %d", ErrNotReserved, b)
+		return fmt.Errorf("%w: piece %d", ErrNotReserved, b)
 	}
 	p.state[b] = blockMissing
 	p.insert(b)
 	return nil
 }
 
-// pick returns a uniformly random block among the rarest available missing
-// blocks of group g (that peer has, if peer is not nil), or −1.
+// pick returns a uniformly random piece among the rarest available missing
+// pieces of group g (that peer has, if peer is not nil), or −1.
 func (p *Picker) pick(g uint8, peer *Bitfield) int {
 	if p.ready[g] == 0 {
 		return -1
@@ -314,8 +326,8 @@ func (p *Picker) pick(g uint8, peer *Bitfield) int {
 	return -1
 }
 
-// firstClass returns the group of a uniformly random block among the
-// rarest available missing blocks, or class 1 if it has missing blocks.
+// firstClass returns the group of a uniformly random piece among the
+// rarest available missing pieces, or class 1 if it has missing pieces.
 func (p *Picker) firstClass() uint8 {
 	for a := 1; ; a++ {
 		s0, s1 := p.bucketLen(0, a), p.bucketLen(1, a)
@@ -384,7 +396,7 @@ func (p *Picker) remove(b int) {
 	}
 }
 
-// rebuild recomputes the groups and buckets from the block states.
+// rebuild recomputes the groups and buckets from the piece states.
 func (p *Picker) rebuild() {
 	for g := range p.buckets {
 		for a := range p.buckets[g] {

@@ -14,7 +14,7 @@ func newTestPicker(t *testing.T, m int, seed uint64) *Picker {
 	return p
 }
 
-// randomAvailability gives each block an availability in [0, levels).
+// randomAvailability gives each piece an availability in [0, levels).
 func randomAvailability(t *testing.T, p *Picker, levels int, rng *rand.Rand) {
 	t.Helper()
 	for b := range p.Blocks() {
@@ -41,13 +41,13 @@ func TestPickerRarestFirst(t *testing.T) {
 			}
 		}
 		require.Positive(t, p.Availability(b))
-		require.LessOrEqual(t, p.Availability(b), lo, "block %d is not among the rarest", b)
+		require.LessOrEqual(t, p.Availability(b), lo, "piece %d is not among the rarest", b)
 		require.NoError(t, p.Downloaded(b))
 		if rng.IntN(3) == 0 { // availability moves while downloading
 			require.NoError(t, p.PeerHas(rng.IntN(p.Blocks())))
 		}
 	}
-	// only blocks nobody has are left
+	// only pieces nobody has are left
 	for b := range p.Blocks() {
 		if !p.Has(b) {
 			require.Zero(t, p.Availability(b))
@@ -69,14 +69,14 @@ func TestPickerTieBreakUniform(t *testing.T) {
 		require.NoError(t, err)
 		counts[b]++
 	}
-	// each block is first with probability 1/8: 1000 ± 30 (σ), allow 5σ
+	// each piece is first with probability 1/8: 1000 ± 30 (σ), allow 5σ
 	for _, c := range counts {
 		require.InDelta(t, draws/m, c, 150)
 	}
 }
 
 // TestPickerHide checks Algorithm 2: while hiding x, every pick is in the
-// active class of H_x until that class has no missing block left, then in
+// active class of H_x until that class has no missing piece left, then in
 // the other class, and rarest first inside the class.
 func TestPickerHide(t *testing.T) {
 	const m = 300
@@ -110,7 +110,7 @@ func TestPickerHide(t *testing.T) {
 				if !p.Has(o) && o != b {
 					o1, _ := f.InClass1(42, o)
 					if (o1 && first == 1) || (!o1 && first == 2) {
-						require.Fail(t, "switched class early", "block %d of class %d still missing", o, first)
+						require.Fail(t, "switched class early", "piece %d of class %d still missing", o, first)
 					}
 				}
 			}
@@ -143,7 +143,7 @@ func TestPickerStrictAndFallback(t *testing.T) {
 	for _, strict := range []bool{true, false} {
 		p := newTestPicker(t, m, 1)
 		require.NoError(t, p.Hide(f, 7))
-		// only blocks of the class opposite to the active one are available
+		// only pieces of the class opposite to the active one are available
 		active := p.ActiveClass()
 		for b := range m {
 			in1, _ := f.InClass1(7, b)
@@ -197,7 +197,8 @@ func TestPickerErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrBlocks)
 	_, err = NewPicker(MaxBlocks+1, rand.New(rand.NewPCG(1, 1)))
 	require.ErrorIs(t, err, ErrBlocks)
-	require.Panics(t, func() { _, _ = NewPicker(10, nil) })
+	_, err = NewPicker(10, nil)
+	require.ErrorIs(t, err, ErrNil)
 
 	p := newTestPicker(t, 10, 1)
 	_, err = p.Next()
@@ -218,14 +219,14 @@ func TestPickerErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 3, b)
 	_, err = p.Next()
-	require.ErrorIs(t, err, ErrNoneAvailable, "a reserved block is not returned twice")
+	require.ErrorIs(t, err, ErrNoneAvailable, "a reserved piece is not returned twice")
 	require.NoError(t, p.Abandon(3))
 	b, err = p.Next()
 	require.NoError(t, err)
 	require.Equal(t, 3, b)
 	require.NoError(t, p.Downloaded(3))
 	require.ErrorIs(t, p.Downloaded(3), ErrDuplicate)
-	require.NoError(t, p.Downloaded(5), "a block received unasked")
+	require.NoError(t, p.Downloaded(5), "a piece received unasked")
 	require.Equal(t, 2, p.Owned())
 	require.Equal(t, 8, p.Missing())
 

@@ -30,14 +30,14 @@ func NewFrameDecoder(f *Family, c int) (*FrameDecoder, error) {
 	return &FrameDecoder{f: f, c: c, t: newRunTracker(f), max: FrameLen(f, MaxFramePayload) + 1}, nil
 }
 
-// Push consumes the HAVE of block b and returns the payload of a frame
+// Push consumes the HAVE of piece b and returns the payload of a frame
 // that ends with it, if any. Errors are as for [StreamDecoder.Push].
 func (d *FrameDecoder) Push(b int) (payload []byte, ok bool, err error) {
 	if b < 0 || b >= d.f.m {
-		return nil, false, fmt.Errorf("%w: block %d not in [0, %d)", ErrBlockRange, b, d.f.m)
+		return nil, false, fmt.Errorf("%w: piece %d not in [0, %d)", ErrBlockRange, b, d.f.m)
 	}
 	if d.t.wasSeen(b) {
-		return nil, false, fmt.Errorf("%w: block %d", ErrDuplicate, b)
+		return nil, false, fmt.Errorf("%w: piece %d", ErrDuplicate, b)
 	}
 	d.t.push(b)
 	sym := 0
@@ -71,7 +71,7 @@ func (d *FrameDecoder) Push(b int) (payload []byte, ok bool, err error) {
 }
 
 // Consume feeds one peer-wire message: a HAVE is pushed, a BITFIELD marks
-// its blocks as seen, anything else is ignored.
+// its pieces as seen, anything else is ignored.
 func (d *FrameDecoder) Consume(msg Message) (payload []byte, ok bool, err error) {
 	switch {
 	case msg.KeepAlive:
@@ -79,7 +79,7 @@ func (d *FrameDecoder) Consume(msg Message) (payload []byte, ok bool, err error)
 		return d.Push(msg.Index)
 	case msg.ID == IDBitfield:
 		if msg.Bitfield == nil || msg.Bitfield.Len() != d.f.m {
-			return nil, false, fmt.Errorf("%w: bitfield does not cover %d blocks", ErrMismatch, d.f.m)
+			return nil, false, fmt.Errorf("%w: bitfield does not cover %d pieces", ErrMismatch, d.f.m)
 		}
 		for b := range d.f.m {
 			if msg.Bitfield.Has(b) {

@@ -1,16 +1,16 @@
 package steg
 
 // runTracker follows, for every function of a family, the length of the
-// current run of consecutive blocks in one class of that function: the
-// run of H_i ending at the last block is ≥ c exactly when the last c
-// blocks all fall in one class of H_i, the test of Algorithm 3.
+// current run of consecutive pieces in one class of that function: the
+// run of H_i ending at the last piece is ≥ c exactly when the last c
+// pieces all fall in one class of H_i, the test of Algorithm 3.
 type runTracker struct {
 	n     int
 	cache *classCache
 	last  classMask
 	run   [MaxFunctions]int32
-	seen  []uint64 // blocks already pushed (or announced in a BITFIELD)
-	count int      // blocks pushed
+	seen  []uint64 // pieces already pushed (or announced in a BITFIELD)
+	count int      // pieces pushed
 }
 
 func newRunTracker(f *Family) *runTracker {
@@ -28,7 +28,7 @@ func (t *runTracker) wasSeen(b int) bool { return t.seen[b>>6]>>(b&63)&1 != 0 }
 
 func (t *runTracker) markSeen(b int) { t.seen[b>>6] |= 1 << (b & 63) }
 
-// push extends every run with block b, which the caller has checked.
+// push extends every run with piece b, which the caller has checked.
 func (t *runTracker) push(b int) {
 	t.markSeen(b)
 	m := t.cache.get(b)

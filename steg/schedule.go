@@ -2,19 +2,19 @@ package steg
 
 // schedule drives a Picker through a sequence of phases, each hiding one
 // symbol or none, for [Sender] and [Beacon]. A client keeps several
-// requests in flight and they complete in any order, so blocks requested
+// requests in flight and they complete in any order, so pieces requested
 // in one phase may complete among those of the next, and a class may run
 // dry (Algorithm 2 then moves to the other class). schedule therefore
 // counts the progress of a hiding phase as the length of the current run
-// of completions of blocks requested in this phase in one class: a phase
+// of completions of pieces requested in this phase in one class: a phase
 // of length L ends after L such HAVEs in a row, whatever came between.
-// A plain phase counts completions of blocks requested in it.
+// A plain phase counts completions of pieces requested in it.
 type schedule struct {
 	p      *Picker
 	f      *Family
 	x      int      // symbol of the current phase; 0: plain
 	gen    uint32   // current phase, from 1
-	req    []uint32 // phase under which each reserved block was requested
+	req    []uint32 // phase under which each reserved piece was requested
 	cls    []uint8  // its class (1 or 2) under that phase's symbol
 	run    int      // progress of the current phase
 	runCls uint8
@@ -56,7 +56,7 @@ func (s *schedule) abandon(b int) error {
 	return nil
 }
 
-// downloaded records block b and returns the progress of the phase.
+// downloaded records piece b and returns the progress of the phase.
 func (s *schedule) downloaded(b int) (int, error) {
 	if err := s.p.Downloaded(b); err != nil {
 		return 0, err
@@ -69,7 +69,7 @@ func (s *schedule) downloaded(b int) (int, error) {
 			s.run++
 		}
 	case g != s.gen:
-		s.run = 0 // a straggler of an earlier phase, or a block not asked for
+		s.run = 0 // a straggler of an earlier phase, or a piece not asked for
 	case s.run > 0 && c != s.runCls:
 		s.run = 1
 	default:

@@ -8,12 +8,12 @@ import (
 // Sender announces a payload of up to [MaxFramePayload] bytes through the
 // download order of a [Picker], repeating the frame (see [FrameSymbols])
 // for as long as the download lasts. Symbol t_j is hidden in a run of
-// slot consecutive HAVEs of blocks of one class of H_{t_j} (Algorithm 2
+// slot consecutive HAVEs of pieces of one class of H_{t_j} (Algorithm 2
 // applied slot by slot); receivers need slot·(1 − loss) ≥ c.
 //
 // Requests in flight complete in any order, so the Sender counts a slot
-// as a run of completions of blocks requested under the current symbol in
-// one class, restarting the count whenever another block completes in
+// as a run of completions of pieces requested under the current symbol in
+// one class, restarting the count whenever another piece completes in
 // between: every symbol gets at least slot clean HAVEs, at the price of
 // slots somewhat longer than slot when many requests are in flight.
 type Sender struct {
@@ -29,6 +29,9 @@ type Sender struct {
 // the Picker's (availability updates still go to the Picker). The symbol
 // before the first frame is drawn with p's random source.
 func NewSender(p *Picker, f *Family, payload []byte, slot int) (*Sender, error) {
+	if p == nil || f == nil {
+		return nil, fmt.Errorf("%w: NewSender with a nil *Picker or *Family", ErrNil)
+	}
 	if slot < 1 || slot > f.m {
 		return nil, fmt.Errorf("%w: slot = %d not in [1, %d]", ErrSlot, slot, f.m)
 	}
@@ -47,13 +50,13 @@ func NewSender(p *Picker, f *Family, payload []byte, slot int) (*Sender, error) 
 	return &Sender{s: s, payload: bytes.Clone(payload), slot: slot, queue: queue}, nil
 }
 
-// Next returns the next block to download (see [Picker.Next]).
+// Next returns the next piece to download (see [Picker.Next]).
 func (s *Sender) Next() (int, error) { return s.s.next() }
 
-// Abandon releases block b, returned by Next, whose download failed.
+// Abandon releases piece b, returned by Next, whose download failed.
 func (s *Sender) Abandon(b int) error { return s.s.abandon(b) }
 
-// Downloaded records that block b has been downloaded and its HAVE sent,
+// Downloaded records that piece b has been downloaded and its HAVE sent,
 // and moves to the next symbol once the current one has had its slot.
 func (s *Sender) Downloaded(b int) error {
 	run, err := s.s.downloaded(b)

@@ -10,7 +10,7 @@ import (
 )
 
 // TestSenderFrameDecoder runs the multi-symbol channel end to end: a node
-// announces a payload during a 2,048-block download in a swarm, with and
+// announces a payload during a 2,048-piece download in a swarm, with and
 // without pipelining and lost HAVEs, and a watcher recovers it.
 func TestSenderFrameDecoder(t *testing.T) {
 	payload := []byte("swarm#7")

@@ -1,0 +1,5 @@
+//go:build !race
+
+package havesteg_test
+
+const raceEnabled = false
