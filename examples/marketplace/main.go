@@ -7,6 +7,7 @@
 //	go run ./examples/marketplace -runs 1 -seed 7       # one run
 //	go run ./examples/marketplace -sweep -runs 2        # the weight sweep of §5.2
 //	go run ./examples/marketplace -small                # a reduced marketplace, in a second
+//	go run ./examples/marketplace -runs 1 -clients 1000 # a larger marketplace (cost is about linear)
 //	go run ./examples/marketplace -weights 1,1,1,1      # other valuation weights
 //
 // Beyond the paper: -late-start, -even-split (§6.1), -size-spread,
@@ -39,6 +40,7 @@ func main() {
 		parallel   = flag.Int("parallel", 2, "runs at a time (results do not depend on it)")
 		small      = flag.Bool("small", false, "a reduced marketplace instead of the paper's")
 		k          = flag.Int("k", 0, "anonymity level (0: the configuration's)")
+		clients    = flag.Int("clients", 0, "number of clients (0: the configuration's); the seeds stay one per torrent")
 		sweep      = flag.Bool("sweep", false, "run the weight sweep of §5.2 instead of the anonymity runs")
 		out        = flag.String("out", "examples/marketplace/out", "directory for the figures and the report")
 		lateStart  = flag.Duration("late-start", 0, "§6.1: rotate the native interest in after this time")
@@ -55,6 +57,9 @@ func main() {
 	}
 	if *k > 0 {
 		cfg.K = *k
+	}
+	if *clients > 0 {
+		cfg.Clients = *clients
 	}
 	if *weights != "" {
 		var w valuation.Weights

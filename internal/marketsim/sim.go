@@ -144,7 +144,8 @@ func (w *world) interested(u, d *node) bool {
 	if !d.active || !d.isClient() {
 		return false
 	}
-	for t := range w.pieces {
+	for _, tid := range d.set.AppendMembers(w.tscratch[:0]) {
+		t := int(tid)
 		if u.serves(t) && d.downloading(t) {
 			if c, _ := available(u, d, t, -1); c > 0 {
 				return true
@@ -169,8 +170,12 @@ func (w *world) retime(f *flow) {
 		return
 	}
 	f.rate = r
-	w.sim.Cancel(f.ev)
-	f.ev = w.sim.After(time.Duration(math.Ceil(f.remaining/r*1e9)), f.fire)
+	at := now + time.Duration(math.Ceil(f.remaining/r*1e9))
+	if ev, ok, _ := w.sim.Reschedule(f.ev, at); ok {
+		f.ev = ev
+	} else {
+		f.ev, _ = w.sim.At(at, f.fire)
+	}
 }
 
 func (w *world) retimeAll(u, d *node) {
@@ -193,7 +198,9 @@ func (w *world) tryStart(u, d *node) {
 	}
 	now := w.sim.Now()
 	best, bestVal, bestCount := -1, -1.0, 0
-	for t := range w.pieces {
+	w.tscratch = d.set.AppendMembers(w.tscratch[:0])
+	for _, tid := range w.tscratch {
+		t := int(tid)
 		if !u.serves(t) || !d.downloading(t) {
 			continue
 		}
