@@ -192,7 +192,7 @@ func TestDiscreteCalibrated(t *testing.T) {
 // against 100, it was 0.007 below it), so crossing the switch moves a
 // p-value by no more than that.
 func TestKSSwitch(t *testing.T) {
-	n := 1000 // n·m = ksExactLimit
+	n := 1000                                                      // n·m = ksExactLimit
 	for _, d := range []float64{0.055, 0.06, 0.061, 0.065, 0.07} { // p from 0.1 to 0.015
 		exact := ksExact(n, n, d, nil2(2*n))
 		e := float64(n) / 2
