@@ -235,3 +235,46 @@ func BenchmarkSchedule(b *testing.B) {
 		s.Step()
 	}
 }
+
+// TestMisuse: scheduling in the past is an error; cancelling or
+// rescheduling the zero, a run or a foreign Event does nothing.
+func TestMisuse(t *testing.T) {
+	tests := []struct {
+		name string
+		call func(s *Sim) error
+		want error
+	}{
+		{"at in the past", func(s *Sim) error { _, err := s.At(-time.Second, func() {}); return err }, ErrPast},
+		{"reschedule into the past", func(s *Sim) error {
+			ev := s.After(time.Hour, func() {})
+			_, _, err := s.Reschedule(ev, -1)
+			return err
+		}, ErrPast},
+		{"cancel the zero event", func(s *Sim) error { s.Cancel(Event{}); return nil }, nil},
+		{"cancel a foreign event", func(s *Sim) error { s.Cancel(Event{slot: 99, seq: 7}); return nil }, nil},
+		{"reschedule the zero event", func(s *Sim) error {
+			if _, ok, err := s.Reschedule(Event{}, time.Hour); ok || err != nil {
+				t.Errorf("rescheduled the zero Event: %v %v", ok, err)
+			}
+			return nil
+		}, nil},
+		{"step an empty queue", func(s *Sim) error {
+			if s.Step() {
+				t.Error("stepped an empty queue")
+			}
+			return nil
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s Sim
+			s.RunUntil(time.Minute)
+			err := tt.call(&s)
+			if tt.want == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tt.want)
+			}
+		})
+	}
+}

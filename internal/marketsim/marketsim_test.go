@@ -11,7 +11,8 @@ import (
 	"github.com/swarmblocks/swarmblocks/valuation"
 )
 
-func TestConfigErrors(t *testing.T) {
+// TestMisuse: every invalid configuration is an error, never a panic.
+func TestMisuse(t *testing.T) {
 	tests := []struct {
 		name string
 		edit func(*Config)

@@ -9,14 +9,20 @@ import (
 type Result struct {
 	Config Config
 
-	Finished  int           // clients that completed their k downloads
-	Makespan  time.Duration // when the last client finished (or the run stopped)
-	MeanDone  time.Duration // mean time for a client to finish, from its arrival
-	Bytes     int64         // bytes transferred in all
-	Messages  int64         // control messages (REQUEST, HAVE, BITFIELD, UNCHOKE...)
-	Events    uint64        // discrete events executed
-	Wall      time.Duration // wall-clock time of the run
-	Downloads []float64     // per finished client: bytes downloaded over one torrent's size
+	Finished int           // clients that completed their k downloads
+	Makespan time.Duration // when the last client finished (or the run stopped)
+	MeanDone time.Duration // mean time for a client to finish, from its arrival
+	Bytes    int64         // bytes transferred in all
+	Messages int64         // control messages (REQUEST, HAVE, BITFIELD, UNCHOKE...)
+	Events   uint64        // discrete events executed
+	Wall     time.Duration // wall-clock time of the run
+
+	// Replacements counts active-set replacements; Partial those that
+	// dropped a partly downloaded torrent, whose pieces (LostBytes) are
+	// discarded.
+	Replacements, Partial int
+	LostBytes             int64
+	Downloads             []float64 // per finished client: bytes downloaded over one torrent's size
 
 	// Start and end ranks (1 = first) of the native interest and of the
 	// cover torrents, per client. A start is the first REQUEST for a
@@ -46,6 +52,10 @@ func (w *world) result() *Result {
 		Messages: w.msgs,
 		Events:   w.sim.Executed(),
 		Makespan: w.sim.Now(),
+
+		Replacements: w.replacements,
+		Partial:      w.partialReplacements,
+		LostBytes:    w.lostBytes,
 	}
 	nt := cfg.Torrents
 	r.Popularity = make([]int, nt)

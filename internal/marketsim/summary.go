@@ -40,7 +40,10 @@ type Summary struct {
 	Bytes     float64 // mean per run
 	Messages  float64 // mean per run
 	Wall      MeanSD  // seconds per run
-	Tests     []Test  // start ranks, end ranks, global and observer volumes
+	// Replacements and Partial are the mean active-set replacements per
+	// run, all and of partly downloaded torrents.
+	Replacements, Partial float64
+	Tests                 []Test // start ranks, end ranks, global and observer volumes
 }
 
 // Summarize pools the runs' samples. The p-values are those of the pooled
@@ -63,6 +66,8 @@ func Summarize(rs []*Result) Summary {
 		wall = append(wall, r.Wall.Seconds())
 		s.Bytes += float64(r.Bytes)
 		s.Messages += float64(r.Messages)
+		s.Replacements += float64(r.Replacements)
+		s.Partial += float64(r.Partial)
 		for i, pair := range r.pairs() {
 			_, kp := KSTest(pair[0], pair[1])
 			_, mp := MannWhitney(pair[0], pair[1])
@@ -75,6 +80,8 @@ func Summarize(rs []*Result) Summary {
 	}
 	s.Bytes /= float64(s.Runs)
 	s.Messages /= float64(s.Runs)
+	s.Replacements /= float64(s.Runs)
+	s.Partial /= float64(s.Runs)
 	s.Downloads = newMeanSD(pooled[0])
 	s.RunMeans = newMeanSD(runMeans)
 	s.Overhead = s.Downloads.Mean/float64(rs[0].Config.K) - 1
@@ -120,6 +127,7 @@ func (s Summary) WriteText(w io.Writer, k int) error {
 	ew.printf("downloads per client (torrents): %s per client, run means %s; optimum %d; overhead %+.1f%%\n",
 		s.Downloads, s.RunMeans, k, 100*s.Overhead)
 	ew.printf("mean time to finish: %s s; last client done: %s s\n", s.MeanDone, s.Makespan)
+	ew.printf("active-set replacements per run: %.1f, %.1f of them of a partly downloaded torrent\n", s.Replacements, s.Partial)
 	ew.printf("per run: %.1f GB transferred, %.2f M control messages, %s s wall\n",
 		s.Bytes/1e9, s.Messages/1e6, s.Wall)
 	ew.printf("\n%-33s %-15s %-15s %7s %9s %9s   %s\n", "native vs cover", "native", "cover", "KS D", "KS p", "MW p", "per-run KS p / MW p")
