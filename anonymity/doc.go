@@ -229,21 +229,17 @@
 //   - Nothing here is constant time: the package analyses traces, it does
 //     not handle secrets.
 //
-// The papers (paths relative to this directory, in the checkout's shared/):
-// PACOM is Lv et al., "PACOM: parasitic anonymous communication in the
-// BitTorrent network", Computer Networks 74, 2014; the Marketplace is
-// Nielson and Wallach, "The BitTorrent Anonymity Marketplace"; Guo05 is Guo
-// et al., "Measurements, analysis, and modeling of BitTorrent-like
-// systems", IMC 2005.
+// # References
 //
-// [PACOM]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.1]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.2, §4.4.2]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.3]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §4.4.1]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §6.4–6.6]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [PACOM §6.5]: ../../shared/papers/001_c5af7ae32cadf43a.txt
-// [Marketplace]: ../../shared/papers/000_d4cd5bfa6134b30f.txt
-// [Marketplace §5.3]: ../../shared/papers/000_d4cd5bfa6134b30f.txt
-// [Guo05 §4]: ../../shared/papers/003_5344f0eb31e7e8d7.txt
+//   - PACOM: Lv et al., "PACOM: parasitic anonymous communication in the
+//     BitTorrent network", Computer Networks 74, 2014.
+//   - Marketplace: S. J. Nielson and D. S. Wallach, "The BitTorrent
+//     Anonymity Marketplace", arXiv:1108.2718, 2011,
+//     https://arxiv.org/abs/1108.2718.
+//   - Guo05: L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding and X. Zhang,
+//     "Measurements, analysis, and modeling of BitTorrent-like systems",
+//     Internet Measurement Conference (IMC) 2005.
+//
+// [Marketplace]: https://arxiv.org/abs/1108.2718
+// [Marketplace §5.3]: https://arxiv.org/abs/1108.2718
 package anonymity

@@ -147,5 +147,9 @@
 // workload drops torrents whose relative popularity fell below e^−40, so a
 // request can never pick them. Nothing here is cryptographic.
 //
-// [Guo05]: L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding, X. Zhang, "Measurements, analysis, and modeling of BitTorrent-like systems", IMC 2005 (shared/papers/003_5344f0eb31e7e8d7.txt)
+// # References
+//
+// Guo05: L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding and X. Zhang,
+// "Measurements, analysis, and modeling of BitTorrent-like systems",
+// Internet Measurement Conference (IMC) 2005.
 package swarmmodel

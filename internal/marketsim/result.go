@@ -3,6 +3,8 @@ package marketsim
 import (
 	"slices"
 	"time"
+
+	"github.com/swarmblocks/swarmblocks/anonymity"
 )
 
 // Result holds the measurements of one run [Paper §5.3].
@@ -42,6 +44,12 @@ type Result struct {
 	ObsNative, ObsCover         [][]float64 // [slice][observer] mean volume per target as one observer sees it
 	PoolNative, PoolCover       []float64   // every (client, slice) sample: native, each completed cover
 	ObsPoolNative, ObsPoolCover []float64   // every (observer, target, slice) sample
+
+	// The same samples grouped by client, native first (Marked = 1): the
+	// clusters that [anonymity.StratifiedPermutationTest] respects. One
+	// stratum per finished client for the ranks, one per client and
+	// bucket for the global volumes.
+	StrataStart, StrataEnd, StrataVolume []anonymity.Stratum
 }
 
 func (w *world) result() *Result {
@@ -86,6 +94,13 @@ func (w *world) result() *Result {
 		r.Downloads = append(r.Downloads, float64(d.downloaded)/(float64(doneBytes)/float64(len(done))))
 
 		started := rankBy(d.startAt)
+		st := anonymity.Stratum{Values: []float64{started[d.native]}, Marked: 1}
+		for _, t := range sortedKeys(started) {
+			if t != d.native {
+				st.Values = append(st.Values, started[t])
+			}
+		}
+		r.StrataStart = append(r.StrataStart, st)
 		for t, rank := range started {
 			if t == d.native {
 				r.NativeStart = append(r.NativeStart, rank)
@@ -102,7 +117,15 @@ func (w *world) result() *Result {
 		for _, t := range done {
 			ends[t] = d.endAt[t]
 		}
-		for t, rank := range rankBy(ends) {
+		endRanks := rankBy(ends)
+		en := anonymity.Stratum{Values: []float64{endRanks[d.native]}, Marked: 1}
+		for _, t := range sortedKeys(endRanks) {
+			if t != d.native {
+				en.Values = append(en.Values, endRanks[t])
+			}
+		}
+		r.StrataEnd = append(r.StrataEnd, en)
+		for t, rank := range endRanks {
 			if t == d.native {
 				r.NativeEnd = append(r.NativeEnd, rank)
 				r.TorrentNativeEnd[t] = append(r.TorrentNativeEnd[t], rank)
@@ -128,11 +151,14 @@ func (w *world) result() *Result {
 			r.SliceNative[s] = append(r.SliceNative[s], v[d.native])
 			r.SliceCover[s] = append(r.SliceCover[s], cov/covers)
 			r.PoolNative = append(r.PoolNative, v[d.native])
+			vs := anonymity.Stratum{Values: []float64{v[d.native]}, Marked: 1}
 			for _, t := range done {
 				if t != d.native {
 					r.PoolCover = append(r.PoolCover, v[t])
+					vs.Values = append(vs.Values, v[t])
 				}
 			}
+			r.StrataVolume = append(r.StrataVolume, vs)
 		}
 		doneSets[d.id] = done
 	}
@@ -234,4 +260,14 @@ func rankBy(at []time.Duration) map[int]float64 {
 		out[t] = float64(i + 1)
 	}
 	return out
+}
+
+// sortedKeys returns the keys of m in increasing order.
+func sortedKeys(m map[int]float64) []int {
+	ks := make([]int, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
 }

@@ -2,6 +2,7 @@ package marketsim
 
 import (
 	"io"
+	"math"
 	"time"
 
 	"github.com/swarmblocks/swarmblocks/valuation"
@@ -102,4 +103,42 @@ func WriteSweep(w io.Writer, pts []SweepPoint) error {
 			p.Replacements, p.Partial)
 	}
 	return ew.err
+}
+
+// PaperDownloads is the paper's downloads per client at k = 5, 5.71 ±
+// 0.43 torrents [Paper §5.3]: the trading regime the defaults aim for.
+var PaperDownloads = MeanSD{Mean: 5.71, SD: 0.43}
+
+// ChooseWeights derives weights from a sweep the paper's way, one factor
+// at a time [Paper §5.2], with one condition the paper's result implies:
+// for each factor, the weight of least mean finish time among those whose
+// mean downloads per client lie in band (the marketplace trades, as the
+// paper's did: 5.71 ± 0.43 torrents for k = 5); if no weight of a factor
+// does, the one whose downloads come closest to the band's centre. Without
+// the condition the fastest weights are those that never trade (completeness
+// 16: 5.00 torrents, no replacement of a started download), which
+// rotate no cover traffic and so test nothing of the marketplace.
+func ChooseWeights(pts []SweepPoint, band MeanSD) valuation.Weights {
+	w := valuation.Weights{Completeness: 1, DemandSupply: 1, Have: 1, Request: 1}
+	for _, f := range Factors {
+		best, found := -1, false
+		for i, p := range pts {
+			if p.Factor != f {
+				continue
+			}
+			in := math.Abs(p.Downloads.Mean-band.Mean) <= band.SD
+			switch {
+			case best < 0:
+				best, found = i, in
+			case in && (!found || p.MeanDone < pts[best].MeanDone):
+				best, found = i, true
+			case !in && !found && math.Abs(p.Downloads.Mean-band.Mean) < math.Abs(pts[best].Downloads.Mean-band.Mean):
+				best = i
+			}
+		}
+		if best >= 0 {
+			w = SetWeight(w, f, pts[best].Weight)
+		}
+	}
+	return w
 }
