@@ -218,3 +218,31 @@ func TestChooseWeights(t *testing.T) {
 	got := ChooseWeights(pts, PaperDownloads)
 	require.Equal(t, valuation.Weights{Completeness: 1, DemandSupply: 2, Have: 0.25, Request: 8}, got)
 }
+
+// TestTrades: the reduced marketplace trades — clients replace partly
+// downloaded torrents, losing the pieces — when the completeness bias is
+// moderate (the sweep's centre), and practically never under a strong
+// completeness bias without want requests, the non-trading regime the
+// issue found at the old defaults.
+func TestTrades(t *testing.T) {
+	seeds := []uint64{1, 2, 3, 4}
+	cfg := SmallConfig(0)
+	cfg.Valuation.Weights = valuation.Weights{Completeness: 1, DemandSupply: 1, Have: 1, Request: 1}
+	rs, err := RunSeeds(cfg, seeds, 2)
+	require.NoError(t, err)
+	s := Summarize(rs)
+	require.GreaterOrEqual(t, s.Partial, 2.0, "partial replacements per run")
+	var lost int64
+	for _, r := range rs {
+		lost += r.LostBytes
+		require.LessOrEqual(t, r.Partial, r.Replacements)
+	}
+	require.Positive(t, lost, "a dropped partial download loses its pieces")
+	require.Greater(t, s.Downloads.Mean, float64(cfg.K), "the lost pieces are overhead")
+
+	cfg.Valuation.Weights = valuation.Weights{Completeness: 16, Have: 1, Request: 1}
+	cfg.NoWants = true
+	rs, err = RunSeeds(cfg, seeds, 2)
+	require.NoError(t, err)
+	require.Less(t, Summarize(rs).Partial, 0.5)
+}
