@@ -229,32 +229,17 @@
 //   - Nothing here is constant time: the package analyses traces, it does
 //     not handle secrets.
 //
-// The papers (paths relative to this directory, in the checkout's shared/):
-// PACOM is Lv et al., "PACOM: parasitic anonymous communication in the
-// BitTorrent network", Computer Networks 74, 2014; the Marketplace is
-// Nielson and Wallach, "The BitTorrent Anonymity Marketplace"; Guo05 is Guo
-// et al., "Measurements, analysis, and modeling of BitTorrent-like
-// systems", IMC 2005.
-//
 // # References
 //
-//   - S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity Marketplace",
-//     Rice University, arXiv:1108.2718 [cs.CR], 2011.
-//   - J. Lv et al., "PACOM: Parasitic anonymous communication in the
-//     BitTorrent network", Computer Networks 74 (2014) 13–33,
-//     doi:10.1016/j.comnet.2014.08.015.
-//   - L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding and X. Zhang, "Measurements,
-//     Analysis, and Modeling of BitTorrent-like Systems", Proc. 5th ACM
-//     SIGCOMM Conference on Internet Measurement (IMC 2005), USENIX
-//     Association, 2005.
+//   - PACOM: Lv et al., "PACOM: parasitic anonymous communication in the
+//     BitTorrent network", Computer Networks 74, 2014.
+//   - Marketplace: S. J. Nielson and D. S. Wallach, "The BitTorrent
+//     Anonymity Marketplace", arXiv:1108.2718, 2011,
+//     https://arxiv.org/abs/1108.2718.
+//   - Guo05: L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding and X. Zhang,
+//     "Measurements, analysis, and modeling of BitTorrent-like systems",
+//     Internet Measurement Conference (IMC) 2005.
 //
-// [PACOM]: https://doi.org/10.1016/j.comnet.2014.08.015
-// [PACOM §4.1]: https://doi.org/10.1016/j.comnet.2014.08.015
-// [PACOM §4.2, §4.4.2]: https://doi.org/10.1016/j.comnet.2014.08.015
-// [PACOM §4.3]: https://doi.org/10.1016/j.comnet.2014.08.015
-// [PACOM §4.4.1]: https://doi.org/10.1016/j.comnet.2014.08.015
-// [PACOM §6.4–6.6]: https://doi.org/10.1016/j.comnet.2014.08.015
-// [PACOM §6.5]: https://doi.org/10.1016/j.comnet.2014.08.015
 // [Marketplace]: https://arxiv.org/abs/1108.2718
 // [Marketplace §5.3]: https://arxiv.org/abs/1108.2718
 package anonymity

@@ -33,8 +33,8 @@ func ExampleCompare() {
 	fmt.Printf("Mann-Whitney U=%.1f p=%.4f\n", c.MannWhitney.U, c.MannWhitney.PValue)
 	fmt.Printf("best threshold %.0f, advantage %.3f\n", c.Best.Threshold, c.Best.Advantage())
 	// Output:
-	// KS D=0.708 p=0.0426 (exact true)
-	// Mann-Whitney U=3.5 p=0.0083
+	// KS D=0.708 p=0.0276 (exact true)
+	// Mann-Whitney U=3.5 p=0.0087
 	// best threshold 2, advantage 0.354
 }
 

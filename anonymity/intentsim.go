@@ -56,6 +56,9 @@ func (m IntentModel) validate() error {
 // SimulateIntentLog draws a download log from the model, in time order,
 // with the native interests. Reproducible from rng.
 func SimulateIntentLog(rng *rand.Rand, m IntentModel) ([]Event, []Interest, error) {
+	if rng == nil {
+		return nil, nil, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if err := m.validate(); err != nil {
 		return nil, nil, err
 	}

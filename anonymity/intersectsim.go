@@ -80,6 +80,9 @@ func (c InnocentConfig) validate(bg *SessionTrace) error {
 // verdict containing P_A. P_A is given an identifier no background client
 // uses; P_B never appears in the snapshots. Reproducible from rng.
 func SimulateInnocentReceiver(rng *rand.Rand, bg *SessionTrace, cfg InnocentConfig) ([]float64, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if err := cfg.validate(bg); err != nil {
 		return nil, err
 	}
@@ -174,6 +177,9 @@ func PaperMalicious(days, trials int, rotation time.Duration) MaliciousConfig {
 // attacker announced a verdict containing one of P_A's identities within
 // Days days. Reproducible from rng.
 func SimulateMaliciousReceiver(rng *rand.Rand, bg *SessionTrace, cfg MaliciousConfig) (float64, error) {
+	if rng == nil {
+		return 0, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	switch {
 	case bg == nil:
 		return 0, fmt.Errorf("%w: nil background trace", ErrParameter)

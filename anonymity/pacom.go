@@ -103,6 +103,9 @@ type CollaborationResult struct {
 // and its entropy is measured with [Measure]. The simulation is
 // reproducible from rng.
 func SimulateCollaboration(rng *rand.Rand, cfg CollaborationConfig) (CollaborationResult, error) {
+	if rng == nil {
+		return CollaborationResult{}, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if err := cfg.validate(); err != nil {
 		return CollaborationResult{}, err
 	}

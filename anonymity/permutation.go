@@ -1,8 +1,8 @@
 package anonymity
 
 import (
+	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 )
 
@@ -33,19 +33,13 @@ const MaxPermutationRounds = 1 << 20
 // that choice independently per node rounds times and compares the
 // statistic with its permutation distribution. Reproducible from rng.
 //
-// It returns [ErrParameter] for rounds outside [1, MaxPermutationRounds] and
+// It returns [ErrParameter] for a nil rng or rounds outside [1, MaxPermutationRounds] and
 // [ErrEmpty] when no node has both a native and a cover download ranked.
 func (l *IntentLog) RankPermutationTest(rng *rand.Rand, end bool, rounds int) (PermutationResult, error) {
 	if rounds < 1 || rounds > MaxPermutationRounds {
 		return PermutationResult{}, fmt.Errorf("%w: %d permutation rounds", ErrParameter, rounds)
 	}
-	type nodeRanks struct {
-		ranks  []float64
-		native int // how many are native
-		total  float64
-	}
-	var groups []nodeRanks
-	observed := 0.0
+	var strata []Stratum
 	for _, node := range sortedKeys(l.nodes) {
 		n := l.nodes[node]
 		var nat, cov []float64
@@ -64,43 +58,13 @@ func (l *IntentLog) RankPermutationTest(rng *rand.Rand, end bool, rounds int) (P
 				cov = append(cov, float64(rank))
 			}
 		}
-		if len(nat) == 0 || len(cov) == 0 {
-			continue
-		}
-		g := nodeRanks{ranks: append(nat, cov...), native: len(nat)}
-		for _, r := range g.ranks {
-			g.total += r
-		}
-		observed += diffOfMeans(g.ranks, g.native, g.total)
-		groups = append(groups, g)
+		strata = append(strata, Stratum{Values: append(nat, cov...), Marked: len(nat)})
 	}
-	if len(groups) == 0 {
-		return PermutationResult{}, fmt.Errorf("%w: no node has both native and cover downloads ranked", ErrEmpty)
+	r, err := StratifiedPermutationTest(rng, strata, rounds)
+	if errors.Is(err, ErrEmpty) {
+		return r, fmt.Errorf("%w: no node has both native and cover downloads ranked", ErrEmpty)
 	}
-	k := float64(len(groups))
-	observed /= k
-	extreme := 0
-	for range rounds {
-		stat := 0.0
-		for _, g := range groups {
-			// A random choice of g.native ranks as "native": a partial
-			// Fisher–Yates shuffle of the first g.native positions.
-			for i := range g.native {
-				j := i + rng.IntN(len(g.ranks)-i)
-				g.ranks[i], g.ranks[j] = g.ranks[j], g.ranks[i]
-			}
-			stat += diffOfMeans(g.ranks, g.native, g.total)
-		}
-		if math.Abs(stat/k) >= math.Abs(observed)-1e-12 {
-			extreme++
-		}
-	}
-	return PermutationResult{
-		Statistic: observed,
-		PValue:    float64(1+extreme) / float64(1+rounds),
-		Nodes:     len(groups),
-		Rounds:    rounds,
-	}, nil
+	return r, err
 }
 
 // diffOfMeans returns mean(r[:k]) − mean(r[k:]) given the total of r.

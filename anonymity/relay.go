@@ -112,6 +112,9 @@ type RelayTrace struct {
 // discrete-event engine and returns the adversary's trace. Circuits are
 // mapped to output links by a random permutation. Reproducible from rng.
 func SimulateRelay(rng *rand.Rand, cfg RelayConfig, d time.Duration) (*RelayTrace, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if err := cfg.validate(d); err != nil {
 		return nil, err
 	}
@@ -268,6 +271,9 @@ func (t *RelayTrace) Patterns(interval time.Duration, q int) (inputs, outputs []
 // Fig. 13 (a mix: the rate climbs to 1) and Fig. 15 (PACOM: the rate stays
 // at random guessing, 1/Links). Reproducible from rng.
 func DetectionCurve(rng *rand.Rand, cfg RelayConfig, m Metric, interval time.Duration, observe []time.Duration, trials int) ([]float64, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if len(observe) == 0 || trials < 1 || interval <= 0 {
 		return nil, fmt.Errorf("%w: %d observation times, %d trials, interval %v", ErrParameter, len(observe), trials, interval)
 	}
@@ -326,6 +332,9 @@ func (w Watermark) validate() error {
 // input flow modulated by its own random code, and returns the trace and the
 // codes (codes[i][k] is ±1, chip k of input i). Reproducible from rng.
 func SimulateWatermarkedRelay(rng *rand.Rand, cfg RelayConfig, w Watermark, d time.Duration) (*RelayTrace, [][]float64, error) {
+	if rng == nil {
+		return nil, nil, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if err := cfg.validate(d); err != nil {
 		return nil, nil, err
 	}
@@ -355,6 +364,9 @@ func SimulateWatermarkedRelay(rng *rand.Rand, cfg RelayConfig, w Watermark, d ti
 // relay does not (rate ≈ 1/Links), the immunity claimed in §4.3.
 // Reproducible from rng.
 func ActiveDetectionCurve(rng *rand.Rand, cfg RelayConfig, w Watermark, observe []time.Duration, trials int) ([]float64, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if err := w.validate(); err != nil {
 		return nil, err
 	}

@@ -149,7 +149,7 @@ func TestMannWhitneyKnown(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 3.0, r.U)
 	require.Equal(t, 1.0, r.PValue)
-	require.False(t, r.Exact)
+	require.True(t, r.Exact)
 }
 
 // TestMannWhitneyExactVsNormal compares the exact p-value with the normal

@@ -103,6 +103,9 @@ func (m SessionModel) torrents(rng *rand.Rand) int {
 // and then alternates seeding and sleeping through its torrents. Sessions
 // are clipped to [0, Horizon). Reproducible from rng.
 func GenerateSessions(rng *rand.Rand, m SessionModel) ([]Session, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrParameter)
+	}
 	if err := m.validate(); err != nil {
 		return nil, err
 	}

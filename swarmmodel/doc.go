@@ -149,8 +149,7 @@
 //
 // # References
 //
-//   - L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding and X. Zhang, "Measurements,
-//     Analysis, and Modeling of BitTorrent-like Systems", Proc. 5th ACM
-//     SIGCOMM Conference on Internet Measurement (IMC 2005), USENIX
-//     Association, 2005.
+// Guo05: L. Guo, S. Chen, Z. Xiao, E. Tan, X. Ding and X. Zhang,
+// "Measurements, analysis, and modeling of BitTorrent-like systems",
+// Internet Measurement Conference (IMC) 2005.
 package swarmmodel

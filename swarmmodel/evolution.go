@@ -104,9 +104,10 @@ func (e Evolution) String() string {
 // SampleArrivals appends to dst one realisation of the torrent's arrival
 // process, a Poisson process of rate λ(t) = λ0·e^(−t/τ), up to horizon
 // (0 means forever; about λ0·τ arrivals in all), and returns the extended
-// slice. Times are sorted and measured from the torrent's birth.
+// slice. Times are sorted and measured from the torrent's birth. An invalid
+// Evolution (the zero value) or a nil rng samples nothing.
 func (e Evolution) SampleArrivals(rng *rand.Rand, horizon time.Duration, dst []time.Duration) []time.Duration {
-	if e.check() != nil {
+	if e.check() != nil || rng == nil {
 		return dst
 	}
 	// Inversion of the integrated rate Λ(t) = λ0·τ·(1 − e^(−t/τ)): from

@@ -105,6 +105,9 @@ type ActiveSet struct {
 // active torrents the DHT returned. universe need not contain native; a
 // universe with fewer than k other torrents gives a smaller set.
 func NewActiveSet(cfg ActiveSetConfig, native TorrentID, universe []TorrentID, rng *rand.Rand) (*ActiveSet, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrConfig)
+	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err

@@ -5,31 +5,44 @@ import (
 	"time"
 )
 
-// decayed is a count that halves every half-life: an exponentially
-// time-decayed event counter. It is stored as the value at time at.
-type decayed struct {
-	v  float64
-	at time.Duration
+// decayClock turns event times into the weights of exponentially
+// time-decayed counts that halve every half-life. A count is stored as a sum
+// of weights 2^((t_i−epoch)/halfLife) over its events t_i; its value at now
+// is that sum over 2^((now−epoch)/halfLife). Adding an event is then one
+// addition, and every count that shares the clock shares the one exp2 per
+// distinct time, cached: the hot path of [Market.ObserveHave] does no
+// transcendental arithmetic unless the clock moved.
+type decayClock struct {
+	halfLife time.Duration
+	epoch    time.Duration
+	at       time.Duration // time of the cached scale
+	scale    float64       // 2^((at−epoch)/halfLife)
 }
 
-// decay returns the factor by which a count shrinks over dt.
-func decay(dt, halfLife time.Duration) float64 {
-	if dt <= 0 {
-		return 1
+// renormAbove is the scale beyond which the counts are rebased on a new
+// epoch, far from float64 overflow (2^1024).
+const renormAbove = 0x1p256
+
+func newDecayClock(halfLife time.Duration) decayClock {
+	return decayClock{halfLife: halfLife, scale: 1}
+}
+
+// scaleAt returns 2^((now−epoch)/halfLife).
+func (c *decayClock) scaleAt(now time.Duration) float64 {
+	if now != c.at {
+		c.at = now
+		c.scale = math.Exp2(float64(now-c.epoch) / float64(c.halfLife))
 	}
-	return math.Exp2(-float64(dt) / float64(halfLife))
+	return c.scale
 }
 
-// add records one event at now (now is never before d.at).
-func (d *decayed) add(now, halfLife time.Duration) {
-	d.v = d.v*decay(now-d.at, halfLife) + 1
-	d.at = now
-}
+// needsRebase reports whether the counts should be rebased at now.
+func (c *decayClock) needsRebase(now time.Duration) bool { return c.scaleAt(now) > renormAbove }
 
-// get returns the count at now.
-func (d decayed) get(now, halfLife time.Duration) float64 {
-	if d.v == 0 {
-		return 0
-	}
-	return d.v * decay(now-d.at, halfLife)
+// rebase moves the epoch to now; the caller divides every count of the
+// clock by the returned factor.
+func (c *decayClock) rebase(now time.Duration) float64 {
+	f := c.scaleAt(now)
+	c.epoch, c.at, c.scale = now, now, 1
+	return f
 }

@@ -157,10 +157,8 @@
 // type is safe for concurrent use. Times are durations from an epoch of the
 // caller's choosing and must not decrease.
 //
-// # References
-//
-//   - S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity Marketplace",
-//     Rice University, arXiv:1108.2718 [cs.CR], 2011.
+// Reference: S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity
+// Marketplace", arXiv:1108.2718, 2011.
 //
 // [Marketplace §4, §5.1–5.2]: https://arxiv.org/abs/1108.2718
 package valuation

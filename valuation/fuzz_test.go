@@ -44,10 +44,10 @@ func FuzzBitfield(f *testing.F) {
 			return
 		}
 		require.NoError(t, err)
-		a := m.peers[1].adverts[0]
+		a := requireAdvert(t, m, 1, 0)
 		require.Equal(t, p, encodeBitfield(a.bits, n))
 		require.Equal(t, int64(a.n), m.torrents[0].haveSum)
-		require.LessOrEqual(t, a.n, n)
+		require.LessOrEqual(t, int(a.n), n)
 	})
 }
 
@@ -145,18 +145,31 @@ func runObs(t *testing.T, data []byte) {
 // The invariant checks run after every operation of a fuzz input, so they
 // use plain comparisons (testify's reflection would dominate the run time).
 
+// requireAdvert returns what peer p advertises for torrent index ti.
+func requireAdvert(t *testing.T, m *Market, p PeerID, ti int32) advertView {
+	t.Helper()
+	for q, a := range m.allAdverts() {
+		if q == p && a.ti == ti {
+			return a
+		}
+	}
+	t.Fatalf("peer %d advertises no torrent %d", p, ti)
+	return advertView{}
+}
+
 func requireMarketInvariants(t *testing.T, m *Market, now time.Duration, w Weights) {
 	t.Helper()
 	adv := make([]int, len(m.torrents))
 	sum := make([]int64, len(m.torrents))
-	for p, ps := range m.peers {
-		for ti, a := range ps.adverts {
+	for p, a := range m.allAdverts() {
+		{
+			ti := a.ti
 			adv[ti]++
 			sum[ti] += int64(a.n)
-			if a.n < 0 || a.n > m.torrents[ti].pieces {
+			if a.n < 0 || int(a.n) > m.torrents[ti].pieces {
 				t.Fatalf("peer %d torrent %d: %d pieces of %d", p, ti, a.n, m.torrents[ti].pieces)
 			}
-			if a.bits != nil && a.n != a.bits.count() {
+			if a.bits != nil && int(a.n) != a.bits.count() {
 				t.Fatalf("peer %d torrent %d: count %d, bitfield %d", p, ti, a.n, a.bits.count())
 			}
 		}

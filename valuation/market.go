@@ -2,6 +2,7 @@ package valuation
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"time"
 )
@@ -78,16 +79,8 @@ type torrentState struct {
 	advertisers int   // neighbours advertising the torrent
 	haveSum     int64 // pieces held, summed over advertisers
 
-	haves, requests decayed
-}
-
-type advert struct {
-	bits bitset
-	n    int
-}
-
-type peerState struct {
-	adverts map[int32]*advert // by torrent index
+	// haves and requests are decayed counts on the Market's clocks.
+	haves, requests float64
 }
 
 // Market is one node's view of the marketplace: the torrents it knows, what
@@ -102,11 +95,16 @@ type peerState struct {
 type Market struct {
 	cfg      Config
 	now      time.Duration
-	index    map[TorrentID]int32
 	torrents []torrentState
-	peers    map[PeerID]*peerState
 
-	haveTotal, requestTotal decayed
+	// Torrent indices and peers by ID: dense slices for IDs below
+	// denseIDs (torrent index+1, 0 meaning unknown), maps above.
+	denseIndex []int32
+	index      map[TorrentID]int32
+	peers      peerTable
+
+	haveClock, requestClock decayClock
+	haveTotal, requestTotal float64
 }
 
 // NewMarket returns an empty Market.
@@ -116,9 +114,9 @@ func NewMarket(cfg Config) (*Market, error) {
 		return nil, err
 	}
 	return &Market{
-		cfg:   cfg,
-		index: make(map[TorrentID]int32),
-		peers: make(map[PeerID]*peerState),
+		cfg:          cfg,
+		haveClock:    newDecayClock(cfg.HaveHalfLife),
+		requestClock: newDecayClock(cfg.RequestHalfLife),
 	}, nil
 }
 
@@ -131,12 +129,35 @@ func (m *Market) AddTorrent(t TorrentID, pieces int) error {
 	if pieces < 1 || pieces > MaxPieces {
 		return fmt.Errorf("%w: torrent %d with %d pieces", ErrPiece, t, pieces)
 	}
-	if _, ok := m.index[t]; ok {
+	if _, ok := m.torrentIndex(t); ok {
 		return fmt.Errorf("%w: torrent %d", ErrDuplicate, t)
 	}
-	m.index[t] = int32(len(m.torrents))
+	i := int32(len(m.torrents))
+	if t < denseIDs {
+		if int(t) >= len(m.denseIndex) {
+			m.denseIndex = append(m.denseIndex, make([]int32, int(t)+1-len(m.denseIndex))...)
+		}
+		m.denseIndex[t] = i + 1
+	} else {
+		if m.index == nil {
+			m.index = make(map[TorrentID]int32)
+		}
+		m.index[t] = i
+	}
 	m.torrents = append(m.torrents, torrentState{id: t, pieces: pieces})
+	m.peers.reserve(len(m.torrents))
 	return nil
+}
+
+func (m *Market) torrentIndex(t TorrentID) (int32, bool) {
+	if t < denseIDs {
+		if int(t) < len(m.denseIndex) && m.denseIndex[t] > 0 {
+			return m.denseIndex[t] - 1, true
+		}
+		return 0, false
+	}
+	i, ok := m.index[t]
+	return i, ok
 }
 
 // Pieces returns the number of pieces of t.
@@ -153,31 +174,66 @@ func (m *Market) NumTorrents() int { return len(m.torrents) }
 
 // AddPeer adds a neighbour.
 func (m *Market) AddPeer(p PeerID) error {
-	if _, ok := m.peers[p]; ok {
+	if m.peers.slot(p) >= 0 {
 		return fmt.Errorf("%w: peer %d", ErrDuplicate, p)
 	}
-	m.peers[p] = &peerState{adverts: make(map[int32]*advert)}
+	m.peers.add(p, len(m.torrents))
 	return nil
 }
 
 // RemovePeer forgets a neighbour and everything it advertised.
 func (m *Market) RemovePeer(p PeerID) error {
-	ps, ok := m.peers[p]
-	if !ok {
+	s := m.peers.slot(p)
+	if s < 0 {
 		return fmt.Errorf("%w: %d", ErrUnknownPeer, p)
 	}
-	for ti, a := range ps.adverts {
-		m.withdraw(ti, a)
+	row := m.peers.row(s)
+	for ti := range m.torrents {
+		if row[ti] != 0 {
+			m.withdraw(s, int32(ti))
+		}
 	}
-	delete(m.peers, p)
+	m.peers.remove(p, s)
 	return nil
 }
 
+// allAdverts yields every advert: peer, torrent index, pieces and, if the
+// advert names them, the piece set.
+func (m *Market) allAdverts() iter.Seq2[PeerID, advertView] {
+	return func(yield func(PeerID, advertView) bool) {
+		for s, p := range m.peers.ids {
+			if !m.peers.live[s] {
+				continue
+			}
+			row := m.peers.row(int32(s))
+			for ti := range m.torrents {
+				if c := row[ti]; c != 0 {
+					n, named := cellCount(c)
+					v := advertView{ti: int32(ti), n: n}
+					if named {
+						v.bits = m.peers.bits[bitsKey(int32(s), int32(ti))]
+					}
+					if !yield(p, v) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// advertView is one advert as [Market.allAdverts] yields it.
+type advertView struct {
+	ti   int32
+	n    int
+	bits bitset
+}
+
 // NumPeers returns the number of neighbours.
-func (m *Market) NumPeers() int { return len(m.peers) }
+func (m *Market) NumPeers() int { return m.peers.n }
 
 func (m *Market) torrent(t TorrentID) (*torrentState, error) {
-	i, ok := m.index[t]
+	i, ok := m.torrentIndex(t)
 	if !ok {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
 	}
@@ -204,37 +260,64 @@ func (m *Market) tick(now time.Duration) error {
 // peer p and torrent t at now. It changes nothing: an observation that
 // fails a later check must leave the clock where it was, so each Observe
 // method advances the clock only once the whole observation is valid.
-func (m *Market) lookup(now time.Duration, p PeerID, t TorrentID) (*peerState, int32, error) {
-	ps, ok := m.peers[p]
-	if !ok {
-		return nil, 0, fmt.Errorf("%w: %d", ErrUnknownPeer, p)
+func (m *Market) lookup(now time.Duration, p PeerID, t TorrentID) (int32, int32, error) {
+	s := m.peers.slot(p)
+	if s < 0 {
+		return 0, 0, fmt.Errorf("%w: %d", ErrUnknownPeer, p)
 	}
-	ti, ok := m.index[t]
+	ti, ok := m.torrentIndex(t)
 	if !ok {
-		return nil, 0, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
+		return 0, 0, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
 	}
 	if err := m.checkClock(now); err != nil {
-		return nil, 0, err
+		return 0, 0, err
 	}
-	return ps, ti, nil
+	return s, ti, nil
 }
 
 // lookupPiece is lookup for an observation that names a piece of t.
-func (m *Market) lookupPiece(now time.Duration, p PeerID, t TorrentID, piece int) (*peerState, int32, error) {
-	ps, ti, err := m.lookup(now, p, t)
+func (m *Market) lookupPiece(now time.Duration, p PeerID, t TorrentID, piece int) (int32, int32, error) {
+	s, ti, err := m.lookup(now, p, t)
 	if err != nil {
-		return nil, 0, err
+		return 0, 0, err
 	}
 	if n := m.torrents[ti].pieces; piece < 0 || piece >= n {
-		return nil, 0, fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, n)
+		return 0, 0, fmt.Errorf("%w: piece %d of %d", ErrPiece, piece, n)
 	}
-	return ps, ti, nil
+	return s, ti, nil
 }
 
-func (m *Market) withdraw(ti int32, a *advert) {
+// withdraw removes the advert of slot s for torrent ti, which must exist.
+func (m *Market) withdraw(s, ti int32) {
+	cell := &m.peers.cells[int(s)*m.peers.stride+int(ti)]
+	n, named := cellCount(*cell)
 	ts := &m.torrents[ti]
 	ts.advertisers--
-	ts.haveSum -= int64(a.n)
+	ts.haveSum -= int64(n)
+	*cell = 0
+	if named {
+		delete(m.peers.bits, bitsKey(s, ti))
+	}
+}
+
+// advertise replaces what slot s advertised for torrent ti by n pieces,
+// named by b if b is not nil.
+func (m *Market) advertise(s, ti int32, n int, b bitset) {
+	if m.peers.row(s)[ti] != 0 {
+		m.withdraw(s, ti)
+	}
+	cell := int32(n + 1)
+	if b != nil {
+		cell = -cell
+		if m.peers.bits == nil {
+			m.peers.bits = make(map[int64]bitset)
+		}
+		m.peers.bits[bitsKey(s, ti)] = b
+	}
+	m.peers.row(s)[ti] = cell
+	ts := &m.torrents[ti]
+	ts.advertisers++
+	ts.haveSum += int64(n)
 }
 
 // ObserveBitfield records that peer p advertises torrent t holding the
@@ -243,7 +326,7 @@ func (m *Market) withdraw(ti int32, a *advert) {
 // what p advertised for t before. A malformed bitfield is rejected with
 // [ErrBitfield] and changes nothing.
 func (m *Market) ObserveBitfield(now time.Duration, p PeerID, t TorrentID, bitfield []byte) error {
-	ps, ti, err := m.lookup(now, p, t)
+	s, ti, err := m.lookup(now, p, t)
 	if err != nil {
 		return err
 	}
@@ -253,13 +336,7 @@ func (m *Market) ObserveBitfield(now time.Duration, p PeerID, t TorrentID, bitfi
 		return err
 	}
 	m.now = now
-	if old, ok := ps.adverts[ti]; ok {
-		m.withdraw(ti, old)
-	}
-	a := &advert{bits: b, n: b.count()}
-	ps.adverts[ti] = a
-	ts.advertisers++
-	ts.haveSum += int64(a.n)
+	m.advertise(s, ti, b.count(), b)
 	return nil
 }
 
@@ -268,7 +345,7 @@ func (m *Market) ObserveBitfield(now time.Duration, p PeerID, t TorrentID, bitfi
 // clients that track bitfields themselves. Later HAVEs for t from p are then
 // counted without deduplication.
 func (m *Market) ObserveJoin(now time.Duration, p PeerID, t TorrentID, have int) error {
-	ps, ti, err := m.lookup(now, p, t)
+	s, ti, err := m.lookup(now, p, t)
 	if err != nil {
 		return err
 	}
@@ -277,12 +354,7 @@ func (m *Market) ObserveJoin(now time.Duration, p PeerID, t TorrentID, have int)
 		return fmt.Errorf("%w: %d of %d pieces", ErrPiece, have, ts.pieces)
 	}
 	m.now = now
-	if old, ok := ps.adverts[ti]; ok {
-		m.withdraw(ti, old)
-	}
-	ps.adverts[ti] = &advert{n: have}
-	ts.advertisers++
-	ts.haveSum += int64(have)
+	m.advertise(s, ti, have, nil)
 	return nil
 }
 
@@ -290,14 +362,13 @@ func (m *Market) ObserveJoin(now time.Duration, p PeerID, t TorrentID, have int)
 // dropped t from its active set). Withdrawing a torrent p did not advertise
 // does nothing.
 func (m *Market) ObserveWithdraw(now time.Duration, p PeerID, t TorrentID) error {
-	ps, ti, err := m.lookup(now, p, t)
+	s, ti, err := m.lookup(now, p, t)
 	if err != nil {
 		return err
 	}
 	m.now = now
-	if a, ok := ps.adverts[ti]; ok {
-		m.withdraw(ti, a)
-		delete(ps.adverts, ti)
+	if m.peers.row(s)[ti] != 0 {
+		m.withdraw(s, ti)
 	}
 	return nil
 }
@@ -307,30 +378,34 @@ func (m *Market) ObserveWithdraw(now time.Duration, p PeerID, t TorrentID) error
 // BITFIELD is optional in BitTorrent); a repeated HAVE for a piece already
 // announced is ignored.
 func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int) error {
-	ps, ti, err := m.lookupPiece(now, p, t, piece)
+	s, ti, err := m.lookupPiece(now, p, t, piece)
 	if err != nil {
 		return err
 	}
 	ts := &m.torrents[ti]
 	m.now = now
-	a, ok := ps.adverts[ti]
-	if !ok {
-		a = &advert{bits: newBitset(ts.pieces)}
-		ps.adverts[ti] = a
-		ts.advertisers++
+	cell := &m.peers.cells[int(s)*m.peers.stride+int(ti)]
+	if *cell == 0 {
+		m.advertise(s, ti, 0, newBitset(ts.pieces))
 	}
-	if a.bits != nil {
-		if a.bits.has(piece) {
+	if *cell < 0 {
+		b := m.peers.bits[bitsKey(s, ti)]
+		if b.has(piece) {
 			return nil
 		}
-		a.bits.set(piece)
-	}
-	if a.n < ts.pieces {
-		a.n++
+		b.set(piece)
+		if int(-*cell)-1 < ts.pieces {
+			*cell--
+			ts.haveSum++
+		}
+	} else if int(*cell)-1 < ts.pieces {
+		*cell++
 		ts.haveSum++
 	}
-	ts.haves.add(now, m.cfg.HaveHalfLife)
-	m.haveTotal.add(now, m.cfg.HaveHalfLife)
+	m.rebase(now)
+	w := m.haveClock.scaleAt(now)
+	ts.haves += w
+	m.haveTotal += w
 	return nil
 }
 
@@ -342,9 +417,30 @@ func (m *Market) ObserveRequest(now time.Duration, p PeerID, t TorrentID, piece 
 	}
 	ts := &m.torrents[ti]
 	m.now = now
-	ts.requests.add(now, m.cfg.RequestHalfLife)
-	m.requestTotal.add(now, m.cfg.RequestHalfLife)
+	m.rebase(now)
+	w := m.requestClock.scaleAt(now)
+	ts.requests += w
+	m.requestTotal += w
 	return nil
+}
+
+// rebase moves a decay clock's epoch to now once its scale grows large,
+// dividing the counts on it by the old scale: every 256 half-lives.
+func (m *Market) rebase(now time.Duration) {
+	if m.haveClock.needsRebase(now) {
+		f := m.haveClock.rebase(now)
+		for i := range m.torrents {
+			m.torrents[i].haves /= f
+		}
+		m.haveTotal /= f
+	}
+	if m.requestClock.needsRebase(now) {
+		f := m.requestClock.rebase(now)
+		for i := range m.torrents {
+			m.torrents[i].requests /= f
+		}
+		m.requestTotal /= f
+	}
 }
 
 // SetOwnPieces records how many pieces of t the node itself holds.
@@ -393,7 +489,7 @@ func (m *Market) AppendAdvertised(dst []TorrentID) []TorrentID {
 //     decayed HAVE count over all torrents.
 //   - Request: q/(Q+RequestScale), q and Q the same for REQUESTs received.
 func (m *Market) Factors(now time.Duration, t TorrentID) (Factors, error) {
-	i, ok := m.index[t]
+	i, ok := m.torrentIndex(t)
 	if !ok {
 		return Factors{}, fmt.Errorf("%w: %d", ErrUnknownTorrent, t)
 	}
@@ -415,11 +511,15 @@ func (m *Market) factors(now time.Duration, ts *torrentState) Factors {
 		// r/(1+r) with r = demand/(1+supply).
 		f.DemandSupply = demand / (demand + 1 + supply)
 	}
-	if h := ts.haves.get(now, m.cfg.HaveHalfLife); h > 0 {
-		f.Have = h / (m.haveTotal.get(now, m.cfg.HaveHalfLife) + m.cfg.HaveScale)
+	// h/(H+scale) with h and H the counts at now: the clock's scale
+	// divides both, so it multiplies the pseudo-count instead.
+	if ts.haves > 0 {
+		m.rebase(now)
+		f.Have = ts.haves / (m.haveTotal + m.cfg.HaveScale*m.haveClock.scaleAt(now))
 	}
-	if q := ts.requests.get(now, m.cfg.RequestHalfLife); q > 0 {
-		f.Request = q / (m.requestTotal.get(now, m.cfg.RequestHalfLife) + m.cfg.RequestScale)
+	if ts.requests > 0 {
+		m.rebase(now)
+		f.Request = ts.requests / (m.requestTotal + m.cfg.RequestScale*m.requestClock.scaleAt(now))
 	}
 	return f
 }

@@ -114,7 +114,7 @@ func TestBitfieldRoundTrip(t *testing.T) {
 	m := newTestMarket(t, DefaultWeights(), 1, 12, 1)
 	// Pieces 0, 7, 8 and 11: 1000_0001 1001_0000.
 	require.NoError(t, m.ObserveBitfield(0, 1, 0, []byte{0x81, 0x90}))
-	ps := m.peers[1].adverts[0]
+	ps := requireAdvert(t, m, 1, 0)
 	require.Equal(t, 4, ps.n)
 	for i := range 12 {
 		require.Equal(t, i == 0 || i == 7 || i == 8 || i == 11, ps.bits.has(i), "piece %d", i)

@@ -13,6 +13,9 @@ import (
 // takes peers from the lists in turn instead (§6.1 "even split peers"), so
 // that the neighbourhood does not reveal which torrents the node values
 // most.
+//
+// Ties are broken with rng; a nil rng breaks them in list order (first
+// appearance), deterministically, rather than panicking.
 func SelectNeighbours(dst []PeerID, lists [][]PeerID, n int, evenSplit bool, rng *rand.Rand) []PeerID {
 	if n <= 0 {
 		return dst
@@ -22,8 +25,15 @@ func SelectNeighbours(dst []PeerID, lists [][]PeerID, n int, evenSplit bool, rng
 	if evenSplit {
 		for round := 0; len(dst)-start < n; round++ {
 			more := false
-			for _, order := range rng.Perm(len(lists)) {
-				l := lists[order]
+			var perm []int
+			if rng != nil {
+				perm = rng.Perm(len(lists))
+			}
+			for i := range lists {
+				l := lists[i]
+				if rng != nil {
+					l = lists[perm[i]]
+				}
 				if round >= len(l) {
 					continue
 				}
@@ -52,7 +62,9 @@ func SelectNeighbours(dst []PeerID, lists [][]PeerID, n int, evenSplit bool, rng
 			}
 		}
 	}
-	rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
+	if rng != nil {
+		rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
+	}
 	slices.SortStableFunc(cs, func(a, b cand) int { return b.count - a.count })
 	for _, c := range cs[:min(n, len(cs))] {
 		dst = append(dst, c.p)

@@ -104,6 +104,9 @@ type Unchoker struct {
 
 // NewUnchoker returns an Unchoker drawing its optimistic unchokes from rng.
 func NewUnchoker(cfg UnchokeConfig, rng *rand.Rand) (*Unchoker, error) {
+	if rng == nil {
+		return nil, fmt.Errorf("%w: nil *rand.Rand", ErrConfig)
+	}
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err

@@ -7,6 +7,13 @@
 // [time.Duration] since the start of the run: integer nanoseconds, so no
 // rounding drift accumulates over long runs (the range is about 292 years).
 //
+// The queue is an indexed binary heap over a slab of event slots: [Sim.At]
+// reuses the slot of an event that has run or been cancelled, and
+// [Sim.Cancel] and [Sim.Reschedule] take the event out of the heap at once,
+// in O(log n), so that a simulation that retimes its events continually
+// (a flow whose rate changes) pays no more than one that does not, and the
+// heap never fills with dead events.
+//
 // A Sim is not safe for concurrent use; a simulation is single-threaded by
 // design so that it is deterministic.
 package des
@@ -14,40 +21,44 @@ package des
 import (
 	"errors"
 	"time"
-
-	"github.com/swarmblocks/swarmblocks/internal/minheap"
 )
 
 // ErrPast is returned when an event is scheduled before the current time.
 var ErrPast = errors.New("des: event scheduled in the past")
 
-// Event identifies a scheduled event so that it can be cancelled.
+// Event identifies a scheduled event so that it can be cancelled or
+// rescheduled. The zero Event names no event.
 type Event struct {
-	seq uint64
+	slot int32
+	seq  uint64
 }
 
-type item struct {
+// slot is one event of the slab. pos is its index in the heap, or -1 if
+// it is not queued (it ran, was cancelled or is free).
+type slot struct {
 	at  time.Duration
 	seq uint64
 	fn  func()
+	pos int32
 }
 
 // Sim is a discrete-event simulator. The zero value is ready to use, with the
 // clock at zero.
 type Sim struct {
-	now       time.Duration
-	seq       uint64
-	queue     minheap.Heap[item]
-	cancelled map[uint64]struct{}
-	executed  uint64
+	now      time.Duration
+	seq      uint64
+	slots    []slot
+	free     []int32
+	heap     []int32 // slot indices, a binary min-heap by (at, seq)
+	executed uint64
 }
 
 // Now returns the current simulated time.
 func (s *Sim) Now() time.Duration { return s.now }
 
-// Pending returns the number of scheduled events, cancelled ones included
-// until they reach the head of the queue.
-func (s *Sim) Pending() int { return s.queue.Len() }
+// Pending returns the number of scheduled events that have neither run nor
+// been cancelled.
+func (s *Sim) Pending() int { return len(s.heap) }
 
 // Executed returns how many events have run.
 func (s *Sim) Executed() uint64 { return s.executed }
@@ -68,82 +79,96 @@ func (s *Sim) At(t time.Duration, fn func()) (Event, error) {
 	if t < s.now {
 		return Event{}, ErrPast
 	}
+	var i int32
+	if n := len(s.free); n > 0 {
+		i = s.free[n-1]
+		s.free = s.free[:n-1]
+	} else {
+		s.slots = append(s.slots, slot{})
+		i = int32(len(s.slots) - 1)
+	}
 	s.seq++
-	s.queue.Push(item{at: t, seq: s.seq, fn: fn})
-	return Event{seq: s.seq}, nil
+	s.slots[i] = slot{at: t, seq: s.seq, fn: fn, pos: int32(len(s.heap))}
+	s.heap = append(s.heap, i)
+	s.up(len(s.heap) - 1)
+	return Event{slot: i, seq: s.seq}, nil
+}
+
+// pending returns the slot of ev if ev is still queued, or -1.
+func (s *Sim) pending(ev Event) int32 {
+	if ev.seq == 0 || int(ev.slot) >= len(s.slots) {
+		return -1
+	}
+	if sl := &s.slots[ev.slot]; sl.seq != ev.seq || sl.pos < 0 {
+		return -1
+	}
+	return ev.slot
 }
 
 // Cancel prevents a scheduled event from running. Cancelling an event that
-// has already run, or the zero Event, does nothing.
+// has already run or was cancelled, or the zero Event, does nothing.
 func (s *Sim) Cancel(ev Event) {
-	if ev.seq == 0 || ev.seq > s.seq {
+	i := s.pending(ev)
+	if i < 0 {
 		return
 	}
-	if s.cancelled == nil {
-		s.cancelled = make(map[uint64]struct{})
-	}
-	s.cancelled[ev.seq] = struct{}{}
-	// Every mark of a queued event names a distinct queue entry, so more
-	// marks than twice the queue holds means most name events that have
-	// already run. Those are forgotten in one scan of the queue, which the
-	// marks added since the last scan pay for.
-	if len(s.cancelled) > 2*s.queue.Len()+16 {
-		s.forgetRun()
-	}
+	s.remove(int(s.slots[i].pos))
+	s.release(i)
 }
 
-// forgetRun drops the cancellation marks of events no longer queued.
-func (s *Sim) forgetRun() {
-	queued := make(map[uint64]struct{}, len(s.cancelled))
-	for it := range s.queue.All() {
-		if _, ok := s.cancelled[it.seq]; ok {
-			queued[it.seq] = struct{}{}
-		}
+// Reschedule moves a scheduled event to time t, as if it had been cancelled
+// and its function scheduled anew at t (it runs after the events already
+// scheduled for t), and returns its new handle. It returns [ErrPast] if t
+// is before [Sim.Now], and reports false, changing nothing, if ev is no
+// longer scheduled.
+func (s *Sim) Reschedule(ev Event, t time.Duration) (Event, bool, error) {
+	if t < s.now {
+		return ev, false, ErrPast
 	}
-	s.cancelled = queued
+	i := s.pending(ev)
+	if i < 0 {
+		return ev, false, nil
+	}
+	s.seq++
+	sl := &s.slots[i]
+	sl.at, sl.seq = t, s.seq
+	p := int(sl.pos)
+	s.up(p)
+	s.down(int(s.slots[i].pos))
+	return Event{slot: i, seq: s.seq}, true, nil
+}
+
+func (s *Sim) release(i int32) {
+	s.slots[i] = slot{pos: -1} // drop the closure
+	s.free = append(s.free, i)
 }
 
 // Step runs the next event, advancing the clock to its time. It reports
 // whether an event ran.
 func (s *Sim) Step() bool {
-	if !s.dropCancelled() {
+	if len(s.heap) == 0 {
 		return false
 	}
-	it := s.queue.Pop()
-	s.now = it.at
+	i := s.heap[0]
+	s.remove(0)
+	sl := s.slots[i]
+	s.release(i)
+	s.now = sl.at
 	s.executed++
-	it.fn()
+	sl.fn()
 	return true
 }
 
-// dropCancelled discards cancelled events at the head of the queue and
-// reports whether an event remains, so that the head is the next event
-// that will run.
-func (s *Sim) dropCancelled() bool {
-	for s.queue.Len() > 0 {
-		seq := s.queue.Peek().seq
-		if _, ok := s.cancelled[seq]; !ok {
-			return true
-		}
-		s.queue.Pop()
-		delete(s.cancelled, seq)
-	}
-	clear(s.cancelled) // any marks left name events that have run
-	return false
-}
-
-// Run runs events until none remain.
+// Run runs events until none is left.
 func (s *Sim) Run() {
 	for s.Step() {
 	}
 }
 
-// RunUntil runs every event scheduled at or before t, then sets the clock to
-// t (if t is later than the clock).
+// RunUntil runs the events scheduled at or before t, then advances the
+// clock to t (if it is not already later).
 func (s *Sim) RunUntil(t time.Duration) {
-	// The head is checked after cancelled events are dropped: otherwise a
-	// cancelled event due before t would let a later one run.
-	for s.dropCancelled() && s.queue.Peek().at <= t {
+	for len(s.heap) > 0 && s.slots[s.heap[0]].at <= t {
 		s.Step()
 	}
 	if t > s.now {
@@ -151,10 +176,67 @@ func (s *Sim) RunUntil(t time.Duration) {
 	}
 }
 
-// Less orders events by time, then by the order they were scheduled.
-func (a item) Less(b item) bool {
-	if a.at != b.at {
-		return a.at < b.at
+func (s *Sim) less(a, b int32) bool {
+	x, y := &s.slots[a], &s.slots[b]
+	if x.at != y.at {
+		return x.at < y.at
 	}
-	return a.seq < b.seq
+	return x.seq < y.seq
+}
+
+func (s *Sim) set(p int, i int32) {
+	s.heap[p] = i
+	s.slots[i].pos = int32(p)
+}
+
+func (s *Sim) up(p int) {
+	h := s.heap
+	i := h[p]
+	for p > 0 {
+		q := (p - 1) / 2
+		if !s.less(i, h[q]) {
+			break
+		}
+		s.set(p, h[q])
+		p = q
+	}
+	s.set(p, i)
+}
+
+func (s *Sim) down(p int) {
+	h := s.heap
+	n := len(h)
+	i := h[p]
+	for {
+		l := 2*p + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && s.less(h[r], h[l]) {
+			m = r
+		}
+		if !s.less(h[m], i) {
+			break
+		}
+		s.set(p, h[m])
+		p = m
+	}
+	s.set(p, i)
+}
+
+// remove takes the event at heap position p out of the heap.
+func (s *Sim) remove(p int) {
+	n := len(s.heap) - 1
+	i := s.heap[p]
+	s.slots[i].pos = -1
+	if p == n {
+		s.heap = s.heap[:n]
+		return
+	}
+	moved := s.heap[n]
+	s.set(p, moved)
+	s.heap = s.heap[:n]
+	s.up(p)
+	s.down(int(s.slots[moved].pos))
 }

@@ -59,12 +59,43 @@ func TestCancelAfterRun(t *testing.T) {
 	for range 10000 {
 		ev := s.After(time.Second, func() { ran++ })
 		s.Step()
-		s.Cancel(ev) // already run
-		require.LessOrEqual(t, len(s.cancelled), 2*s.Pending()+16)
+		s.Cancel(ev) // already run: must not cancel the slot's next user
+		require.Equal(t, 0, s.Pending())
 	}
 	require.Equal(t, 10000, ran)
+	require.LessOrEqual(t, len(s.slots), 2, "slots are reused")
 	s.Run()
-	require.Empty(t, s.cancelled)
+}
+
+// TestStaleHandle: the handle of an event that ran names nothing, even
+// once its slot holds another event.
+func TestStaleHandle(t *testing.T) {
+	var s Sim
+	old := s.After(time.Second, func() {})
+	s.Step()
+	ran := false
+	s.After(time.Second, func() { ran = true })
+	s.Cancel(old)
+	_, ok, err := s.Reschedule(old, time.Hour)
+	require.NoError(t, err)
+	require.False(t, ok)
+	s.Run()
+	require.True(t, ran)
+}
+
+func TestReschedule(t *testing.T) {
+	var s Sim
+	var got []string
+	a := s.After(1*time.Second, func() { got = append(got, "a") })
+	s.After(2*time.Second, func() { got = append(got, "b") })
+	s.After(3*time.Second, func() { got = append(got, "c") })
+	a, ok, err := s.Reschedule(a, 2*time.Second) // after b: as if scheduled anew
+	require.NoError(t, err)
+	require.True(t, ok)
+	_, _, err = s.Reschedule(a, -1)
+	require.ErrorIs(t, err, ErrPast)
+	s.Run()
+	require.Equal(t, []string{"b", "a", "c"}, got)
 }
 
 func TestRunUntil(t *testing.T) {
@@ -121,8 +152,19 @@ func FuzzRunUntil(f *testing.F) {
 		for _, c := range cancel {
 			if len(evs) > 0 {
 				i := int(c) % len(evs)
-				s.Cancel(evs[i])
-				cancelled[i] = true
+				if c&1 == 0 {
+					s.Cancel(evs[i])
+					cancelled[i] = true
+				} else if !cancelled[i] {
+					// Rescheduling to the same time keeps the
+					// event due, at the back of its instant.
+					due := time.Duration(at[i]) * time.Second
+					var ok bool
+					var err error
+					evs[i], ok, err = s.Reschedule(evs[i], due)
+					require.NoError(t, err)
+					require.True(t, ok)
+				}
 			}
 		}
 		for stop := time.Duration(0); stop <= 256*time.Second; stop += 17 * time.Second {
@@ -191,5 +233,48 @@ func BenchmarkSchedule(b *testing.B) {
 	for b.Loop() {
 		s.After(time.Duration(s.Executed()%1024), fn)
 		s.Step()
+	}
+}
+
+// TestMisuse: scheduling in the past is an error; cancelling or
+// rescheduling the zero, a run or a foreign Event does nothing.
+func TestMisuse(t *testing.T) {
+	tests := []struct {
+		name string
+		call func(s *Sim) error
+		want error
+	}{
+		{"at in the past", func(s *Sim) error { _, err := s.At(-time.Second, func() {}); return err }, ErrPast},
+		{"reschedule into the past", func(s *Sim) error {
+			ev := s.After(time.Hour, func() {})
+			_, _, err := s.Reschedule(ev, -1)
+			return err
+		}, ErrPast},
+		{"cancel the zero event", func(s *Sim) error { s.Cancel(Event{}); return nil }, nil},
+		{"cancel a foreign event", func(s *Sim) error { s.Cancel(Event{slot: 99, seq: 7}); return nil }, nil},
+		{"reschedule the zero event", func(s *Sim) error {
+			if _, ok, err := s.Reschedule(Event{}, time.Hour); ok || err != nil {
+				t.Errorf("rescheduled the zero Event: %v %v", ok, err)
+			}
+			return nil
+		}, nil},
+		{"step an empty queue", func(s *Sim) error {
+			if s.Step() {
+				t.Error("stepped an empty queue")
+			}
+			return nil
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s Sim
+			s.RunUntil(time.Minute)
+			err := tt.call(&s)
+			if tt.want == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tt.want)
+			}
+		})
 	}
 }

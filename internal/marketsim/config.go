@@ -42,10 +42,17 @@ type Config struct {
 	ActiveSet valuation.ActiveSetConfig // K is overridden by K
 	Unchoke   valuation.UnchokeConfig
 
-	Neighbours      int           // neighbours a client connects to
-	MaxNeighbours   int           // connections a node accepts in total
-	PeersPerTorrent int           // peers the DHT returns per torrent
-	EvenSplit       bool          // §6.1: pick neighbours evenly per torrent
+	Neighbours      int  // neighbours a client connects to
+	MaxNeighbours   int  // connections a node accepts in total
+	PeersPerTorrent int  // peers the DHT returns per torrent
+	EvenSplit       bool // §6.1: pick neighbours evenly per torrent
+	// NoWants turns off the want requests: by default, at each active-set
+	// update a client sends each neighbour that serves none of the
+	// torrents it still needs a REQUEST for one of them (in turn), so
+	// that a neighbour learns of demand for torrents it does not yet
+	// serve — the only way the paper's strongest demand signal can draw
+	// a torrent into an active set (see the package doc).
+	NoWants         bool
 	UnchokeInterval time.Duration // period of unchoke rounds
 	UpdateInterval  time.Duration // period of active-set updates
 	Bucket          time.Duration // width of the volume buckets (500 s)

@@ -96,10 +96,8 @@
 // torrent that joins late. A late start hides it only if cover torrents
 // rotate as late as it does.
 //
-// # References
-//
-//   - S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity Marketplace",
-//     Rice University, arXiv:1108.2718 [cs.CR], 2011.
+// Reference: S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity
+// Marketplace", arXiv:1108.2718, 2011.
 //
 // [Marketplace §5.2–5.3]: https://arxiv.org/abs/1108.2718
 package marketsim

@@ -3,20 +3,28 @@ package marketsim
 import (
 	"slices"
 	"time"
+
+	"github.com/swarmblocks/swarmblocks/anonymity"
 )
 
 // Result holds the measurements of one run [Paper §5.3].
 type Result struct {
 	Config Config
 
-	Finished  int           // clients that completed their k downloads
-	Makespan  time.Duration // when the last client finished (or the run stopped)
-	MeanDone  time.Duration // mean time for a client to finish, from its arrival
-	Bytes     int64         // bytes transferred in all
-	Messages  int64         // control messages (REQUEST, HAVE, BITFIELD, UNCHOKE...)
-	Events    uint64        // discrete events executed
-	Wall      time.Duration // wall-clock time of the run
-	Downloads []float64     // per finished client: bytes downloaded over one torrent's size
+	Finished int           // clients that completed their k downloads
+	Makespan time.Duration // when the last client finished (or the run stopped)
+	MeanDone time.Duration // mean time for a client to finish, from its arrival
+	Bytes    int64         // bytes transferred in all
+	Messages int64         // control messages (REQUEST, HAVE, BITFIELD, UNCHOKE...)
+	Events   uint64        // discrete events executed
+	Wall     time.Duration // wall-clock time of the run
+
+	// Replacements counts active-set replacements; Partial those that
+	// dropped a partly downloaded torrent, whose pieces (LostBytes) are
+	// discarded.
+	Replacements, Partial int
+	LostBytes             int64
+	Downloads             []float64 // per finished client: bytes downloaded over one torrent's size
 
 	// Start and end ranks (1 = first) of the native interest and of the
 	// cover torrents, per client. A start is the first REQUEST for a
@@ -36,6 +44,12 @@ type Result struct {
 	ObsNative, ObsCover         [][]float64 // [slice][observer] mean volume per target as one observer sees it
 	PoolNative, PoolCover       []float64   // every (client, slice) sample: native, each completed cover
 	ObsPoolNative, ObsPoolCover []float64   // every (observer, target, slice) sample
+
+	// The same samples grouped by client, native first (Marked = 1): the
+	// clusters that [anonymity.StratifiedPermutationTest] respects. One
+	// stratum per finished client for the ranks, one per client and
+	// bucket for the global volumes.
+	StrataStart, StrataEnd, StrataVolume []anonymity.Stratum
 }
 
 func (w *world) result() *Result {
@@ -46,6 +60,10 @@ func (w *world) result() *Result {
 		Messages: w.msgs,
 		Events:   w.sim.Executed(),
 		Makespan: w.sim.Now(),
+
+		Replacements: w.replacements,
+		Partial:      w.partialReplacements,
+		LostBytes:    w.lostBytes,
 	}
 	nt := cfg.Torrents
 	r.Popularity = make([]int, nt)
@@ -76,6 +94,13 @@ func (w *world) result() *Result {
 		r.Downloads = append(r.Downloads, float64(d.downloaded)/(float64(doneBytes)/float64(len(done))))
 
 		started := rankBy(d.startAt)
+		st := anonymity.Stratum{Values: []float64{started[d.native]}, Marked: 1}
+		for _, t := range sortedKeys(started) {
+			if t != d.native {
+				st.Values = append(st.Values, started[t])
+			}
+		}
+		r.StrataStart = append(r.StrataStart, st)
 		for t, rank := range started {
 			if t == d.native {
 				r.NativeStart = append(r.NativeStart, rank)
@@ -92,7 +117,15 @@ func (w *world) result() *Result {
 		for _, t := range done {
 			ends[t] = d.endAt[t]
 		}
-		for t, rank := range rankBy(ends) {
+		endRanks := rankBy(ends)
+		en := anonymity.Stratum{Values: []float64{endRanks[d.native]}, Marked: 1}
+		for _, t := range sortedKeys(endRanks) {
+			if t != d.native {
+				en.Values = append(en.Values, endRanks[t])
+			}
+		}
+		r.StrataEnd = append(r.StrataEnd, en)
+		for t, rank := range endRanks {
 			if t == d.native {
 				r.NativeEnd = append(r.NativeEnd, rank)
 				r.TorrentNativeEnd[t] = append(r.TorrentNativeEnd[t], rank)
@@ -118,11 +151,14 @@ func (w *world) result() *Result {
 			r.SliceNative[s] = append(r.SliceNative[s], v[d.native])
 			r.SliceCover[s] = append(r.SliceCover[s], cov/covers)
 			r.PoolNative = append(r.PoolNative, v[d.native])
+			vs := anonymity.Stratum{Values: []float64{v[d.native]}, Marked: 1}
 			for _, t := range done {
 				if t != d.native {
 					r.PoolCover = append(r.PoolCover, v[t])
+					vs.Values = append(vs.Values, v[t])
 				}
 			}
+			r.StrataVolume = append(r.StrataVolume, vs)
 		}
 		doneSets[d.id] = done
 	}
@@ -224,4 +260,14 @@ func rankBy(at []time.Duration) map[int]float64 {
 		out[t] = float64(i + 1)
 	}
 	return out
+}
+
+// sortedKeys returns the keys of m in increasing order.
+func sortedKeys(m map[int]float64) []int {
+	ks := make([]int, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
 }

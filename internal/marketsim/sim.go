@@ -36,6 +36,7 @@ type node struct {
 	unchoker *valuation.Unchoker
 
 	nbr      []int
+	wantTurn int // rotates the torrent named by the want requests
 	isNbr    []bool
 	unchokes []bool  // unchokes[x]: this node unchokes node x
 	upTo     []*flow // upTo[x]: the flow from this node to x, if any
@@ -55,23 +56,26 @@ type node struct {
 }
 
 type world struct {
-	cfg      Config
-	rng      *rand.Rand
-	sim      des.Sim
-	nodes    []*node
-	clients  []*node
-	sizes    []int64
-	pieces   []int
-	members  [][]int // per torrent, nodes advertising it
-	ids      []valuation.TorrentID
-	left     int
-	msgs     int64
-	bytes    int64
-	err      error
-	obs      map[obsKey]float64
-	scratch  []valuation.PeerID
-	scratch2 []valuation.PeerID
-	tscratch []valuation.TorrentID
+	cfg     Config
+	rng     *rand.Rand
+	sim     des.Sim
+	nodes   []*node
+	clients []*node
+	sizes   []int64
+	pieces  []int
+	members [][]int // per torrent, nodes advertising it
+	ids     []valuation.TorrentID
+	left    int
+	msgs    int64
+
+	replacements, partialReplacements int
+	lostBytes                         int64
+	bytes                             int64
+	err                               error
+	obs                               map[obsKey]float64
+	scratch                           []valuation.PeerID
+	scratch2                          []valuation.PeerID
+	tscratch                          []valuation.TorrentID
 }
 
 type obsKey struct {
@@ -144,7 +148,8 @@ func (w *world) interested(u, d *node) bool {
 	if !d.active || !d.isClient() {
 		return false
 	}
-	for t := range w.pieces {
+	for _, tid := range d.set.AppendMembers(w.tscratch[:0]) {
+		t := int(tid)
 		if u.serves(t) && d.downloading(t) {
 			if c, _ := available(u, d, t, -1); c > 0 {
 				return true
@@ -169,8 +174,12 @@ func (w *world) retime(f *flow) {
 		return
 	}
 	f.rate = r
-	w.sim.Cancel(f.ev)
-	f.ev = w.sim.After(time.Duration(math.Ceil(f.remaining/r*1e9)), f.fire)
+	at := now + time.Duration(math.Ceil(f.remaining/r*1e9))
+	if ev, ok, _ := w.sim.Reschedule(f.ev, at); ok {
+		f.ev = ev
+	} else {
+		f.ev, _ = w.sim.At(at, f.fire)
+	}
 }
 
 func (w *world) retimeAll(u, d *node) {
@@ -193,7 +202,9 @@ func (w *world) tryStart(u, d *node) {
 	}
 	now := w.sim.Now()
 	best, bestVal, bestCount := -1, -1.0, 0
-	for t := range w.pieces {
+	w.tscratch = d.set.AppendMembers(w.tscratch[:0])
+	for _, tid := range w.tscratch {
+		t := int(tid)
 		if !u.serves(t) || !d.downloading(t) {
 			continue
 		}
@@ -523,7 +534,64 @@ func (w *world) updateRound(d *node) {
 		w.refill(d)
 	}
 	w.upkeep(d)
+	if !w.cfg.NoWants {
+		w.sendWants(d)
+	}
 	w.sim.After(w.cfg.UpdateInterval, func() { w.updateRound(d) })
+}
+
+// sendWants sends, to each neighbour of d that serves none of the torrents
+// d still downloads, a REQUEST for one of them (d's incomplete members in
+// turn, a piece d lacks): the demand signal by which a neighbour learns
+// that a torrent it does not serve is wanted.
+func (w *world) sendWants(d *node) {
+	now := w.sim.Now()
+	var want []int
+	for _, tid := range d.set.AppendMembers(w.tscratch[:0]) {
+		if t := int(tid); d.downloading(t) {
+			want = append(want, t)
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	for _, x := range d.nbr {
+		xn := w.nodes[x]
+		if !xn.isClient() || !xn.active {
+			continue
+		}
+		serves := false
+		for _, t := range want {
+			if xn.serves(t) {
+				serves = true
+				break
+			}
+		}
+		if serves {
+			continue
+		}
+		d.wantTurn++
+		t := want[d.wantTurn%len(want)]
+		piece := missingPiece(d, t, w.pieces[t])
+		w.fail(xn.market.ObserveRequest(now, valuation.PeerID(d.id), valuation.TorrentID(t), piece))
+		w.msgs++
+	}
+}
+
+// missingPiece returns the first piece of t that d lacks.
+func missingPiece(d *node, t, pieces int) int {
+	h := d.have[t]
+	if h == nil {
+		return 0
+	}
+	for wi, x := range h {
+		if x != ^uint64(0) {
+			if p := wi*64 + bits.TrailingZeros64(^x); p < pieces {
+				return p
+			}
+		}
+	}
+	return 0
 }
 
 // upkeep keeps client d supplied, as a re-announce to the DHT would: for
@@ -587,6 +655,16 @@ func (w *world) swap(d *node, dropped, joined int) {
 	now := w.sim.Now()
 	if d.startAt[dropped] >= 0 && d.haveCount[dropped] < w.pieces[dropped] {
 		d.endAt[dropped] = now
+	}
+	w.replacements++
+	if c := d.haveCount[dropped]; c > 0 && c < w.pieces[dropped] {
+		// The partial download is lost, as the paper's overhead
+		// implies (§5.3: 5.71 torrents downloaded for k = 5).
+		w.partialReplacements++
+		w.lostBytes += int64(c) * int64(w.cfg.PieceSize)
+		d.have[dropped] = nil
+		d.haveCount[dropped] = 0
+		w.fail(d.market.SetOwnPieces(valuation.TorrentID(dropped), 0))
 	}
 	w.members[dropped] = deleteInt(w.members[dropped], d.id)
 	w.members[joined] = append(w.members[joined], d.id)

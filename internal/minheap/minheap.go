@@ -1,5 +1,6 @@
 // Package minheap is the binary min-heap behind the library's event queues
-// (internal/des and swarmmodel's workload generator): a slice-backed heap
+// (swarmmodel's workload generator and other simulations; internal/des
+// keeps an indexed heap of its own for O(log n) cancellation): a slice-backed heap
 // of values ordered by a less method, with no interface boxing, so pushing
 // and popping allocate nothing beyond the slice's growth.
 package minheap
@@ -78,4 +79,24 @@ func (h *Heap[T]) Pop() T {
 	}
 	h.items = s
 	return top
+}
+
+// TryPop removes and returns the least element, or reports false on an
+// empty heap: the form for callers that cannot rule out emptiness.
+func (h *Heap[T]) TryPop() (T, bool) {
+	if len(h.items) == 0 {
+		var zero T
+		return zero, false
+	}
+	return h.Pop(), true
+}
+
+// TryPeek returns the least element without removing it, or reports false
+// on an empty heap.
+func (h *Heap[T]) TryPeek() (T, bool) {
+	if len(h.items) == 0 {
+		var zero T
+		return zero, false
+	}
+	return h.items[0], true
 }

@@ -79,3 +79,33 @@ func BenchmarkPushPop(b *testing.B) {
 		i++
 	}
 }
+
+// TestMisuse: an empty heap answers TryPop and TryPeek with false, and Pop
+// and Peek panic on it, as documented (programmer error, like indexing an
+// empty slice).
+func TestMisuse(t *testing.T) {
+	tests := []struct {
+		name string
+		call func(h *Heap[num])
+	}{
+		{"pop", func(h *Heap[num]) { h.Pop() }},
+		{"peek", func(h *Heap[num]) { h.Peek() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var h Heap[num]
+			_, ok := h.TryPop()
+			require.False(t, ok)
+			_, ok = h.TryPeek()
+			require.False(t, ok)
+			require.Panics(t, func() { tt.call(&h) })
+			h.Push(4)
+			x, ok := h.TryPeek()
+			require.True(t, ok)
+			require.Equal(t, num(4), x)
+			x, ok = h.TryPop()
+			require.True(t, ok)
+			require.Equal(t, num(4), x)
+		})
+	}
+}
