@@ -48,6 +48,8 @@ func NewCapsule(g group.Group) (*Capsule, error) {
 // the identity with [ErrMalformed].
 func ParseCapsule(g group.Group, data []byte) (*Capsule, error) {
 	c, err := NewCapsule(g)
+	// mutation: equivalent — NewCapsule fails only for a nil group, and
+	// UnmarshalBinary on the nil capsule then returns the same ErrGroup.
 	if err != nil {
 		return nil, err
 	}
@@ -87,9 +89,6 @@ func (c *Capsule) AppendBinary(b []byte) ([]byte, error) {
 
 // MarshalBinary returns the wire form of c.
 func (c *Capsule) MarshalBinary() ([]byte, error) {
-	if c == nil || c.element == nil {
-		return nil, fmt.Errorf("%w: empty capsule", ErrMalformed)
-	}
 	return c.AppendBinary(make([]byte, 0, CapsuleSize(c.Group())))
 }
 

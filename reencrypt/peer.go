@@ -143,6 +143,8 @@ func (p *Peer) Receive(data []byte) (*Piece, error) {
 		return nil, err
 	}
 	pc, err := ParsePiece(p.g, data)
+	// mutation: equivalent — Verify refuses the nil piece with the same
+	// ErrMalformed; this keeps ParsePiece's more precise message.
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +166,8 @@ func (p *Peer) Verify(pc *Piece) error {
 	if err := p.checkElement(pc.Index, pc.capsule); err != nil {
 		return err
 	}
+	// mutation: equivalent — a body of another length cannot have the
+	// listed hash either; this rejects it before hashing, with its reason.
 	if len(pc.body) != SealedSize(p.torrent.Lengths[pc.Index]) {
 		return fmt.Errorf("%w: body of piece %d has the wrong length", ErrPolluted, pc.Index)
 	}

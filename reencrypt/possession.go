@@ -40,18 +40,20 @@ func (p *Peer) ProveKey(rnd io.Reader, context []byte) ([]byte, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
+	// The next three errors cannot happen for the valid private key check
+	// saw: it marshals, its bytes decode, and a decoded scalar marshals.
 	sb, err := p.sk.MarshalBinary()
-	if err != nil {
+	if err != nil { // mutation: unreachable, see above.
 		return nil, err
 	}
 	k, err := elgamal.DecodeScalar(p.g, sb)
-	if err != nil {
+	if err != nil { // mutation: unreachable, see above.
 		return nil, err
 	}
 	pf := dl.Prove(p.g, p.g.Generator(), p.sk.Public().Element(), k, p.id[:], keyProofInfo(context), rnd)
 	b := elgamal.AppendElement(make([]byte, 0, KeyProofSize(p.g)), pf.V)
 	r, err := pf.R.MarshalBinary()
-	if err != nil {
+	if err != nil { // mutation: unreachable, see above.
 		return nil, err
 	}
 	return append(b, r...), nil

@@ -47,6 +47,8 @@ func parseAuth(h string) (*auth, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: Authorization must use scheme %s", ErrUnauthenticated, AuthScheme)
 	}
+	// mutation: equivalent — the decoded length is checked below; this
+	// refuses a token of the wrong size before decoding it.
 	if base64.RawURLEncoding.DecodedLen(len(token)) != tokenSize {
 		return nil, fmt.Errorf("%w: Authorization token of %d characters", ErrUnauthenticated, len(token))
 	}

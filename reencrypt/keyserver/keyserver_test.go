@@ -406,6 +406,7 @@ func TestMalformed(t *testing.T) {
 		{"null", "POST", "/v1/subscribe", []byte(`null`), ErrMalformed, 400},
 		{"bad key", "POST", "/v1/subscribe", []byte(`{"public_key":"AAAA","proof":""}`), ErrMalformed, 400},
 		{"body on GET", "GET", "/v1/expected-hashes", []byte(`{}`), ErrMalformed, 400},
+		{"body on torrent", "GET", "/v1/torrent", []byte(`{}`), ErrMalformed, 400},
 		{"body on licence", "POST", "/v1/licence", []byte(`{}`), ErrMalformed, 400},
 		{"oversize", "POST", "/v1/rekeys", bytes.Repeat([]byte(" "), MaxBodySize+1), ErrTooLarge, 413},
 		{"unknown path", "GET", "/v1/nothing", nil, ErrNotFound, 404},
@@ -658,4 +659,23 @@ func TestMisuse(t *testing.T) {
 			require.Error(t, err)
 		})
 	}
+}
+
+// TestUnsubscribedPeer: a peer the tracker's operator removed
+// (Tracker.Unsubscribe) keeps its authentication key but gets no licence,
+// no expected hashes and no re-keys, and the seed no upload keys for it.
+func TestUnsubscribedPeer(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	a, ac := f.peer(t, true)
+	b, _ := f.peer(t, true)
+	f.tr.Unsubscribe(a.ID())
+	_, err := ac.Licence(ctx)
+	requireRefused(t, err, ErrUnknownPeer, http.StatusNotFound)
+	_, err = ac.ExpectedHashes(ctx)
+	requireRefused(t, err, ErrUnknownPeer, http.StatusNotFound)
+	_, err = ac.ReKeys(ctx, b.ID(), 0)
+	requireRefused(t, err, ErrUnknownPeer, http.StatusNotFound)
+	_, err = f.seedC.UploadKeys(ctx, a.ID(), 0)
+	requireRefused(t, err, ErrUnknownPeer, http.StatusNotFound)
 }

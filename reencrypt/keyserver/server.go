@@ -100,12 +100,13 @@ func NewServer(cfg Config) (*Server, error) {
 	if tor == nil {
 		return nil, fmt.Errorf("keyserver: %w", reencrypt.ErrNotPublished)
 	}
+	// A published tracker's torrent marshals and has a seed.
 	tb, err := tor.MarshalBinary()
-	if err != nil {
+	if err != nil { // mutation: unreachable, see above.
 		return nil, err
 	}
 	seedID, err := cfg.Tracker.SeedID()
-	if err != nil {
+	if err != nil { // mutation: unreachable, see above.
 		return nil, err
 	}
 	s := &Server{
@@ -305,6 +306,7 @@ func (s *Server) subscribe(_ context.Context, c *caller) (any, error) {
 	if _, ok := s.byPeer[id]; !ok && len(s.byPeer) >= s.maxPeer {
 		return nil, fmt.Errorf("%w: %d subscriptions", ErrBusy, len(s.byPeer))
 	}
+	// mutation: unreachable — pk was parsed in the tracker's own group.
 	if _, err := s.tr.Subscribe(pk); err != nil {
 		return nil, mapCore(err)
 	}
@@ -327,6 +329,7 @@ func (s *Server) uploadKeys(_ context.Context, c *caller) (any, error) {
 		if err != nil {
 			return nil, mapCore(err)
 		}
+		// mutation: unreachable — the tracker's keys always marshal.
 		if resp.Keys[n], err = k.MarshalBinary(); err != nil {
 			return nil, err
 		}
@@ -349,6 +352,7 @@ func (s *Server) rekeys(_ context.Context, c *caller) (any, error) {
 		if err != nil {
 			return nil, mapCore(err)
 		}
+		// mutation: unreachable — the tracker's keys always marshal.
 		if resp.Keys[n], err = k.MarshalBinary(); err != nil {
 			return nil, err
 		}
@@ -373,6 +377,7 @@ func (s *Server) issueLicence(ctx context.Context, c *caller) (any, error) {
 		return nil, mapCore(err)
 	}
 	b, err := l.MarshalBinary()
+	// mutation: unreachable — an issued licence always marshals.
 	if err != nil {
 		return nil, err
 	}
