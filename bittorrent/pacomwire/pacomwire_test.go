@@ -227,8 +227,9 @@ func TestInfoDictParsesWithAnacrolix(t *testing.T) {
 }
 
 // TestOrdinaryClientJoins is item 4 of the issue: an ordinary BitTorrent
-// client (anacrolix/torrent) that found a PACOM swarm joins it. It sees a
-// normal torrent: it downloads the whole file from the PACOM clients and
+// client (anacrolix/torrent) that found a PACOM swarm joins it knowing only
+// I_x. It sees a normal torrent: it fetches the metadata with BEP 9,
+// downloads the whole file from the PACOM clients and
 // every piece passes its SHA-1 check, so it was never sent a sealed block.
 // Meanwhile the PACOM clients' circuit keeps working.
 func TestOrdinaryClientJoins(t *testing.T) {
@@ -274,9 +275,16 @@ func TestOrdinaryClientJoins(t *testing.T) {
 	cl, err := torrent.NewClient(cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { cl.Close() })
-	tor, err := cl.AddTorrent(&metainfo.MetaInfo{InfoBytes: f.InfoDict()})
-	require.NoError(t, err)
+	// Like a client that found I_x with get_peers: it knows only the
+	// info-hash and fetches the info dictionary with BEP 9.
+	tor, _ := cl.AddTorrentInfoHash(metainfo.Hash(f.InfoHash()))
 	tor.AddPeers([]torrent.PeerInfo{{Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: mustPort(t, seedAddr)}}})
+	select {
+	case <-tor.GotInfo():
+	case <-ctx.Done():
+		t.Fatal("no metadata over BEP 9")
+	}
+	require.Equal(t, f.InfoDict(), []byte(tor.Metainfo().InfoBytes), "the metadata fetched with BEP 9")
 	tor.DownloadAll()
 
 	// A circuit between the PACOM clients, while the download runs.

@@ -336,6 +336,7 @@ func (c *Client) handshake(nc net.Conn, want *pacomchan.InfoHash) error {
 	}
 	send := func(sw *swarmState) error {
 		h := peerwire.Handshake{InfoHash: sw.file.InfoHash(), PeerID: sw.peerID}
+		h.Reserved[5] |= peerwire.ReservedExtended // BEP 10, for BEP 9
 		return peerwire.WriteHandshake(nc, &h)
 	}
 	var sw *swarmState
@@ -376,7 +377,7 @@ func (c *Client) handshake(nc net.Conn, want *pacomchan.InfoHash) error {
 	if isPACOMPeer(h.InfoHash, h.PeerID) {
 		kind = pacomchan.PACOMPeer
 	}
-	return c.start(nc, sw, kind, h.PeerID)
+	return c.start(nc, sw, kind, h.PeerID, h.Reserved[5]&peerwire.ReservedExtended != 0)
 }
 
 // PeerID returns the peer id the client uses in swarm ih (one per swarm,

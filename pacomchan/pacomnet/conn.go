@@ -26,11 +26,12 @@ type conn struct {
 	peerChoking, peerInterested bool
 	optimistic                  bool
 
-	requests   map[int]time.Time // our requests to the peer, by piece
-	nextReq    time.Time
-	inflight   map[int][]byte // segments in pieces we served, until HAVE or CANCEL
-	parked     []int          // naive mode: the peer's requests waiting for data
-	hellosSeen uint64         // naive mode: the link's HelloRecv at the last answer
+	requests       map[int]time.Time // our requests to the peer, by piece
+	nextReq        time.Time
+	inflight       map[int][]byte // segments in pieces we served, until HAVE or CANCEL
+	parked         []int          // naive mode: the peer's requests waiting for data
+	hellosSeen     uint64         // naive mode: the link's HelloRecv at the last answer
+	peerMetadataID byte           // the peer's ut_metadata id (BEP 9), 0 if none
 
 	lastRead, lastWrite time.Time // activity, for keep-alives and the idle timeout
 	recvPieces          int       // pieces received this choke interval
@@ -38,7 +39,7 @@ type conn struct {
 }
 
 // start registers a connection that passed the handshake and runs it.
-func (c *Client) start(nc net.Conn, sw *swarmState, kind pacomchan.PeerKind, peerID [20]byte) error {
+func (c *Client) start(nc net.Conn, sw *swarmState, kind pacomchan.PeerKind, peerID [20]byte, extended bool) error {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -77,6 +78,9 @@ func (c *Client) start(nc net.Conn, sw *swarmState, kind pacomchan.PeerKind, pee
 	}
 	if any {
 		c.send(cn, &peerwire.Message{Type: peerwire.Bitfield, Bitfield: bf})
+	}
+	if extended {
+		c.sendExtendedHandshake(cn)
 	}
 	c.mu.Unlock()
 
@@ -212,6 +216,8 @@ func (c *Client) handle(cn *conn, m *peerwire.Message) {
 		c.onRequest(cn, m)
 	case peerwire.Piece:
 		c.onPiece(cn, m)
+	case peerwire.Extended:
+		c.onExtended(cn, m)
 	case peerwire.Cancel:
 		i := int(m.Index)
 		cn.parked = slices.DeleteFunc(cn.parked, func(x int) bool { return x == i })

@@ -25,6 +25,8 @@
 //     IP(P_b), d); one piece is one block, so HAVE k acknowledges block k.
 //     Members start with the pieces the caller says they hold (a resumed
 //     download); the bootstrapping node seeds.
+//   - Handshakes set the BEP 10 bit; the extended handshake announces
+//     ut_metadata (BEP 9) and the metadata size.
 //   - PACOM peers recognise each other at the handshake: the last 6 bytes
 //     of the peer id are a BLAKE3 MAC of the rest keyed by the info-hash.
 //     Any other peer is an ordinary BitTorrent client.
@@ -65,9 +67,11 @@
 // tag. Indistinguishability of §4.2 therefore holds only against
 // observers who do not check block contents against the torrent, as the
 // paper's Public Use Case assumes; the Private Use Case needs
-// steganographic blocks, which this package does not provide. BEP 9
-// metadata exchange is not served by this client (the info dictionary is
-// [pacomchan.FileInfo.InfoDict], for a host client that does).
+// steganographic blocks, which this package does not provide. Every
+// client answers BEP 9 metadata requests (ut_metadata over the BEP 10
+// extension protocol), so a client that knows only I_x fetches the info
+// dictionary from any member, as bittorrent/pacomwire's test of an
+// anacrolix/torrent client shows.
 //
 // [Impair] and [Meter] wrap connections to inject loss, duplication and
 // reordering of blocks and to count what the wire carries, for tests,

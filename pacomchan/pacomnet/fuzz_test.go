@@ -31,6 +31,9 @@ func FuzzClientStream(f *testing.F) {
 	add(peerwire.Message{Type: peerwire.Piece, Index: 3, Block: make([]byte, testBlock)}, peerwire.Message{Type: peerwire.Have, Index: 63})
 	add(peerwire.Message{Type: peerwire.Cancel, Index: 64, Length: 10}, peerwire.Message{Keepalive: true})
 	f.Add([]byte{0, 0, 0, 5, 21, 1, 2, 3, 4}) // BEP 52 hash request
+	add(peerwire.Message{Type: peerwire.Extended, ExtendedID: 0, Payload: []byte("d1:md11:ut_metadatai3eee")},
+		peerwire.Message{Type: peerwire.Extended, ExtendedID: utMetadataID, Payload: []byte("d8:msg_typei0e5:piecei0ee")},
+		peerwire.Message{Type: peerwire.Extended, ExtendedID: utMetadataID, Payload: []byte("d8:msg_typei0e5:piecei99ee")})
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		cfg := fastConfig()
 		cfg.Node.Link.BlockSize = testBlock

@@ -208,24 +208,6 @@ func (c *Client) WaitReady(ctx context.Context, id pacomchan.CircuitID) error {
 	}
 }
 
-// Circuits returns the circuits that reached this client (as target) so
-// far, in no particular order.
-func (c *Client) Circuits() []pacomchan.CircuitID {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []pacomchan.CircuitID
-	for id, ch := range c.ready {
-		select {
-		case <-ch:
-			if rt, ok := c.node.Router().Route(id); ok && rt.Target {
-				out = append(out, id)
-			}
-		default:
-		}
-	}
-	return out
-}
-
 // MaxData returns the largest message [Client.Send] takes.
 func (c *Client) MaxData() int { return c.node.Router().MaxData() }
 
