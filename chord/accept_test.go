@@ -44,8 +44,7 @@ func TestAcceptNode(t *testing.T) {
 	require.NoError(t, err)
 	honest.Create()
 	nw.Register("honest", honest)
-	var liarInfo chord.NodeInfo
-	liarInfo = chord.NodeInfo{ID: topID(0x50), Addr: "liar"}
+	liarInfo := chord.NodeInfo{ID: topID(0x50), Addr: "liar"}
 	joinAnswer := fake(0x60)
 	nw.Register("liar", handlerFunc(func(req *chord.Request, resp *chord.Response) {
 		switch req.Kind {

@@ -95,3 +95,53 @@ func FuzzHandler(f *testing.F) {
 		require.NoError(t, err)
 	})
 }
+
+// FuzzHandleWireFrom feeds raw bytes to a ring member as a network engine
+// would, from an authenticated peer (a non-member, or the member's own
+// successor): the answer always decodes; a malformed message gets
+// StatusBadRequest; a message claiming any sender but the authenticated
+// one gets StatusForbidden, is counted, and changes nothing.
+func FuzzHandleWireFrom(f *testing.F) {
+	ring := func(t testing.TB) (*chord.Node, []chord.NodeInfo) {
+		c := simnet.NewCluster(simnet.ClusterConfig{Successors: 3}, 2)
+		require.NoError(t, c.Grow(5))
+		n := c.Nodes()[0]
+		return n, []chord.NodeInfo{{ID: chord.IDFromUint64(77), Addr: "peer"}, n.Successor()}
+	}
+	_, peers := ring(f)
+	for _, r := range []chord.Request{
+		{Kind: chord.KindNotify, From: peers[1]},
+		{Kind: chord.KindNotify, From: peers[0]},
+		{Kind: chord.KindLeave, From: peers[1], Nodes: []chord.NodeInfo{peers[0]}},
+		{Kind: chord.KindHandoff, From: peers[1], Key: chord.IDFromUint64(1), Data: []byte{1}},
+		{Kind: chord.KindPing, From: peers[0]},
+	} {
+		b, err := r.MarshalBinary()
+		require.NoError(f, err)
+		f.Add(byte(0), b)
+		f.Add(byte(1), b)
+	}
+	f.Fuzz(func(t *testing.T, who byte, msg []byte) {
+		n, peers := ring(t)
+		from := peers[int(who)%len(peers)]
+		before, st := n.Stats(), n.State()
+		out := n.HandleWireFrom(ctx, from, msg)
+		var resp chord.Response
+		require.NoError(t, resp.UnmarshalBinary(out), "the answer always decodes")
+		var req chord.Request
+		if err := req.UnmarshalBinary(msg); err != nil {
+			require.Equal(t, chord.StatusBadRequest, resp.Status)
+			require.Equal(t, before.Malformed+1, n.Stats().Malformed)
+		} else if req.From != from {
+			require.Equal(t, chord.StatusForbidden, resp.Status)
+			require.Equal(t, before.Spoofed+1, n.Stats().Spoofed)
+		} else {
+			return // an authenticated request: FuzzHandler covers those
+		}
+		after := n.State()
+		require.Equal(t, st.Pred, after.Pred)
+		require.Equal(t, st.Successors, after.Successors)
+		require.Equal(t, st.Fingers, after.Fingers)
+		require.Equal(t, st.Blocks, after.Blocks)
+	})
+}

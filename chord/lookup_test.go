@@ -30,5 +30,8 @@ func TestLookupFallsBackOnSuccessors(t *testing.T) {
 		res, err := c.Random().Lookup(ctx, k)
 		require.NoError(t, err, "seed %d, lookup %d", seed, i)
 		require.Equal(t, c.Owner(k), res.Node, "seed %d, lookup %d", seed, i)
+		res, err = c.Random().LookupRecursive(ctx, k)
+		require.NoError(t, err, "seed %d, recursive lookup %d", seed, i)
+		require.Equal(t, c.Owner(k), res.Node, "seed %d, recursive lookup %d", seed, i)
 	}
 }

@@ -15,6 +15,11 @@ const (
 	MaxNodes = 128
 	// MaxBlockSize is the largest block a node stores, after encryption.
 	MaxBlockSize = 1 << 20
+	// MaxMessageSize bounds the encoding of any valid [Request] or
+	// [Response]: a network transport refuses longer frames before
+	// reading them.
+	MaxMessageSize = 3 + 2*maxNodeSize + IDSize + 2 + 2 + 2*MaxNodes*maxNodeSize + TicketSize + 4 + MaxBlockSize
+	maxNodeSize    = IDSize + 1 + MaxAddrLen
 )
 
 // ErrMalformed is returned (wrapped) by every decoder on bad input.

@@ -102,6 +102,21 @@ func TestEncodeLimits(t *testing.T) {
 	require.ErrorIs(t, err, ErrMalformed)
 	_, err = (&Response{Status: statusEnd}).MarshalBinary()
 	require.ErrorIs(t, err, ErrMalformed)
+
+	// The largest valid messages fit MaxMessageSize.
+	big := NodeInfo{ID: HashID([]byte("x")), Addr: strings.Repeat("a", MaxAddrLen)}
+	bigs := make([]NodeInfo, MaxNodes)
+	for i := range bigs {
+		bigs[i] = big
+	}
+	var tk Ticket
+	req, err := (&Request{Kind: KindStore, From: big, Node: big, Nodes: bigs, Ticket: &tk, Data: make([]byte, MaxBlockSize)}).MarshalBinary()
+	require.NoError(t, err)
+	resp, err := (&Response{Node: big, Nodes: bigs, Succs: bigs, Data: make([]byte, MaxBlockSize)}).MarshalBinary()
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(req), MaxMessageSize)
+	require.LessOrEqual(t, len(resp), MaxMessageSize)
+	require.Greater(t, max(len(req), len(resp)), MaxMessageSize-2*maxNodeSize, "MaxMessageSize is not far above the largest message")
 }
 
 func TestStatusErrors(t *testing.T) {

@@ -113,8 +113,14 @@ func (c *Cluster) Node(addr string) *chord.Node {
 	return nil
 }
 
-// Random returns a live node chosen uniformly at random.
-func (c *Cluster) Random() *chord.Node { return c.nodes[c.rng.IntN(len(c.nodes))] }
+// Random returns a live node chosen uniformly at random, or nil if the
+// cluster is empty.
+func (c *Cluster) Random() *chord.Node {
+	if len(c.nodes) == 0 {
+		return nil
+	}
+	return c.nodes[c.rng.IntN(len(c.nodes))]
+}
 
 func (c *Cluster) newNode() (*chord.Node, error) {
 	if c.cfgErr != nil {
@@ -207,8 +213,12 @@ func (c *Cluster) Join() (*chord.Node, error) {
 	return n, nil
 }
 
-// Fail crashes the node at addr.
+// Fail crashes the node at addr; an address that is not a live node is
+// ignored.
 func (c *Cluster) Fail(addr string) {
+	if c.Node(addr) == nil {
+		return
+	}
 	c.Net.Crash(addr)
 	c.remove(addr)
 	c.Failures++
@@ -310,6 +320,12 @@ func (c *Cluster) FixAllFingers() {
 // and by a refresh of every node's fingers. The first r+1 nodes form
 // the stable base.
 func (c *Cluster) Grow(n int) error {
+	if n < 0 {
+		return fmt.Errorf("%w: grow by %d nodes", ErrConfig, n)
+	}
+	if n == 0 {
+		return nil
+	}
 	target := len(c.nodes) + n
 	if len(c.nodes) == 0 {
 		if _, err := c.Create(); err != nil {
@@ -421,8 +437,12 @@ func (c *Cluster) Check() error { return chord.CheckInvariants(c.States()) }
 func (c *Cluster) CheckStable() error { return chord.CheckStable(c.States(), c.cfg.Successors) }
 
 // Owner returns the oracle's answer for successor(key): the live node
-// whose identifier is the first at or after key.
+// whose identifier is the first at or after key (zero if the cluster is
+// empty).
 func (c *Cluster) Owner(key chord.ID) chord.NodeInfo {
+	if len(c.nodes) == 0 {
+		return chord.NodeInfo{}
+	}
 	if c.sorted == nil {
 		c.sorted = make([]chord.NodeInfo, len(c.nodes))
 		for i, n := range c.nodes {
@@ -500,8 +520,17 @@ type Churn struct {
 }
 
 // StartChurn starts Poisson processes of joins and crash failures.
+//
+// Rates that are negative, infinite or NaN start no process.
 func (c *Cluster) StartChurn(ch Churn) {
 	c.churnOff = false
+	valid := func(rate float64) bool { return rate > 0 && !math.IsInf(rate, 0) }
+	if !valid(ch.JoinRate) {
+		ch.JoinRate = 0
+	}
+	if !valid(ch.FailRate) {
+		ch.FailRate = 0
+	}
 	exp := func(rate float64) time.Duration {
 		return time.Duration(c.rng.ExpFloat64() / rate * float64(time.Second))
 	}

@@ -31,7 +31,10 @@ func (r HopsResult) String() string {
 // MeasureLookups runs lookups of random keys from random live nodes and
 // compares each answer with the oracle.
 func (c *Cluster) MeasureLookups(lookups int) HopsResult {
-	res := HopsResult{N: c.Len(), Lookups: lookups, Half: 0.5 * math.Log2(float64(c.Len()))}
+	if c.Len() == 0 || lookups < 0 {
+		lookups = 0
+	}
+	res := HopsResult{N: c.Len(), Lookups: lookups, Half: 0.5 * math.Log2(float64(max(c.Len(), 1)))}
 	hops := make([]int, 0, lookups)
 	total := 0
 	for range lookups {
@@ -89,6 +92,10 @@ type ChurnResult struct {
 // owner. The failure process does not protect anyone: the ring relies on
 // successor lists, and nodes left without any live successor rejoin.
 func RunChurn(cfg ChurnConfig, seed uint64) (ChurnResult, error) {
+	if cfg.N < 1 || cfg.Successors < 0 || cfg.Period <= 0 || cfg.Duration < 0 || cfg.Lookups < 0 ||
+		!(cfg.Rate >= 0) || math.IsInf(cfg.Rate, 0) {
+		return ChurnResult{Config: cfg, Seed: seed}, fmt.Errorf("%w: churn %+v", ErrConfig, cfg)
+	}
 	c := NewCluster(ClusterConfig{Successors: cfg.Successors, StabilizeEvery: cfg.Period,
 		FixFingersEvery: cfg.Period, CheckPredEvery: cfg.Period}, seed)
 	res := ChurnResult{Config: cfg, Seed: seed}
@@ -167,6 +174,10 @@ type MassFailureResult struct {
 // starts every node's maintenance timers and measures the simulated time
 // until the ring is right again.
 func RunMassFailure(n, r int, fraction float64, lookups int, period time.Duration, seed uint64) (MassFailureResult, error) {
+	if n < 2 || r < 0 || !(fraction >= 0 && fraction < 1) || lookups < 0 || period <= 0 {
+		return MassFailureResult{N: n, Successors: r, Seed: seed}, fmt.Errorf("%w: mass failure of %v of %d nodes, r %d, %d lookups, period %v",
+			ErrConfig, fraction, n, r, lookups, period)
+	}
 	c := NewCluster(ClusterConfig{Successors: r, StabilizeEvery: period, FixFingersEvery: period, CheckPredEvery: period}, seed)
 	res := MassFailureResult{N: n, Successors: r, Seed: seed}
 	if err := c.Grow(n); err != nil {
