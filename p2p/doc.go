@@ -77,10 +77,12 @@
 // # Limits
 //
 //   - A node's address is part of its entry in other nodes' tables. A node
-//     restarted on its data directory should listen on the same address;
-//     one whose address changed is still reached (libp2p dials by peer
-//     ID), but its old entry lingers in other nodes' tables until they
-//     replace it, and the ring is not the ideal ring meanwhile.
+//     restarted on its data directory listens on the same address again
+//     (unless told otherwise, or the address is taken); one whose address
+//     changed is still reached (libp2p dials by peer ID), but its old
+//     entry lingers in other nodes' tables, which keep reaching it through
+//     it, and the ring does not become the ideal ring of [chord.CheckStable]
+//     until they drop it.
 //   - Chord is not Byzantine fault tolerant (see [chord]): an authenticated
 //     member can still lie in its answers and misroute lookups.
 //     Authentication stops impersonation, forged neighbours and chosen

@@ -8,6 +8,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,10 +59,12 @@ type Config struct {
 	// crypto/rand.Reader.
 	Rand io.Reader
 	// DataDir, if set, holds the node's state: its identity key
-	// (identity.key, created on first use unless Identity is set) and,
-	// unless Chord.Store is set, its blocks (blocks.db, a [BoltStore]).
-	// A node restarted on the same directory has the same peer ID, hence
-	// the same ring ID and range of keys, and serves the blocks it held.
+	// (identity.key, created on first use unless Identity is set),
+	// unless Chord.Store is set its blocks (blocks.db, a [BoltStore]),
+	// and the address it listened on (listen.addr). A node restarted on
+	// the same directory has the same peer ID, hence the same ring ID and
+	// range of keys, serves the blocks it held and, when Listen is empty,
+	// listens on the same address again if it is free.
 	DataDir string
 	// Bootstrap are node addresses (multiaddrs ending in /p2p/<peer ID>)
 	// tried in order by [Service.Start]; none means the node creates a new
@@ -146,6 +149,17 @@ func NewService(cfg Config) (*Service, error) {
 			return nil, fmt.Errorf("p2p: data directory: %w", err)
 		}
 	}
+	// With no listen address configured, a node with a data directory
+	// listens where it listened last time (its address is part of its
+	// entries in other nodes' tables), if that address is free.
+	var remembered []string
+	if len(cfg.Listen) == 0 && cfg.DataDir != "" {
+		if b, err := os.ReadFile(filepath.Join(cfg.DataDir, ListenFile)); err == nil {
+			if a := strings.TrimSpace(string(b)); a != "" {
+				remembered = []string{a}
+			}
+		}
+	}
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{DefaultListen}
 	}
@@ -188,10 +202,19 @@ func NewService(cfg Config) (*Service, error) {
 		}
 		return nil, err
 	}
-	opts := []libp2p.Option{libp2p.Identity(key), libp2p.ListenAddrStrings(cfg.Listen...), libp2p.DisableRelay()}
-	h, err := libp2p.New(append(opts, cfg.HostOptions...)...)
-	if err != nil {
-		return fail(fmt.Errorf("p2p: host: %w", err))
+	newHost := func(listen []string) (host.Host, error) {
+		opts := []libp2p.Option{libp2p.Identity(key), libp2p.ListenAddrStrings(listen...), libp2p.DisableRelay()}
+		return libp2p.New(append(opts, cfg.HostOptions...)...)
+	}
+	var h host.Host
+	var err error
+	if remembered != nil {
+		h, err = newHost(remembered)
+	}
+	if h == nil {
+		if h, err = newHost(cfg.Listen); err != nil {
+			return fail(fmt.Errorf("p2p: host: %w", err))
+		}
 	}
 	if announce == nil {
 		announce = pickAddr(h.Addrs())
@@ -204,6 +227,12 @@ func NewService(cfg Config) (*Service, error) {
 	if err != nil {
 		_ = h.Close()
 		return fail(err)
+	}
+	if cfg.DataDir != "" && cfg.Announce == "" {
+		if err := os.WriteFile(filepath.Join(cfg.DataDir, ListenFile), []byte(announce.String()+"\n"), 0o600); err != nil {
+			_ = h.Close()
+			return fail(fmt.Errorf("p2p: data directory: %w", err))
+		}
 	}
 	tr, err := NewTransport(h, cfg.Transport)
 	if err != nil {
