@@ -207,11 +207,11 @@ func NewService(cfg Config) (*Service, error) {
 		return libp2p.New(append(opts, cfg.HostOptions...)...)
 	}
 	var h host.Host
-	var err error
 	if remembered != nil {
-		h, err = newHost(remembered)
+		h, _ = newHost(remembered) // taken or gone: fall back on Listen
 	}
 	if h == nil {
+		var err error
 		if h, err = newHost(cfg.Listen); err != nil {
 			return fail(fmt.Errorf("p2p: host: %w", err))
 		}
