@@ -101,7 +101,7 @@ func benchRing(b *testing.B) []*Service {
 		// Warm up: lookups from every node open the connections and
 		// streams the benchmarks reuse.
 		rng := mrand.New(mrand.NewPCG(9, 9))
-		for range 50 {
+		for range 10 {
 			for _, s := range nodes {
 				var key chord.ID
 				for i := range key {
