@@ -165,3 +165,24 @@ func TestRestartServesBlocks(t *testing.T) {
 		require.NotEmpty(t, resp.Data)
 	}
 }
+
+// TestLastNodeServesOn: when every other node is gone, the ring's first
+// node becomes a ring of its own again and goes on answering, so that new
+// nodes can join it and clients can fetch what it holds.
+func TestLastNodeServesOn(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := newRing(t, 2, func(int) Config { return testConfig() })
+	r.waitStable(30*time.Second, 4)
+	r.crash(1)
+	r.waitStable(30*time.Second, 4)
+	require.Positive(t, r.nodes[0].Rejoins())
+	cfg := testConfig()
+	cfg.Bootstrap = []string{r.nodes[0].Info().Addr}
+	s, err := NewService(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	require.NoError(t, s.Start(ctx), "a new node joins the survivor")
+	r.nodes, r.live = append(r.nodes, s), append(r.live, true)
+	r.waitStable(30*time.Second, 4)
+}

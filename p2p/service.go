@@ -420,28 +420,38 @@ func (s *Service) jittered(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * f)
 }
 
-// stabilize runs one stabilisation; a node that lost every successor
-// rejoins through its bootstrap nodes and the fingers it still knows.
+// stabilize runs one stabilisation. A node that lost every successor
+// rejoins through the fingers it still knows and its bootstrap nodes; a
+// node started without bootstrap nodes (the ring's first) that finds none
+// of them becomes a ring of its own again, so that it goes on answering
+// (other nodes can join it). A node with bootstrap nodes keeps trying
+// them at every stabilisation instead: a ring of its own would never
+// merge back (see the chord package's limits on partitions).
 func (s *Service) stabilize(ctx context.Context) {
 	err := s.node.Stabilize(ctx)
-	if errors.Is(err, chord.ErrNoSuccessor) {
-		st := s.node.State()
-		var addrs []string
-		for _, f := range st.Fingers {
-			addrs = append(addrs, f.Addr)
+	if !errors.Is(err, chord.ErrNoSuccessor) {
+		return
+	}
+	st := s.node.State()
+	var addrs []string
+	for _, f := range st.Fingers {
+		addrs = append(addrs, f.Addr)
+	}
+	addrs = append(addrs, s.cfg.Bootstrap...)
+	for _, a := range addrs {
+		if s.join(ctx, []string{a}) == nil {
+			s.rejoins.Add(1)
+			return
 		}
-		addrs = append(addrs, s.cfg.Bootstrap...)
-		for _, a := range addrs {
-			if s.join(ctx, []string{a}) == nil {
-				s.rejoins.Add(1)
-				break
-			}
-		}
+	}
+	if len(s.cfg.Bootstrap) == 0 {
+		s.node.Create()
+		s.rejoins.Add(1)
 	}
 }
 
 // Rejoins counts the times the node lost every successor and joined the
-// ring again.
+// ring again (or, being the first node, started a ring of its own again).
 func (s *Service) Rejoins() uint64 { return s.rejoins.Load() }
 
 // deliver passes the node's events to Config.Events until ctx ends.
