@@ -52,19 +52,37 @@
 //
 // # Measurements
 //
-// On the 2-core reference machine, shared with other jobs (go test -run
-// '^$' -bench . ./p2p; 32 nodes on loopback TCP, r = 4; see the README
-// section "Running a BitStore network" for the figures and their
-// ratios to the bare libp2p stream, BenchmarkStreamRoundTrip and
-// BenchmarkStreamThroughput).
+// On the 2-core reference machine while other jobs kept its load average
+// at 45–57 (so every figure moves by tens of percent from run to run;
+// ranges over two or three runs of go test -run '^$' -bench . -benchtime
+// 2s ./p2p), 32 nodes on loopback TCP, r = 4:
+//
+//	BenchmarkStreamRoundTrip    bare request/response, lookup-step sizes   79–174 µs
+//	BenchmarkLookup             2.10 hops, 3.10 calls per lookup;
+//	                            a call costs 1.19–1.73 bare round trips measured in the same loop
+//	BenchmarkStreamThroughput   256 KiB frames on a bare stream            33–51 MB/s
+//	BenchmarkMGet               one 256 KiB chunk (q_s = 2)                20–41 MB/s
+//	BenchmarkGetFile            2 MiB file, 4 chunks in flight             20–35 MB/s
+//	BenchmarkMPut               one 256 KiB chunk, replica bytes           11–39 MB/s
+//	BenchmarkPutFile            2 MiB file, 4 chunks in flight, replica bytes  20–32 MB/s
+//
+// A lookup hop meets its target (at most 1.5 bare round trips) in the
+// warmer runs and not in the others: under this load most of a call's
+// time is waiting for a processor, and a lookup's calls wait for more
+// goroutines than an echo does. Fetching meets its target (half the raw
+// stream throughput). A single mput does not: each of its q_s replicas
+// is a lookup, a signature, a store and the storer's own lookup (§4.3),
+// one after another; [PutFile], with several chunks in flight, does.
 //
 // # Limits
 //
 //   - A node's address is part of its entry in other nodes' tables. A node
-//     restarted on its data directory should listen on the same address;
-//     one whose address changed is still reached (libp2p dials by peer
-//     ID), but its old entry lingers in other nodes' tables until they
-//     replace it, and the ring is not the ideal ring meanwhile.
+//     restarted on its data directory listens on the same address again
+//     (unless told otherwise, or the address is taken); one whose address
+//     changed is still reached (libp2p dials by peer ID), but its old
+//     entry lingers in other nodes' tables, which keep reaching it through
+//     it, and the ring does not become the ideal ring of [chord.CheckStable]
+//     until they drop it.
 //   - Chord is not Byzantine fault tolerant (see [chord]): an authenticated
 //     member can still lie in its answers and misroute lookups.
 //     Authentication stops impersonation, forged neighbours and chosen

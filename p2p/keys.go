@@ -15,6 +15,7 @@ import (
 const (
 	IdentityFile = "identity.key" // the libp2p private key, protobuf-encoded
 	BlocksFile   = "blocks.db"    // the BoltStore
+	ListenFile   = "listen.addr"  // the address the node last listened on
 )
 
 // NewIdentity returns a fresh Ed25519 libp2p key drawn from rnd (nil means

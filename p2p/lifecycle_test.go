@@ -143,18 +143,17 @@ func TestRestartServesBlocks(t *testing.T) {
 	}
 	r.crash(victim)
 
-	// The node comes back on the same address: its address is part of its
-	// entry in the other nodes' tables (see the package doc).
-	ai, err := ParseAddr(before.Self.Addr)
-	require.NoError(t, err)
+	// With no listen address configured, the node comes back on the
+	// address it used (its address is part of its entry in the other
+	// nodes' tables, see the package doc).
 	cfg := testConfig(tracker.PublicKey())
-	cfg.Listen = []string{ai.Addrs[0].String()}
+	cfg.Listen = nil
 	cfg.DataDir = dirs[victim]
 	cfg.Bootstrap = []string{r.nodes[0].Info().Addr}
 	s, err := NewService(cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
-	require.Equal(t, before.Self.ID, s.Info().ID, "same identity, same ring ID")
+	require.Equal(t, before.Self, s.Info(), "same identity, ring ID and address")
 	require.Equal(t, before.Blocks, s.Node().State().Blocks, "blocks survive the restart")
 	require.NoError(t, s.Start(ctx))
 	r.nodes[victim], r.live[victim] = s, true
@@ -165,4 +164,25 @@ func TestRestartServesBlocks(t *testing.T) {
 		require.Equal(t, chord.StatusOK, resp.Status)
 		require.NotEmpty(t, resp.Data)
 	}
+}
+
+// TestLastNodeServesOn: when every other node is gone, the ring's first
+// node becomes a ring of its own again and goes on answering, so that new
+// nodes can join it and clients can fetch what it holds.
+func TestLastNodeServesOn(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r := newRing(t, 2, func(int) Config { return testConfig() })
+	r.waitStable(30*time.Second, 4)
+	r.crash(1)
+	r.waitStable(30*time.Second, 4)
+	require.Positive(t, r.nodes[0].Rejoins())
+	cfg := testConfig()
+	cfg.Bootstrap = []string{r.nodes[0].Info().Addr}
+	s, err := NewService(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	require.NoError(t, s.Start(ctx), "a new node joins the survivor")
+	r.nodes, r.live = append(r.nodes, s), append(r.live, true)
+	r.waitStable(30*time.Second, 4)
 }

@@ -8,6 +8,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,10 +59,12 @@ type Config struct {
 	// crypto/rand.Reader.
 	Rand io.Reader
 	// DataDir, if set, holds the node's state: its identity key
-	// (identity.key, created on first use unless Identity is set) and,
-	// unless Chord.Store is set, its blocks (blocks.db, a [BoltStore]).
-	// A node restarted on the same directory has the same peer ID, hence
-	// the same ring ID and range of keys, and serves the blocks it held.
+	// (identity.key, created on first use unless Identity is set),
+	// unless Chord.Store is set its blocks (blocks.db, a [BoltStore]),
+	// and the address it listened on (listen.addr). A node restarted on
+	// the same directory has the same peer ID, hence the same ring ID and
+	// range of keys, serves the blocks it held and, when Listen is empty,
+	// listens on the same address again if it is free.
 	DataDir string
 	// Bootstrap are node addresses (multiaddrs ending in /p2p/<peer ID>)
 	// tried in order by [Service.Start]; none means the node creates a new
@@ -146,6 +149,17 @@ func NewService(cfg Config) (*Service, error) {
 			return nil, fmt.Errorf("p2p: data directory: %w", err)
 		}
 	}
+	// With no listen address configured, a node with a data directory
+	// listens where it listened last time (its address is part of its
+	// entries in other nodes' tables), if that address is free.
+	var remembered []string
+	if len(cfg.Listen) == 0 && cfg.DataDir != "" {
+		if b, err := os.ReadFile(filepath.Join(cfg.DataDir, ListenFile)); err == nil {
+			if a := strings.TrimSpace(string(b)); a != "" {
+				remembered = []string{a}
+			}
+		}
+	}
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{DefaultListen}
 	}
@@ -188,10 +202,19 @@ func NewService(cfg Config) (*Service, error) {
 		}
 		return nil, err
 	}
-	opts := []libp2p.Option{libp2p.Identity(key), libp2p.ListenAddrStrings(cfg.Listen...), libp2p.DisableRelay()}
-	h, err := libp2p.New(append(opts, cfg.HostOptions...)...)
-	if err != nil {
-		return fail(fmt.Errorf("p2p: host: %w", err))
+	newHost := func(listen []string) (host.Host, error) {
+		opts := []libp2p.Option{libp2p.Identity(key), libp2p.ListenAddrStrings(listen...), libp2p.DisableRelay()}
+		return libp2p.New(append(opts, cfg.HostOptions...)...)
+	}
+	var h host.Host
+	if remembered != nil {
+		h, _ = newHost(remembered) // taken or gone: fall back on Listen
+	}
+	if h == nil {
+		var err error
+		if h, err = newHost(cfg.Listen); err != nil {
+			return fail(fmt.Errorf("p2p: host: %w", err))
+		}
 	}
 	if announce == nil {
 		announce = pickAddr(h.Addrs())
@@ -204,6 +227,12 @@ func NewService(cfg Config) (*Service, error) {
 	if err != nil {
 		_ = h.Close()
 		return fail(err)
+	}
+	if cfg.DataDir != "" && cfg.Announce == "" {
+		if err := os.WriteFile(filepath.Join(cfg.DataDir, ListenFile), []byte(announce.String()+"\n"), 0o600); err != nil {
+			_ = h.Close()
+			return fail(fmt.Errorf("p2p: data directory: %w", err))
+		}
 	}
 	tr, err := NewTransport(h, cfg.Transport)
 	if err != nil {
@@ -391,28 +420,38 @@ func (s *Service) jittered(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * f)
 }
 
-// stabilize runs one stabilisation; a node that lost every successor
-// rejoins through its bootstrap nodes and the fingers it still knows.
+// stabilize runs one stabilisation. A node that lost every successor
+// rejoins through the fingers it still knows and its bootstrap nodes; a
+// node started without bootstrap nodes (the ring's first) that finds none
+// of them becomes a ring of its own again, so that it goes on answering
+// (other nodes can join it). A node with bootstrap nodes keeps trying
+// them at every stabilisation instead: a ring of its own would never
+// merge back (see the chord package's limits on partitions).
 func (s *Service) stabilize(ctx context.Context) {
 	err := s.node.Stabilize(ctx)
-	if errors.Is(err, chord.ErrNoSuccessor) {
-		st := s.node.State()
-		var addrs []string
-		for _, f := range st.Fingers {
-			addrs = append(addrs, f.Addr)
+	if !errors.Is(err, chord.ErrNoSuccessor) {
+		return
+	}
+	st := s.node.State()
+	var addrs []string
+	for _, f := range st.Fingers {
+		addrs = append(addrs, f.Addr)
+	}
+	addrs = append(addrs, s.cfg.Bootstrap...)
+	for _, a := range addrs {
+		if s.join(ctx, []string{a}) == nil {
+			s.rejoins.Add(1)
+			return
 		}
-		addrs = append(addrs, s.cfg.Bootstrap...)
-		for _, a := range addrs {
-			if s.join(ctx, []string{a}) == nil {
-				s.rejoins.Add(1)
-				break
-			}
-		}
+	}
+	if len(s.cfg.Bootstrap) == 0 {
+		s.node.Create()
+		s.rejoins.Add(1)
 	}
 }
 
 // Rejoins counts the times the node lost every successor and joined the
-// ring again.
+// ring again (or, being the first node, started a ring of its own again).
 func (s *Service) Rejoins() uint64 { return s.rejoins.Load() }
 
 // deliver passes the node's events to Config.Events until ctx ends.

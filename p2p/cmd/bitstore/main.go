@@ -141,12 +141,12 @@ func keygen(_ context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func node(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("node", "node --data DIR --trust FILE [--listen MULTIADDR] [--join ADDR]...\n\nRuns a storage node until interrupted (SIGINT or SIGTERM: it leaves the ring,\nhanding its blocks to its successor). Prints \"node ADDR\" once it has joined:\nADDR is what other nodes and clients pass to --join.")
+	fs := newFlagSet("node", "node --data DIR --trust FILE [--listen MULTIADDR] [--join ADDR]...\n\nRuns a storage node until interrupted (SIGINT or SIGTERM: it leaves the ring,\nhanding its blocks to its successor). Prints \"node ADDR\" once it has joined:\nADDR is what other nodes and clients pass to --join. Restarted on the same\n--data, the node has the same identity, serves the blocks it held and listens\nwhere it listened before.")
 	data := fs.String("data", "", "data directory: identity key and blocks (required)")
 	var trust, join stringsFlag
 	fs.Var(&trust, "trust", "tracker public key file whose tickets the node accepts (repeatable; required)")
 	fs.Var(&join, "join", "address of a ring member to join through (repeatable; none: start a new ring)")
-	listen := fs.String("listen", p2p.DefaultListen, "multiaddr to listen on")
+	listen := fs.String("listen", "", "multiaddr to listen on (default: the address the node last listened on in --data if free, else "+p2p.DefaultListen+")")
 	announce := fs.String("announce", "", "multiaddr other nodes dial (default: the listen address)")
 	quota := fs.Int64("quota", chord.DefaultQuota, "bytes of blocks the node stores for others")
 	stabilize := fs.Duration("stabilize", p2p.DefaultStabilizeInterval, "stabilize interval")
@@ -174,9 +174,12 @@ func node(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		keys = append(keys, pk)
 	}
 	cfg := p2p.Config{
-		Listen: []string{*listen}, Announce: *announce, DataDir: *data, Bootstrap: join,
+		Announce: *announce, DataDir: *data, Bootstrap: join,
 		Chord:             chord.Config{TrustedTrackers: keys, Quota: *quota},
 		StabilizeInterval: *stabilize, FixFingersInterval: *fixFingers, CheckPredecessorInterval: *checkPred,
+	}
+	if *listen != "" {
+		cfg.Listen = []string{*listen}
 	}
 	if *verbose {
 		cfg.Events = func(ev chord.Event) {

@@ -47,8 +47,11 @@ type proc struct {
 
 func startNode(t *testing.T, bin, pub, data, listen string, join ...string) *proc {
 	t.Helper()
-	args := []string{"node", "--data", data, "--trust", pub, "--listen", listen,
+	args := []string{"node", "--data", data, "--trust", pub,
 		"--stabilize", "100ms", "--fix-fingers", "50ms", "--check-predecessor", "200ms"}
+	if listen != "" {
+		args = append(args, "--listen", listen)
+	}
 	for _, j := range join {
 		args = append(args, "--join", j)
 	}
@@ -225,9 +228,12 @@ func TestProcesses(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(file, got), "the fetched file is identical")
 
-	// Restart the first victim on its data directory and address.
+	// Restart the first victim on its data directory alone: it listens
+	// where it did before.
 	v := victims[0]
-	nodes[v] = startNode(t, bin, pub, nodes[v].data, nodes[v].listen, nodes[0].addr)
+	before := nodes[v].addr
+	nodes[v] = startNode(t, bin, pub, nodes[v].data, "", nodes[0].addr)
+	require.Equal(t, before, nodes[v].addr, "same identity, same address")
 	var live []*proc
 	for i, p := range nodes {
 		if i != victims[1] {
