@@ -109,7 +109,7 @@ func NewSeed(cfg *torrent.ClientConfig, mi *metainfo.MetaInfo, data []byte) (*No
 	if err != nil {
 		return nil, err
 	}
-	if err := n.Torrent.VerifyData(); err != nil {
+	if err := n.Torrent.VerifyDataContext(context.Background()); err != nil {
 		n.Close()
 		return nil, fmt.Errorf("loopback: verifying the seed's data: %w", err)
 	}

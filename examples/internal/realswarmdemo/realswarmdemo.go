@@ -228,7 +228,7 @@ func (s *swarm) client(name string) (*node, error) {
 		return nil, err
 	}
 	if name == "seed" {
-		if err := n.t.VerifyData(); err != nil {
+		if err := n.t.VerifyDataContext(context.Background()); err != nil {
 			return nil, err
 		}
 		if !s.plain {
