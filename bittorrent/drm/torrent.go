@@ -101,8 +101,8 @@ type Torrent struct {
 
 	mu       sync.Mutex
 	capsules []*reencrypt.Capsule // own capsules, nil for the seed
-	have     int // capsules held
-	bodies   int // bodies the client verified
+	have     int                  // capsules held
+	bodies   int                  // bodies the client verified
 	pieces   []pieceState
 	pending  []int // pieces whose body is complete and capsule missing
 	asked    map[*torrent.PeerConn]int
