@@ -40,11 +40,11 @@ func BenchmarkSealedAuction(b *testing.B) {
 			sealed := make([]SealedBid, n)
 			opens := make([]Opening, n)
 			for i := range n {
-				c, o, err := Seal(rnd, id, BidderID(i), Amount(1+rng.IntN(1000)))
+				sb, o, err := testKey(BidderID(i)).Seal(rnd, id, Amount(1+rng.IntN(1000)))
 				if err != nil {
 					b.Fatal(err)
 				}
-				sealed[i] = SealedBid{Auction: id, Bidder: BidderID(i), Commitment: c}
+				sealed[i] = sb
 				opens[i] = o
 			}
 			b.ReportAllocs()
@@ -106,11 +106,11 @@ func BenchmarkMarketPeriod(b *testing.B) {
 			c := chunks[ci]
 			id := m.AuctionID(c)
 			for j := range perChunk {
-				cm, o, err := Seal(rnd, id, BidderID(j), Amount(1+rng.IntN(300)))
+				sb, o, err := testKey(BidderID(j)).Seal(rnd, id, Amount(1+rng.IntN(300)))
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := m.Request(c, SealedBid{Auction: id, Bidder: BidderID(j), Commitment: cm}); err != nil {
+				if err := m.Request(c, sb); err != nil {
 					b.Fatal(err)
 				}
 				reveals = append(reveals, reveal{c, o})

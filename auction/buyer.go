@@ -156,7 +156,7 @@ func (b *Buyer) Utility() Amount {
 // allows. Plan changes nothing else; call Placed for each bid sent.
 func (b *Buyer) Plan(period uint64, balance Amount) []ChunkID {
 	afford := 0
-	if free := balance - b.exposure; free > 0 {
+	if free := balance - b.exposure; free > 0 && b.bid > 0 {
 		afford = int(min(free/b.bid, Amount(len(b.order))))
 	}
 	var out []ChunkID
@@ -196,6 +196,9 @@ func (b *Buyer) Short() []ChunkID {
 // [ErrNoSeller] for an empty list. The index form lets a storage layer's
 // seller-choosing hook map the choice back to its own node type.
 func (b *Buyer) ChooseSeller(quotes []Quote, rng *rand.Rand) (int, error) {
+	if b == nil {
+		return 0, fmt.Errorf("%w: nil buyer", ErrInvalidArgument)
+	}
 	if len(quotes) == 0 {
 		return 0, ErrNoSeller
 	}

@@ -135,15 +135,20 @@ func TestParallelBidding(t *testing.T) {
 		markets = append(markets, m)
 	}
 	var buyers []*Buyer
+	var keys []*BidderKey
+	index := map[BidderID]int{} // bidder id → buyer index
 	for i := range nBuyers {
 		k := 2 + rng.IntN(4)
 		var cs []ChunkID
 		for _, c := range rng.Perm(nChunks)[:k] {
 			cs = append(cs, chunk(byte(c)))
 		}
-		b, err := NewBuyer(BuyerConfig{ID: BidderID(i), Valuation: Amount(k * (4 + rng.IntN(12))), Chunks: cs})
+		key := testKey(BidderID(i))
+		b, err := NewBuyer(BuyerConfig{ID: key.ID(), Valuation: Amount(k * (4 + rng.IntN(12))), Chunks: cs})
 		require.NoError(t, err)
 		buyers = append(buyers, b)
+		keys = append(keys, key)
+		index[key.ID()] = i
 	}
 	balance := make([]Amount, nBuyers)
 	for i := range balance {
@@ -171,9 +176,9 @@ func TestParallelBidding(t *testing.T) {
 				j, err := b.ChooseSeller(quotes, rng)
 				require.NoError(t, err)
 				m := holders[j]
-				cm, o, err := Seal(rand.Reader, m.AuctionID(c), b.ID(), b.Bid())
+				sb, o, err := keys[i].Seal(rand.Reader, m.AuctionID(c), b.Bid())
 				require.NoError(t, err)
-				require.NoError(t, m.Request(c, SealedBid{Auction: m.AuctionID(c), Bidder: b.ID(), Commitment: cm}))
+				require.NoError(t, m.Request(c, sb))
 				b.Placed(c)
 				all = append(all, placed{i, m, c, o})
 			}
@@ -189,11 +194,12 @@ func TestParallelBidding(t *testing.T) {
 			rep, err := m.Settle(rng)
 			require.NoError(t, err)
 			for _, s := range rep.Sales {
-				b := buyers[s.Buyer]
+				i := index[s.Buyer]
+				b := buyers[i]
 				require.LessOrEqual(t, s.Price, b.Bid(), "paid more than V/k")
 				b.Won(s.Chunk, s.Price)
-				balance[s.Buyer] -= s.Price
-				won[[2]int{int(s.Buyer), int(s.Chunk[0])}] = true
+				balance[i] -= s.Price
+				won[[2]int{i, int(s.Chunk[0])}] = true
 			}
 		}
 		for _, p := range all {

@@ -1,6 +1,8 @@
 package auction
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/subtle"
 	"encoding/binary"
 	"encoding/hex"
@@ -19,8 +21,9 @@ const (
 	// auction id (32) ‖ bidder (8, big-endian) ‖ amount (8, big-endian) ‖ nonce (32).
 	OpeningSize = 32 + 8 + 8 + NonceSize
 	// SealedBidSize is the size of an encoded [SealedBid]:
-	// auction id (32) ‖ bidder (8, big-endian) ‖ commitment (32).
-	SealedBidSize = 32 + 8 + CommitmentSize
+	// auction id (32) ‖ bidder (8, big-endian) ‖ commitment (32) ‖
+	// Ed25519 public key (32) ‖ signature (64).
+	SealedBidSize = 32 + 8 + CommitmentSize + ed25519.PublicKeySize + ed25519.SignatureSize
 )
 
 var (
@@ -58,7 +61,7 @@ type Opening struct {
 }
 
 // Seal commits bidder to a bid of amount in auction, drawing the nonce
-// from rnd (pass crypto/rand.Reader). The commitment is sent during the
+// from rnd (a nil rnd means crypto/rand.Reader). The commitment is sent during the
 // bidding window; the opening is kept secret until [Sealed.CloseBidding],
 // then sent to the seller. Seal returns an error wrapping [ErrInvalidBid]
 // for an amount outside [1, MaxAmount], and rnd's error if it fails.
@@ -88,10 +91,10 @@ func (o *Opening) Opens(c Commitment) bool {
 	return subtle.ConstantTimeCompare(got[:], c[:]) == 1
 }
 
-// readNonce fills nonce from rnd, which must not be nil.
+// readNonce fills nonce from rnd; a nil rnd means crypto/rand.Reader.
 func readNonce(rnd io.Reader, nonce []byte) error {
 	if rnd == nil {
-		return fmt.Errorf("%w: nil random source", ErrConfig)
+		rnd = rand.Reader
 	}
 	if _, err := io.ReadFull(rnd, nonce); err != nil {
 		return fmt.Errorf("auction: reading nonce: %w", err)
@@ -139,11 +142,17 @@ func (o *Opening) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
-// SealedBid is the message a bidder sends during the bidding window.
+// SealedBid is the message a bidder sends during the bidding window: a
+// commitment, signed by the bidder with the Ed25519 key its [BidderID] is
+// derived from ([BidderKey.Sign], [SealedBid.Verify]), so that nobody can
+// place a bid in another bidder's name (an unopened bid excludes its
+// bidder, so a forged one would exclude the victim).
 type SealedBid struct {
 	Auction    AuctionID
 	Bidder     BidderID
 	Commitment Commitment
+	PublicKey  [ed25519.PublicKeySize]byte
+	Signature  [ed25519.SignatureSize]byte
 }
 
 // MarshalBinary encodes s in [SealedBidSize] bytes.
@@ -155,11 +164,15 @@ func (s *SealedBid) MarshalBinary() ([]byte, error) {
 func (s *SealedBid) AppendBinary(b []byte) ([]byte, error) {
 	b = append(b, s.Auction[:]...)
 	b = binary.BigEndian.AppendUint64(b, uint64(s.Bidder))
-	return append(b, s.Commitment[:]...), nil
+	b = append(b, s.Commitment[:]...)
+	b = append(b, s.PublicKey[:]...)
+	return append(b, s.Signature[:]...), nil
 }
 
 // UnmarshalBinary decodes a sealed bid, rejecting a length other than
-// [SealedBidSize] with [ErrMalformed]. On error s is left unchanged.
+// [SealedBidSize] with [ErrMalformed]. On error s is left unchanged. It
+// does not check the signature: [Sealed.Commit] and [Market.Request] do,
+// or call [SealedBid.Verify].
 func (s *SealedBid) UnmarshalBinary(b []byte) error {
 	if len(b) != SealedBidSize {
 		return fmt.Errorf("%w: sealed bid is %d bytes, want %d", ErrMalformed, len(b), SealedBidSize)
@@ -167,5 +180,7 @@ func (s *SealedBid) UnmarshalBinary(b []byte) error {
 	copy(s.Auction[:], b[0:32])
 	s.Bidder = BidderID(binary.BigEndian.Uint64(b[32:40]))
 	copy(s.Commitment[:], b[40:72])
+	copy(s.PublicKey[:], b[72:104])
+	copy(s.Signature[:], b[104:168])
 	return nil
 }

@@ -22,11 +22,11 @@
 // A [Sealed] auction runs in two rounds so that neither side can adjust to
 // the other's numbers:
 //
-//	bidder i                                 seller
+//	bidder i (key k_i, id i = BidderIDOf(pk_i))   seller
 //	                           NewSealed(reserve): R = Commit(reserve)
 //	                    ◀── auction id, R
-//	Seal(id, i, bid) → C_i, opening_i
-//	SealedBid{id, i, C_i} ──▶ Commit
+//	k_i.Seal(id, bid) → C_i, opening_i
+//	SealedBid{id, i, C_i, pk_i, σ_i} ──▶ Commit: check σ_i, i = BidderIDOf(pk_i)
 //	                           ... bidding window ends: CloseBidding ...
 //	opening_i ─────────────▶ Reveal: check opening_i opens C_i
 //	                           Clear: exclude bidders with unopened bids,
@@ -38,6 +38,17 @@
 // the nonce is secret, binding by collision resistance. A bidder that
 // leaves any of its commitments unopened is excluded altogether, so it
 // cannot place several bids and reveal the convenient one.
+//
+// That exclusion rule needs sealed bids to be authenticated, or anyone
+// could exclude a rival by sending a commitment in its name that it
+// cannot open. A bidder's identifier is therefore derived from an Ed25519
+// public key ([BidderKey], [BidderIDOf]), and every [SealedBid] carries
+// that key and a signature σ over the auction, the bidder and the
+// commitment; [Sealed.Commit] and [Market.Request] refuse any other with
+// [ErrUnauthenticated]. Identifiers are 64 bits: impersonating a bidder
+// without its key means finding another key with the same identifier,
+// about 2^64 key generations. Openings need no signature: one that does
+// not match a commitment is simply refused.
 //
 // # The market and the buyer
 //

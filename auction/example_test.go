@@ -46,14 +46,24 @@ func ExampleSealed() {
 		panic(err)
 	}
 
-	// Bidders: seal their bids and send the commitments.
+	// Bidders: each holds a signing key (its bidder id is derived from
+	// it), seals its bid and sends the signed commitment.
+	names := map[auction.BidderID]string{}
 	var openings []auction.Opening
-	for _, b := range []auction.Bid{{Bidder: 1, Amount: 35}, {Bidder: 2, Amount: 50}, {Bidder: 3, Amount: 28}} {
-		c, o, err := auction.Seal(rand.Reader, id, b.Bidder, b.Amount)
+	for _, b := range []struct {
+		name   string
+		amount auction.Amount
+	}{{"alice", 35}, {"bob", 50}, {"carol", 28}} {
+		key, err := auction.GenerateBidderKey(rand.Reader)
 		if err != nil {
 			panic(err)
 		}
-		if err := s.Commit(auction.SealedBid{Auction: id, Bidder: b.Bidder, Commitment: c}); err != nil {
+		names[key.ID()] = b.name
+		sb, o, err := key.Seal(rand.Reader, id, b.amount)
+		if err != nil {
+			panic(err)
+		}
+		if err := s.Commit(sb); err != nil {
 			panic(err)
 		}
 		openings = append(openings, o)
@@ -64,7 +74,7 @@ func ExampleSealed() {
 		panic(err)
 	}
 
-	// Bidders 1 and 3 reveal; bidder 2 does not.
+	// Alice and Carol reveal; Bob does not.
 	for _, o := range []auction.Opening{openings[0], openings[2]} {
 		if err := s.Reveal(o); err != nil {
 			panic(err)
@@ -76,13 +86,13 @@ func ExampleSealed() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("bidder %d wins, pays %d\n", r.Winner, r.Price)
+	fmt.Printf("%s wins, pays %d\n", names[r.Winner], r.Price)
 	for _, x := range r.Excluded {
-		fmt.Printf("excluded bidder %d: %v\n", x.Bidder, x.Reason)
+		fmt.Printf("excluded %s: %v\n", names[x.Bidder], x.Reason)
 	}
 	// Output:
-	// bidder 1 wins, pays 28
-	// excluded bidder 2: auction: bid not revealed
+	// alice wins, pays 28
+	// excluded bob: auction: bid not revealed
 }
 
 // One period of a seller's market with room for one sale: two chunks are
@@ -97,19 +107,25 @@ func ExampleMarket() {
 	m.Offer(b, 10)
 
 	var reveals []func() error
-	bid := func(chunk auction.ChunkID, bidder auction.BidderID, amount auction.Amount) {
-		c, o, err := auction.Seal(rand.Reader, m.AuctionID(chunk), bidder, amount)
+	names := map[auction.BidderID]string{}
+	bid := func(chunk auction.ChunkID, name string, amount auction.Amount) {
+		key, err := auction.GenerateBidderKey(rand.Reader)
 		if err != nil {
 			panic(err)
 		}
-		if err := m.Request(chunk, auction.SealedBid{Auction: m.AuctionID(chunk), Bidder: bidder, Commitment: c}); err != nil {
+		names[key.ID()] = name
+		sb, o, err := key.Seal(rand.Reader, m.AuctionID(chunk), amount)
+		if err != nil {
+			panic(err)
+		}
+		if err := m.Request(chunk, sb); err != nil {
 			panic(err)
 		}
 		reveals = append(reveals, func() error { return m.Reveal(chunk, o) })
 	}
-	bid(a, 1, 40)
-	bid(a, 2, 25)
-	bid(b, 3, 30)
+	bid(a, "alice", 40)
+	bid(a, "bob", 25)
+	bid(b, "carol", 30)
 
 	m.CloseBidding()
 	for _, r := range reveals {
@@ -122,15 +138,15 @@ func ExampleMarket() {
 		panic(err)
 	}
 	for _, s := range rep.Sales {
-		fmt.Printf("served %v to bidder %d for %d\n", s.Chunk, s.Buyer, s.Price)
+		fmt.Printf("served %v to %s for %d\n", s.Chunk, names[s.Buyer], s.Price)
 	}
 	for _, s := range rep.Deferred {
-		fmt.Printf("deferred %v (bidder %d)\n", s.Chunk, s.Buyer)
+		fmt.Printf("deferred %v (%s)\n", s.Chunk, names[s.Buyer])
 	}
 	fmt.Println("next period:", m.Period())
 	// Output:
-	// served aa00000000000000 to bidder 1 for 25
-	// deferred bb00000000000000 (bidder 3)
+	// served aa00000000000000 to alice for 25
+	// deferred bb00000000000000 (carol)
 	// next period: 1
 }
 

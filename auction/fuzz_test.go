@@ -36,13 +36,29 @@ func FuzzOpening(f *testing.F) {
 	})
 }
 
-// FuzzSealedBid checks the sealed-bid decoder round trip.
+// FuzzSealedBid checks the sealed-bid decoder and its authentication: any
+// input either fails to decode, leaving the destination unchanged, or
+// re-encodes to itself; a decoded bid that verifies is one some key
+// signed, and the genuine bid stops verifying if any byte of it changes.
+// A sealed auction accepts a decoded bid only if it verifies, and a
+// rejected bid leaves the auction unchanged.
 func FuzzSealedBid(f *testing.F) {
-	sb := SealedBid{Auction: NewAuctionID(1, ChunkID{1}, 2), Bidder: 3, Commitment: Commitment{4}}
+	id := NewAuctionID(1, ChunkID{1}, 2)
+	sb, err := testKey(3).Sign(id, Commitment{4})
+	require.NoError(f, err)
 	good, err := sb.MarshalBinary()
 	require.NoError(f, err)
 	f.Add(good)
 	f.Add(good[1:])
+	for _, i := range []int{0, 35, 40, 72, 104, SealedBidSize - 1} {
+		bad := bytes.Clone(good)
+		bad[i] ^= 1
+		f.Add(bad)
+	}
+	unsigned := SealedBid{Auction: id, Bidder: 3, Commitment: Commitment{4}}
+	raw, err := unsigned.MarshalBinary()
+	require.NoError(f, err)
+	f.Add(raw)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var got SealedBid
 		if err := got.UnmarshalBinary(b); err != nil {
@@ -53,6 +69,20 @@ func FuzzSealedBid(f *testing.F) {
 		enc, err := got.MarshalBinary()
 		require.NoError(t, err)
 		require.Equal(t, b, enc)
+		verr := got.Verify()
+		if !bytes.Equal(b, good) && got.PublicKey == sb.PublicKey && got.Bidder == sb.Bidder {
+			require.ErrorIs(t, verr, ErrUnauthenticated, "a changed bid verified under the genuine key")
+		}
+		s, err := NewSealed(rand.Reader, got.Auction, 0)
+		require.NoError(t, err)
+		cerr := s.Commit(got)
+		if verr != nil {
+			require.ErrorIs(t, cerr, ErrUnauthenticated)
+			require.Zero(t, s.Commitments())
+		} else {
+			require.NoError(t, cerr)
+			require.Equal(t, 1, s.Commitments())
+		}
 	})
 }
 
@@ -65,10 +95,10 @@ func FuzzReveal(f *testing.F) {
 	var genuine []Opening
 	var sealed []SealedBid
 	for i, a := range []Amount{110, 130, 125} {
-		c, o, err := Seal(mrand.NewChaCha8([32]byte{byte(i)}), id, BidderID(i), a)
+		sb, o, err := testKey(BidderID(i)).Seal(mrand.NewChaCha8([32]byte{byte(i)}), id, a)
 		require.NoError(f, err)
 		genuine = append(genuine, o)
-		sealed = append(sealed, SealedBid{Auction: id, Bidder: BidderID(i), Commitment: c})
+		sealed = append(sealed, sb)
 	}
 	for _, o := range genuine {
 		b, err := o.MarshalBinary()
@@ -104,7 +134,7 @@ func FuzzReveal(f *testing.F) {
 		r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
 		require.NoError(t, err)
 		require.True(t, r.Sold)
-		require.Equal(t, BidderID(1), r.Winner)
+		require.Equal(t, bidder(1), r.Winner)
 		require.Equal(t, Amount(125), r.Price)
 		require.Empty(t, r.Excluded)
 	})
@@ -157,5 +187,30 @@ func FuzzClear(f *testing.F) {
 			require.LessOrEqual(t, r.Price, r.High)
 			require.GreaterOrEqual(t, r.Price, reserve)
 		}
+	})
+}
+
+// FuzzBidderKey checks the bidder-key decoder: a seed of the right size
+// gives a key whose encoding is the seed and whose id is its public key's;
+// any other input is refused with ErrMalformed.
+func FuzzBidderKey(f *testing.F) {
+	f.Add(make([]byte, BidderKeySeedSize))
+	f.Add(bytes.Repeat([]byte{0xff}, BidderKeySeedSize))
+	f.Add([]byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, seed []byte) {
+		k, err := NewBidderKey(seed)
+		if len(seed) != BidderKeySeedSize {
+			require.ErrorIs(t, err, ErrMalformed)
+			require.Nil(t, k)
+			return
+		}
+		require.NoError(t, err)
+		enc, err := k.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, seed, enc)
+		require.Equal(t, BidderIDOf(k.PublicKey()), k.ID())
+		sb, err := k.Sign(AuctionID{1}, Commitment{2})
+		require.NoError(t, err)
+		require.NoError(t, sb.Verify())
 	})
 }

@@ -2,6 +2,7 @@ package auction
 
 import (
 	"cmp"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,10 @@ var (
 	ErrUnknownChunk = errors.New("auction: unknown chunk")
 	// ErrConfig is returned for invalid market or buyer parameters.
 	ErrConfig = errors.New("auction: invalid configuration")
+	// ErrInvalidArgument is returned for a nil required argument and for
+	// a method called on a zero-value [Sealed], [Market] or [Buyer] (one
+	// not made by this package's constructors).
+	ErrInvalidArgument = errors.New("auction: invalid argument")
 )
 
 // PeriodFor returns Figure 2's period between auctions, t = N_c / b: the
@@ -111,12 +116,13 @@ type Market struct {
 	revenue Amount
 }
 
-// NewMarket returns a seller's market. rnd (pass crypto/rand.Reader)
-// supplies the nonces of the reserve commitments.
+// NewMarket returns a seller's market. rnd supplies the nonces of the
+// reserve commitments; a nil rnd means crypto/rand.Reader.
 func NewMarket(rnd io.Reader, cfg MarketConfig) (*Market, error) {
+	if rnd == nil {
+		rnd = crand.Reader
+	}
 	switch {
-	case rnd == nil:
-		return nil, fmt.Errorf("%w: nil random source", ErrConfig)
 	case cfg.Capacity <= 0:
 		return nil, fmt.Errorf("%w: capacity %d must be positive", ErrConfig, cfg.Capacity)
 	case !(cfg.Altruism >= 0 && cfg.Altruism <= 1): // also rejects NaN
@@ -132,6 +138,14 @@ func NewMarket(rnd io.Reader, cfg MarketConfig) (*Market, error) {
 	}, nil
 }
 
+// ready returns [ErrInvalidArgument] for a nil or zero-value Market.
+func (m *Market) ready() error {
+	if m == nil || m.chunks == nil || m.open == nil || m.rnd == nil {
+		return fmt.Errorf("%w: nil or zero-value market (use NewMarket)", ErrInvalidArgument)
+	}
+	return nil
+}
+
 // Seller returns the seller's identifier.
 func (m *Market) Seller() SellerID { return m.cfg.Seller }
 
@@ -141,6 +155,9 @@ func (m *Market) Period() uint64 { return m.period }
 // Offer puts chunk up for sale with a private reserve price, or changes
 // its reserve; a change applies from the next auction opened.
 func (m *Market) Offer(chunk ChunkID, reserve Amount) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	if err := checkReserve(reserve); err != nil {
 		return err
 	}
@@ -187,14 +204,21 @@ func (m *Market) Revenue() Amount { return m.revenue }
 
 // Request records a sealed bid for chunk in the current period. It fails
 // with [ErrUnknownChunk] for a chunk not offered, [ErrPhase] once bidding
-// has closed, and otherwise as [Sealed.Commit].
+// has closed, [ErrUnauthenticated] for a bid its bidder did not sign, and
+// otherwise as [Sealed.Commit].
 func (m *Market) Request(chunk ChunkID, b SealedBid) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	l := m.chunks[chunk]
 	if l == nil {
 		return fmt.Errorf("%w: %v", ErrUnknownChunk, chunk)
 	}
 	if m.closed {
 		return fmt.Errorf("%w: period %d bidding closed", ErrPhase, m.period)
+	}
+	if err := b.Verify(); err != nil {
+		return err // before any state is created for it
 	}
 	s := m.open[chunk]
 	if s == nil {
@@ -224,6 +248,9 @@ func (m *Market) Requested() []ChunkID {
 // CloseBidding ends the current period's bidding window; bidders then
 // reveal. It returns [ErrPhase] if bidding is already closed.
 func (m *Market) CloseBidding() error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	if m.closed {
 		return fmt.Errorf("%w: period %d bidding already closed", ErrPhase, m.period)
 	}
@@ -238,6 +265,9 @@ func (m *Market) CloseBidding() error {
 
 // Reveal passes an opening to chunk's auction; see [Sealed.Reveal].
 func (m *Market) Reveal(chunk ChunkID, o Opening) error {
+	if err := m.ready(); err != nil {
+		return err
+	}
 	if !m.closed {
 		return fmt.Errorf("%w: opening before bidding closed", ErrPhase)
 	}
@@ -254,6 +284,9 @@ func (m *Market) Reveal(chunk ChunkID, o Opening) error {
 // sales, so a run is reproducible from its seed. It returns [ErrPhase]
 // before [Market.CloseBidding] and [ErrConfig] for a nil rng.
 func (m *Market) Settle(rng *rand.Rand) (PeriodReport, error) {
+	if err := m.ready(); err != nil {
+		return PeriodReport{}, err
+	}
 	if !m.closed {
 		return PeriodReport{}, fmt.Errorf("%w: settling before bidding closed", ErrPhase)
 	}

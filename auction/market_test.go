@@ -2,6 +2,7 @@ package auction
 
 import (
 	"crypto/rand"
+	"errors"
 	"math"
 	mrand "math/rand/v2"
 	"testing"
@@ -12,8 +13,8 @@ import (
 
 func chunk(i byte) ChunkID { return ChunkID{i} }
 
-// bidAll seals and submits bids (chunk → bids) to m, closes bidding,
-// reveals everything and settles.
+// runPeriod seals and submits bids (chunk → bids, each Bidder the label of
+// a test key) to m, closes bidding, reveals everything and settles.
 func runPeriod(t testing.TB, m *Market, bids map[ChunkID][]Bid, rng *mrand.Rand) PeriodReport {
 	t.Helper()
 	var opens []struct {
@@ -22,9 +23,9 @@ func runPeriod(t testing.TB, m *Market, bids map[ChunkID][]Bid, rng *mrand.Rand)
 	}
 	for c, bs := range bids {
 		for _, b := range bs {
-			cm, o, err := Seal(rand.Reader, m.AuctionID(c), b.Bidder, b.Amount)
+			sb, o, err := testKey(b.Bidder).Seal(rand.Reader, m.AuctionID(c), b.Amount)
 			require.NoError(t, err)
-			require.NoError(t, m.Request(c, SealedBid{Auction: m.AuctionID(c), Bidder: b.Bidder, Commitment: cm}))
+			require.NoError(t, m.Request(c, sb))
 			opens = append(opens, struct {
 				c ChunkID
 				o Opening
@@ -49,7 +50,9 @@ func TestMarketPeriod(t *testing.T) {
 	rng := mrand.New(mrand.NewPCG(1, 1))
 	// Unknown chunk, wrong auction.
 	require.ErrorIs(t, m.Request(chunk(9), SealedBid{}), ErrUnknownChunk)
-	require.ErrorIs(t, m.Request(chunk(0), SealedBid{Auction: NewAuctionID(1, chunk(0), 5)}), ErrWrongAuction)
+	require.ErrorIs(t, m.Request(chunk(0), signedBid(t, NewAuctionID(1, chunk(0), 5), 1, Commitment{})), ErrWrongAuction)
+	require.ErrorIs(t, m.Request(chunk(0), SealedBid{Auction: m.AuctionID(chunk(0))}), ErrUnauthenticated)
+	require.Empty(t, m.Requested(), "a forged bid opens no auction")
 
 	rep := runPeriod(t, m, map[ChunkID][]Bid{
 		chunk(0): {{1, 30}, {2, 20}}, // sells at 20
@@ -61,13 +64,13 @@ func TestMarketPeriod(t *testing.T) {
 	require.Equal(t, uint64(1), m.Period())
 	// Capacity 2: the two best-paying sales are served, the third deferred.
 	require.Equal(t, []Sale{
-		{Chunk: chunk(2), Auction: NewAuctionID(1, chunk(2), 0), Buyer: 4, Price: 45},
-		{Chunk: chunk(0), Auction: NewAuctionID(1, chunk(0), 0), Buyer: 1, Price: 20},
+		{Chunk: chunk(2), Auction: NewAuctionID(1, chunk(2), 0), Buyer: bidder(4), Price: 45},
+		{Chunk: chunk(0), Auction: NewAuctionID(1, chunk(0), 0), Buyer: bidder(1), Price: 20},
 	}, rep.Sales)
-	require.Equal(t, []Sale{{Chunk: chunk(1), Auction: NewAuctionID(1, chunk(1), 0), Buyer: 3, Price: 10}}, rep.Deferred)
+	require.Equal(t, []Sale{{Chunk: chunk(1), Auction: NewAuctionID(1, chunk(1), 0), Buyer: bidder(3), Price: 10}}, rep.Deferred)
 	require.Equal(t, []ChunkID{chunk(3)}, rep.Unsold)
 	require.Equal(t, map[ChunkID][]BidderID{
-		chunk(0): {2}, chunk(1): {3}, chunk(2): {5}, chunk(3): {6, 7},
+		chunk(0): bidders(2), chunk(1): bidders(3), chunk(2): bidders(5), chunk(3): bidders(6, 7),
 	}, rep.Losers)
 	require.Equal(t, Amount(65), m.Revenue())
 	p, ok := m.Quote(chunk(2))
@@ -77,9 +80,9 @@ func TestMarketPeriod(t *testing.T) {
 	require.False(t, ok, "a deferred sale sets no price")
 
 	// A bid sealed for the previous period is refused.
-	cm, _, err := Seal(rand.Reader, NewAuctionID(1, chunk(0), 0), 1, 30)
+	stale, _, err := testKey(1).Seal(rand.Reader, NewAuctionID(1, chunk(0), 0), 30)
 	require.NoError(t, err)
-	require.ErrorIs(t, m.Request(chunk(0), SealedBid{Auction: NewAuctionID(1, chunk(0), 0), Bidder: 1, Commitment: cm}), ErrWrongAuction)
+	require.ErrorIs(t, m.Request(chunk(0), stale), ErrWrongAuction)
 
 	// Phase errors.
 	_, err = m.Settle(rng)
@@ -106,7 +109,7 @@ func TestDoubleSelling(t *testing.T) {
 	for p := range 4 {
 		rep := runPeriod(t, m, map[ChunkID][]Bid{c: {{BidderID(p), Amount(10 + p)}}}, rng)
 		require.Len(t, rep.Sales, 1)
-		require.Equal(t, BidderID(p), rep.Sales[0].Buyer)
+		require.Equal(t, bidder(BidderID(p)), rep.Sales[0].Buyer)
 		require.Equal(t, Amount(5), rep.Sales[0].Price)
 		total += rep.Sales[0].Price
 	}
@@ -138,7 +141,7 @@ func TestAltruism(t *testing.T) {
 	gifts, sales := run(1, 6, 20)
 	require.Equal(t, 20, gifts)
 	for _, s := range sales {
-		bid := map[BidderID]Amount{1: 5, 2: 8}[s.Buyer]
+		bid := map[BidderID]Amount{bidder(1): 5, bidder(2): 8}[s.Buyer]
 		require.Equal(t, min(6, bid), s.Price, "altruistic price capped at the bid")
 	}
 	// Altruism 0.3: about 30% of 400 periods (±5σ, σ ≈ 9.2).
@@ -163,8 +166,6 @@ func TestMarketConfig(t *testing.T) {
 		_, err := NewMarket(rand.Reader, cfg)
 		require.ErrorIs(t, err, ErrConfig, "%+v", cfg)
 	}
-	_, err := NewMarket(nil, MarketConfig{Capacity: 1})
-	require.ErrorIs(t, err, ErrConfig, "nil random source")
 	m, err := NewMarket(rand.Reader, MarketConfig{Capacity: 1})
 	require.NoError(t, err)
 	require.ErrorIs(t, m.Offer(chunk(1), -1), ErrInvalidReserve)
@@ -226,21 +227,26 @@ func FuzzMarket(f *testing.F) {
 		for i := 0; i+2 < len(ops); i += 3 {
 			op, a, b := ops[i]%8, ops[i+1], ops[i+2]
 			c := chunk(a % (chunks + 1)) // chunk 4 is unknown
-			bidder := BidderID(a >> 4)
+			key := testKey(BidderID(a >> 4))
 			switch op {
 			case 0, 1: // a sealed bid, then (op 1) a duplicate
 				amount := Amount(b)
-				cm, o, err := Seal(rand.Reader, m.AuctionID(c), bidder, max(amount, 1))
+				sb, o, err := key.Seal(rand.Reader, m.AuctionID(c), max(amount, 1))
 				require.NoError(t, err)
-				sb := SealedBid{Auction: m.AuctionID(c), Bidder: bidder, Commitment: cm}
 				if err := m.Request(c, sb); err == nil {
 					opens = append(opens, pending{c, o})
 					if op == 1 {
 						require.ErrorIs(t, m.Request(c, sb), ErrDuplicate)
 					}
 				}
-			case 2: // a stale or foreign bid
-				_ = m.Request(c, SealedBid{Auction: NewAuctionID(2, c, uint64(b)), Bidder: bidder})
+			case 2: // a stale or foreign bid, or a forgery in another's name
+				_ = m.Request(c, SealedBid{Auction: NewAuctionID(2, c, uint64(b)), Bidder: key.ID()})
+				forged := SealedBid{Auction: m.AuctionID(c), Bidder: key.ID(), PublicKey: testKey(BidderID(b)).PublicKey()}
+				err := m.Request(c, forged)
+				require.Error(t, err, "a forged bid was accepted")
+				if !errors.Is(err, ErrPhase) && !errors.Is(err, ErrUnknownChunk) {
+					require.ErrorIs(t, err, ErrUnauthenticated)
+				}
 			case 3:
 				_ = m.CloseBidding()
 			case 4, 5: // reveal the next pending opening (5: forged first)

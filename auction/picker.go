@@ -2,6 +2,7 @@ package auction
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 )
 
@@ -26,6 +27,9 @@ func PickSeller[H any](b *Buyer, rng *rand.Rand, quote func(chunk ChunkID, holde
 	return func(ctx context.Context, chunkHash [32]byte, holders []H) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
+		}
+		if quote == nil {
+			return 0, fmt.Errorf("%w: nil quote function", ErrInvalidArgument)
 		}
 		quotes := make([]Quote, len(holders))
 		for i, h := range holders {

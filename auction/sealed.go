@@ -112,8 +112,8 @@ type Sealed struct {
 }
 
 // NewSealed opens the bidding of auction id with the seller's private
-// reserve price, committing to the reserve with randomness from rnd (pass
-// crypto/rand.Reader). It returns an error wrapping [ErrInvalidReserve]
+// reserve price, committing to the reserve with randomness from rnd (a nil
+// rnd means crypto/rand.Reader). It returns an error wrapping [ErrInvalidReserve]
 // for a reserve outside [0, MaxAmount].
 func NewSealed(rnd io.Reader, id AuctionID, reserve Amount) (*Sealed, error) {
 	if err := checkReserve(reserve); err != nil {
@@ -134,25 +134,56 @@ func NewSealed(rnd io.Reader, id AuctionID, reserve Amount) (*Sealed, error) {
 	}, nil
 }
 
+// ready returns [ErrInvalidArgument] for a nil or zero-value Sealed.
+func (s *Sealed) ready() error {
+	if s == nil || s.entries == nil || s.perBid == nil || s.mismatch == nil {
+		return fmt.Errorf("%w: nil or zero-value sealed auction (use NewSealed)", ErrInvalidArgument)
+	}
+	return nil
+}
+
 // ID returns the auction's identifier.
-func (s *Sealed) ID() AuctionID { return s.id }
+func (s *Sealed) ID() AuctionID {
+	if s == nil {
+		return AuctionID{}
+	}
+	return s.id
+}
 
 // Phase returns the current phase.
-func (s *Sealed) Phase() Phase { return s.phase }
+func (s *Sealed) Phase() Phase {
+	if s == nil {
+		return Bidding
+	}
+	return s.phase
+}
 
 // Commitments returns the number of sealed bids received.
-func (s *Sealed) Commitments() int { return len(s.order) }
+func (s *Sealed) Commitments() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.order)
+}
 
 // ReserveCommitment returns the seller's commitment to its reserve price,
 // published when bidding opens so that the seller cannot change the
 // reserve after seeing the bids.
-func (s *Sealed) ReserveCommitment() Commitment { return s.rsvC }
+func (s *Sealed) ReserveCommitment() Commitment {
+	if s == nil {
+		return Commitment{}
+	}
+	return s.rsvC
+}
 
 // ReserveOpening returns the opening of [Sealed.ReserveCommitment]. The
 // seller shows it, once the auction is cleared, to a winner charged the
 // reserve price (the single-bidder case) who wants to check the price.
 // It returns [ErrPhase] before the auction is cleared.
 func (s *Sealed) ReserveOpening() (ReserveOpening, error) {
+	if err := s.ready(); err != nil {
+		return ReserveOpening{}, err
+	}
 	if s.phase != Cleared {
 		return ReserveOpening{}, fmt.Errorf("%w: reserve opened before clearing", ErrPhase)
 	}
@@ -160,16 +191,26 @@ func (s *Sealed) ReserveOpening() (ReserveOpening, error) {
 }
 
 // Commit records a sealed bid. It fails with [ErrPhase] after bidding
-// closed, [ErrWrongAuction] for another auction's bid, [ErrDuplicate] for
+// closed, [ErrWrongAuction] for another auction's bid,
+// [ErrUnauthenticated] for a bid its bidder did not sign
+// ([SealedBid.Verify]; such a bid changes nothing), [ErrDuplicate] for
 // a commitment already received from the same bidder and
 // [ErrTooManyBids] beyond [MaxBidsPerBidder] bids from one bidder.
 func (s *Sealed) Commit(b SealedBid) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	k := sealedKey{b.Bidder, b.Commitment}
 	switch {
 	case s.phase != Bidding:
 		return fmt.Errorf("%w: commitment in phase %v", ErrPhase, s.phase)
 	case b.Auction != s.id:
 		return fmt.Errorf("%w: %v, not %v", ErrWrongAuction, b.Auction, s.id)
+	}
+	if err := b.Verify(); err != nil {
+		return err
+	}
+	switch {
 	case s.entries[k] != nil:
 		return fmt.Errorf("%w: %v", ErrDuplicate, b.Commitment)
 	case s.perBid[b.Bidder] >= MaxBidsPerBidder:
@@ -184,6 +225,9 @@ func (s *Sealed) Commit(b SealedBid) error {
 // CloseBidding ends the bidding window and starts the reveal phase. It
 // returns [ErrPhase] if bidding is already closed.
 func (s *Sealed) CloseBidding() error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	if s.phase != Bidding {
 		return fmt.Errorf("%w: bidding already closed", ErrPhase)
 	}
@@ -198,6 +242,9 @@ func (s *Sealed) CloseBidding() error {
 // accepted as an opening, returns an error wrapping [ErrInvalidBid], and
 // excludes the bidder. Revealing the same opening twice is harmless.
 func (s *Sealed) Reveal(o Opening) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	switch {
 	case s.phase != Revealing:
 		return fmt.Errorf("%w: opening in phase %v", ErrPhase, s.phase)
@@ -226,6 +273,9 @@ func (s *Sealed) Reveal(o Opening) error {
 // commitments arrived. Clear returns [ErrPhase] unless the auction is in
 // its reveal phase.
 func (s *Sealed) Clear(rng *rand.Rand) (Result, error) {
+	if err := s.ready(); err != nil {
+		return Result{}, err
+	}
 	if s.phase != Revealing {
 		return Result{}, fmt.Errorf("%w: clearing in phase %v", ErrPhase, s.phase)
 	}
@@ -268,6 +318,9 @@ func (s *Sealed) Clear(rng *rand.Rand) (Result, error) {
 
 // Result returns the result of a cleared auction, or [ErrPhase] before.
 func (s *Sealed) Result() (Result, error) {
+	if err := s.ready(); err != nil {
+		return Result{}, err
+	}
 	if s.phase != Cleared {
 		return Result{}, fmt.Errorf("%w: not cleared", ErrPhase)
 	}

@@ -8,10 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func seal(t testing.TB, id AuctionID, bidder BidderID, a Amount) (SealedBid, Opening) {
-	c, o, err := Seal(rand.Reader, id, bidder, a)
+// seal seals and signs a bid of the test bidder with the given label.
+func seal(t testing.TB, id AuctionID, label BidderID, a Amount) (SealedBid, Opening) {
+	t.Helper()
+	sb, o, err := testKey(label).Seal(rand.Reader, id, a)
 	require.NoError(t, err)
-	return SealedBid{Auction: id, Bidder: bidder, Commitment: c}, o
+	return sb, o
 }
 
 func TestSealedVector(t *testing.T) {
@@ -39,7 +41,7 @@ func TestSealedVector(t *testing.T) {
 	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
 	require.NoError(t, err)
 	require.True(t, r.Sold)
-	require.Equal(t, BidderID('E'), r.Winner)
+	require.Equal(t, bidder('E'), r.Winner)
 	require.Equal(t, Amount(130), r.Price)
 	require.Empty(t, r.Excluded)
 	_, err = s.Clear(mrand.New(mrand.NewPCG(1, 1)))
@@ -94,12 +96,12 @@ func TestSealedExclusions(t *testing.T) {
 	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
 	require.NoError(t, err)
 	require.True(t, r.Sold)
-	require.Equal(t, BidderID(3), r.Winner)
+	require.Equal(t, bidder(3), r.Winner)
 	require.Equal(t, Amount(10), r.Price, "the only remaining bidder pays the reserve")
 	want := []Exclusion{
-		{Bidder: 1, Commitment: aLow.Commitment, Reason: ErrBidderExcluded},
-		{Bidder: 1, Commitment: aHigh.Commitment, Reason: ErrNotRevealed},
-		{Bidder: 2, Commitment: b.Commitment, Reason: ErrOpening},
+		{Bidder: bidder(1), Commitment: aLow.Commitment, Reason: ErrBidderExcluded},
+		{Bidder: bidder(1), Commitment: aHigh.Commitment, Reason: ErrNotRevealed},
+		{Bidder: bidder(2), Commitment: b.Commitment, Reason: ErrOpening},
 	}
 	require.Equal(t, want, r.Excluded)
 }
@@ -118,23 +120,19 @@ func TestSealedLimits(t *testing.T) {
 	require.ErrorIs(t, s.Commit(sb), ErrTooManyBids)
 	_, _, err = Seal(rand.Reader, id, 5, 0)
 	require.ErrorIs(t, err, ErrInvalidBid)
-	_, _, err = Seal(nil, id, 5, 1)
-	require.ErrorIs(t, err, ErrConfig)
-	_, err = NewSealed(nil, id, 0)
-	require.ErrorIs(t, err, ErrConfig)
 
 	// A correct opening of an invalid amount (made by hand: Seal refuses
 	// it) excludes its bidder.
 	s, err = NewSealed(rand.Reader, id, 0)
 	require.NoError(t, err)
-	bad := Opening{Auction: id, Bidder: 8, Amount: -3}
-	require.NoError(t, s.Commit(SealedBid{Auction: id, Bidder: 8, Commitment: bad.Commitment()}))
+	bad := Opening{Auction: id, Bidder: bidder(8), Amount: -3}
+	require.NoError(t, s.Commit(signedBid(t, id, 8, bad.Commitment())))
 	require.NoError(t, s.CloseBidding())
 	require.ErrorIs(t, s.Reveal(bad), ErrInvalidBid)
 	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
 	require.NoError(t, err)
 	require.False(t, r.Sold)
-	require.Equal(t, []Exclusion{{Bidder: 8, Commitment: bad.Commitment(), Reason: ErrInvalidBid}}, r.Excluded)
+	require.Equal(t, []Exclusion{{Bidder: bidder(8), Commitment: bad.Commitment(), Reason: ErrInvalidBid}}, r.Excluded)
 }
 
 func TestOpeningEncoding(t *testing.T) {
@@ -155,13 +153,15 @@ func TestOpeningEncoding(t *testing.T) {
 	require.ErrorIs(t, got.UnmarshalBinary(zero), ErrInvalidBid)
 	require.Equal(t, o, got, "a failed decode leaves the value unchanged")
 
-	sb := SealedBid{Auction: id, Bidder: 42, Commitment: o.Commitment()}
+	sb := signedBid(t, id, 42, o.Commitment())
+	require.NoError(t, sb.Verify())
 	sbb, err := sb.MarshalBinary()
 	require.NoError(t, err)
 	require.Len(t, sbb, SealedBidSize)
 	var sb2 SealedBid
 	require.NoError(t, sb2.UnmarshalBinary(sbb))
 	require.Equal(t, sb, sb2)
+	require.NoError(t, sb2.Verify())
 	require.ErrorIs(t, sb2.UnmarshalBinary(sbb[1:]), ErrMalformed)
 }
 
@@ -197,18 +197,83 @@ func TestSealedFrontRunning(t *testing.T) {
 	s, err := NewSealed(rand.Reader, id, 10)
 	require.NoError(t, err)
 	victim, victimO := seal(t, id, 1, 80)
-	copied := victim
-	copied.Bidder = 2
+	copied := signedBid(t, id, 2, victim.Commitment)
 	require.NoError(t, s.Commit(copied), "the copy arrives first")
 	require.NoError(t, s.Commit(victim), "the owner is not locked out")
 	require.NoError(t, s.CloseBidding())
 	require.NoError(t, s.Reveal(victimO))
 	stolen := victimO
-	stolen.Bidder = 2
+	stolen.Bidder = bidder(2)
 	require.ErrorIs(t, s.Reveal(stolen), ErrOpening, "the copier cannot open the copy")
 	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
 	require.NoError(t, err)
-	require.Equal(t, BidderID(1), r.Winner)
+	require.Equal(t, bidder(1), r.Winner)
 	require.Equal(t, Amount(10), r.Price)
-	require.Equal(t, []Exclusion{{Bidder: 2, Commitment: victim.Commitment, Reason: ErrOpening}}, r.Excluded)
+	require.Equal(t, []Exclusion{{Bidder: bidder(2), Commitment: victim.Commitment, Reason: ErrOpening}}, r.Excluded)
+}
+
+// TestForgedSealedBid reproduces the impersonation attack on sealed bids:
+// an attacker sends sealed bids under its victim's bidder id that the
+// victim cannot open. Were they accepted, the victim's unopened
+// "commitments" would exclude all its bids (its honest 500 among them) and
+// the attacker would win at the reserve of 10. Every forgery is refused
+// and the victim wins, paying the attacker's bid.
+func TestForgedSealedBid(t *testing.T) {
+	id := NewAuctionID(5, ChunkID{5}, 5)
+	s, err := NewSealed(rand.Reader, id, 10)
+	require.NoError(t, err)
+	victim, attacker := testKey('V'), testKey('M')
+	honest, honestO := seal(t, id, 'V', 500)
+	mine, mineO := seal(t, id, 'M', 11)
+	require.NoError(t, s.Commit(honest))
+	require.NoError(t, s.Commit(mine))
+
+	junk := Commitment{0xba, 0xd}
+	byAttacker, err := attacker.Sign(id, junk) // the attacker's own key and id
+	require.NoError(t, err)
+	otherAuction, err := victim.Sign(NewAuctionID(5, ChunkID{5}, 4), junk)
+	require.NoError(t, err)
+	forgeries := map[string]SealedBid{
+		"unsigned":                     {Auction: id, Bidder: victim.ID(), Commitment: junk},
+		"attacker's key, victim's id":  {Auction: id, Bidder: victim.ID(), Commitment: junk, PublicKey: attacker.PublicKey(), Signature: byAttacker.Signature},
+		"victim's key, bad signature":  {Auction: id, Bidder: victim.ID(), Commitment: junk, PublicKey: victim.PublicKey(), Signature: byAttacker.Signature},
+		"victim's signature, other C":  {Auction: id, Bidder: victim.ID(), Commitment: junk, PublicKey: victim.PublicKey(), Signature: honest.Signature},
+		"victim's other-auction bid":   {Auction: id, Bidder: victim.ID(), Commitment: junk, PublicKey: victim.PublicKey(), Signature: otherAuction.Signature},
+		"victim's signature, other id": {Auction: id, Bidder: attacker.ID(), Commitment: honest.Commitment, PublicKey: victim.PublicKey(), Signature: honest.Signature},
+	}
+	for name, f := range forgeries {
+		require.ErrorIs(t, s.Commit(f), ErrUnauthenticated, name)
+	}
+	require.Equal(t, 2, s.Commitments(), "forgeries leave no trace")
+	require.ErrorIs(t, s.Commit(honest), ErrDuplicate, "a replay of the victim's own bid is only a duplicate")
+
+	require.NoError(t, s.CloseBidding())
+	require.NoError(t, s.Reveal(honestO))
+	require.NoError(t, s.Reveal(mineO))
+	r, err := s.Clear(mrand.New(mrand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	require.Empty(t, r.Excluded)
+	require.Equal(t, victim.ID(), r.Winner)
+	require.Equal(t, Amount(11), r.Price)
+}
+
+// TestBidderKey checks the key's encoding and identifier: the seed round
+// trips, the id is the public key's, and a key drawn from the same bytes is
+// the same key.
+func TestBidderKey(t *testing.T) {
+	k, err := GenerateBidderKey(rand.Reader)
+	require.NoError(t, err)
+	seed, err := k.MarshalBinary()
+	require.NoError(t, err)
+	require.Len(t, seed, BidderKeySeedSize)
+	k2, err := NewBidderKey(seed)
+	require.NoError(t, err)
+	require.Equal(t, k.PublicKey(), k2.PublicKey())
+	require.Equal(t, k.ID(), k2.ID())
+	require.Equal(t, BidderIDOf(k.PublicKey()), k.ID())
+	_, err = NewBidderKey(seed[1:])
+	require.ErrorIs(t, err, ErrMalformed)
+	other, err := GenerateBidderKey(rand.Reader)
+	require.NoError(t, err)
+	require.NotEqual(t, k.ID(), other.ID())
 }

@@ -1,6 +1,14 @@
 // Package bittorrent adapts the reencrypt, steg and pacomchan packages to
 // real BitTorrent clients built on github.com/anacrolix/torrent.
 //
+// Package [github.com/swarmblocks/swarmblocks/bittorrent/drm] carries the
+// runtime re-encryption DRM of package reencrypt: sealed bodies as ordinary
+// torrent data, per-downloader capsules in a BEP 10 extension message.
+//
+// The module pins github.com/anacrolix/torrent v1.61.0, the newest release
+// that builds here: v1.62.0 needs a github.com/anacrolix/go-utp version the
+// Go module proxy refuses.
+//
 // It is a nested module (github.com/swarmblocks/swarmblocks/bittorrent) so
 // that importers of the core library never pull in anacrolix/torrent.
 package bittorrent

@@ -22,23 +22,58 @@ type Ciphertext struct {
 
 // NewCiphertext assembles a ciphertext from its two components.
 func NewCiphertext(c1, c2 group.Element) (*Ciphertext, error) {
+	if c1 == nil || c2 == nil {
+		return nil, fmt.Errorf("%w: nil ciphertext component", ErrInvalidArgument)
+	}
 	if !sameGroup(c1.Group(), c2.Group()) {
 		return nil, ErrGroupMismatch
 	}
 	return &Ciphertext{c1: c1.Copy(), c2: c2.Copy()}, nil
 }
 
-// Group returns the ciphertext's group.
-func (c *Ciphertext) Group() group.Group { return c.c1.Group() }
+// check returns [ErrInvalidArgument] for a nil or zero-value ciphertext.
+func (c *Ciphertext) check() error {
+	if c == nil || c.c1 == nil || c.c2 == nil {
+		return fmt.Errorf("%w: nil or zero-value ciphertext", ErrInvalidArgument)
+	}
+	return nil
+}
 
-// C1 returns a copy of the first component, r·G.
-func (c *Ciphertext) C1() group.Element { return c.c1.Copy() }
+// Group returns the ciphertext's group, or nil for a zero-value ciphertext.
+func (c *Ciphertext) Group() group.Group {
+	if c.check() != nil {
+		return nil
+	}
+	return c.c1.Group()
+}
 
-// C2 returns a copy of the second component, M + r·Y.
-func (c *Ciphertext) C2() group.Element { return c.c2.Copy() }
+// C1 returns a copy of the first component, r·G, or nil for a zero-value
+// ciphertext.
+func (c *Ciphertext) C1() group.Element {
+	if c.check() != nil {
+		return nil
+	}
+	return c.c1.Copy()
+}
 
-// Encrypt encrypts the group element m under k.
+// C2 returns a copy of the second component, M + r·Y, or nil for a
+// zero-value ciphertext.
+func (c *Ciphertext) C2() group.Element {
+	if c.check() != nil {
+		return nil
+	}
+	return c.c2.Copy()
+}
+
+// Encrypt encrypts the group element m under k, reading randomness from
+// rnd; a nil rnd means crypto/rand.Reader.
 func (k *PublicKey) Encrypt(rnd io.Reader, m group.Element) (*Ciphertext, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, fmt.Errorf("%w: nil plaintext element", ErrInvalidArgument)
+	}
 	if !sameGroup(k.g, m.Group()) {
 		return nil, ErrGroupMismatch
 	}
@@ -58,6 +93,12 @@ func (k *PublicKey) encryptWith(r group.Scalar, m group.Element) *Ciphertext {
 
 // Decrypt returns the element M = C2 − s·C1.
 func (k *PrivateKey) Decrypt(c *Ciphertext) (group.Element, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	if !sameGroup(k.pub.g, c.Group()) {
 		return nil, ErrGroupMismatch
 	}
@@ -68,6 +109,9 @@ func (k *PrivateKey) Decrypt(c *Ciphertext) (group.Element, error) {
 
 // Add returns a + b, an encryption of the sum of their plaintexts.
 func Add(a, b *Ciphertext) (*Ciphertext, error) {
+	if err := errors.Join(a.check(), b.check()); err != nil {
+		return nil, err
+	}
 	if !sameGroup(a.Group(), b.Group()) {
 		return nil, ErrGroupMismatch
 	}
@@ -77,6 +121,9 @@ func Add(a, b *Ciphertext) (*Ciphertext, error) {
 
 // Sub returns a − b, an encryption of the difference of their plaintexts.
 func Sub(a, b *Ciphertext) (*Ciphertext, error) {
+	if err := errors.Join(a.check(), b.check()); err != nil {
+		return nil, err
+	}
 	if !sameGroup(a.Group(), b.Group()) {
 		return nil, ErrGroupMismatch
 	}
@@ -87,6 +134,12 @@ func Sub(a, b *Ciphertext) (*Ciphertext, error) {
 
 // ScalarMul returns k·a, an encryption of k times a's plaintext.
 func ScalarMul(a *Ciphertext, k group.Scalar) (*Ciphertext, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	if k == nil {
+		return nil, fmt.Errorf("%w: nil scalar", ErrInvalidArgument)
+	}
 	if !sameGroup(a.Group(), k.Group()) {
 		return nil, ErrGroupMismatch
 	}
@@ -96,8 +149,11 @@ func ScalarMul(a *Ciphertext, k group.Scalar) (*Ciphertext, error) {
 
 // Rerandomize returns a fresh encryption of c's plaintext under k, unlinkable
 // to c by anyone without the private key: c plus an encryption of the
-// identity.
+// identity. A nil rnd means crypto/rand.Reader.
 func (k *PublicKey) Rerandomize(rnd io.Reader, c *Ciphertext) (*Ciphertext, error) {
+	if err := errors.Join(k.check(), c.check()); err != nil {
+		return nil, err
+	}
 	if !sameGroup(k.g, c.Group()) {
 		return nil, ErrGroupMismatch
 	}
@@ -109,13 +165,16 @@ func (k *PublicKey) Rerandomize(rnd io.Reader, c *Ciphertext) (*Ciphertext, erro
 }
 
 // CiphertextSize returns the length of an encoded ciphertext of g:
-// 2·[ElementSize].
+// 2·[ElementSize], or 0 for a nil group.
 func CiphertextSize(g group.Group) int { return 2 * ElementSize(g) }
 
 // MarshalBinary encodes c as C1 ‖ C2 in [CiphertextSize] bytes. A ciphertext
 // whose C1 is the identity carries its plaintext in the clear (C2 = M); it is
 // refused with [ErrIdentity] (re-randomize it first).
 func (c *Ciphertext) MarshalBinary() ([]byte, error) {
+	if err := c.check(); err != nil {
+		return nil, err
+	}
 	if c.c1.IsIdentity() {
 		return nil, fmt.Errorf("%w: ciphertext C1", ErrIdentity)
 	}
@@ -127,6 +186,9 @@ func (c *Ciphertext) MarshalBinary() ([]byte, error) {
 // ParseCiphertext decodes a ciphertext of g, rejecting wrong lengths,
 // malformed or non-canonical elements and an identity C1.
 func ParseCiphertext(g group.Group, data []byte) (*Ciphertext, error) {
+	if g == nil {
+		return nil, errNilGroup
+	}
 	n := ElementSize(g)
 	if len(data) != 2*n {
 		return nil, fmt.Errorf("%w: ciphertext of %s must be %d bytes, got %d", ErrEncoding, GroupName(g), 2*n, len(data))

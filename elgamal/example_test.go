@@ -54,7 +54,10 @@ func ExampleGroups() {
 	// p256         element  33 B, scalar  32 B
 	// p384         element  49 B, scalar  48 B
 	// p521         element  67 B, scalar  66 B
+	// modp512      element  64 B, scalar  64 B
+	// modp768      element  96 B, scalar  96 B
 	// modp1024     element 128 B, scalar 128 B
 	// modp1536     element 192 B, scalar 192 B
 	// modp2048     element 256 B, scalar 256 B
+	// ristretto255-circl element  32 B, scalar  32 B
 }

@@ -15,8 +15,12 @@ const MaxDLogRange = 1 << 40
 // EncryptInt encrypts the integer m as the element m·G ("exponential
 // ElGamal"), so that ciphertexts add as integers: [Add] of encryptions of a
 // and b decrypts, with [PrivateKey.DecryptInt], to a + b. Decryption solves a
-// discrete logarithm and is practical only for small results.
+// discrete logarithm and is practical only for small results. A nil rnd
+// means crypto/rand.Reader.
 func (k *PublicKey) EncryptInt(rnd io.Reader, m uint64) (*Ciphertext, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
 	e := k.g.NewElement().MulGen(k.g.NewScalar().SetUint64(m))
 	return k.Encrypt(rnd, e)
 }
@@ -34,10 +38,13 @@ type DLogTable struct {
 }
 
 // NewDLogTable builds a table for logarithms in [0, max] of group g. It
-// returns an error if max exceeds [MaxDLogRange].
+// returns [ErrInvalidArgument] if max exceeds [MaxDLogRange] or g is nil.
 func NewDLogTable(g group.Group, max uint64) (*DLogTable, error) {
+	if g == nil {
+		return nil, errNilGroup
+	}
 	if max > MaxDLogRange {
-		return nil, fmt.Errorf("elgamal: discrete-log range %d exceeds %d", max, uint64(MaxDLogRange))
+		return nil, fmt.Errorf("%w: discrete-log range %d exceeds %d", ErrInvalidArgument, max, uint64(MaxDLogRange))
 	}
 	m := uint64(math.Ceil(math.Sqrt(float64(max) + 1)))
 	for m*m < max+1 {
@@ -57,12 +64,23 @@ func NewDLogTable(g group.Group, max uint64) (*DLogTable, error) {
 	return t, nil
 }
 
-// Max returns the largest logarithm the table finds.
-func (t *DLogTable) Max() uint64 { return t.max }
+// Max returns the largest logarithm the table finds (0 for a nil table).
+func (t *DLogTable) Max() uint64 {
+	if t == nil {
+		return 0
+	}
+	return t.max
+}
 
 // Log returns x with x·G = e and 0 ≤ x ≤ [DLogTable.Max], or [ErrDecrypt]
 // if there is none.
 func (t *DLogTable) Log(e group.Element) (uint64, error) {
+	if t == nil || t.g == nil || t.baby == nil {
+		return 0, fmt.Errorf("%w: nil or zero-value table", ErrInvalidArgument)
+	}
+	if e == nil {
+		return 0, fmt.Errorf("%w: nil element", ErrInvalidArgument)
+	}
 	if !sameGroup(t.g, e.Group()) {
 		return 0, ErrGroupMismatch
 	}

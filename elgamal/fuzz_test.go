@@ -3,6 +3,7 @@ package elgamal
 import (
 	"bytes"
 	"crypto/rand"
+	"math/big"
 	"testing"
 
 	"github.com/cloudflare/circl/group"
@@ -11,7 +12,7 @@ import (
 
 // fuzzGroups are the groups the decoders are fuzzed over: every group the
 // package supports.
-var fuzzGroups = []group.Group{group.Ristretto255, group.P256, group.P384, group.P521, ModP1024, ModP1536, ModP2048}
+var fuzzGroups = []group.Group{Ristretto255, group.P256, group.P384, group.P521, ModP1024, ModP1536, ModP2048, ModP512, ModP768, group.Ristretto255}
 
 // seedEncodings adds valid and invalid encodings of every fuzz group.
 func seedEncodings(f *testing.F, enc func(g group.Group, sk *PrivateKey) []byte) {
@@ -105,5 +106,18 @@ func FuzzOpen(f *testing.F) {
 		pt, err := Open(sk, sealed, data)
 		require.NoError(t, err)
 		require.Equal(t, msg, pt)
+	})
+}
+
+// FuzzJacobi checks the binary Jacobi symbol that mod-p decoding uses
+// against math/big's, for any x and odd n.
+func FuzzJacobi(f *testing.F) {
+	f.Add([]byte{5}, []byte{7})
+	f.Add(ModP1024.P().Bytes(), ModP1024.P().Bytes())
+	f.Add([]byte{0xff, 0xfe}, ModP512.P().Bytes())
+	f.Fuzz(func(t *testing.T, xb, nb []byte) {
+		x, n := new(big.Int).SetBytes(xb), new(big.Int).SetBytes(nb)
+		n.SetBit(n, 0, 1) // odd, positive
+		require.Equal(t, big.Jacobi(x, n), jacobi(x, n), "(%v / %v)", x, n)
 	})
 }

@@ -1,6 +1,7 @@
 package elgamal
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -10,8 +11,8 @@ import (
 )
 
 // Default is the group used when a caller has no reason to choose another:
-// ristretto255, a prime-order group with canonical 32-byte encodings.
-var Default group.Group = group.Ristretto255
+// [Ristretto255], a prime-order group with canonical 32-byte encodings.
+var Default group.Group = Ristretto255
 
 var (
 	// ErrEncoding is returned for a malformed, non-canonical or wrong-length
@@ -26,23 +27,46 @@ var (
 	ErrUnknownGroup = errors.New("elgamal: unknown group")
 	// ErrRandomness is returned when the random source fails.
 	ErrRandomness = errors.New("elgamal: reading randomness failed")
+	// ErrInvalidArgument is returned for a nil group, key, element,
+	// scalar, ciphertext or table, and for a zero-value key or ciphertext
+	// (one not made by this package's constructors).
+	ErrInvalidArgument = errors.New("elgamal: invalid argument")
 )
+
+// errNilGroup is the error for a nil group.
+var errNilGroup = fmt.Errorf("%w: nil group", ErrInvalidArgument)
+
+// randReader returns rnd, or crypto/rand.Reader if rnd is nil.
+func randReader(rnd io.Reader) io.Reader {
+	if rnd == nil {
+		return rand.Reader
+	}
+	return rnd
+}
 
 var registry = []struct {
 	name string
 	g    group.Group
 }{
-	{"ristretto255", group.Ristretto255},
+	{"ristretto255", Ristretto255},
 	{"p256", group.P256},
 	{"p384", group.P384},
 	{"p521", group.P521},
+	{"modp512", ModP512},
+	{"modp768", ModP768},
 	{"modp1024", ModP1024},
 	{"modp1536", ModP1536},
 	{"modp2048", ModP2048},
+	{"ristretto255-circl", group.Ristretto255},
 }
 
 // Groups returns the names of the supported groups, curves first, in a
-// fixed order: ristretto255, p256, p384, p521, modp1024, modp1536, modp2048.
+// fixed order: ristretto255, p256, p384, p521, modp512, modp768, modp1024,
+// modp1536, modp2048, ristretto255-circl. The groups modp512 and modp768
+// are too small to protect anything; they exist to measure the DRM paper's
+// smaller rows. ristretto255-circl is circl's implementation of
+// ristretto255, kept for comparison: it encodes exactly as [Ristretto255]
+// but is slower.
 func Groups() []string {
 	names := make([]string, len(registry))
 	for i, r := range registry {
@@ -64,13 +88,11 @@ func GroupByName(name string) (group.Group, error) {
 // GroupName returns the name under which g is listed by [Groups], or the
 // group's own String for a group this package does not list.
 func GroupName(g group.Group) string {
-	switch g {
-	case ModP1024:
-		return "modp1024"
-	case ModP1536:
-		return "modp1536"
-	case ModP2048:
-		return "modp2048"
+	if mg, ok := g.(*ModPGroup); ok {
+		return mg.name
+	}
+	if _, ok := g.(ristretto); ok {
+		return "ristretto255"
 	}
 	s, ok := g.(fmt.Stringer)
 	if !ok {
@@ -78,7 +100,7 @@ func GroupName(g group.Group) string {
 	}
 	switch s.String() {
 	case "ristretto255":
-		return "ristretto255"
+		return "ristretto255-circl"
 	case "P-256":
 		return "p256"
 	case "P-384":
@@ -92,7 +114,10 @@ func GroupName(g group.Group) string {
 // sameGroup reports whether a and b are the same group. circl's short
 // Weierstrass groups are not comparable with ==, so groups are compared by
 // name.
-func sameGroup(a, b group.Group) bool { return GroupName(a) == GroupName(b) }
+// A nil group is the same as no group.
+func sameGroup(a, b group.Group) bool {
+	return a != nil && b != nil && GroupName(a) == GroupName(b)
+}
 
 func isShortWeierstrass(g group.Group) bool {
 	switch GroupName(g) {
@@ -104,15 +129,38 @@ func isShortWeierstrass(g group.Group) bool {
 
 // ElementSize returns the length in bytes of an encoded element of g: the
 // compressed point for the NIST curves, 32 bytes for ristretto255, the size
-// of p for the mod-p groups.
-func ElementSize(g group.Group) int { return int(g.Params().CompressedElementLength) }
+// of p for the mod-p groups. It returns 0 for a nil group.
+func ElementSize(g group.Group) int {
+	switch g := g.(type) {
+	case nil:
+		return 0
+	case *ModPGroup:
+		return g.pBytes // without the allocation of Params
+	case ristretto:
+		return 32
+	}
+	return int(g.Params().CompressedElementLength)
+}
 
-// ScalarSize returns the length in bytes of an encoded scalar of g.
-func ScalarSize(g group.Group) int { return int(g.Params().ScalarLength) }
+// ScalarSize returns the length in bytes of an encoded scalar of g, or 0
+// for a nil group.
+func ScalarSize(g group.Group) int {
+	switch g := g.(type) {
+	case nil:
+		return 0
+	case *ModPGroup:
+		return g.qBytes
+	case ristretto:
+		return 32
+	}
+	return int(g.Params().ScalarLength)
+}
 
 // AppendElement appends the fixed-size encoding of e to dst. The identity of
 // a NIST curve, which circl encodes as a single zero byte, is encoded as
 // [ElementSize] zero bytes so that every encoding of a group has one length.
+// It panics if e is nil: there is no encoding to append and no error to
+// return, and every element this package returns is non-nil.
 func AppendElement(dst []byte, e group.Element) []byte {
 	b, err := e.MarshalBinaryCompress()
 	if err != nil {
@@ -129,6 +177,9 @@ func AppendElement(dst []byte, e group.Element) []byte {
 // prime-order group. The identity is accepted; callers that must not see it
 // check [group.Element.IsIdentity].
 func DecodeElement(g group.Group, data []byte) (group.Element, error) {
+	if g == nil {
+		return nil, errNilGroup
+	}
 	n := ElementSize(g)
 	if len(data) != n {
 		return nil, fmt.Errorf("%w: element of %s must be %d bytes, got %d", ErrEncoding, GroupName(g), n, len(data))
@@ -150,6 +201,9 @@ func DecodeElement(g group.Group, data []byte) (group.Element, error) {
 // DecodeScalar decodes a scalar of g from exactly [ScalarSize] bytes,
 // rejecting values that are not reduced modulo the group order.
 func DecodeScalar(g group.Group, data []byte) (group.Scalar, error) {
+	if g == nil {
+		return nil, errNilGroup
+	}
 	if n := ScalarSize(g); len(data) != n {
 		return nil, fmt.Errorf("%w: scalar of %s must be %d bytes, got %d", ErrEncoding, GroupName(g), n, len(data))
 	}
@@ -163,8 +217,13 @@ func DecodeScalar(g group.Group, data []byte) (group.Scalar, error) {
 // RandomScalar returns a uniformly random non-zero scalar of g read from rnd.
 // Unlike circl's RandomScalar (which for ristretto255 ignores its reader),
 // every bit comes from rnd, so a deterministic reader gives deterministic
-// keys for known-answer tests. The bias is below 2^-128.
+// keys for known-answer tests. The bias is below 2^-128. A nil rnd means
+// crypto/rand.Reader.
 func RandomScalar(g group.Group, rnd io.Reader) (group.Scalar, error) {
+	if g == nil {
+		return nil, errNilGroup
+	}
+	rnd = randReader(rnd)
 	buf := make([]byte, ScalarSize(g)+16)
 	for {
 		if _, err := io.ReadFull(rnd, buf); err != nil {
@@ -183,6 +242,9 @@ func RandomScalar(g group.Group, rnd io.Reader) (group.Scalar, error) {
 // such as the output of a keyed hash) to a scalar of g, uniform up to 2^-128.
 // It returns [ErrEncoding] if wide is too short.
 func ScalarFromBytes(g group.Group, wide []byte) (group.Scalar, error) {
+	if g == nil {
+		return nil, errNilGroup
+	}
 	if len(wide) < ScalarSize(g)+16 {
 		return nil, fmt.Errorf("%w: need at least %d bytes to derive a scalar", ErrEncoding, ScalarSize(g)+16)
 	}

@@ -19,8 +19,13 @@ const hybridContext = "swarmblocks/elgamal hybrid v1"
 // encrypts M with ElGamal, and seals the message with XChaCha20-Poly1305
 // under a key and nonce derived from M and the ElGamal ciphertext with
 // blake3. aad is authenticated but not encrypted. The result is
-// [CiphertextSize] + len(plaintext) + [Overhead] bytes.
+// [CiphertextSize] + len(plaintext) + [Overhead] bytes. A nil rnd means
+// crypto/rand.Reader.
 func Seal(rnd io.Reader, k *PublicKey, plaintext, aad []byte) ([]byte, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
+	rnd = randReader(rnd)
 	r, err := RandomScalar(k.g, rnd)
 	if err != nil {
 		return nil, err
@@ -44,6 +49,9 @@ func Seal(rnd io.Reader, k *PublicKey, plaintext, aad []byte) ([]byte, error) {
 // Open decrypts a message sealed by [Seal] to k's public key. It returns
 // [ErrDecrypt] if the ciphertext is malformed or fails authentication.
 func Open(k *PrivateKey, ciphertext, aad []byte) ([]byte, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
 	n := CiphertextSize(k.pub.g)
 	if len(ciphertext) < n+Overhead {
 		return nil, fmt.Errorf("%w: hybrid ciphertext too short", ErrDecrypt)
@@ -71,6 +79,7 @@ func Open(k *PrivateKey, ciphertext, aad []byte) ([]byte, error) {
 // given context string. Protocols built on this package (proxy
 // re-encryption capsules, hybrid encryption) use it to turn a hidden group
 // element into symmetric keys; distinct contexts give independent keys.
+// It panics if m is nil, as [AppendElement] does.
 func DeriveKey(context string, m group.Element, info []byte) (key [32]byte, nonce [24]byte) {
 	src := make([]byte, 0, ElementSize(m.Group())+len(info)+32)
 	src = append(src, GroupName(m.Group())...)

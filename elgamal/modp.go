@@ -35,9 +35,29 @@ type ModPGroup struct {
 	qBytes int
 }
 
-// The RFC 2409 and RFC 3526 MODP groups. Each generator, 2, is a quadratic
-// residue (p ≡ 7 mod 8) and so generates the order-q subgroup.
+// The RFC 2409 and RFC 3526 MODP groups, and a 512-bit group built the same
+// way. Each prime is 2^n − 2^(n−64) − 1 + 2^64·(⌊2^(n−130)·π⌋ + X) with X the
+// smallest positive integer for which p and (p−1)/2 are both prime (RFC 2412
+// Appendix E); each generator, 2, is a quadratic residue (p ≡ 7 mod 8) and
+// so generates the order-q subgroup.
 var (
+	// ModP512 is a 512-bit safe-prime group built by the construction of
+	// the RFC 2409 groups (X = 131, the smallest that gives a safe prime;
+	// the tests recompute it). No RFC defines it: it exists to measure the
+	// DRM paper's 512-bit row. Warning: discrete logarithms modulo a 512-bit
+	// prime are within reach of academic computation (the Logjam attack,
+	// CCS 2015); never use it to protect anything.
+	ModP512 = newModP("modp512", ""+
+		"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"+
+		"020BBEA63B139B22514A08798E3404DDEF9519B3CD3A439DFFFFFFFFFFFFFFFF")
+	// ModP768 is the 768-bit MODP group of RFC 2409 (Oakley group 1).
+	// Warning: 768-bit discrete logarithms have been computed (Kleinjung et
+	// al., EUROCRYPT 2017); it exists to measure the DRM paper's 768-bit
+	// row.
+	ModP768 = newModP("modp768", ""+
+		"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"+
+		"020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"+
+		"4FE1356D6D51C245E485B576625E7EC6F44C42E9A63A3620FFFFFFFFFFFFFFFF")
 	// ModP1024 is the 1024-bit MODP group of RFC 2409 (Oakley group 2).
 	ModP1024 = newModP("modp1024", ""+
 		"FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"+
@@ -114,20 +134,22 @@ func (g *ModPGroup) Identity() group.Element { return &ModPElement{g: g, x: big.
 func (g *ModPGroup) Generator() group.Element { return &ModPElement{g: g, x: new(big.Int).Set(g.g)} }
 
 // RandomElement returns a uniformly random element: the square of a random
-// field element. It panics if rnd fails, as circl's groups do; the functions
-// of this package read randomness themselves and return errors instead.
+// field element. A nil rnd means crypto/rand.Reader. It panics if rnd
+// fails, as circl's groups do; the functions of this package read
+// randomness themselves and return errors instead.
 func (g *ModPGroup) RandomElement(rnd io.Reader) group.Element {
 	buf := make([]byte, g.pBytes+16)
-	if _, err := io.ReadFull(rnd, buf); err != nil {
+	if _, err := io.ReadFull(randReader(rnd), buf); err != nil {
 		panic(err)
 	}
 	return g.squareToElement(buf)
 }
 
-// RandomScalar returns a uniformly random scalar. It panics if rnd fails.
+// RandomScalar returns a uniformly random scalar. A nil rnd means
+// crypto/rand.Reader. It panics if rnd fails.
 func (g *ModPGroup) RandomScalar(rnd io.Reader) group.Scalar {
 	buf := make([]byte, g.qBytes+16)
-	if _, err := io.ReadFull(rnd, buf); err != nil {
+	if _, err := io.ReadFull(randReader(rnd), buf); err != nil {
 		panic(err)
 	}
 	return &ModPScalar{g: g, k: new(big.Int).Mod(new(big.Int).SetBytes(buf), g.q)}
@@ -287,8 +309,12 @@ func (e *ModPElement) MarshalBinaryCompress() ([]byte, error) { return e.fixed()
 
 // UnmarshalBinary decodes an element. It rejects encodings of the wrong
 // length, integers that are zero or not below p, and integers outside the
-// order-q subgroup (quadratic non-residues). On error e is unchanged.
+// order-q subgroup (quadratic non-residues). On error e is unchanged. A
+// zero-value ModPElement (not made by a group) returns [ErrInvalidArgument].
 func (e *ModPElement) UnmarshalBinary(data []byte) error {
+	if e == nil || e.g == nil || e.g.p == nil {
+		return fmt.Errorf("%w: zero-value mod-p element", ErrInvalidArgument)
+	}
 	if len(data) != e.g.pBytes {
 		return fmt.Errorf("%w: %s element must be %d bytes, got %d", ErrEncoding, e.g.name, e.g.pBytes, len(data))
 	}
@@ -296,7 +322,7 @@ func (e *ModPElement) UnmarshalBinary(data []byte) error {
 	if x.Sign() == 0 || x.Cmp(e.g.p) >= 0 {
 		return fmt.Errorf("%w: %s element out of range", ErrEncoding, e.g.name)
 	}
-	if big.Jacobi(x, e.g.p) != 1 {
+	if jacobi(x, e.g.p) != 1 {
 		return fmt.Errorf("%w: %s element not in the prime-order subgroup", ErrEncoding, e.g.name)
 	}
 	e.x = x
@@ -402,8 +428,12 @@ func (s *ModPScalar) fixed() []byte { return s.k.FillBytes(make([]byte, s.g.qByt
 func (s *ModPScalar) MarshalBinary() ([]byte, error) { return s.fixed(), nil }
 
 // UnmarshalBinary decodes a scalar, rejecting wrong lengths and values not
-// below q. On error s is unchanged.
+// below q. On error s is unchanged. A zero-value ModPScalar returns
+// [ErrInvalidArgument].
 func (s *ModPScalar) UnmarshalBinary(data []byte) error {
+	if s == nil || s.g == nil || s.g.q == nil {
+		return fmt.Errorf("%w: zero-value mod-p scalar", ErrInvalidArgument)
+	}
 	str := cryptobyte.String(data)
 	if !s.Unmarshal(&str) || !str.Empty() {
 		return fmt.Errorf("%w: %s scalar must be %d bytes below q", ErrEncoding, s.g.name, s.g.qBytes)
@@ -420,6 +450,9 @@ func (s *ModPScalar) Marshal(b *cryptobyte.Builder) error {
 // Unmarshal reads s from a cryptobyte string and reports whether it was a
 // canonical scalar. On failure s is unchanged.
 func (s *ModPScalar) Unmarshal(str *cryptobyte.String) bool {
+	if s == nil || s.g == nil || s.g.q == nil || str == nil {
+		return false
+	}
 	var buf []byte
 	if !str.ReadBytes(&buf, s.g.qBytes) {
 		return false
@@ -433,6 +466,43 @@ func (s *ModPScalar) Unmarshal(str *cryptobyte.String) bool {
 }
 
 var bigOne = big.NewInt(1)
+
+// jacobi returns the Jacobi symbol (x/n) for an odd n > 0 and 0 ≤ x, by the
+// binary algorithm: shifts and subtractions in place, so that, unlike
+// big.Jacobi's divisions, it allocates only its two working copies. It is
+// not constant time (neither is big.Jacobi); it runs on public values, the
+// elements being decoded.
+func jacobi(x, n *big.Int) int {
+	var aa, bb big.Int
+	a, b := &aa, &bb
+	if x.Sign() >= 0 && x.Cmp(n) < 0 {
+		a.Set(x)
+	} else {
+		a.Mod(x, n)
+	}
+	b.Set(n)
+	t := 1
+	for a.Sign() != 0 {
+		if z := a.TrailingZeroBits(); z > 0 {
+			a.Rsh(a, z)
+			if r := b.Bits()[0] & 7; z&1 == 1 && (r == 3 || r == 5) {
+				t = -t
+			}
+		}
+		// a and b are odd; make a ≥ b, by quadratic reciprocity.
+		if a.Cmp(b) < 0 {
+			a, b = b, a
+			if a.Bits()[0]&3 == 3 && b.Bits()[0]&3 == 3 {
+				t = -t
+			}
+		}
+		a.Sub(a, b)
+	}
+	if b.Cmp(bigOne) != 0 {
+		return 0
+	}
+	return t
+}
 
 var (
 	_ group.Group   = (*ModPGroup)(nil)

@@ -26,7 +26,13 @@ type Capsule struct {
 
 // CapsuleSize returns the length of a capsule's wire form in group g:
 // 4 + [elgamal.ElementSize] (36 bytes for ristretto255, 260 for modp2048).
-func CapsuleSize(g group.Group) int { return 4 + elgamal.ElementSize(g) }
+// It is 0 for a nil group.
+func CapsuleSize(g group.Group) int {
+	if g == nil {
+		return 0
+	}
+	return 4 + elgamal.ElementSize(g)
+}
 
 // NewCapsule returns an empty capsule of group g, ready for
 // [Capsule.UnmarshalBinary]. Use [ParseCapsule] to decode in one step.
@@ -91,7 +97,7 @@ func (c *Capsule) MarshalBinary() ([]byte, error) {
 // [NewCapsule] or an earlier decoding. It rejects what [ParseCapsule]
 // rejects; on error c is unchanged.
 func (c *Capsule) UnmarshalBinary(data []byte) error {
-	if c.element == nil {
+	if c == nil || c.element == nil {
 		return fmt.Errorf("%w: capsule without a group (use NewCapsule or ParseCapsule)", ErrGroup)
 	}
 	g := c.element.Group()

@@ -3,6 +3,8 @@ package reencrypt
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
+	"io"
 	"testing"
 
 	"github.com/cloudflare/circl/group"
@@ -31,6 +33,13 @@ func TestCarrier(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, s.torrent.SealedLength(), n)
 		require.Equal(t, int64(len(content)+6*BodyOverhead), n)
+		at := make([]byte, 100)
+		k, err := s.seed.ReadAt(at, pieceLength-50)
+		require.NoError(t, err)
+		require.Equal(t, 100, k)
+		require.Equal(t, file.Bytes()[pieceLength-50:pieceLength+50], at, "ReadAt across a piece boundary")
+		_, err = s.seed.ReadAt(at, n-10)
+		require.ErrorIs(t, err, io.EOF)
 		for i := range uint32(len(plain)) {
 			body, err := s.seed.Body(i)
 			require.NoError(t, err)
@@ -96,7 +105,7 @@ func TestCarrier(t *testing.T) {
 
 // TestNewPieceShares: NewPiece keeps the caller's body, it does not copy it.
 func TestNewPieceShares(t *testing.T) {
-	s := newSwarm(t, elgamal.Default, testPieces(64), 1)
+	s := newSwarm(t, elgamal.Default, testPieces(64, 64), 1)
 	uk, err := s.tr.UploadKey(0, s.seed.ID(), s.peers[0].ID())
 	require.NoError(t, err)
 	c, err := s.seed.Capsule(uk)
@@ -106,6 +115,7 @@ func TestNewPieceShares(t *testing.T) {
 	pc, err := NewPiece(c, body)
 	require.NoError(t, err)
 	require.Same(t, &body[0], &pc.Body()[0])
+	require.Equal(t, len(body), cap(body), "appending to a body must not overwrite the next")
 	_, err = NewPiece(c, body[:BodyOverhead-1])
 	require.ErrorIs(t, err, ErrMalformed)
 	_, err = NewPiece(nil, body)
@@ -146,6 +156,7 @@ func TestPlainPieceSize(t *testing.T) {
 	p, err := SplitPieces(make([]byte, 2*1008), 1<<10)
 	require.NoError(t, err)
 	require.Len(t, p, 2, "content of exactly two plain pieces")
+	require.Equal(t, 1008, cap(p[0]), "appending to a piece must not overwrite the next")
 }
 
 // TestCapsuleCodec: the fixed-size capsule encoding round-trips and rejects
@@ -269,6 +280,7 @@ func TestTorrentCodec(t *testing.T) {
 	s.tr.Torrent().Lengths[0] = 999
 	s.seed.Torrent().BodyHashes[0][0] ^= 1
 	s.peers[0].Torrent().Lengths[1] = 1
+	s.torrent.Lengths[2] = 7 // the description Publish returned
 	require.Equal(t, got, s.tr.Torrent())
 	require.Equal(t, got, s.seed.Torrent())
 	require.Equal(t, got, s.peers[0].Torrent())
@@ -312,5 +324,27 @@ func TestUploadKeyOnlyToSeed(t *testing.T) {
 		require.ErrorIs(t, err, ErrUnknownPeer)
 		_, err = s.tr.IssueLicence(s.seed.ID(), Policy{})
 		require.ErrorIs(t, err, ErrUnknownPeer)
+	})
+}
+
+// TestKeyProof: only the holder of a key proves possession of it, and a
+// proof does not carry over to another context or key.
+func TestKeyProof(t *testing.T) {
+	forGroups(t, func(t *testing.T, g group.Group) {
+		s := newSwarm(t, g, testPieces(1), 2)
+		a, b := s.peers[0], s.peers[1]
+		pf, err := a.ProveKey(nil, []byte("ctx"))
+		require.NoError(t, err)
+		require.Len(t, pf, KeyProofSize(g))
+		require.NoError(t, VerifyKeyProof(a.PublicKey(), pf, []byte("ctx")))
+		require.ErrorIs(t, VerifyKeyProof(a.PublicKey(), pf, []byte("ctX")), ErrBadSignature)
+		require.ErrorIs(t, VerifyKeyProof(b.PublicKey(), pf, []byte("ctx")), ErrBadSignature)
+		bad := bytes.Clone(pf)
+		bad[len(bad)-1] ^= 1
+		if err := VerifyKeyProof(a.PublicKey(), bad, []byte("ctx")); !errors.Is(err, ErrMalformed) {
+			require.ErrorIs(t, err, ErrBadSignature)
+		}
+		require.ErrorIs(t, VerifyKeyProof(a.PublicKey(), pf[1:], []byte("ctx")), ErrMalformed)
+		require.ErrorIs(t, VerifyKeyProof(nil, pf, nil), ErrMalformed)
 	})
 }

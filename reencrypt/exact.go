@@ -33,7 +33,11 @@ func exactGroup(g group.Group) (*elgamal.ModPGroup, error) {
 
 // ExactSize returns the length of the exact scheme's cipher piece for a plain
 // piece of n bytes in group g.
+// It is 0 for a nil group.
 func ExactSize(g group.Group, n int) int {
+	if g == nil {
+		return 0
+	}
 	k := elgamal.ElementSize(g)
 	return 4 + (n+k-2)/(k-1)*k
 }
@@ -41,21 +45,12 @@ func ExactSize(g group.Group, n int) int {
 // ExactPEnc encrypts piece k.Index with the paper's exact scheme: every
 // block times K = g^(r_ij·s_j) mod p.
 func (s *Seed) ExactPEnc(k *UploadKey) ([]byte, error) {
+	if err := s.checkKey(k); err != nil {
+		return nil, err
+	}
 	mg, err := exactGroup(s.keys.g)
 	if err != nil {
 		return nil, err
-	}
-	if k.key == nil {
-		return nil, fmt.Errorf("%w: empty upload key", ErrMalformed)
-	}
-	if k.Torrent != s.torrent.ID {
-		return nil, ErrWrongTorrent
-	}
-	if err := s.torrent.checkIndex(k.Index); err != nil {
-		return nil, err
-	}
-	if _, ok := k.key.(*elgamal.ModPElement); !ok {
-		return nil, fmt.Errorf("%w: upload key", ErrGroup)
 	}
 	plain := s.plain[k.Index]
 	kb := int(mg.Params().ElementLength)
@@ -77,7 +72,7 @@ func (s *Seed) ExactPEnc(k *UploadKey) ([]byte, error) {
 
 // ExactTransform is T in the exact scheme: every block times the re-key Δ.
 func ExactTransform(k *ReKey, cipher []byte) ([]byte, error) {
-	if k.delta == nil {
+	if k == nil || k.delta == nil {
 		return nil, fmt.Errorf("%w: empty re-key", ErrMalformed)
 	}
 	mg, err := exactGroup(k.delta.Group())
@@ -94,14 +89,18 @@ func ExactTransform(k *ReKey, cipher []byte) ([]byte, error) {
 // ExactDecrypt is PDec in the exact scheme: every block divided by
 // (g^(r_ik))^(s_k) mod p.
 func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	mg, err := exactGroup(p.g)
 	if err != nil {
 		return nil, err
 	}
-	if p.licence == nil {
+	l := p.installed()
+	if l == nil {
 		return nil, ErrNoLicence
 	}
-	if na := p.licence.Policy.NotAfter; !na.IsZero() && now.After(na) {
+	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
 		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
 	}
 	if err := p.torrent.checkIndex(i); err != nil {
@@ -114,7 +113,7 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 	if n != p.torrent.Lengths[i] {
 		return nil, fmt.Errorf("%w: cipher piece of %d bytes for piece %d of %d", ErrMalformed, n, i, p.torrent.Lengths[i])
 	}
-	mask := p.sk.Mul(p.licence.keys[i]).(*elgamal.ModPElement).Int()
+	mask := p.sk.Mul(l.keys[i]).(*elgamal.ModPElement).Int()
 	inv := new(big.Int).ModInverse(mask, mg.P())
 	blocks, err := exactMulBlocks(mg, cipher, n, inv)
 	if err != nil {

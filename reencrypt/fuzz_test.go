@@ -3,6 +3,8 @@ package reencrypt
 import (
 	"bytes"
 	"encoding"
+	"errors"
+	mrand "math/rand/v2"
 	"testing"
 
 	"github.com/cloudflare/circl/group"
@@ -10,9 +12,18 @@ import (
 	"github.com/swarmblocks/swarmblocks/elgamal"
 )
 
-// fuzzSwarm is a small fixed swarm shared by the fuzz targets.
+// fuzzSwarm is a small fixed swarm shared by the fuzz targets. It is
+// deterministic: the fuzzing engine runs each target's set-up again in
+// every worker process, and the seeds made here must fit the swarm there.
 func fuzzSwarm(f *testing.F) (*swarm, []byte, []byte, []byte, []byte) {
-	s := newSwarm(f, elgamal.Default, testPieces(100, 37), 2)
+	rnd := mrand.NewChaCha8([32]byte{'f', 'u', 'z', 'z'})
+	tr, err := NewTracker(elgamal.Default, rnd)
+	require.NoError(f, err)
+	pieces := [][]byte{make([]byte, 100), make([]byte, 37)}
+	for _, p := range pieces {
+		_, _ = rnd.Read(p)
+	}
+	s := newSwarmReader(f, tr, pieces, 2, rnd)
 	a, b := s.peers[0], s.peers[1]
 	uk, err := s.tr.UploadKey(0, s.seed.ID(), a.ID())
 	require.NoError(f, err)
@@ -143,5 +154,105 @@ func FuzzExact(f *testing.F) {
 		if err == nil {
 			require.Len(t, pt, 300)
 		}
+	})
+}
+
+// FuzzParseCapsule: a capsule that parses re-encodes to the same bytes; a
+// failed UnmarshalBinary leaves the capsule as it was.
+func FuzzParseCapsule(f *testing.F) {
+	s, ukb, _, _, _ := fuzzSwarm(f)
+	uk, err := ParseUploadKey(elgamal.Default, ukb)
+	require.NoError(f, err)
+	c, err := s.seed.Capsule(uk)
+	require.NoError(f, err)
+	cb, err := c.MarshalBinary()
+	require.NoError(f, err)
+	addMutations(f, cb)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		roundTrip(t, data, ParseCapsule)
+		d := c.clone()
+		if err := d.UnmarshalBinary(data); err != nil {
+			require.True(t, d.Equal(c), "a failed decoding changed the capsule")
+		}
+	})
+}
+
+// FuzzVerifyCapsule: with expected hashes, a peer accepts exactly the
+// capsule blinded for it.
+func FuzzVerifyCapsule(f *testing.F) {
+	s, ukb, _, _, _ := fuzzSwarm(f)
+	uk, err := ParseUploadKey(elgamal.Default, ukb)
+	require.NoError(f, err)
+	c, err := s.seed.Capsule(uk)
+	require.NoError(f, err)
+	cb, err := c.MarshalBinary()
+	require.NoError(f, err)
+	addMutations(f, cb)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseCapsule(elgamal.Default, data)
+		if err != nil {
+			return
+		}
+		if s.peers[0].VerifyCapsule(c) == nil {
+			require.Equal(t, cb, data)
+		}
+	})
+}
+
+// FuzzParseTorrent: a description that parses re-encodes to the same bytes
+// and is one a peer can join.
+func FuzzParseTorrent(f *testing.F) {
+	s, _, _, _, _ := fuzzSwarm(f)
+	tb, err := s.torrent.MarshalBinary()
+	require.NoError(f, err)
+	addMutations(f, tb)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tor, err := ParseTorrent(data)
+		if err != nil {
+			return
+		}
+		out, err := tor.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, data, out)
+		_, err = NewPeer(tor, nil)
+		require.NoError(t, err)
+	})
+}
+
+// FuzzRestorePeer: a saved key that loads saves back to the same bytes.
+func FuzzRestorePeer(f *testing.F) {
+	s, _, _, _, _ := fuzzSwarm(f)
+	kb, err := s.peers[0].MarshalBinary()
+	require.NoError(f, err)
+	addMutations(f, kb)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := RestorePeer(s.torrent, data)
+		if err != nil {
+			if !errors.Is(err, ErrWrongTorrent) {
+				require.ErrorIs(t, err, ErrMalformed)
+			}
+			return
+		}
+		out, err := p.MarshalBinary()
+		require.NoError(t, err)
+		require.Equal(t, data, out)
+	})
+}
+
+// FuzzVerifyKeyProof: a proof that verifies is bound to its key and its
+// context. (Proofs are randomised, and circl draws ristretto255's nonce
+// from crypto/rand, so the seed proof is not the only valid one.)
+func FuzzVerifyKeyProof(f *testing.F) {
+	s, _, _, _, _ := fuzzSwarm(f)
+	a, b := s.peers[0], s.peers[1]
+	pf, err := a.ProveKey(nil, []byte("fuzz"))
+	require.NoError(f, err)
+	addMutations(f, pf)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if VerifyKeyProof(a.PublicKey(), data, []byte("fuzz")) != nil {
+			return
+		}
+		require.Error(t, VerifyKeyProof(a.PublicKey(), data, []byte("fuzZ")))
+		require.Error(t, VerifyKeyProof(b.PublicKey(), data, []byte("fuzz")))
 	})
 }

@@ -22,9 +22,16 @@ func (id TorrentID) String() string { return hex.EncodeToString(id[:8]) }
 // String returns the first 8 bytes of the identifier in hex.
 func (id PeerID) String() string { return hex.EncodeToString(id[:8]) }
 
-// PeerIDOf returns the identifier of the peer with public key pk.
+// PeerIDOf returns the identifier of the peer with public key pk, or the
+// zero PeerID, which no key has, for a nil or zero key.
 func PeerIDOf(pk *elgamal.PublicKey) PeerID {
-	b, _ := pk.MarshalBinary()
+	if pk == nil || pk.Group() == nil {
+		return PeerID{}
+	}
+	b, err := pk.MarshalBinary()
+	if err != nil {
+		return PeerID{}
+	}
 	h := blake3.New(32, nil)
 	h.Write([]byte("swarmblocks/reencrypt peer id v1\x00"))
 	h.Write([]byte(elgamal.GroupName(pk.Group())))

@@ -44,11 +44,27 @@ const licenceMagic = "SBL1"
 // tracker's key.
 const licenceSigContext = "swarmblocks/reencrypt licence v1\x00"
 
+// clone returns a copy of l that shares nothing with it.
+func (l *Licence) clone() *Licence {
+	c := *l
+	c.keys = make([]group.Element, len(l.keys))
+	for i, k := range l.keys {
+		c.keys[i] = k.Copy()
+	}
+	c.raw = append([]byte(nil), l.raw...)
+	return &c
+}
+
 // Pieces returns the number of decryption keys, one per piece.
 func (l *Licence) Pieces() int { return len(l.keys) }
 
 // MarshalBinary returns the signed wire form.
-func (l *Licence) MarshalBinary() ([]byte, error) { return append([]byte(nil), l.raw...), nil }
+func (l *Licence) MarshalBinary() ([]byte, error) {
+	if len(l.raw) == 0 {
+		return nil, fmt.Errorf("%w: empty licence", ErrMalformed)
+	}
+	return append([]byte(nil), l.raw...), nil
+}
 
 func licenceBody(g group.Group, t TorrentID, p PeerID, pol Policy, keys []group.Element) []byte {
 	n := elgamal.ElementSize(g)
@@ -86,6 +102,9 @@ func licenceSigned(g group.Group, body []byte) []byte {
 // signature with trackerKey. It rejects a wrong length, a bad signature,
 // malformed or identity keys, and more than [MaxPieces] keys.
 func ParseLicence(g group.Group, data []byte, trackerKey ed25519.PublicKey) (*Licence, error) {
+	if g == nil {
+		return nil, fmt.Errorf("%w: nil group", ErrGroup)
+	}
 	const head = 84
 	if len(data) < head+ed25519.SignatureSize || string(data[:4]) != licenceMagic {
 		return nil, fmt.Errorf("%w: not a licence", ErrMalformed)

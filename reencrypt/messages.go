@@ -10,7 +10,9 @@ import (
 
 // UploadKey is message 6 of Algorithm 1, from the tracker to the original
 // seed: K = r_ij·Y_j, the additive form of (g^(s_j))^(r_ij), with which the
-// seed blinds piece i for downloader j.
+// seed blinds piece i for downloader j. It is a secret of the seed: K and
+// j's capsule give M_i, which opens the piece, so the tracker gives it to
+// the original seed only.
 //
 // Its wire form is torrent (32) ‖ index (4) ‖ to (32) ‖ K ([elgamal.ElementSize]).
 type UploadKey struct {
@@ -36,6 +38,9 @@ type ReKey struct {
 
 // MarshalBinary returns the wire form of k.
 func (k *UploadKey) MarshalBinary() ([]byte, error) {
+	if k.key == nil {
+		return nil, fmt.Errorf("%w: empty upload key", ErrMalformed)
+	}
 	b := make([]byte, 0, 68+elgamal.ElementSize(k.key.Group()))
 	b = append(b, k.Torrent[:]...)
 	b = binary.BigEndian.AppendUint32(b, k.Index)
@@ -46,6 +51,9 @@ func (k *UploadKey) MarshalBinary() ([]byte, error) {
 // ParseUploadKey decodes an upload key of group g. The identity is refused:
 // the tracker never sends it, and it would leave a piece unblinded.
 func ParseUploadKey(g group.Group, data []byte) (*UploadKey, error) {
+	if g == nil {
+		return nil, fmt.Errorf("%w: nil group", ErrGroup)
+	}
 	n := elgamal.ElementSize(g)
 	if len(data) != 68+n {
 		return nil, fmt.Errorf("%w: upload key must be %d bytes, got %d", ErrMalformed, 68+n, len(data))
@@ -65,6 +73,9 @@ func ParseUploadKey(g group.Group, data []byte) (*UploadKey, error) {
 
 // MarshalBinary returns the wire form of k.
 func (k *ReKey) MarshalBinary() ([]byte, error) {
+	if k.delta == nil {
+		return nil, fmt.Errorf("%w: empty re-key", ErrMalformed)
+	}
 	b := make([]byte, 0, 100+elgamal.ElementSize(k.delta.Group()))
 	b = append(b, k.Torrent[:]...)
 	b = binary.BigEndian.AppendUint32(b, k.Index)
@@ -75,6 +86,9 @@ func (k *ReKey) MarshalBinary() ([]byte, error) {
 
 // ParseReKey decodes a re-encryption key of group g.
 func ParseReKey(g group.Group, data []byte) (*ReKey, error) {
+	if g == nil {
+		return nil, fmt.Errorf("%w: nil group", ErrGroup)
+	}
 	n := elgamal.ElementSize(g)
 	if len(data) != 100+n {
 		return nil, fmt.Errorf("%w: re-key must be %d bytes, got %d", ErrMalformed, 100+n, len(data))

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/cloudflare/circl/group"
@@ -15,12 +16,15 @@ import (
 // torrent it joined, and, once installed, its licence. It re-encrypts pieces
 // it uploads ([Peer.Transform], the paper's T), verifies pieces it receives
 // ([Peer.Receive]) and decrypts them with its licence ([Peer.Decrypt],
-// PDec). A Peer is not safe for concurrent use.
+// PDec). A Peer is safe for concurrent use: a carrier may transform,
+// verify and decrypt from many connections at once.
 type Peer struct {
-	torrent  *Torrent
-	g        group.Group
-	sk       *elgamal.PrivateKey
-	id       PeerID
+	torrent *Torrent
+	g       group.Group
+	sk      *elgamal.PrivateKey
+	id      PeerID
+
+	mu       sync.RWMutex
 	expected [][32]byte
 	licence  *Licence
 }
@@ -69,25 +73,64 @@ func newPeer(t *Torrent, g group.Group, sk *elgamal.PrivateKey) *Peer {
 // ID returns the peer's identifier.
 func (p *Peer) ID() PeerID { return p.id }
 
-// PublicKey returns the peer's public key Y = s·G.
-func (p *Peer) PublicKey() *elgamal.PublicKey { return p.sk.Public() }
+// PublicKey returns the peer's public key Y = s·G, or nil for the zero
+// Peer.
+func (p *Peer) PublicKey() *elgamal.PublicKey {
+	if p.sk == nil {
+		return nil
+	}
+	return p.sk.Public()
+}
 
-// Torrent returns a copy of the torrent description the peer joined.
-func (p *Peer) Torrent() *Torrent { return p.torrent.clone() }
+// Torrent returns a copy of the torrent description the peer joined, or
+// nil for the zero Peer.
+func (p *Peer) Torrent() *Torrent {
+	if p.torrent == nil {
+		return nil
+	}
+	return p.torrent.clone()
+}
+
+// check refuses a Peer not made by NewPeer or RestorePeer.
+func (p *Peer) check() error {
+	if p.sk == nil || p.torrent == nil || p.g == nil {
+		return fmt.Errorf("%w: peer not made by NewPeer or RestorePeer", ErrMalformed)
+	}
+	return nil
+}
 
 // Licence returns the installed licence, or nil. Save its
 // [Licence.MarshalBinary] with [Peer.MarshalBinary] to restore both after a
 // restart.
-func (p *Peer) Licence() *Licence { return p.licence }
+func (p *Peer) Licence() *Licence {
+	l := p.installed()
+	if l == nil {
+		return nil
+	}
+	return l.clone()
+}
+
+// installed returns the installed licence, or nil.
+func (p *Peer) installed() *Licence {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.licence
+}
 
 // SetExpectedHashes installs the per-piece hashes the tracker computed for
 // this peer ([Tracker.ExpectedHashes]); from then on [Peer.Receive] checks
 // each piece's capsule as well as its body.
 func (p *Peer) SetExpectedHashes(h [][32]byte) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	if len(h) != p.torrent.Pieces() {
 		return fmt.Errorf("%w: %d expected hashes for %d pieces", ErrMalformed, len(h), p.torrent.Pieces())
 	}
-	p.expected = append([][32]byte(nil), h...)
+	h = append([][32]byte(nil), h...)
+	p.mu.Lock()
+	p.expected = h
+	p.mu.Unlock()
 	return nil
 }
 
@@ -96,6 +139,9 @@ func (p *Peer) SetExpectedHashes(h [][32]byte) error {
 // lists and, if expected hashes are installed, the capsule is the one
 // blinded for this peer. A polluted piece returns [ErrPolluted].
 func (p *Peer) Receive(data []byte) (*Piece, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	pc, err := ParsePiece(p.g, data)
 	if err != nil {
 		return nil, err
@@ -109,6 +155,9 @@ func (p *Peer) Receive(data []byte) (*Piece, error) {
 // Verify checks a piece against the torrent and, if installed, the expected
 // hashes, as [Peer.Receive] does.
 func (p *Peer) Verify(pc *Piece) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	if pc == nil || pc.capsule == nil {
 		return fmt.Errorf("%w: piece without capsule", ErrMalformed)
 	}
@@ -131,6 +180,9 @@ func (p *Peer) Verify(pc *Piece) error {
 // body is fetched. The body is checked by the carrier's own piece hashes,
 // or by [Peer.Verify] on the assembled piece.
 func (p *Peer) VerifyCapsule(c *Capsule) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	if c == nil || c.element == nil {
 		return fmt.Errorf("%w: empty capsule", ErrMalformed)
 	}
@@ -151,7 +203,10 @@ func (p *Peer) checkElement(i uint32, e group.Element) error {
 }
 
 func (p *Peer) checkExpected(i uint32, e group.Element) error {
-	if p.expected != nil && capsuleHash(i, e, p.torrent.BodyHashes[i]) != p.expected[i] {
+	p.mu.RLock()
+	expected := p.expected
+	p.mu.RUnlock()
+	if expected != nil && capsuleHash(i, e, p.torrent.BodyHashes[i]) != expected[i] {
 		return fmt.Errorf("%w: capsule of piece %d", ErrPolluted, i)
 	}
 	return nil
@@ -177,6 +232,9 @@ func (p *Peer) Transform(pc *Piece, k *ReKey) (*Piece, error) {
 // that send bodies as torrent data: it returns the capsule C + Δ for the
 // downloader named in re-key k. c is not modified.
 func (p *Peer) TransformCapsule(c *Capsule, k *ReKey) (*Capsule, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	switch {
 	case k == nil || k.delta == nil || c == nil || c.element == nil:
 		return nil, fmt.Errorf("%w: empty re-key or capsule", ErrMalformed)
@@ -194,12 +252,15 @@ func (p *Peer) TransformCapsule(c *Capsule, k *ReKey) (*Capsule, error) {
 	return &Capsule{Index: c.Index, element: p.g.NewElement().Add(c.element, k.delta)}, nil
 }
 
-// InstallLicence installs a licence that [ParseLicence] verified (or that
-// the tracker issued in-process). A licence for another peer or torrent is
-// refused with [ErrWrongPeer] or [ErrWrongTorrent].
+// InstallLicence installs a copy of a licence that [ParseLicence] verified
+// (or that the tracker issued in-process). A licence for another peer or
+// torrent is refused with [ErrWrongPeer] or [ErrWrongTorrent].
 func (p *Peer) InstallLicence(l *Licence) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	switch {
-	case l == nil || l.keys == nil:
+	case l == nil || len(l.keys) == 0:
 		return fmt.Errorf("%w: empty licence", ErrMalformed)
 	case l.Torrent != p.torrent.ID:
 		return ErrWrongTorrent
@@ -210,7 +271,10 @@ func (p *Peer) InstallLicence(l *Licence) error {
 	case elgamal.GroupName(l.keys[0].Group()) != elgamal.GroupName(p.g):
 		return fmt.Errorf("%w: licence", ErrGroup)
 	}
+	l = l.clone()
+	p.mu.Lock()
 	p.licence = l
+	p.mu.Unlock()
 	return nil
 }
 
@@ -228,10 +292,14 @@ func (p *Peer) Decrypt(pc *Piece, now time.Time) ([]byte, error) {
 
 // AppendDecrypt is [Peer.Decrypt] that appends the plain piece to dst.
 func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, error) {
-	if p.licence == nil {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	l := p.installed()
+	if l == nil {
 		return nil, ErrNoLicence
 	}
-	if na := p.licence.Policy.NotAfter; !na.IsZero() && now.After(na) {
+	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
 		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
 	}
 	if pc == nil || pc.capsule == nil {
@@ -240,7 +308,7 @@ func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, erro
 	if err := p.checkElement(pc.Index, pc.capsule); err != nil {
 		return nil, err
 	}
-	m := p.sk.Mul(p.licence.keys[pc.Index])
+	m := p.sk.Mul(l.keys[pc.Index])
 	m.Neg(m)
 	m.Add(m, pc.capsule)
 	return openBody(dst, p.torrent.ID, pc.Index, m, pc.body)

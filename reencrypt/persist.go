@@ -19,7 +19,13 @@ const peerKeyMagic = "SBK1"
 // PeerKeySize returns the length of a saved peer key in group g:
 // 4 ("SBK1") + 32 (torrent) + [elgamal.ScalarSize] (68 bytes for
 // ristretto255).
-func PeerKeySize(g group.Group) int { return 4 + 32 + elgamal.ScalarSize(g) }
+// It is 0 for a nil group.
+func PeerKeySize(g group.Group) int {
+	if g == nil {
+		return 0
+	}
+	return 4 + 32 + elgamal.ScalarSize(g)
+}
 
 // MarshalBinary saves the peer's private key, bound to its torrent:
 // "SBK1" ‖ torrent (32) ‖ private scalar ([elgamal.ScalarSize]), in
@@ -27,8 +33,8 @@ func PeerKeySize(g group.Group) int { return 4 + 32 + elgamal.ScalarSize(g) }
 // example encrypted with filippo.io/age). The licence is saved apart, with
 // [Licence.MarshalBinary].
 func (p *Peer) MarshalBinary() ([]byte, error) {
-	if p.sk == nil {
-		return nil, fmt.Errorf("%w: peer without a key", ErrMalformed)
+	if err := p.check(); err != nil {
+		return nil, err
 	}
 	s, err := p.sk.MarshalBinary()
 	if err != nil {
@@ -66,6 +72,9 @@ func RestorePeer(t *Torrent, data []byte) (*Peer, error) {
 // LoadLicence verifies a saved licence with the tracker's key
 // ([ParseLicence]) and installs it ([Peer.InstallLicence]).
 func (p *Peer) LoadLicence(data []byte, trackerKey ed25519.PublicKey) error {
+	if err := p.check(); err != nil {
+		return err
+	}
 	l, err := ParseLicence(p.g, data, trackerKey)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 // a peer with its licence and the downloaded pieces, enforces the licence's
 // usage policy — expiry and the number of plays — and releases plaintext
 // only to the caller playing the content. Like the paper, it does not
-// defend against a hacked player.
+// defend against a hacked player. A Player is not safe for concurrent use.
 type Player struct {
 	peer   *Peer
 	pieces []*Piece
@@ -19,7 +19,13 @@ type Player struct {
 // NewPlayer returns a player for peer p, which must have a licence
 // installed, over the complete set of downloaded pieces, indexed by piece.
 func NewPlayer(p *Peer, pieces []*Piece) (*Player, error) {
-	if p.licence == nil {
+	if p == nil {
+		return nil, fmt.Errorf("%w: nil peer", ErrMalformed)
+	}
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	if p.installed() == nil {
 		return nil, ErrNoLicence
 	}
 	if len(pieces) != p.torrent.Pieces() {
@@ -30,13 +36,20 @@ func NewPlayer(p *Peer, pieces []*Piece) (*Player, error) {
 			return nil, fmt.Errorf("%w: piece %d missing or out of place", ErrPieceRange, i)
 		}
 	}
-	return &Player{peer: p, pieces: pieces}, nil
+	return &Player{peer: p, pieces: append([]*Piece(nil), pieces...)}, nil
 }
 
 // Play decrypts the whole content once, counting a play. It returns
 // [ErrPolicy] once the licence's plays are used up or it has expired.
 func (pl *Player) Play(now time.Time) ([]byte, error) {
-	if max := pl.peer.licence.Policy.MaxPlays; max != 0 && pl.plays >= max {
+	if pl.peer == nil {
+		return nil, fmt.Errorf("%w: player not made by NewPlayer", ErrMalformed)
+	}
+	l := pl.peer.installed()
+	if l == nil {
+		return nil, ErrNoLicence
+	}
+	if max := l.Policy.MaxPlays; max != 0 && pl.plays >= max {
 		return nil, fmt.Errorf("%w: all %d plays used", ErrPolicy, max)
 	}
 	var out []byte

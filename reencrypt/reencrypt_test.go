@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"testing"
@@ -53,11 +54,16 @@ func newSwarm(t testing.TB, g group.Group, pieces [][]byte, peers int) *swarm {
 }
 
 func newSwarmWith(t testing.TB, tr *Tracker, pieces [][]byte, peers int) *swarm {
+	return newSwarmReader(t, tr, pieces, peers, rand.Reader)
+}
+
+// newSwarmReader is newSwarmWith drawing the peers' keys from rnd.
+func newSwarmReader(t testing.TB, tr *Tracker, pieces [][]byte, peers int, rnd io.Reader) *swarm {
 	seed, tor, err := tr.Publish(pieces)
 	require.NoError(t, err)
 	s := &swarm{tr: tr, seed: seed, torrent: tor, plain: pieces}
 	for range peers {
-		p, err := NewPeer(tor, rand.Reader)
+		p, err := NewPeer(tor, rnd)
 		require.NoError(t, err)
 		id, err := tr.Subscribe(p.PublicKey())
 		require.NoError(t, err)

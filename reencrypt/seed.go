@@ -1,6 +1,7 @@
 package reencrypt
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 
@@ -69,6 +70,21 @@ func (s *Seed) WriteTo(w io.Writer) (int64, error) {
 	n, err := w.Write(s.bodies)
 	return int64(n), err
 }
+
+// ReadAt reads the torrent's data (the sealed bodies, in piece order) at
+// offset off, as a carrier's storage reads a file: it implements
+// io.ReaderAt.
+func (s *Seed) ReadAt(p []byte, off int64) (int, error) {
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	return bytes.NewReader(s.bodies).ReadAt(p, off)
+}
+
+var (
+	_ io.ReaderAt = (*Seed)(nil)
+	_ io.WriterTo = (*Seed)(nil)
+)
 
 func (s *Seed) checkKey(k *UploadKey) error {
 	if err := s.check(); err != nil {

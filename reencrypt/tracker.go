@@ -60,11 +60,25 @@ func NewTracker(g group.Group, rnd io.Reader) (*Tracker, error) {
 	return t, nil
 }
 
+// check refuses a Tracker not made by NewTracker.
+func (t *Tracker) check() error {
+	if t.g == nil || t.signer == nil || t.peers == nil {
+		return fmt.Errorf("%w: tracker not made by NewTracker", ErrMalformed)
+	}
+	return nil
+}
+
 // Group returns the torrent's group.
 func (t *Tracker) Group() group.Group { return t.g }
 
 // LicenceKey returns the public key that verifies the tracker's licences.
-func (t *Tracker) LicenceKey() ed25519.PublicKey { return t.signer.Public().(ed25519.PublicKey) }
+// It is nil for the zero Tracker.
+func (t *Tracker) LicenceKey() ed25519.PublicKey {
+	if t.signer == nil {
+		return nil
+	}
+	return t.signer.Public().(ed25519.PublicKey)
+}
 
 // Publish fixes the torrent's content: the owner hands the plain pieces to
 // the tracker, which derives the torrent identifier from them, and returns
@@ -72,6 +86,9 @@ func (t *Tracker) LicenceKey() ed25519.PublicKey { return t.signer.Public().(ed2
 // [Torrent] description to distribute. Pieces may have any size up to
 // [MaxPieceSize]. A tracker publishes once.
 func (t *Tracker) Publish(pieces [][]byte) (*Seed, *Torrent, error) {
+	if err := t.check(); err != nil {
+		return nil, nil, err
+	}
 	if len(pieces) == 0 || len(pieces) > MaxPieces {
 		return nil, nil, fmt.Errorf("%w: %d pieces (want 1 to %d)", ErrPieceRange, len(pieces), MaxPieces)
 	}
@@ -146,9 +163,14 @@ func (t *Tracker) SeedID() (PeerID, error) {
 // Subscribe adds a peer's public key to the peer table (the subscription
 // after which the peer runs PGen's counterpart TGen on the tracker) and
 // returns its identifier. Subscribing again with the same key is harmless.
-// Authenticating the subscriber is out of scope, as in the paper.
+// The tracker takes pk as given: a network front end authenticates the
+// subscriber and checks that it holds the private key ([VerifyKeyProof]),
+// as package keyserver does.
 func (t *Tracker) Subscribe(pk *elgamal.PublicKey) (PeerID, error) {
-	if pk == nil {
+	if err := t.check(); err != nil {
+		return PeerID{}, err
+	}
+	if pk == nil || pk.Group() == nil {
 		return PeerID{}, fmt.Errorf("%w: nil public key", ErrMalformed)
 	}
 	if elgamal.GroupName(pk.Group()) != elgamal.GroupName(t.g) {

@@ -63,16 +63,24 @@
 // about 30–40 µs (BenchmarkToken/Verify, over 20,000 per second), and a
 // spend about the same (BenchmarkToken/Spend). A token encodes in
 // [KeyIDSize] + [MessageSize] + modulus bytes: 352 bytes at 2048 bits.
-// Keys must have at least [MinKeyBits] bits; an exchange publishes its key
+// The blind signatures are RFC 9474's RSABSSA-SHA384-PSS-Randomized
+// exactly: the tests run the RFC's test vector through the wallet's
+// Prepare, Blind and Finalize steps with the vector's randomness, and
+// through the exchange's blind signing; a token's message is the RFC's
+// 32-byte random prefix followed by a 32-byte serial.
+// An exchange publishes its key
 // as PKIX DER ([PublicKey.MarshalBinary], [ParsePublicKey]).
 //
 // Payouts ([Exchange.Collect], [Exchange.Refund]) are idempotent: a party
 // whose reply was lost asks again with the same blinded requests and gets
 // the same signatures, so a dropped message costs no tokens.
 //
-// The spent-token registry and the closed escrows (kept for such retries)
-// live in memory and grow with every token ever spent; a deployment would
-// persist them, rotate keys and retire the registry of an expired key. The exchange sees each escrow's amount and
+// Closed escrows are kept for such retries for [Config].ClosedRetention
+// (an hour by default) and at most [Config].MaxClosedEscrows of them, so
+// their memory is bounded. The spent-token registry lives in memory and
+// grows with every token ever spent (it must, to refuse double spending);
+// a deployment would persist it, rotate keys and retire the registry of
+// an expired key. Keys have [MinKeyBits] to [MaxKeyBits] bits. The exchange sees each escrow's amount and
 // time, which an exchange that also watched the auctions could correlate
 // with prices. Warning: the wallet trusts the exchange's public key; it
 // does not check that the key was honestly generated (see RFC 9474's

@@ -41,13 +41,11 @@ type Secret [32]byte
 // BLAKE3-DeriveKey("swarmblocks token v1 escrow lock", secret).
 type Lock [32]byte
 
-// NewSecret draws a fresh secret from rnd (pass crypto/rand.Reader).
+// NewSecret draws a fresh secret from rnd; a nil rnd means
+// crypto/rand.Reader.
 func NewSecret(rnd io.Reader) (Secret, error) {
-	if rnd == nil {
-		return Secret{}, errNilRand
-	}
 	var s Secret
-	if _, err := io.ReadFull(rnd, s[:]); err != nil {
+	if _, err := io.ReadFull(randReader(rnd), s[:]); err != nil {
 		return Secret{}, fmt.Errorf("token: reading secret: %w", err)
 	}
 	return s, nil
@@ -98,6 +96,9 @@ type escrow struct {
 // fails with [ErrSignature], [ErrWrongKey], [ErrDoubleSpend] or
 // [ErrBatch] and then spends nothing.
 func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Time, error) {
+	if err := x.ready(); err != nil {
+		return EscrowID{}, time.Time{}, err
+	}
 	keys, err := x.check(tokens)
 	if err != nil {
 		return EscrowID{}, time.Time{}, err
@@ -112,6 +113,7 @@ func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Tim
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.pruneClosed()
 	if err := x.markSpent(keys); err != nil {
 		return EscrowID{}, time.Time{}, err
 	}
@@ -124,6 +126,9 @@ func (x *Exchange) Escrow(tokens []Token, payee, payer Lock) (EscrowID, time.Tim
 
 // EscrowAmount returns the number of tokens held by an open escrow.
 func (x *Exchange) EscrowAmount(id EscrowID) (int, error) {
+	if err := x.ready(); err != nil {
+		return 0, err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	e := x.escrows[id]
@@ -137,6 +142,9 @@ func (x *Exchange) EscrowAmount(id EscrowID) (int, error) {
 // verified, releasing the escrow to the payee. It needs the payer's
 // secret and must come before the deadline.
 func (x *Exchange) Confirm(id EscrowID, payer Secret) error {
+	if err := x.ready(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	e := x.escrows[id]
@@ -166,6 +174,10 @@ func (x *Exchange) Confirm(id EscrowID, payer Secret) error {
 // mints nothing more (RSA blind signatures are deterministic, so they
 // finalise to the same tokens). Other requests for a closed escrow are
 // refused with [ErrEscrowState]. The same holds for [Exchange.Refund].
+// A closed escrow is kept for such retries for [Config].ClosedRetention
+// (at most [Config].MaxClosedEscrows of them); after that a retry gets
+// [ErrNoEscrow], and the tokens it would have fetched are lost to a party
+// that never received the first reply.
 func (x *Exchange) Collect(id EscrowID, payee Secret, reqs [][]byte) ([][]byte, error) {
 	authorise := func(e *escrow) error {
 		switch {
@@ -202,6 +214,9 @@ func (x *Exchange) Refund(id EscrowID, payer Secret, reqs [][]byte) ([][]byte, e
 // changes nothing. A closed escrow is signed for again only for the
 // requests it was paid to, and then changes nothing.
 func (x *Exchange) payOut(id EscrowID, reqs [][]byte, authorise func(*escrow) error) ([][]byte, error) {
+	if err := x.ready(); err != nil {
+		return nil, err
+	}
 	h := hashRequests(reqs)
 	ready := func() (*escrow, error) {
 		e := x.escrows[id]
@@ -220,6 +235,7 @@ func (x *Exchange) payOut(id EscrowID, reqs [][]byte, authorise func(*escrow) er
 		return e, nil
 	}
 	x.mu.Lock()
+	x.pruneClosed()
 	_, err := ready()
 	x.mu.Unlock()
 	if err != nil {
@@ -240,11 +256,37 @@ func (x *Exchange) payOut(id EscrowID, reqs [][]byte, authorise func(*escrow) er
 	}
 	n := int64(len(reqs))
 	e.closed, e.paidTo = true, h
+	x.closedQ = append(x.closedQ, closedEscrow{id: id, at: x.now()})
+	x.pruneClosed()
 	x.open--
 	x.stats.Escrowed -= n
 	x.stats.Redeemed += n
 	x.stats.Minted += n
 	return sigs, nil
+}
+
+// pruneClosed forgets the closed escrows older than the retention window,
+// and the oldest beyond the cap, oldest first. x.mu must be held. Each
+// escrow is queued once when it closes and removed once, so the cost is
+// constant per escrow over its life.
+func (x *Exchange) pruneClosed() {
+	now := x.now()
+	drop := 0
+	for drop < len(x.closedQ) {
+		c := x.closedQ[drop]
+		if len(x.closedQ)-drop <= x.maxClosed && now.Sub(c.at) < x.retention {
+			break
+		}
+		delete(x.escrows, c.id)
+		drop++
+	}
+	if drop > 0 {
+		clear(x.closedQ[:drop])
+		x.closedQ = x.closedQ[drop:]
+		if cap(x.closedQ) > 64 && len(x.closedQ) < cap(x.closedQ)/4 {
+			x.closedQ = append([]closedEscrow(nil), x.closedQ...)
+		}
+	}
 }
 
 // hashRequests commits to a batch of blinded requests.

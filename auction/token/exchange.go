@@ -24,6 +24,14 @@ var (
 // [Config] leaves it zero.
 const DefaultEscrowTimeout = 2 * time.Minute
 
+// DefaultClosedRetention is how long an [Exchange] whose [Config] leaves
+// ClosedRetention zero keeps a closed escrow for payout retries.
+const DefaultClosedRetention = time.Hour
+
+// DefaultMaxClosedEscrows is the number of closed escrows an [Exchange]
+// whose [Config] leaves MaxClosedEscrows zero keeps at most.
+const DefaultMaxClosedEscrows = 1 << 16
+
 // Config configures an [Exchange].
 type Config struct {
 	// EscrowTimeout is how long a buyer has to confirm a chunk before
@@ -33,6 +41,17 @@ type Config struct {
 	// Now is the exchange's clock. Nil means time.Now; simulations pass
 	// their simulated clock.
 	Now func() time.Time
+	// ClosedRetention is how long a closed (paid out or refunded) escrow
+	// is kept so that a party whose reply was lost can fetch the same
+	// signatures again ([Exchange.Collect] is idempotent). After it, the
+	// escrow is forgotten and a retry gets [ErrNoEscrow]. Zero means
+	// [DefaultClosedRetention].
+	ClosedRetention time.Duration
+	// MaxClosedEscrows bounds the closed escrows kept for retries: past
+	// it the oldest are forgotten first, whatever their age, so that the
+	// exchange's memory for them is bounded. Zero means
+	// [DefaultMaxClosedEscrows].
+	MaxClosedEscrows int
 }
 
 // Stats are the exchange's books, in tokens (one token is one unit).
@@ -63,6 +82,9 @@ type Stats struct {
 	Outstanding int64
 	// Escrows is the number of escrows still open or confirmed.
 	Escrows int
+	// Closed is the number of closed escrows kept for payout retries,
+	// at most [Config].MaxClosedEscrows.
+	Closed int
 }
 
 // Exchange is the token issuer and ledger of BitStore §5.2, run by the
@@ -84,6 +106,16 @@ type Exchange struct {
 	escrows map[EscrowID]*escrow // open, confirmed and closed (kept for retries)
 	open    int                  // escrows not yet closed
 	stats   Stats
+
+	retention time.Duration
+	maxClosed int
+	closedQ   []closedEscrow // closed escrows, oldest first
+}
+
+// closedEscrow is an entry of the exchange's queue of closed escrows.
+type closedEscrow struct {
+	id EscrowID
+	at time.Time
 }
 
 // NewExchange returns an exchange signing with sk, which must have a
@@ -113,11 +145,32 @@ func NewExchange(sk *rsa.PrivateKey, cfg Config) (*Exchange, error) {
 	if x.now == nil {
 		x.now = time.Now
 	}
+	x.retention, x.maxClosed = cfg.ClosedRetention, cfg.MaxClosedEscrows
+	if x.retention <= 0 {
+		x.retention = DefaultClosedRetention
+	}
+	if x.maxClosed <= 0 {
+		x.maxClosed = DefaultMaxClosedEscrows
+	}
 	return x, nil
 }
 
-// PublicKey returns the key wallets withdraw and verify tokens with.
-func (x *Exchange) PublicKey() *PublicKey { return x.pub }
+// PublicKey returns the key wallets withdraw and verify tokens with, or nil
+// for a zero-value Exchange.
+func (x *Exchange) PublicKey() *PublicKey {
+	if x == nil {
+		return nil
+	}
+	return x.pub
+}
+
+// ready returns [ErrInvalidArgument] for a nil or zero-value Exchange.
+func (x *Exchange) ready() error {
+	if x == nil || x.pub.check() != nil || x.spent == nil || x.escrows == nil || x.now == nil {
+		return fmt.Errorf("%w: nil or zero-value exchange (use NewExchange)", ErrInvalidArgument)
+	}
+	return nil
+}
 
 // Buy sells len(reqs) tokens, blind-signing the withdrawal requests. The
 // payment in outside money, at the portal's conversion rate, is the
@@ -125,6 +178,9 @@ func (x *Exchange) PublicKey() *PublicKey { return x.pub }
 // Purchased. It fails with [ErrBatch] or
 // [ErrMalformed] and then sells nothing.
 func (x *Exchange) Buy(reqs [][]byte) ([][]byte, error) {
+	if err := x.ready(); err != nil {
+		return nil, err
+	}
 	sigs, err := x.sign(reqs)
 	if err != nil {
 		return nil, err
@@ -140,6 +196,9 @@ func (x *Exchange) Buy(reqs [][]byte) ([][]byte, error) {
 // (the exchange portal's other direction). It fails, spending nothing,
 // if any token is invalid or already spent.
 func (x *Exchange) CashOut(tokens []Token) error {
+	if err := x.ready(); err != nil {
+		return err
+	}
 	keys, err := x.check(tokens)
 	if err != nil {
 		return err
@@ -155,8 +214,12 @@ func (x *Exchange) CashOut(tokens []Token) error {
 	return nil
 }
 
-// Spent reports whether the token has been spent.
+// Spent reports whether the token has been spent. A nil token, or a
+// zero-value Exchange, has spent nothing.
 func (x *Exchange) Spent(t *Token) bool {
+	if x.ready() != nil || t == nil {
+		return false
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	_, ok := x.spent[t.msg]
@@ -165,11 +228,15 @@ func (x *Exchange) Spent(t *Token) bool {
 
 // Stats returns a snapshot of the books.
 func (x *Exchange) Stats() Stats {
+	if x == nil {
+		return Stats{}
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	s := x.stats
 	s.Outstanding = s.Minted - s.Escrowed - s.Redeemed
 	s.Escrows = x.open
+	s.Closed = len(x.closedQ)
 	return s
 }
 
@@ -179,6 +246,9 @@ func (x *Exchange) Stats() Stats {
 // Purchased = Outstanding + Escrowed + CashedOut. It returns an error
 // wrapping [ErrAudit] if not.
 func (x *Exchange) Audit() error {
+	if err := x.ready(); err != nil {
+		return err
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	s := x.stats

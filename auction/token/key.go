@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"math/big"
 
 	"github.com/cloudflare/circl/blindsign/blindrsa"
 	"lukechampine.com/blake3"
@@ -14,6 +15,21 @@ import (
 
 // MinKeyBits is the smallest RSA modulus the package accepts.
 const MinKeyBits = 2048
+
+// MaxKeyBits is the largest RSA modulus the package accepts: 4096 bits,
+// the largest size RFC 9474's test vectors use and the usual cap of
+// RSA verifiers (crypto/tls and crypto/x509 refuse larger keys in
+// certificate chains). A wallet or exchange verifies every token under
+// the issuer's key, and the cost of a verification grows with the square
+// of the modulus size (a 262,144-bit key makes one take about a second),
+// so a key from the network is refused past this bound before any
+// arithmetic.
+const MaxKeyBits = 4096
+
+// maxKeyDER bounds the size of a DER-encoded key that [ParsePublicKey]
+// looks at: the SubjectPublicKeyInfo of a [MaxKeyBits] modulus with a
+// 32-bit exponent is under 600 bytes.
+const maxKeyDER = 1024
 
 // Variant is the RFC 9474 variant the package uses:
 // RSABSSA-SHA384-PSS-Randomized, the one the RFC recommends.
@@ -40,7 +56,7 @@ type PublicKey struct {
 	modBytes int
 }
 
-// NewPublicKey wraps an RSA public key of at least [MinKeyBits] bits. The
+// NewPublicKey wraps an RSA public key of [MinKeyBits] to [MaxKeyBits] bits. The
 // modulus must be odd and the exponent odd and in [3, 2^31 − 1], as
 // crypto/rsa requires of every key it verifies with; any other key could
 // never verify a token.
@@ -48,8 +64,8 @@ func NewPublicKey(pk *rsa.PublicKey) (*PublicKey, error) {
 	if pk == nil || pk.N == nil {
 		return nil, fmt.Errorf("%w: nil RSA key", ErrKey)
 	}
-	if bits := pk.N.BitLen(); bits < MinKeyBits {
-		return nil, fmt.Errorf("%w: %d-bit modulus, want at least %d", ErrKey, bits, MinKeyBits)
+	if bits := pk.N.BitLen(); bits < MinKeyBits || bits > MaxKeyBits {
+		return nil, fmt.Errorf("%w: %d-bit modulus, want %d to %d", ErrKey, bits, MinKeyBits, MaxKeyBits)
 	}
 	if pk.N.Bit(0) == 0 {
 		return nil, fmt.Errorf("%w: even modulus", ErrKey)
@@ -68,30 +84,61 @@ func NewPublicKey(pk *rsa.PublicKey) (*PublicKey, error) {
 	return k, nil
 }
 
-// ID returns the key's identifier.
-func (k *PublicKey) ID() KeyID { return k.id }
+// check returns [ErrInvalidArgument] for a nil or zero-value key.
+func (k *PublicKey) check() error {
+	if k == nil || k.pk == nil {
+		return fmt.Errorf("%w: nil or zero-value public key", ErrInvalidArgument)
+	}
+	return nil
+}
 
-// RSA returns the underlying RSA public key.
-func (k *PublicKey) RSA() *rsa.PublicKey { return k.pk }
+// ID returns the key's identifier (zero for a zero-value key).
+func (k *PublicKey) ID() KeyID {
+	if k == nil {
+		return KeyID{}
+	}
+	return k.id
+}
+
+// RSA returns a copy of the underlying RSA public key, or nil for a
+// zero-value key.
+func (k *PublicKey) RSA() *rsa.PublicKey {
+	if k.check() != nil {
+		return nil
+	}
+	return &rsa.PublicKey{N: new(big.Int).Set(k.pk.N), E: k.pk.E}
+}
 
 // TokenSize returns the size of an encoded token under k:
-// [KeyIDSize] + [MessageSize] + the modulus size in bytes.
-func (k *PublicKey) TokenSize() int { return KeyIDSize + MessageSize + k.modBytes }
+// [KeyIDSize] + [MessageSize] + the modulus size in bytes (0 for a
+// zero-value key).
+func (k *PublicKey) TokenSize() int {
+	if k.check() != nil {
+		return 0
+	}
+	return KeyIDSize + MessageSize + k.modBytes
+}
 
 // MarshalBinary encodes k as a DER SubjectPublicKeyInfo (PKIX), the form
 // an exchange publishes its key in.
 func (k *PublicKey) MarshalBinary() ([]byte, error) {
+	if err := k.check(); err != nil {
+		return nil, err
+	}
 	return x509.MarshalPKIXPublicKey(k.pk)
 }
 
 // ParsePublicKey decodes a DER SubjectPublicKeyInfo holding an RSA key of
-// at least [MinKeyBits] bits that [NewPublicKey] accepts (odd modulus, odd
+// [MinKeyBits] to [MaxKeyBits] bits that [NewPublicKey] accepts (odd modulus, odd
 // exponent below 2^31). It accepts only the canonical encoding, the
 // bytes [PublicKey.MarshalBinary] produces, so one key has exactly one
 // encoding. It returns an error wrapping [ErrKey] for anything else,
 // trailing bytes included (crypto/x509 on its own tolerates bytes after
 // the exponent inside the RSAPublicKey sequence).
 func ParsePublicKey(der []byte) (*PublicKey, error) {
+	if len(der) > maxKeyDER {
+		return nil, fmt.Errorf("%w: %d-byte key encoding, larger than any key of at most %d bits", ErrKey, len(der), MaxKeyBits)
+	}
 	pk, err := x509.ParsePKIXPublicKey(der)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrKey, err)
@@ -112,5 +159,11 @@ func ParsePublicKey(der []byte) (*PublicKey, error) {
 }
 
 // RequestSize returns the size of a blinded withdrawal request and of a
-// blind signature under k: the modulus size in bytes.
-func (k *PublicKey) RequestSize() int { return k.modBytes }
+// blind signature under k: the modulus size in bytes (0 for a zero-value
+// key).
+func (k *PublicKey) RequestSize() int {
+	if k.check() != nil {
+		return 0
+	}
+	return k.modBytes
+}

@@ -2,11 +2,13 @@ package token
 
 import (
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha512"
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // MessageSize is the size of a token's signed message: the RFC 9474
@@ -27,8 +29,19 @@ var (
 	// verify: a forgery or a corrupted token.
 	ErrSignature = errors.New("token: invalid signature")
 
-	errNilRand = errors.New("token: nil random source")
+	// ErrInvalidArgument is returned for a nil required argument and for
+	// a method called on a zero-value [Exchange], [PublicKey] or
+	// [Withdrawal] (one not made by this package's constructors).
+	ErrInvalidArgument = errors.New("token: invalid argument")
 )
+
+// randReader returns rnd, or crypto/rand.Reader if rnd is nil.
+func randReader(rnd io.Reader) io.Reader {
+	if rnd == nil {
+		return rand.Reader
+	}
+	return rnd
+}
 
 // pssOptions are the RSASSA-PSS parameters of [Variant]: SHA-384 and a
 // 48-byte salt.
@@ -46,13 +59,27 @@ type Token struct {
 
 // Serial returns the token's signed message, which the exchange's
 // spent-token registry records when the token is spent.
-func (t *Token) Serial() [MessageSize]byte { return t.msg }
+func (t *Token) Serial() [MessageSize]byte {
+	if t == nil {
+		return [MessageSize]byte{}
+	}
+	return t.msg
+}
 
 // Key returns the identifier of the key the token was issued under.
-func (t *Token) Key() KeyID { return t.key }
+func (t *Token) Key() KeyID {
+	if t == nil {
+		return KeyID{}
+	}
+	return t.key
+}
 
-// Equal reports whether t and u are the same token.
+// Equal reports whether t and u are the same token. A nil token equals
+// nothing.
 func (t *Token) Equal(u *Token) bool {
+	if t == nil || u == nil {
+		return false
+	}
 	return t.key == u.key && t.msg == u.msg && subtle.ConstantTimeCompare(t.sig, u.sig) == 1
 }
 
@@ -64,7 +91,7 @@ func (t *Token) MarshalBinary() ([]byte, error) {
 
 // AppendBinary appends the encoding of t to b.
 func (t *Token) AppendBinary(b []byte) ([]byte, error) {
-	if len(t.sig) == 0 {
+	if t == nil || len(t.sig) == 0 {
 		return nil, fmt.Errorf("%w: empty token", ErrMalformed)
 	}
 	b = append(b, t.key[:]...)
@@ -77,6 +104,9 @@ func (t *Token) AppendBinary(b []byte) ([]byte, error) {
 // signature: call [PublicKey.Verify], or let the exchange do it when the
 // token is spent.
 func (k *PublicKey) ParseToken(b []byte) (Token, error) {
+	if err := k.check(); err != nil {
+		return Token{}, err
+	}
 	if len(b) != k.TokenSize() {
 		return Token{}, fmt.Errorf("%w: token is %d bytes, want %d", ErrMalformed, len(b), k.TokenSize())
 	}
@@ -93,6 +123,12 @@ func (k *PublicKey) ParseToken(b []byte) (Token, error) {
 // Verify checks t's signature under k. It returns [ErrWrongKey] for a
 // token of another key and [ErrSignature] for a bad signature.
 func (k *PublicKey) Verify(t *Token) error {
+	if err := k.check(); err != nil {
+		return err
+	}
+	if t == nil {
+		return fmt.Errorf("%w: nil token", ErrInvalidArgument)
+	}
 	if t.key != k.id {
 		return fmt.Errorf("%w: %v, not %v", ErrWrongKey, t.key, k.id)
 	}

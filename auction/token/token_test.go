@@ -192,3 +192,30 @@ func FuzzParsePublicKey(f *testing.F) {
 		require.LessOrEqual(t, pub.RSA().E, 1<<31-1)
 	})
 }
+
+// TestKeySizeBounds: keys above MaxKeyBits are refused by NewPublicKey and
+// ParsePublicKey, before any arithmetic with them, up to the 262,144-bit
+// key that would make one verification take about a second; the RFC 9474
+// vector's 4096-bit key, at the bound, is accepted.
+func TestKeySizeBounds(t *testing.T) {
+	for _, bits := range []int{MaxKeyBits + 1, 8192, 262144} {
+		n := new(big.Int).Lsh(big.NewInt(1), uint(bits-1))
+		n.SetBit(n, 0, 1) // odd, of exactly bits bits
+		pk := &rsa.PublicKey{N: n, E: 65537}
+		_, err := NewPublicKey(pk)
+		require.ErrorIs(t, err, ErrKey, "%d bits", bits)
+		der, err := x509.MarshalPKIXPublicKey(pk)
+		require.NoError(t, err)
+		_, err = ParsePublicKey(der)
+		require.ErrorIs(t, err, ErrKey, "%d bits", bits)
+	}
+	v := loadRFC9474(t)
+	pk, err := NewPublicKey(&rsa.PublicKey{N: bigHex(t, v.N), E: 65537})
+	require.NoError(t, err)
+	require.Equal(t, MaxKeyBits, pk.RSA().N.BitLen())
+	der, err := pk.MarshalBinary()
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(der), maxKeyDER)
+	_, err = ParsePublicKey(der)
+	require.NoError(t, err)
+}

@@ -34,14 +34,15 @@ type Withdrawal struct {
 }
 
 // NewWithdrawal prepares the blinded requests for n new tokens under pub,
-// with randomness from rnd (pass crypto/rand.Reader).
+// with randomness from rnd; a nil rnd means crypto/rand.Reader.
 func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
+	if err := pub.check(); err != nil {
+		return nil, err
+	}
 	if n <= 0 || n > MaxBatch {
 		return nil, fmt.Errorf("%w: %d tokens", ErrBatch, n)
 	}
-	if rnd == nil {
-		return nil, errNilRand
-	}
+	rnd = randReader(rnd)
 	w := &Withdrawal{
 		pub:    pub,
 		msgs:   make([][MessageSize]byte, n),
@@ -53,17 +54,13 @@ func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
 		if _, err := io.ReadFull(rnd, serial[:]); err != nil {
 			return nil, fmt.Errorf("token: reading serial: %w", err)
 		}
-		prepared, err := pub.client.Prepare(rnd, serial[:])
+		prepared, req, st, err := pub.prepareAndBlind(rnd, serial[:])
 		if err != nil {
-			return nil, fmt.Errorf("token: prepare: %w", err)
+			return nil, err
 		}
 		if len(prepared) != MessageSize {
 			// Unreachable with RFC 9474's 32-byte prefix.
 			return nil, fmt.Errorf("token: prepared message is %d bytes, want %d", len(prepared), MessageSize)
-		}
-		req, st, err := pub.client.Blind(rnd, prepared)
-		if err != nil {
-			return nil, fmt.Errorf("token: blind: %w", err)
 		}
 		copy(w.msgs[i][:], prepared)
 		w.states[i] = st
@@ -73,17 +70,30 @@ func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
 }
 
 // Len returns the number of tokens requested.
-func (w *Withdrawal) Len() int { return len(w.reqs) }
+func (w *Withdrawal) Len() int {
+	if w == nil {
+		return 0
+	}
+	return len(w.reqs)
+}
 
 // Requests returns the blinded messages to send to the exchange. They
 // reveal nothing about the tokens' serial numbers.
-func (w *Withdrawal) Requests() [][]byte { return w.reqs }
+func (w *Withdrawal) Requests() [][]byte {
+	if w == nil {
+		return nil
+	}
+	return w.reqs
+}
 
 // Finalize unblinds the exchange's blind signatures, in request order,
 // into tokens, checking each one: a signature that does not verify
 // (a cheating exchange, a corrupted message) is an [ErrSignature] error
 // and no token is returned.
 func (w *Withdrawal) Finalize(blindSigs [][]byte) ([]Token, error) {
+	if w == nil || w.pub.check() != nil {
+		return nil, fmt.Errorf("%w: nil or zero-value withdrawal", ErrInvalidArgument)
+	}
 	if w.done {
 		return nil, errors.New("token: withdrawal already finalized")
 	}
@@ -100,4 +110,21 @@ func (w *Withdrawal) Finalize(blindSigs [][]byte) ([]Token, error) {
 	}
 	w.done = true
 	return out, nil
+}
+
+// prepareAndBlind runs RFC 9474's Prepare and Blind (§4.1, §4.2) on msg:
+// it reads the 32-byte random prefix, the 48-byte PSS salt and the blinding
+// factor r (as crypto/rand.Int draws it below n), in that order, from rnd,
+// and returns the prepared message prefix ‖ msg, the blinded message and
+// the state Finalize needs.
+func (k *PublicKey) prepareAndBlind(rnd io.Reader, msg []byte) (prepared, blinded []byte, st blindrsa.State, err error) {
+	prepared, err = k.client.Prepare(rnd, msg)
+	if err != nil {
+		return nil, nil, blindrsa.State{}, fmt.Errorf("token: prepare: %w", err)
+	}
+	blinded, st, err = k.client.Blind(rnd, prepared)
+	if err != nil {
+		return nil, nil, blindrsa.State{}, fmt.Errorf("token: blind: %w", err)
+	}
+	return prepared, blinded, st, nil
 }

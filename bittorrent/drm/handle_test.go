@@ -64,9 +64,9 @@ func FuzzHandle(f *testing.F) {
 		for k, msg := range [][]byte{a, b} {
 			before := d.Stats()
 			nOut := len(out)
-			out = d.handle(inbound{from[k], msg}, time.Now(), out)
+			out = d.handle(inbound{from[k], msg}, out)
 			after := d.Stats()
-			handled := after.Malformed-before.Malformed + after.Unsolicited-before.Unsolicited +
+			handled := after.Malformed - before.Malformed + after.Unsolicited - before.Unsolicited +
 				after.RefusalsReceived - before.RefusalsReceived + after.CapsulesRejected - before.CapsulesRejected +
 				after.CapsulesReceived - before.CapsulesReceived + int64(len(out)-nOut)
 			require.Equal(t, int64(1), handled, "message %d (%x) handled once: %+v", k, msg, after)

@@ -52,8 +52,8 @@ func (w *world) startHostile(t testing.TB, dir string) *loopback.Node {
 				{},
 				{0x7f, 1, 2, 3},
 				append([]byte{byte(drm.KindCapsule)}, make([]byte, reencrypt.CapsuleSize(g))...), // identity element
-				binary.BigEndian.AppendUint32([]byte{byte(drm.KindRefuse)}, 0),                    // short refusal
-				append(binary.BigEndian.AppendUint32([]byte{byte(drm.KindRefuse)}, n+7), 1),       // no such piece
+				binary.BigEndian.AppendUint32([]byte{byte(drm.KindRefuse)}, 0),                   // short refusal
+				append(binary.BigEndian.AppendUint32([]byte{byte(drm.KindRefuse)}, n+7), 1),      // no such piece
 			}
 			out = append(out, junk...)
 			// A well-formed refusal for a piece nobody asked this peer.
@@ -94,7 +94,7 @@ func TestPollutedCapsule(t *testing.T) {
 	w := newWorld(t, 8*pieceLength, pieceLength)
 	dir := t.TempDir()
 	hostile := w.startHostile(t, filepath.Join(dir, "hostile"))
-	victim := w.startPeer(t, filepath.Join(dir, "victim"), w.newPeer(t, true))
+	victim := w.startPeer(t, filepath.Join(dir, "victim"), w.join(t, true))
 	loopback.Connect(hostile, victim.Node)
 
 	select {

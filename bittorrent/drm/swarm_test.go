@@ -9,25 +9,27 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"github.com/swarmblocks/swarmblocks/bittorrent/drm"
 	"github.com/swarmblocks/swarmblocks/reencrypt"
+	"github.com/swarmblocks/swarmblocks/reencrypt/keyserver"
 )
 
 // TestSwarm runs the DRM swarm: an original seed, six licensed leechers
-// and one subscribed but unlicensed leecher on loopback TCP.
+// and one subscribed but unlicensed leecher on loopback TCP, every node
+// asking the HTTP key server with its own authenticated client.
 func TestSwarm(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	const pieceLength = 32 << 10
 	w := newWorld(t, 24*pieceLength-1000, pieceLength)
+	w.serveKeys(t)
 	dir := t.TempDir()
 
 	seed := w.startSeed(t, filepath.Join(dir, "seed"))
 	var licensed []*node
 	for i := range 6 {
-		licensed = append(licensed, w.startPeer(t, filepath.Join(dir, fmt.Sprint("licensed", i)), w.newPeer(t, true)))
+		licensed = append(licensed, w.startPeer(t, filepath.Join(dir, fmt.Sprint("licensed", i)), w.join(t, true)))
 	}
-	unlicensed := w.startPeer(t, filepath.Join(dir, "unlicensed"), w.newPeer(t, false))
+	unlicensed := w.startPeer(t, filepath.Join(dir, "unlicensed"), w.join(t, false))
 	all := append([]*node{seed, unlicensed}, licensed...)
 	connect(all...)
 	waitDone(t, ctx, append(licensed, unlicensed)...)
@@ -60,8 +62,8 @@ func TestSwarm(t *testing.T) {
 		_, err = play(ctx, unlicensed)
 		require.ErrorIs(t, err, reencrypt.ErrNoLicence)
 		// Nor may it get an upload key, which would strip its capsules.
-		_, err = drm.LocalKeys{Tracker: w.tr, Caller: unlicensed.peer.ID()}.UploadKeys(ctx, unlicensed.peer.ID(), 0)
-		require.ErrorIs(t, err, reencrypt.ErrForbidden)
+		_, err = unlicensed.member.keys.(*keyserver.Client).UploadKeys(ctx, unlicensed.peer.ID(), 0)
+		require.ErrorIs(t, err, keyserver.ErrForbidden)
 	})
 
 	t.Run("another peer's licence is refused", func(t *testing.T) {
@@ -85,7 +87,7 @@ func TestSwarm(t *testing.T) {
 		p, err := reencrypt.RestorePeer(w.rel.Torrent, key)
 		require.NoError(t, err)
 		require.NoError(t, p.LoadLicence(lic, w.tr.LicenceKey()))
-		n := w.startPeer(t, dir, p) // connected to no one
+		n := w.startPeer(t, dir, &member{peer: p, keys: old.member.keys, exp: old.member.exp}) // connected to no one
 		select {
 		case <-n.Torrent.Complete().On():
 		case <-ctx.Done():

@@ -92,11 +92,17 @@ type Torrent struct {
 	done   chan struct{}
 	file   *capsuleFile
 
-	mu       sync.Mutex
+	// inMu guards what the client's callbacks hand over; they run with
+	// the client lock held, so they take only this short-held lock.
+	inMu     sync.Mutex
 	inbox    []inbound
 	closed   []*torrent.PeerConn
+	uploaded []upload
+
+	mu       sync.Mutex
 	capsules []*reencrypt.Capsule // own capsules, nil for the seed
-	have     int
+	have     int                  // capsules held
+	bodies   int                  // bodies the client verified
 	pieces   []pieceState
 	pending  []int // pieces whose body is complete and capsule missing
 	asked    map[*torrent.PeerConn]int
@@ -109,8 +115,22 @@ type inbound struct {
 	payload []byte
 }
 
+// upload records that pc sent a chunk of piece i.
+type upload struct {
+	pc *torrent.PeerConn
+	i  int
+}
+
+// decoded is an inbound message decoded, and if it is a capsule, checked.
+type decoded struct {
+	pc       *torrent.PeerConn
+	m        *Message
+	polluted bool
+}
+
 type pieceState struct {
 	body     bool              // the client verified the body
+	wanted   bool              // in pending: its capsule is being fetched
 	asked    *torrent.PeerConn // the peer asked now, or nil
 	deadline time.Time         // when to give up on asked
 	tried    []*torrent.PeerConn
@@ -143,11 +163,11 @@ func (c *Carrier) AddSeed(t *torrent.Torrent, rel *Release, seed *reencrypt.Seed
 }
 
 // AddPeer makes t, a torrent of rel's metainfo on the carrier's client,
-// protected for peer: for every piece whose body the client verifies, it
-// asks a peer for the capsule blinded for this peer (first a peer that sent
-// the body's chunks), checks it against expected, the peer's expected
-// hashes from the key server (§2.3), and keeps it; a polluted capsule is
-// counted, and asked again of another peer. It answers other peers'
+// protected for peer: for every piece whose body starts arriving, it asks a
+// peer for the capsule blinded for this peer (first a peer that sent the
+// body's chunks, else one that has the piece), checks it against expected,
+// the peer's expected hashes from the key server (§2.3), and keeps it; a
+// polluted capsule is counted, and asked again of another peer. It answers other peers'
 // requests with its capsules re-encrypted under re-keys from keys. The
 // client must be asked to download the pieces ([torrent.Torrent.DownloadAll]
 // or priorities): the carrier does not choose what to download.
@@ -183,9 +203,6 @@ func (c *Carrier) AddPeer(t *torrent.Torrent, rel *Release, peer *reencrypt.Peer
 			d.have++
 		}
 		d.file.loaded = nil
-	}
-	if d.have == d.n {
-		close(d.done)
 	}
 	return d, c.start(d)
 }
@@ -267,8 +284,8 @@ func (c *Carrier) start(d *Torrent) error {
 	return nil
 }
 
-// Done is closed once the torrent holds a verified capsule for every
-// piece (for the seed, at once). The bodies are complete by then.
+// Done is closed once the client has verified every body and the torrent
+// holds a verified capsule for every piece (for the seed, at once).
 func (d *Torrent) Done() <-chan struct{} { return d.done }
 
 // Torrent returns the client's torrent.
@@ -318,29 +335,29 @@ func (d *Torrent) poke() {
 
 // received is called by the carrier's callback: queue and return.
 func (d *Torrent) received(pc *torrent.PeerConn, payload []byte) {
-	d.mu.Lock()
+	d.inMu.Lock()
 	d.inbox = append(d.inbox, inbound{pc, payload})
-	d.mu.Unlock()
+	d.inMu.Unlock()
 	d.poke()
 }
 
 func (d *Torrent) connClosed(pc *torrent.PeerConn) {
-	d.mu.Lock()
+	d.inMu.Lock()
 	d.closed = append(d.closed, pc)
-	d.mu.Unlock()
+	d.inMu.Unlock()
 	d.poke()
 }
 
+// contributed is called for every chunk received: record, do not wake.
 func (d *Torrent) contributed(pc *torrent.PeerConn, i int) {
 	if d.peer == nil || i < 0 || i >= d.n {
 		return
 	}
-	d.mu.Lock()
-	p := &d.pieces[i]
-	if len(p.contrib) < maxContributors && !slices.Contains(p.contrib, pc) {
-		p.contrib = append(p.contrib, pc)
+	d.inMu.Lock()
+	if k := len(d.uploaded); k == 0 || d.uploaded[k-1] != (upload{pc, i}) {
+		d.uploaded = append(d.uploaded, upload{pc, i})
 	}
-	d.mu.Unlock()
+	d.inMu.Unlock()
 }
 
 // bodyComplete records that the client verified body i. d.mu is held.
@@ -350,8 +367,30 @@ func (d *Torrent) bodyComplete(i int) {
 		return
 	}
 	p.body = true
-	if d.capsules[i] == nil {
+	d.bodies++
+	d.want(i)
+	d.checkDone()
+}
+
+// want starts fetching piece i's capsule, if it is not held or being
+// fetched. A capsule does not depend on the body, so it is fetched as soon
+// as the body starts arriving, from the peer sending it, and its round
+// trip overlaps the body's transfer. d.mu is held.
+func (d *Torrent) want(i int) {
+	if p := &d.pieces[i]; d.capsules[i] == nil && !p.wanted {
+		p.wanted = true
 		d.pending = append(d.pending, i)
+	}
+}
+
+// checkDone closes done once every body and capsule is in. d.mu is held.
+func (d *Torrent) checkDone() {
+	if d.have == d.n && d.bodies == d.n {
+		select {
+		case <-d.done:
+		default:
+			close(d.done)
+		}
 	}
 }
 
@@ -379,8 +418,20 @@ type outbound struct {
 }
 
 func (d *Torrent) step(now time.Time) {
-	// Ask the client which peers have which pieces before taking d.mu:
-	// the client's callbacks take d.mu under the client lock.
+	d.inMu.Lock()
+	inbox, closed, uploaded := d.inbox, d.closed, d.uploaded
+	d.inbox, d.closed, d.uploaded = nil, nil, nil
+	d.inMu.Unlock()
+	// Decoding and checking capsules cost a few group operations each:
+	// do them before taking d.mu, which the scheduling needs.
+	msgs := make([]decoded, 0, len(inbox))
+	for _, in := range inbox {
+		if m, ok := d.decode(in); ok {
+			msgs = append(msgs, m)
+		}
+	}
+	// Ask the client which peers have which pieces before taking d.mu too:
+	// it takes the client lock.
 	d.mu.Lock()
 	need := d.peer != nil && len(d.pending) > 0
 	d.mu.Unlock()
@@ -389,14 +440,18 @@ func (d *Torrent) step(now time.Time) {
 		view = d.gather()
 	}
 	d.mu.Lock()
-	inbox, closed := d.inbox, d.closed
-	d.inbox, d.closed = nil, nil
 	var out []outbound
 	for _, pc := range closed {
 		d.forget(pc)
 	}
-	for _, in := range inbox {
-		out = d.handle(in, now, out)
+	for _, u := range uploaded {
+		if p := &d.pieces[u.i]; len(p.contrib) < maxContributors && !slices.Contains(p.contrib, u.pc) {
+			p.contrib = append(p.contrib, u.pc)
+		}
+		d.want(u.i)
+	}
+	for _, m := range msgs {
+		out = d.apply(m, out)
 	}
 	out = d.schedule(now, view, out)
 	d.mu.Unlock()
@@ -420,13 +475,36 @@ func (d *Torrent) forget(pc *torrent.PeerConn) {
 	}
 }
 
-// handle processes one inbound message. d.mu is held.
-func (d *Torrent) handle(in inbound, now time.Time, out []outbound) []outbound {
+// decode parses an inbound message and checks a capsule against this
+// peer's expected hashes (§2.3). A message that does not decode or names
+// no piece of the torrent is counted and dropped.
+func (d *Torrent) decode(in inbound) (decoded, bool) {
 	m, err := ParseMessage(d.g, in.payload)
 	if err != nil || int64(m.Index) >= int64(d.n) {
 		d.stats.malformed.Add(1)
+		return decoded{}, false
+	}
+	out := decoded{pc: in.pc, m: m}
+	if m.Kind == KindCapsule && d.peer != nil {
+		d.peerMu.Lock()
+		out.polluted = d.peer.VerifyCapsule(m.Capsule) != nil
+		d.peerMu.Unlock()
+	}
+	return out, true
+}
+
+// handle decodes and applies one inbound message. d.mu is held.
+func (d *Torrent) handle(in inbound, out []outbound) []outbound {
+	m, ok := d.decode(in)
+	if !ok {
 		return out
 	}
+	return d.apply(m, out)
+}
+
+// apply acts on a decoded message. d.mu is held.
+func (d *Torrent) apply(in decoded, out []outbound) []outbound {
+	m := in.m
 	i := int(m.Index)
 	switch m.Kind {
 	case KindRequest:
@@ -443,10 +521,7 @@ func (d *Torrent) handle(in inbound, now time.Time, out []outbound) []outbound {
 			d.stats.refusalsIn.Add(1)
 			return out
 		}
-		d.peerMu.Lock()
-		err := d.peer.VerifyCapsule(m.Capsule)
-		d.peerMu.Unlock()
-		if err != nil {
+		if in.polluted {
 			// §2.3: a polluted capsule is rejected before it spreads,
 			// and the piece's capsule is asked of another peer.
 			d.stats.rejected.Add(1)
@@ -473,10 +548,8 @@ func (d *Torrent) keep(c *reencrypt.Capsule) {
 		_ = d.file.append(c)
 	}
 	d.pending = slices.DeleteFunc(d.pending, func(x int) bool { return x == i })
-	d.pieces[i] = pieceState{body: true}
-	if d.have == d.n {
-		close(d.done)
-	}
+	d.pieces[i] = pieceState{body: d.pieces[i].body}
+	d.checkDone()
 }
 
 // schedule asks for the capsules of complete bodies that no request is

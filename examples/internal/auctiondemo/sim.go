@@ -51,6 +51,7 @@ type buyer struct {
 	bought   int // tokens bought in all
 	short    int // consecutive rounds with nothing affordable
 	withhold bool
+	key      *auction.BidderKey
 }
 
 type demo struct {
@@ -148,12 +149,23 @@ func newDemo(w io.Writer, cfg Config) (*demo, error) {
 		for _, j := range d.rng.Perm(cfg.ChunksPerFile)[:k] {
 			need = append(need, chunks[f*cfg.ChunksPerFile+j])
 		}
-		a, err := auction.NewBuyer(auction.BuyerConfig{ID: auction.BidderID(i),
+		// The buyer's bidder id is derived from its signing key; the
+		// key's seed comes from the simulation's generator, so a run
+		// stays reproducible from its seed.
+		var seed [auction.BidderKeySeedSize]byte
+		for j := range seed {
+			seed[j] = byte(d.rng.Uint32())
+		}
+		key, err := auction.NewBidderKey(seed[:])
+		if err != nil {
+			return nil, err
+		}
+		a, err := auction.NewBuyer(auction.BuyerConfig{ID: key.ID(),
 			Valuation: auction.Amount(k * (4 + d.rng.IntN(9))), Chunks: need})
 		if err != nil {
 			return nil, err
 		}
-		b := &buyer{name: fmt.Sprintf("B%d", i), file: f, a: a}
+		b := &buyer{name: fmt.Sprintf("B%d", i), file: f, a: a, key: key}
 		d.buyers = append(d.buyers, b)
 		d.byID[a.ID()] = b
 	}
@@ -322,11 +334,11 @@ func (d *demo) buyersAct() error {
 			}
 			s := holders[i]
 			id := s.m.AuctionID(c)
-			cm, open, err := auction.Seal(rand.Reader, id, b.a.ID(), b.a.Bid())
+			sb, open, err := b.key.Seal(rand.Reader, id, b.a.Bid())
 			if err != nil {
 				return err
 			}
-			if err := s.m.Request(c, auction.SealedBid{Auction: id, Bidder: b.a.ID(), Commitment: cm}); err != nil {
+			if err := s.m.Request(c, sb); err != nil {
 				return err
 			}
 			b.a.Placed(c)

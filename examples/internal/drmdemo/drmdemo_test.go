@@ -23,3 +23,25 @@ func TestRun(t *testing.T) {
 	require.Error(t, Run(&out, Config{Group: "p192", Pieces: 1, PieceSize: 1}))
 	require.Error(t, Run(&out, Config{Group: "ristretto255"}))
 }
+
+// TestTable1 checks the table's shape: the paper's five sizes, each with
+// the paper's row, the exact scheme and the hybrid scheme, and a row per
+// curve; every measured cell is a duration.
+func TestTable1(t *testing.T) {
+	var out bytes.Buffer
+	cfg := Table1Config{PieceSize: 4096, Rounds: 1, PrimeRounds: 1, Curves: []string{"ristretto255"}}
+	require.NoError(t, Table1(&out, cfg))
+	s := out.String()
+	for _, bits := range []string{"512", "768", "1024", "1536", "2048"} {
+		require.Contains(t, s, "| "+bits+" | paper (Java, Pentium 4) |")
+		require.Contains(t, s, "| "+bits+" | ours, the paper's exact scheme (modp"+bits+") |")
+		require.Contains(t, s, "| "+bits+" | ours, hybrid (modp"+bits+") |")
+	}
+	require.Contains(t, s, "| 2048 | paper (Java, Pentium 4) | 0.381 s | 22.985 s | 21.763 s | 0.442 s | 0.062 s |")
+	require.Contains(t, s, "| curve | ours, hybrid (ristretto255) |")
+	require.Equal(t, 2+5*3+1, strings.Count(s, "\n|"), s)
+	require.Equal(t, 5, strings.Count(s, "for an n-bit prime"))
+
+	require.Error(t, Table1(&out, Table1Config{PieceSize: 0, Rounds: 1}))
+	require.Error(t, Table1(&out, Table1Config{PieceSize: 1, Rounds: 1, Curves: []string{"p192"}}))
+}

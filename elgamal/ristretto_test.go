@@ -1,0 +1,106 @@
+package elgamal
+
+import (
+	"crypto/rand"
+	"math/big"
+	"testing"
+
+	"github.com/cloudflare/circl/group"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/cryptobyte"
+)
+
+// TestRistrettoMatchesCircl checks the edwards25519-backed [Ristretto255]
+// against circl's independent implementation: the same scalars give the
+// same encodings through every operation, the hashes agree, and each
+// decodes the other's encodings to the same value.
+func TestRistrettoMatchesCircl(t *testing.T) {
+	ours, theirs := Ristretto255, group.Ristretto255
+	enc := func(e group.Element) string { return string(AppendElement(nil, e)) }
+	scl := func(s group.Scalar) string { b, _ := s.MarshalBinary(); return string(b) }
+	for i := range 20 {
+		wide := make([]byte, 64)
+		_, err := rand.Read(wide)
+		require.NoError(t, err)
+		x := new(big.Int).SetBytes(wide)
+		if i == 0 {
+			x.Neg(x) // a negative big.Int reduces the same way
+		}
+		a, b := ours.NewScalar().SetBigInt(x), theirs.NewScalar().SetBigInt(new(big.Int).Set(x))
+		require.Equal(t, scl(b), scl(a), "SetBigInt")
+		a2, b2 := ours.NewScalar().SetUint64(uint64(i)*0x9e3779b97f4a7c15), theirs.NewScalar().SetUint64(uint64(i)*0x9e3779b97f4a7c15)
+		require.Equal(t, scl(b2), scl(a2), "SetUint64")
+		require.Equal(t, scl(theirs.NewScalar().Mul(b, b2)), scl(ours.NewScalar().Mul(a, a2)), "Mul")
+		require.Equal(t, scl(theirs.NewScalar().Add(b, b2)), scl(ours.NewScalar().Add(a, a2)), "Add")
+		require.Equal(t, scl(theirs.NewScalar().Sub(b, b2)), scl(ours.NewScalar().Sub(a, a2)), "Sub")
+		require.Equal(t, scl(theirs.NewScalar().Neg(b)), scl(ours.NewScalar().Neg(a)), "Neg")
+		require.Equal(t, scl(theirs.NewScalar().Inv(b)), scl(ours.NewScalar().Inv(a)), "Inv")
+
+		pa, pb := ours.NewElement().MulGen(a), theirs.NewElement().MulGen(b)
+		require.Equal(t, enc(pb), enc(pa), "MulGen")
+		qa, qb := ours.NewElement().Mul(pa, a2), theirs.NewElement().Mul(pb, b2)
+		require.Equal(t, enc(qb), enc(qa), "Mul")
+		require.Equal(t, enc(theirs.NewElement().Add(pb, qb)), enc(ours.NewElement().Add(pa, qa)), "Add")
+		require.Equal(t, enc(theirs.NewElement().Dbl(pb)), enc(ours.NewElement().Dbl(pa)), "Dbl")
+		require.Equal(t, enc(theirs.NewElement().Neg(pb)), enc(ours.NewElement().Neg(pa)), "Neg")
+
+		msg, dst := wide[:i], []byte("swarmblocks test")
+		require.Equal(t, enc(theirs.HashToElement(msg, dst)), enc(ours.HashToElement(msg, dst)), "HashToElement")
+		require.Equal(t, scl(theirs.HashToScalar(msg, dst)), scl(ours.HashToScalar(msg, dst)), "HashToScalar")
+
+		// Each decodes the other's encodings.
+		da, err := DecodeElement(ours, []byte(enc(qb)))
+		require.NoError(t, err)
+		require.True(t, da.IsEqual(qa))
+		sa, err := DecodeScalar(ours, []byte(scl(b)))
+		require.NoError(t, err)
+		require.True(t, sa.IsEqual(a))
+	}
+	// The identity and the generator.
+	require.Equal(t, enc(theirs.Identity()), enc(ours.Identity()))
+	require.Equal(t, enc(theirs.Generator()), enc(ours.Generator()))
+	require.True(t, ours.NewElement().IsIdentity())
+	require.True(t, ours.NewScalar().IsZero())
+}
+
+// TestRistrettoScalarCanonical: scalars at or above the group order, and
+// with high bits set, are refused; l − 1 is accepted.
+func TestRistrettoScalarCanonical(t *testing.T) {
+	g := Ristretto255
+	lMinus1 := unhex(t, "ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010")
+	for _, bad := range []string{
+		"edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010", // l
+		"eed3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010", // l + 1
+		"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+		"0100000000000000000000000000000000000000000000000000000000000080",
+	} {
+		_, err := DecodeScalar(g, unhex(t, bad))
+		require.ErrorIs(t, err, ErrEncoding, bad)
+		str := cryptobyte.String(unhex(t, bad))
+		require.False(t, g.NewScalar().(interface {
+			Unmarshal(*cryptobyte.String) bool
+		}).Unmarshal(&str), bad)
+	}
+	s, err := DecodeScalar(g, lMinus1)
+	require.NoError(t, err)
+	require.True(t, g.NewScalar().Add(s, g.NewScalar().SetUint64(1)).IsZero(), "(l − 1) + 1 = 0")
+}
+
+// TestRistrettoSelect checks CMov and CSelect, and that a selector other
+// than 0 or 1 panics as circl's groups do.
+func TestRistrettoSelect(t *testing.T) {
+	g := Ristretto255
+	x, y := g.RandomElement(nil), g.RandomElement(nil)
+	require.True(t, g.NewElement().CSelect(1, x, y).IsEqual(x))
+	require.True(t, g.NewElement().CSelect(0, x, y).IsEqual(y))
+	require.True(t, y.Copy().CMov(1, x).IsEqual(x))
+	require.True(t, y.Copy().CMov(0, x).IsEqual(y))
+	a, b := g.RandomScalar(nil), g.RandomScalar(nil)
+	require.True(t, g.NewScalar().CSelect(1, a, b).IsEqual(a))
+	require.True(t, g.NewScalar().CSelect(0, a, b).IsEqual(b))
+	require.True(t, b.Copy().CMov(1, a).IsEqual(a))
+	require.True(t, b.Copy().CMov(0, a).IsEqual(b))
+	require.Panics(t, func() { x.Copy().CMov(2, y) })
+	require.Panics(t, func() { a.Copy().CSelect(-1, a, b) })
+	require.False(t, g.RandomNonZeroScalar(nil).IsZero())
+}
