@@ -4,6 +4,9 @@
 // Package [github.com/swarmblocks/swarmblocks/bittorrent/drm] carries the
 // runtime re-encryption DRM of package reencrypt: sealed bodies as ordinary
 // torrent data, per-downloader capsules in a BEP 10 extension message.
+// Package [github.com/swarmblocks/swarmblocks/bittorrent/havesteg] carries
+// the HAVE-order steganography of package steg: piece priorities steered by
+// steg.Plan, HAVEs decoded per connection.
 //
 // The module pins github.com/anacrolix/torrent v1.61.0, the newest release
 // that builds here: v1.62.0 needs a github.com/anacrolix/go-utp version the
