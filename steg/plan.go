@@ -65,7 +65,8 @@ const (
 // random one among ties), so the first choice is not bent, class 1 when
 // nothing is known; and when no missing piece of the active class is
 // available the plan either waits ([Plan.SetStrict]) or releases the
-// rarest available piece of the other class, one at a time, counted by
+// rarest available piece of the other class, one at a time (another once
+// it completes, or once nobody has it any more), counted by
 // [Plan.OffClass] (one stray HAVE, like [Picker.Next] out of class).
 //
 // A Plan is not safe for concurrent use.
@@ -261,6 +262,9 @@ func (p *Plan) update() {
 		p.active = int8(a)
 		p.spill = -1 // a released piece is now in the active class
 		p.wantClass(a)
+	}
+	if p.spill >= 0 && p.avail[p.spill] == 0 {
+		p.spill = -1 // nobody has it any more: it cannot complete, release another
 	}
 	if p.strict || p.spill >= 0 || !p.Stalled() {
 		return

@@ -269,6 +269,9 @@ func TestPlanStall(t *testing.T) {
 		cs := q.Changes(nil)
 		require.Len(t, cs, 1, "the next one once it completes")
 		require.Equal(t, 2, q.OffClass())
+		require.NoError(t, q.SetAvailability(cs[0].Piece, 0))
+		require.Len(t, q.Changes(nil), 1, "and another once nobody has it")
+		require.Equal(t, 3, q.OffClass())
 	}
 }
 
@@ -339,8 +342,11 @@ func checkPlan(t *testing.T, p *Plan) {
 	require.Equal(t, missing, p.missing)
 	require.Equal(t, ready, p.ready)
 	if p.active >= 0 && p.missing[p.active^1] > 0 {
-		require.LessOrEqual(t, outside, 1)
-		require.Equal(t, outside == 1, p.spill >= 0)
+		require.LessOrEqual(t, outside, p.offClass, "only released pieces are wanted outside the class")
+		if p.spill >= 0 {
+			require.Equal(t, Want, p.prio[p.spill])
+			require.NotEqual(t, uint8(p.active), p.class[p.spill])
+		}
 	}
 }
 

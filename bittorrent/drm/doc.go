@@ -8,10 +8,10 @@
 // a power of two because the plain pieces are cut at
 // [reencrypt.PlainPieceSize] so that each sealed body fills one piece. The
 // only per-downloader part, the small capsule, travels in a BEP 10
-// extension message ([ExtensionName], [Message]): once its client has
-// verified a body, a downloader asks for the piece's capsule, first of a
-// peer that sent the body's chunks, as in the paper's "re-encrypt at every
-// upload"; the uploader transforms its own capsule with a re-key from the
+// extension message ([ExtensionName], [Message]): as soon as a piece's body
+// starts arriving, a downloader asks for the piece's capsule, first of the
+// peer sending the body, as in the paper's "re-encrypt at every upload", so
+// the capsule's round trip overlaps the body's transfer; the uploader transforms its own capsule with a re-key from the
 // key server ([ReKeyer]) — T, one group addition — or, if it is the
 // original seed, blinds the piece element under an upload key
 // ([UploadKeyer]), and replies. The downloader checks the capsule against
@@ -55,8 +55,8 @@
 // # Limits
 //
 //   - The carrier does not choose what to download: the host client does
-//     (for instance [torrent.Torrent.DownloadAll]). A capsule is asked only
-//     after the client has verified the body.
+//     (for instance [torrent.Torrent.DownloadAll]). A capsule is asked for
+//     once the piece's first chunk arrives, of the peer that sent it.
 //   - An uploader serves a capsule to whoever asks, for any subscribed
 //     peer: a capsule is useless without its owner's private key, so this
 //     leaks nothing, and the key server refuses re-keys for peers it does

@@ -83,3 +83,17 @@ func TestMessageCodec(t *testing.T) {
 	_, err = (&drm.Message{Kind: drm.KindRefuse, Index: 1}).MarshalBinary()
 	require.ErrorIs(t, err, drm.ErrMessage)
 }
+
+func BenchmarkParseMessage(b *testing.B) {
+	for _, data := range messageSeeds(b)[:3] {
+		b.Run(drm.Kind(data[0]).String(), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := drm.ParseMessage(elgamal.Default, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -27,6 +27,18 @@ const (
 	KindRefuse Kind = 3
 )
 
+func (k Kind) String() string {
+	switch k {
+	case KindRequest:
+		return "request"
+	case KindCapsule:
+		return "capsule"
+	case KindRefuse:
+		return "refuse"
+	}
+	return fmt.Sprintf("kind %d", uint8(k))
+}
+
 // RequestSize and RefuseSize are the lengths of a request and a refusal
 // after the kind byte.
 const (

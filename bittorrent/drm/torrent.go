@@ -101,7 +101,8 @@ type Torrent struct {
 
 	mu       sync.Mutex
 	capsules []*reencrypt.Capsule // own capsules, nil for the seed
-	have     int
+	have     int                  // capsules held
+	bodies   int                  // bodies the client verified
 	pieces   []pieceState
 	pending  []int // pieces whose body is complete and capsule missing
 	asked    map[*torrent.PeerConn]int
@@ -129,6 +130,7 @@ type decoded struct {
 
 type pieceState struct {
 	body     bool              // the client verified the body
+	wanted   bool              // in pending: its capsule is being fetched
 	asked    *torrent.PeerConn // the peer asked now, or nil
 	deadline time.Time         // when to give up on asked
 	tried    []*torrent.PeerConn
@@ -161,11 +163,11 @@ func (c *Carrier) AddSeed(t *torrent.Torrent, rel *Release, seed *reencrypt.Seed
 }
 
 // AddPeer makes t, a torrent of rel's metainfo on the carrier's client,
-// protected for peer: for every piece whose body the client verifies, it
-// asks a peer for the capsule blinded for this peer (first a peer that sent
-// the body's chunks), checks it against expected, the peer's expected
-// hashes from the key server (§2.3), and keeps it; a polluted capsule is
-// counted, and asked again of another peer. It answers other peers'
+// protected for peer: for every piece whose body starts arriving, it asks a
+// peer for the capsule blinded for this peer (first a peer that sent the
+// body's chunks, else one that has the piece), checks it against expected,
+// the peer's expected hashes from the key server (§2.3), and keeps it; a
+// polluted capsule is counted, and asked again of another peer. It answers other peers'
 // requests with its capsules re-encrypted under re-keys from keys. The
 // client must be asked to download the pieces ([torrent.Torrent.DownloadAll]
 // or priorities): the carrier does not choose what to download.
@@ -201,9 +203,6 @@ func (c *Carrier) AddPeer(t *torrent.Torrent, rel *Release, peer *reencrypt.Peer
 			d.have++
 		}
 		d.file.loaded = nil
-	}
-	if d.have == d.n {
-		close(d.done)
 	}
 	return d, c.start(d)
 }
@@ -285,8 +284,8 @@ func (c *Carrier) start(d *Torrent) error {
 	return nil
 }
 
-// Done is closed once the torrent holds a verified capsule for every
-// piece (for the seed, at once). The bodies are complete by then.
+// Done is closed once the client has verified every body and the torrent
+// holds a verified capsule for every piece (for the seed, at once).
 func (d *Torrent) Done() <-chan struct{} { return d.done }
 
 // Torrent returns the client's torrent.
@@ -368,8 +367,30 @@ func (d *Torrent) bodyComplete(i int) {
 		return
 	}
 	p.body = true
-	if d.capsules[i] == nil {
+	d.bodies++
+	d.want(i)
+	d.checkDone()
+}
+
+// want starts fetching piece i's capsule, if it is not held or being
+// fetched. A capsule does not depend on the body, so it is fetched as soon
+// as the body starts arriving, from the peer sending it, and its round
+// trip overlaps the body's transfer. d.mu is held.
+func (d *Torrent) want(i int) {
+	if p := &d.pieces[i]; d.capsules[i] == nil && !p.wanted {
+		p.wanted = true
 		d.pending = append(d.pending, i)
+	}
+}
+
+// checkDone closes done once every body and capsule is in. d.mu is held.
+func (d *Torrent) checkDone() {
+	if d.have == d.n && d.bodies == d.n {
+		select {
+		case <-d.done:
+		default:
+			close(d.done)
+		}
 	}
 }
 
@@ -427,6 +448,7 @@ func (d *Torrent) step(now time.Time) {
 		if p := &d.pieces[u.i]; len(p.contrib) < maxContributors && !slices.Contains(p.contrib, u.pc) {
 			p.contrib = append(p.contrib, u.pc)
 		}
+		d.want(u.i)
 	}
 	for _, m := range msgs {
 		out = d.apply(m, out)
@@ -526,10 +548,8 @@ func (d *Torrent) keep(c *reencrypt.Capsule) {
 		_ = d.file.append(c)
 	}
 	d.pending = slices.DeleteFunc(d.pending, func(x int) bool { return x == i })
-	d.pieces[i] = pieceState{body: true}
-	if d.have == d.n {
-		close(d.done)
-	}
+	d.pieces[i] = pieceState{body: d.pieces[i].body}
+	d.checkDone()
 }
 
 // schedule asks for the capsules of complete bodies that no request is

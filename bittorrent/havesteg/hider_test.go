@@ -1,6 +1,7 @@
 package havesteg_test
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -103,4 +104,37 @@ func TestWatcherErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorIs(t, w.Install(nil), havesteg.ErrNil)
 	require.Empty(t, w.Reports())
+}
+
+// TestWatcherOtherTorrent: a Watcher reads the connections of its own
+// torrent only, though its client serves others.
+func TestWatcherOtherTorrent(t *testing.T) {
+	var c closers
+	t.Cleanup(c.close)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	const pieces = 64
+	mine, _ := carrier(t, pieces, rng)
+	other, data := carrier(t, pieces, rng)
+	f, err := steg.NewFamily(make([]byte, steg.KeySize), pieces, steg.DefaultFunctions)
+	require.NoError(t, err)
+	w, err := havesteg.NewWatcher(f, mine.HashInfoBytes(), 8)
+	require.NoError(t, err)
+	cfg := loopback.ClientConfig(t.TempDir())
+	require.NoError(t, w.Install(cfg))
+	cfg.AlwaysWantConns = true
+	watcher := addNode(t, &c, cfg, mine)
+	_, err = watcher.Client.AddTorrent(other)
+	require.NoError(t, err)
+
+	seed, err := loopback.NewSeed(loopback.ClientConfig(t.TempDir()), other, data)
+	require.NoError(t, err)
+	c.add(seed.Close)
+	leecher := addNode(t, &c, loopback.ClientConfig(t.TempDir()), other)
+	leecher.Torrent.DownloadAll()
+	leecher.Torrent.AddPeers(watcher.Addrs())
+	loopback.Connect(seed, leecher)
+	require.NoError(t, loopback.WaitComplete(ctx, leecher))
+	require.Empty(t, w.Reports(), "HAVEs of another torrent")
 }

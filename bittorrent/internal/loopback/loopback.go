@@ -109,7 +109,9 @@ func NewSeed(cfg *torrent.ClientConfig, mi *metainfo.MetaInfo, data []byte) (*No
 	if err != nil {
 		return nil, err
 	}
-	if err := n.Torrent.VerifyDataContext(context.Background()); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := n.Torrent.VerifyDataContext(ctx); err != nil {
 		n.Close()
 		return nil, fmt.Errorf("loopback: verifying the seed's data: %w", err)
 	}
