@@ -64,6 +64,9 @@
 //   - The extension message names the downloader; it is not authenticated
 //     by the BitTorrent connection. A peer that names another gets a
 //     capsule it cannot open.
+//   - Every capsule costs the key server a re-key (two scalar
+//     multiplications) or an upload key (one): with small pieces that cost,
+//     not T (one group addition), is what a swarm pays for the DRM.
 //   - [Torrent.Player] reads the whole sealed content into memory.
 //   - As in the paper, the key server, the original seed and the player
 //     are trusted; a hacked player leaks the plain content.

@@ -13,9 +13,6 @@ var (
 	ErrIncomplete = errors.New("drm: download incomplete")
 	// ErrCapsuleFile is returned for a capsule file that does not decode.
 	ErrCapsuleFile = errors.New("drm: malformed capsule file")
-	// ErrClosed is returned after [Torrent.Close].
-	ErrClosed = errors.New("drm: closed")
+	// ErrRegistered is returned when a torrent is added to a carrier twice.
+	ErrRegistered = errors.New("drm: torrent already added to this carrier")
 )
-
-// ErrRegistered is returned when a torrent is added to a carrier twice.
-var ErrRegistered = errors.New("drm: torrent already added to this carrier")

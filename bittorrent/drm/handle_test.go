@@ -14,8 +14,9 @@ import (
 
 // FuzzHandle feeds a downloader any sequence of messages from two peers,
 // one of which was asked for piece 0's capsule: whatever arrives is
-// handled or counted — never a panic, never a capsule kept that fails the
-// §2.3 check, never a refusal or capsule taken from a peer not asked.
+// handled exactly once — counted, answered, or queued for the key server —
+// never a panic, never a capsule kept that fails the §2.3 check, never a
+// refusal or capsule taken from a peer not asked.
 func FuzzHandle(f *testing.F) {
 	g := elgamal.Default
 	tr, err := reencrypt.NewTracker(g, rand.Reader)
@@ -41,6 +42,8 @@ func FuzzHandle(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(goodMsg, goodMsg, false)
 	f.Add(goodMsg, goodMsg, true)
+	// A request for the piece whose capsule the first message delivered.
+	f.Add(goodMsg, append([]byte{byte(KindRequest), 0, 0, 0, 0}, make([]byte, 32)...), false)
 	rnd := elgamal.AppendElement(binary.BigEndian.AppendUint32([]byte{byte(KindCapsule)}, 0), g.RandomElement(rand.Reader))
 	f.Add(rnd, []byte{byte(KindRefuse), 0, 0, 0, 0, 1}, false)
 	f.Add([]byte{byte(KindRefuse), 0, 0, 0, 0, 2}, rnd, true)
@@ -51,7 +54,9 @@ func FuzzHandle(f *testing.F) {
 			g: g, n: n, peer: p, opts: Options{}, done: make(chan struct{}),
 			capsules: make([]*reencrypt.Capsule, n), pieces: make([]pieceState, n),
 			asked: map[*torrent.PeerConn]int{asked: 1}, strikes: map[*torrent.PeerConn]int{},
-			serving: map[*torrent.PeerConn]*serveQueue{},
+			// Queues marked running start no worker: the requests they
+			// collect are checked below, not answered.
+			serving: map[*torrent.PeerConn]*serveQueue{asked: {running: true}, other: {running: true}},
 		}
 		d.opts.setDefaults()
 		d.pieces[0] = pieceState{body: true, asked: asked, deadline: time.Now().Add(time.Hour)}
@@ -64,11 +69,13 @@ func FuzzHandle(f *testing.F) {
 		for k, msg := range [][]byte{a, b} {
 			before := d.Stats()
 			nOut := len(out)
+			queued := len(d.serving[asked].items) + len(d.serving[other].items)
 			out = d.handle(inbound{from[k], msg}, out)
 			after := d.Stats()
 			handled := after.Malformed - before.Malformed + after.Unsolicited - before.Unsolicited +
 				after.RefusalsReceived - before.RefusalsReceived + after.CapsulesRejected - before.CapsulesRejected +
-				after.CapsulesReceived - before.CapsulesReceived + int64(len(out)-nOut)
+				after.CapsulesReceived - before.CapsulesReceived + int64(len(out)-nOut) +
+				int64(len(d.serving[asked].items)+len(d.serving[other].items)-queued)
 			require.Equal(t, int64(1), handled, "message %d (%x) handled once: %+v", k, msg, after)
 		}
 		for i, c := range d.capsules {
