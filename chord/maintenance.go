@@ -272,6 +272,11 @@ func (n *Node) FixFingers(ctx context.Context) error {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if len(n.succ) == 0 || n.left.Load() {
+		// Every successor was lost (or the node left) while the lookup
+		// ran without the lock.
+		return ErrNoSuccessor
+	}
 	succ0 := n.succ[0]
 	if res.Node.ID == succ0.ID || res.Node.ID == n.self.ID {
 		// This finger and all below it are the successor: trim.
