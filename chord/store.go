@@ -179,17 +179,19 @@ func (n *Node) handoffAllowed(from NodeInfo, key ID) error {
 	defer n.mu.Unlock()
 	switch {
 	case from.IsZero() || from.ID == n.self.ID:
-	case len(n.succ) > 0 && from == n.succ[0] && from.ID != n.self.ID:
-		if BetweenRightIncl(key, n.self.ID, from.ID) {
-			return fmt.Errorf("%w: key %v is the sender's own", ErrNotResponsible, key)
-		}
-		return nil
+	// An announced leave comes first: in a ring of two the leaving node
+	// is also the first successor, and its handoff is the leave's.
 	case !n.leaving.IsZero() && from == n.leaving:
 		if !n.pred.IsZero() && !BetweenRightIncl(key, n.pred.ID, from.ID) {
 			return fmt.Errorf("%w: key %v is outside the leaving node's range", ErrNotResponsible, key)
 		}
 		if n.pred.IsZero() && BetweenRightIncl(key, from.ID, n.self.ID) {
 			return fmt.Errorf("%w: key %v follows the leaving node", ErrNotResponsible, key)
+		}
+		return nil
+	case len(n.succ) > 0 && from == n.succ[0] && from.ID != n.self.ID:
+		if BetweenRightIncl(key, n.self.ID, from.ID) {
+			return fmt.Errorf("%w: key %v is the sender's own", ErrNotResponsible, key)
 		}
 		return nil
 	}
