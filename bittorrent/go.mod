@@ -110,5 +110,4 @@ require (
 	github.com/bwesterb/go-ristretto v1.2.4 // indirect
 	github.com/gtank/ristretto255 v0.2.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	gonum.org/v1/gonum v0.17.0 // indirect
 )
