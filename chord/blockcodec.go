@@ -50,6 +50,7 @@ func (b *Block) UnmarshalBinary(p []byte) error {
 	}
 	var u Block
 	u.Expires = int64(binary.BigEndian.Uint64(p[1:]))
+	// mutation: equivalent — the slice is exactly TicketSize bytes.
 	if err := u.Ticket.UnmarshalBinary(p[9:blockHeader]); err != nil {
 		return err
 	}

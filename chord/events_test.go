@@ -62,6 +62,9 @@ func TestRingEvents(t *testing.T) {
 	evs := drain(aEvents)
 	require.Contains(t, evs, chord.Event{Kind: chord.EventSuccessor, Node: b.Info()})
 	require.Contains(t, evs, chord.Event{Kind: chord.EventPredecessor, Node: b.Info()})
+	require.Zero(t, b.Stats().EventsDropped, "a node without an event channel drops nothing")
+	require.Equal(t, "keys-out", chord.EventKeysOut.String())
+	require.Equal(t, "event(?)", chord.EventKind(0).String())
 
 	// Blocks held by a, some of which will fall to c at 0x20.
 	var moving, staying []chord.ID

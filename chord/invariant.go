@@ -68,6 +68,7 @@ func newRingView(states []State) (*ringView, error) {
 // simulated step.
 func CheckInvariants(states []State) error {
 	for _, s := range states {
+		// mutation: equivalent — newRingView reports the same property.
 		if len(s.Successors) == 0 {
 			return violation("LiveSuccessor", s.Self, "empty successor list")
 		}
@@ -124,9 +125,10 @@ func CheckInvariants(states []State) error {
 			colour[k] = black
 		}
 	}
-	// mutation: equivalent — every node has a best successor in states
-	// (newRingView), and a function on a finite set always has a cycle;
-	// the check states the property, no snapshot can fail it.
+	// Every node has a best successor in states (newRingView), and a
+	// function on a finite set always has a cycle: the check states the
+	// property, no snapshot can fail it.
+	// mutation: equivalent — unreachable, see above.
 	if cycles == 0 {
 		return violation("AtLeastOneRing", NodeInfo{}, "no cycle of best successors")
 	}
@@ -157,8 +159,8 @@ func CheckInvariants(states []State) error {
 		for !onRing[j] && steps <= len(states) {
 			j, steps = v.best[j], steps+1
 		}
-		// mutation: equivalent — with exactly one cycle every path of best
-		// successors ends in it (see above).
+		// With exactly one cycle every path of best successors ends in it.
+		// mutation: equivalent — unreachable, see above.
 		if !onRing[j] {
 			return violation("ConnectedAppendages", states[i].Self, "does not reach the ring")
 		}
@@ -175,6 +177,7 @@ func CheckStable(states []State, r int) error {
 		return err
 	}
 	n := len(states)
+	// mutation: equivalent — the loops below do nothing when n == 0.
 	if n == 0 {
 		return nil
 	}

@@ -108,9 +108,20 @@ func TestCheckInvariants(t *testing.T) {
 				require.True(t, errors.As(err, &ie), "got %v", err)
 				require.Equal(t, tt.prop, ie.Property, "%v", err)
 			}
-			if serr := chord.CheckStable(st, 3); tt.stable {
+			serr := chord.CheckStable(st, 3)
+			switch {
+			case tt.stable:
 				require.NoError(t, serr)
-			} else {
+			case tt.prop != "":
+				var ie *chord.InvariantError
+				require.True(t, errors.As(serr, &ie), "got %v", serr)
+				require.Equal(t, tt.prop, ie.Property, "CheckStable names the broken invariant")
+				if ie.Node.IsZero() {
+					require.NotContains(t, serr.Error(), " at ", "a global property names no node")
+				} else {
+					require.Contains(t, serr.Error(), ie.Node.String())
+				}
+			default:
 				require.Error(t, serr)
 			}
 		})
