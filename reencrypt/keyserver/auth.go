@@ -144,6 +144,8 @@ func (c *replayCache) add(a *auth, pool int, now time.Time) error {
 		c.queue[c.head] = replayEntry{}
 		c.head++
 	}
+	// mutation: boundary equivalent — when to compact the queue changes
+	// only memory, never which entries it holds.
 	if c.head > len(c.queue)/2 {
 		c.queue = append(c.queue[:0], c.queue[c.head:]...)
 		c.head = 0

@@ -105,8 +105,10 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body []byt
 	}
 	copy(a.sig[:], ed25519.Sign(c.key, signedMessage(c.torrent, method, uri, body, a)))
 	req.Header.Set("Authorization", a.header())
+	// mutation: equivalent — the key server reads every body as JSON
+	// whatever its Content-Type; the header is for proxies and logs.
 	if len(body) > 0 {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", "application/json") // mutation: see above.
 	}
 	return req, nil
 }
