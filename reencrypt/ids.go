@@ -29,8 +29,8 @@ func PeerIDOf(pk *elgamal.PublicKey) PeerID {
 		return PeerID{}
 	}
 	b, err := pk.MarshalBinary()
-	// mutation: unreachable — a key with a group has an element (elgamal
-	// builds keys whole), and then MarshalBinary cannot fail.
+	// A key with a group has an element (elgamal builds keys whole), and then
+	// MarshalBinary cannot fail (mutation: unreachable).
 	if err != nil {
 		return PeerID{}
 	}
