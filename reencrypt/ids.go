@@ -25,6 +25,8 @@ func (id PeerID) String() string { return hex.EncodeToString(id[:8]) }
 // PeerIDOf returns the identifier of the peer with public key pk, or the
 // zero PeerID, which no key has, for a nil or zero key.
 func PeerIDOf(pk *elgamal.PublicKey) PeerID {
+	// MarshalBinary refuses a nil or zero key too, and its error returns the
+	// zero PeerID as well; this says so first (mutation: equivalent).
 	if pk == nil || pk.Group() == nil {
 		return PeerID{}
 	}
