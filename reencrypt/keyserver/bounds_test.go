@@ -15,15 +15,41 @@ import (
 	"github.com/swarmblocks/swarmblocks/reencrypt"
 )
 
-// TestMaxBatch: a batch of exactly MaxBatch pieces is served, by the
-// client and by the server; one more is refused (TestMalformed).
+// TestMaxBatch: a batch of exactly MaxBatch pieces is decoded by the
+// server and sent by the client (one more is refused: TestMalformed,
+// TestClientRefusesBeforeSending).
 func TestMaxBatch(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, nil)
 	j, _ := f.peer(t, true)
-	keys, err := f.seedC.UploadKeys(ctx, j.ID(), make([]uint32, MaxBatch)...)
+	indices := make([]uint32, MaxBatch)
+	body, err := json.Marshal(&KeysRequest{To: hexID(j.ID()), Indices: indices})
 	require.NoError(t, err)
-	require.Len(t, keys, MaxBatch)
+	to, got, err := decodeKeysRequest(body)
+	require.NoError(t, err)
+	require.Equal(t, j.ID(), to)
+	require.Len(t, got, MaxBatch)
+
+	// The client, against a server that answers the batch at once.
+	uk, err := f.tr.UploadKey(0, f.seed.ID(), j.ID())
+	require.NoError(t, err)
+	ukb, err := uk.MarshalBinary()
+	require.NoError(t, err)
+	tb, err := f.torrent.MarshalBinary()
+	require.NoError(t, err)
+	keys := make([][]byte, MaxBatch)
+	for i := range keys {
+		keys[i] = ukb
+	}
+	fs := newFakeServer(t, map[string]http.HandlerFunc{
+		"/v1/torrent":     answer(&TorrentResponse{Torrent: tb, LicenceKey: f.tr.LicenceKey(), SeedID: hexID(f.seed.ID())}),
+		"/v1/upload-keys": answer(&KeysResponse{Keys: keys}),
+	})
+	c, err := NewClient(fs.URL, f.torrent.ID, f.seedC.key, fs.Client())
+	require.NoError(t, err)
+	out, err := c.UploadKeys(ctx, j.ID(), indices...)
+	require.NoError(t, err)
+	require.Len(t, out, MaxBatch)
 }
 
 // TestSkewWindowInclusive: a request exactly DefaultSkew before or after
