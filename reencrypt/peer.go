@@ -76,6 +76,7 @@ func (p *Peer) ID() PeerID { return p.id }
 // PublicKey returns the peer's public key Y = s·G, or nil for the zero
 // Peer.
 func (p *Peer) PublicKey() *elgamal.PublicKey {
+	// elgamal's Public returns nil for a nil key too (mutation: equivalent).
 	if p.sk == nil {
 		return nil
 	}
