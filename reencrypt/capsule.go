@@ -48,8 +48,8 @@ func NewCapsule(g group.Group) (*Capsule, error) {
 // the identity with [ErrMalformed].
 func ParseCapsule(g group.Group, data []byte) (*Capsule, error) {
 	c, err := NewCapsule(g)
-	// mutation: equivalent — NewCapsule fails only for a nil group, and
-	// UnmarshalBinary on the nil capsule then returns the same ErrGroup.
+	// NewCapsule fails only for a nil group, and UnmarshalBinary on the nil
+	// capsule then returns the same ErrGroup (mutation: equivalent).
 	if err != nil {
 		return nil, err
 	}

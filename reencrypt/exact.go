@@ -127,8 +127,8 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 	for off := 4; off < len(blocks); off += kb {
 		m.SetBytes(blocks[off : off+kb])
 		m.Sub(m, bigOne)
-		// mutation: equivalent — m ≥ 0 (the block is a non-zero residue),
-		// and m ≥ limit fails the size check below as well.
+		// Here m ≥ 0 (the block is a non-zero residue), and m ≥ limit fails the size
+		// check below as well (mutation: equivalent).
 		if m.Sign() < 0 || m.Cmp(limit) >= 0 {
 			return nil, ErrDecrypt
 		}

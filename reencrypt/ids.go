@@ -25,12 +25,14 @@ func (id PeerID) String() string { return hex.EncodeToString(id[:8]) }
 // PeerIDOf returns the identifier of the peer with public key pk, or the
 // zero PeerID, which no key has, for a nil or zero key.
 func PeerIDOf(pk *elgamal.PublicKey) PeerID {
+	// MarshalBinary refuses a nil or zero key too, and its error returns the
+	// zero PeerID as well; this says so first (mutation: equivalent).
 	if pk == nil || pk.Group() == nil {
 		return PeerID{}
 	}
 	b, err := pk.MarshalBinary()
-	// mutation: unreachable — a key with a group has an element (elgamal
-	// builds keys whole), and then MarshalBinary cannot fail.
+	// A key with a group has an element (elgamal builds keys whole), and then
+	// MarshalBinary cannot fail (mutation: unreachable).
 	if err != nil {
 		return PeerID{}
 	}

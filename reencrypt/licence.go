@@ -106,6 +106,8 @@ func ParseLicence(g group.Group, data []byte, trackerKey ed25519.PublicKey) (*Li
 		return nil, fmt.Errorf("%w: nil group", ErrGroup)
 	}
 	const head = 84
+	// A licence of exactly head+signature bytes has no key and fails the count
+	// check below (mutation: boundary equivalent).
 	if len(data) < head+ed25519.SignatureSize || string(data[:4]) != licenceMagic {
 		return nil, fmt.Errorf("%w: not a licence", ErrMalformed)
 	}

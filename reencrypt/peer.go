@@ -76,6 +76,7 @@ func (p *Peer) ID() PeerID { return p.id }
 // PublicKey returns the peer's public key Y = s·G, or nil for the zero
 // Peer.
 func (p *Peer) PublicKey() *elgamal.PublicKey {
+	// elgamal's Public returns nil for a nil key too (mutation: equivalent).
 	if p.sk == nil {
 		return nil
 	}
@@ -143,8 +144,8 @@ func (p *Peer) Receive(data []byte) (*Piece, error) {
 		return nil, err
 	}
 	pc, err := ParsePiece(p.g, data)
-	// mutation: equivalent — Verify refuses the nil piece with the same
-	// ErrMalformed; this keeps ParsePiece's more precise message.
+	// Verify refuses the nil piece with the same ErrMalformed; this keeps
+	// ParsePiece's more precise message (mutation: equivalent).
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +167,8 @@ func (p *Peer) Verify(pc *Piece) error {
 	if err := p.checkElement(pc.Index, pc.capsule); err != nil {
 		return err
 	}
-	// mutation: equivalent — a body of another length cannot have the
-	// listed hash either; this rejects it before hashing, with its reason.
+	// A body of another length cannot have the listed hash either; this rejects
+	// it before hashing, with its reason (mutation: equivalent).
 	if len(pc.body) != SealedSize(p.torrent.Lengths[pc.Index]) {
 		return fmt.Errorf("%w: body of piece %d has the wrong length", ErrPolluted, pc.Index)
 	}

@@ -37,8 +37,8 @@ func (p *Peer) MarshalBinary() ([]byte, error) {
 		return nil, err
 	}
 	s, err := p.sk.MarshalBinary()
-	// mutation: unreachable — check saw a private key, which NewPeer or
-	// RestorePeer made valid, and a valid key always marshals.
+	// p.check saw a private key, which NewPeer or RestorePeer made valid, and a
+	// valid key always marshals (mutation: unreachable).
 	if err != nil {
 		return nil, err
 	}

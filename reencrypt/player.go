@@ -46,8 +46,8 @@ func (pl *Player) Play(now time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("%w: player not made by NewPlayer", ErrMalformed)
 	}
 	l := pl.peer.installed()
-	// mutation: unreachable — NewPlayer required a licence and a peer never
-	// uninstalls one (InstallLicence refuses nil); kept for safety.
+	// NewPlayer required a licence and a peer never uninstalls one
+	// (InstallLicence refuses nil); kept for safety (mutation: unreachable).
 	if l == nil {
 		return nil, ErrNoLicence
 	}

@@ -23,6 +23,7 @@ const keyProofLabel = "swarmblocks/reencrypt key proof v1\x00"
 // [elgamal.ElementSize] + [elgamal.ScalarSize].
 // It is 0 for a nil group.
 func KeyProofSize(g group.Group) int {
+	// Both sizes are 0 for a nil group too (mutation: equivalent).
 	if g == nil {
 		return 0
 	}
@@ -63,6 +64,8 @@ func (p *Peer) ProveKey(rnd io.Reader, context []byte) ([]byte, error) {
 // context. It returns [ErrMalformed] for a proof of the wrong length or
 // encoding, [ErrBadSignature] for one that does not verify.
 func VerifyKeyProof(pk *elgamal.PublicKey, proof, context []byte) error {
+	// Without a group, the proof fails to decode with the same ErrMalformed;
+	// this names the cause (mutation: equivalent).
 	if pk == nil || pk.Group() == nil {
 		return fmt.Errorf("%w: nil public key", ErrMalformed)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/binary"
 	"math/big"
 	"testing"
 	"time"
@@ -137,9 +138,9 @@ func TestLoadLicenceRefusesForgery(t *testing.T) {
 	require.Nil(t, q.Licence())
 }
 
-// TestDecodersRefuseBadElements: upload keys, pieces and key proofs refuse
-// an element that is not canonical and the identity, and pieces refuse a
-// body larger than MaxPieceSize.
+// TestDecodersRefuseBadElements: upload keys, re-keys, pieces and key
+// proofs refuse an element that is not canonical, and all but re-keys (Δ
+// may be any element) the identity.
 func TestDecodersRefuseBadElements(t *testing.T) {
 	forGroups(t, func(t *testing.T, g group.Group) {
 		s := newSwarm(t, g, testPieces(20), 2)
@@ -187,9 +188,6 @@ func TestDecodersRefuseBadElements(t *testing.T) {
 			require.ErrorIs(t, VerifyKeyProof(a.PublicKey(), bad, []byte("ctx")), ErrMalformed, name)
 		}
 	})
-	big := make([]byte, CapsuleSize(elgamal.Default)+BodyOverhead+MaxPieceSize+1)
-	_, err := ParsePiece(elgamal.Default, big)
-	require.ErrorIs(t, err, ErrMalformed, "body above MaxPieceSize")
 }
 
 // TestVerifyCapsuleRefusals: a capsule for a piece the torrent does not
@@ -301,4 +299,78 @@ func TestCapsuleEqualZero(t *testing.T) {
 	require.True(t, zero.Equal(zero))
 	require.False(t, zero.Equal(&Capsule{}))
 	require.False(t, nilCapsule.Equal(zero))
+}
+
+// TestSizeBoundsInclusive: the documented bounds are inclusive — an empty
+// plain piece, a piece of MaxPieceSize bytes and a torrent of MaxPieces
+// pieces are accepted — and one more is refused.
+func TestSizeBoundsInclusive(t *testing.T) {
+	g := elgamal.Default
+	s := newSwarm(t, g, testPieces(0), 1)
+	uk, err := s.tr.UploadKey(0, s.seed.ID(), s.peers[0].ID())
+	require.NoError(t, err)
+	c, err := s.seed.Capsule(uk)
+	require.NoError(t, err)
+	body, err := s.seed.Body(0)
+	require.NoError(t, err)
+	require.Len(t, body, BodyOverhead)
+	pc, err := NewPiece(c, body)
+	require.NoError(t, err, "the sealed empty piece")
+	pt, err := s.peers[0].Decrypt(pc, now)
+	require.NoError(t, err)
+	require.Empty(t, pt)
+
+	cb, err := c.MarshalBinary()
+	require.NoError(t, err)
+	largest := make([]byte, BodyOverhead+MaxPieceSize+1)
+	_, err = NewPiece(c, largest[:BodyOverhead+MaxPieceSize])
+	require.NoError(t, err)
+	_, err = NewPiece(c, largest)
+	require.ErrorIs(t, err, ErrMalformed)
+	wire := append(cb, largest...)
+	_, err = ParsePiece(g, wire[:len(wire)-1])
+	require.NoError(t, err)
+	_, err = ParsePiece(g, wire)
+	require.ErrorIs(t, err, ErrMalformed)
+
+	tor := &Torrent{ID: s.torrent.ID, Group: s.torrent.Group,
+		Lengths: make([]int, MaxPieces), BodyHashes: make([][32]byte, MaxPieces)}
+	tor.Lengths[0] = MaxPieceSize
+	_, err = NewPeer(tor, nil)
+	require.NoError(t, err)
+	tb, err := tor.MarshalBinary()
+	require.NoError(t, err)
+	_, err = ParseTorrent(tb)
+	require.NoError(t, err)
+	tor.Lengths[0]++
+	_, err = NewPeer(tor, nil)
+	require.ErrorIs(t, err, ErrMalformed)
+	tor.Lengths[0]--
+	tor.Lengths, tor.BodyHashes = append(tor.Lengths, 0), append(tor.BodyHashes, [32]byte{})
+	_, err = NewPeer(tor, nil)
+	require.ErrorIs(t, err, ErrMalformed)
+	tb = binary.BigEndian.AppendUint32(tb[:37+len(tor.Group)], MaxPieces+1)
+	tb = append(tb, make([]byte, 36*(MaxPieces+1))...)
+	_, err = ParseTorrent(tb)
+	require.ErrorIs(t, err, ErrMalformed)
+
+}
+
+// TestUnsubscribe: a peer removed from the peer table gets no more keys or
+// licences, and nobody gets keys for it.
+func TestUnsubscribe(t *testing.T) {
+	s := newSwarm(t, elgamal.Default, testPieces(10), 2)
+	a, b := s.peers[0], s.peers[1]
+	s.tr.Unsubscribe(a.ID())
+	require.Equal(t, 1, s.tr.Peers())
+	_, err := s.tr.IssueLicence(a.ID(), Policy{})
+	require.ErrorIs(t, err, ErrUnknownPeer)
+	_, err = s.tr.ExpectedHashes(a.ID())
+	require.ErrorIs(t, err, ErrUnknownPeer)
+	_, err = s.tr.ReKey(0, a.ID(), b.ID())
+	require.ErrorIs(t, err, ErrUnknownPeer)
+	_, err = s.tr.ReKey(0, b.ID(), a.ID())
+	require.ErrorIs(t, err, ErrUnknownPeer)
+	_, err = s.tr.UploadKey(0, s.seed.ID(), a.ID())
+	require.ErrorIs(t, err, ErrUnknownPeer)
 }

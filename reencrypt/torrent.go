@@ -131,10 +131,14 @@ func (t *Torrent) MarshalBinary() ([]byte, error) {
 // The identifier cannot be checked without the content: take the
 // description from a source trusted to name the content.
 func ParseTorrent(data []byte) (*Torrent, error) {
+	// 37 bytes have no piece count and fail the next check
+	// (mutation: boundary equivalent).
 	if len(data) < 4+32+1 || string(data[:4]) != torrentMagic {
 		return nil, fmt.Errorf("%w: not a torrent description", ErrMalformed)
 	}
 	nl := int(data[36])
+	// Exactly 37+nl+4 bytes list no piece, which the piece count check refuses
+	// (mutation: boundary equivalent).
 	if len(data) < 37+nl+4 {
 		return nil, fmt.Errorf("%w: torrent description too short", ErrMalformed)
 	}

@@ -47,8 +47,8 @@ func parseAuth(h string) (*auth, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: Authorization must use scheme %s", ErrUnauthenticated, AuthScheme)
 	}
-	// mutation: equivalent — the decoded length is checked below; this
-	// refuses a token of the wrong size before decoding it.
+	// The decoded length is checked below; this refuses a token of the wrong
+	// size before decoding it (mutation: equivalent).
 	if base64.RawURLEncoding.DecodedLen(len(token)) != tokenSize {
 		return nil, fmt.Errorf("%w: Authorization token of %d characters", ErrUnauthenticated, len(token))
 	}
@@ -144,6 +144,8 @@ func (c *replayCache) add(a *auth, pool int, now time.Time) error {
 		c.queue[c.head] = replayEntry{}
 		c.head++
 	}
+	// When to compact the queue changes only memory, never which entries it
+	// holds (mutation: boundary equivalent).
 	if c.head > len(c.queue)/2 {
 		c.queue = append(c.queue[:0], c.queue[c.head:]...)
 		c.head = 0

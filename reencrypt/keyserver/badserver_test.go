@@ -154,6 +154,12 @@ func TestClientRefusesBadServers(t *testing.T) {
 		require.NoError(t, err)
 		_, err = c.Torrent(ctx)
 		require.ErrorContains(t, err, "larger than")
+
+		// An answer of exactly maxResponseSize bytes is read.
+		maxResponseSize = len(body) + 100
+		c.info = nil
+		_, err = c.Torrent(ctx)
+		require.NoError(t, err)
 	})
 
 	t.Run("server down", func(t *testing.T) {

@@ -89,8 +89,8 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body []byt
 		return nil, errZeroClient
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
-	// mutation: unreachable — NewClient parsed the base URL, and the
-	// methods and paths are the client's own constants.
+	// NewClient parsed the base URL, and the methods and paths are the client's
+	// own constants (mutation: unreachable).
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +105,10 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body []byt
 	}
 	copy(a.sig[:], ed25519.Sign(c.key, signedMessage(c.torrent, method, uri, body, a)))
 	req.Header.Set("Authorization", a.header())
+	// The key server reads every body as JSON whatever its Content-Type; the
+	// header is for proxies and logs (mutation: equivalent).
 	if len(body) > 0 {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", "application/json") // mutation: see above.
 	}
 	return req, nil
 }
@@ -149,8 +151,8 @@ func (c *Client) send(req *http.Request, out any) error {
 		}
 		return &Error{Status: resp.StatusCode, Code: e.Code, Message: e.Error}
 	}
-	// mutation: equivalent — every caller checks the decoded answer, which
-	// a failed decoding leaves empty or partial; this names the cause.
+	// Every caller checks the decoded answer, which a failed decoding leaves
+	// empty or partial; this names the cause (mutation: equivalent).
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("keyserver: malformed answer to %s %s: %w", req.Method, req.URL.Path, err)
 	}
