@@ -2,8 +2,11 @@ package elgamal
 
 import (
 	"bytes"
+	"crypto/elliptic"
 	"crypto/rand"
 	"io"
+	"math/big"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,5 +142,46 @@ func TestScalarUnmarshal(t *testing.T) {
 			require.False(t, g.NewScalar().(unmarshaler).Unmarshal(&str), name)
 		}
 		require.False(t, g.NewScalar().(unmarshaler).Unmarshal(nil), "nil string")
+	})
+}
+
+// groupOrder returns the order of g's prime-order group.
+func groupOrder(t *testing.T, g group.Group) *big.Int {
+	switch name := GroupName(g); {
+	case strings.HasPrefix(name, "ristretto255"):
+		return new(big.Int).Set(ristrettoOrder)
+	case strings.HasPrefix(name, "p"):
+		return map[string]elliptic.Curve{"p256": elliptic.P256(), "p384": elliptic.P384(), "p521": elliptic.P521()}[name[:4]].Params().N
+	case strings.HasPrefix(name, "modp"):
+		return g.(*ModPGroup).Q()
+	}
+	t.Fatalf("no order for %s", GroupName(g))
+	return nil
+}
+
+// encodeScalar encodes x < 2^(8·ScalarSize) as g's scalars are encoded:
+// little endian for ristretto255, big endian otherwise.
+func encodeScalar(g group.Group, x *big.Int) []byte {
+	b := x.FillBytes(make([]byte, ScalarSize(g)))
+	if strings.HasPrefix(GroupName(g), "ristretto255") {
+		slices.Reverse(b)
+	}
+	return b
+}
+
+// TestScalarOrderRefused: the group order itself is not a canonical
+// scalar (it is zero, written unreduced), while order − 1 is the largest
+// one; DecodeScalar and ParsePrivateKey refuse the first.
+func TestScalarOrderRefused(t *testing.T) {
+	allGroups(t, func(t *testing.T, g group.Group) {
+		n := groupOrder(t, g)
+		top := new(big.Int).Sub(n, bigOne)
+		s, err := DecodeScalar(g, encodeScalar(g, top))
+		require.NoError(t, err)
+		require.True(t, g.NewScalar().Add(s, g.NewScalar().SetUint64(1)).IsZero(), "(n − 1) + 1 = 0")
+		_, err = DecodeScalar(g, encodeScalar(g, n))
+		require.ErrorIs(t, err, ErrEncoding)
+		_, err = ParsePrivateKey(g, encodeScalar(g, n))
+		require.ErrorIs(t, err, ErrEncoding)
 	})
 }
