@@ -43,8 +43,12 @@ func TestSelect(t *testing.T) {
 		require.True(t, g.NewScalar().CSelect(0, a, b).IsEqual(b))
 		require.True(t, b.Copy().CMov(1, a).IsEqual(a))
 		require.True(t, b.Copy().CMov(0, a).IsEqual(b))
-		require.Panics(t, func() { x.Copy().CMov(2, y) })
-		require.Panics(t, func() { a.Copy().CSelect(-1, a, b) })
+		for _, bad := range []int{-1, 2} {
+			require.Panics(t, func() { x.Copy().CMov(bad, y) }, "element CMov(%d)", bad)
+			require.Panics(t, func() { x.Copy().CSelect(bad, x, y) }, "element CSelect(%d)", bad)
+			require.Panics(t, func() { a.Copy().CMov(bad, b) }, "scalar CMov(%d)", bad)
+			require.Panics(t, func() { a.Copy().CSelect(bad, a, b) }, "scalar CSelect(%d)", bad)
+		}
 	})
 }
 
