@@ -559,3 +559,28 @@ func TestWalletTake(t *testing.T) {
 	require.Len(t, got, 3)
 	require.Zero(t, w.Balance())
 }
+
+// TestClosedEscrowsExpireWithoutPayouts: the retention window bounds the
+// closed escrows kept even when no further payout comes to prune them; a
+// new escrow does, so an exchange that only takes payments still forgets
+// them.
+func TestClosedEscrowsExpireWithoutPayouts(t *testing.T) {
+	sk, _ := testKeys(t)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	x, err := NewExchange(sk, Config{EscrowTimeout: time.Minute, Now: clk.Now, ClosedRetention: 10 * time.Minute})
+	require.NoError(t, err)
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+	id, _, err := x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.NoError(t, x.Confirm(id, payer))
+	_, err = payout(t, x, 1, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payee, r) })
+	require.NoError(t, err)
+	require.Equal(t, 1, x.Stats().Closed)
+
+	clk.Advance(10 * time.Minute)
+	_, _, err = x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.Equal(t, 0, x.Stats().Closed)
+	require.Len(t, x.escrows, 1, "only the new escrow is in memory")
+}
