@@ -306,8 +306,8 @@ func (s *Sealed) Clear(rng *rand.Rand) (Result, error) {
 		out = append(out, Exclusion{Bidder: e.bidder, Commitment: k.c, Reason: reason})
 	}
 	r, err := Clear(s.reserve, bids, rng)
-	// mutation: unreachable — the reserve and every counted bid were
-	// checked (by NewSealed and Reveal), the only ways Clear fails.
+	// The reserve and every counted bid were checked (by NewSealed and
+	// Reveal), the only ways Clear fails. mutation: unreachable.
 	if err != nil {
 		return Result{}, err
 	}

@@ -136,8 +136,8 @@ func (k *PublicKey) MarshalBinary() ([]byte, error) {
 // trailing bytes included (crypto/x509 on its own tolerates bytes after
 // the exponent inside the RSAPublicKey sequence).
 func ParsePublicKey(der []byte) (*PublicKey, error) {
-	// mutation: > becoming >= is equivalent — no key that NewPublicKey
-	// accepts encodes in more than about 600 bytes.
+	// No key that NewPublicKey accepts encodes in more than about 600 bytes.
+	// mutation: > becoming >= is equivalent.
 	if len(der) > maxKeyDER {
 		return nil, fmt.Errorf("%w: %d-byte key encoding, larger than any key of at most %d bits", ErrKey, len(der), MaxKeyBits)
 	}
