@@ -2,6 +2,7 @@ package token
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"io"
 	"math/big"
 	"testing"
@@ -300,6 +301,17 @@ func TestKeys(t *testing.T) {
 	require.ErrorIs(t, err, ErrKey)
 	_, err = NewExchange(nil, Config{})
 	require.ErrorIs(t, err, ErrKey)
+	// A private key inconsistent with its public half would sign garbage.
+	skA, _ := testKeys(t)
+	broken := *skA
+	broken.D = new(big.Int).Add(skA.D, big.NewInt(2))
+	_, err = NewExchange(&broken, Config{})
+	require.ErrorIs(t, err, ErrKey, "inconsistent private key")
+	// A valid key below MinKeyBits.
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	_, err = NewExchange(weak, Config{})
+	require.ErrorIs(t, err, ErrKey, "1024-bit key")
 	sk, skB := testKeys(t)
 	small := *sk
 	small.PublicKey.N = new(big.Int).Rsh(sk.N, 1100)
