@@ -132,6 +132,8 @@ func (k *BidderKey) Seal(rnd io.Reader, auction AuctionID, amount Amount) (Seale
 		return SealedBid{}, Opening{}, err
 	}
 	b, err := k.Sign(auction, c)
+	// Sign fails only for a zero-value key, which was refused above.
+	// mutation: unreachable.
 	if err != nil {
 		return SealedBid{}, Opening{}, err
 	}

@@ -111,6 +111,11 @@ func TestChooseSeller(t *testing.T) {
 	require.Zero(t, counts[0], "the known, dearer seller is never chosen")
 	require.InDelta(t, 1500, counts[1], 150)
 	require.InDelta(t, 1500, counts[2], 150)
+
+	// A nil rng takes the first of the tied quotes, as documented.
+	i, err = b.ChooseSeller([]Quote{{2, 3, true}, {3, 0, false}, {4, 0, false}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, i)
 }
 
 // TestParallelBidding simulates buyers bidding V/k for their k chunks in

@@ -256,6 +256,8 @@ func (m *Market) CloseBidding() error {
 	}
 	m.closed = true
 	for _, s := range m.open {
+		// An open period's auctions are all still bidding: they are created
+		// by Request only while it is open. mutation: unreachable.
 		if err := s.CloseBidding(); err != nil {
 			return err
 		}
@@ -303,6 +305,8 @@ func (m *Market) Settle(rng *rand.Rand) (PeriodReport, error) {
 	for _, chunk := range m.Requested() {
 		s := m.open[chunk]
 		r, err := s.Clear(rng)
+		// CloseBidding put every auction of the period in its reveal phase,
+		// the only state Clear accepts. mutation: unreachable.
 		if err != nil {
 			return PeriodReport{}, err
 		}

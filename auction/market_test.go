@@ -299,3 +299,31 @@ func FuzzMarket(f *testing.F) {
 		}
 	})
 }
+
+// TestReoffer: offering a chunk again changes its reserve for the next
+// auction and keeps its sales history (times sold, revenue, last price).
+func TestReoffer(t *testing.T) {
+	m, err := NewMarket(rand.Reader, MarketConfig{Seller: 3, Capacity: 1})
+	require.NoError(t, err)
+	c := chunk(4)
+	require.NoError(t, m.Offer(c, 5))
+	rng := mrand.New(mrand.NewPCG(4, 4))
+	rep := runPeriod(t, m, map[ChunkID][]Bid{c: {{1, 8}}}, rng)
+	require.Len(t, rep.Sales, 1)
+	require.Equal(t, Amount(5), rep.Sales[0].Price)
+
+	require.NoError(t, m.Offer(c, 7))
+	times, revenue := m.Sold(c)
+	require.Equal(t, 1, times)
+	require.Equal(t, Amount(5), revenue)
+	price, ok := m.Quote(c)
+	require.True(t, ok)
+	require.Equal(t, Amount(5), price)
+
+	rep = runPeriod(t, m, map[ChunkID][]Bid{c: {{2, 8}}}, rng)
+	require.Len(t, rep.Sales, 1)
+	require.Equal(t, Amount(7), rep.Sales[0].Price, "the new reserve applies")
+	times, revenue = m.Sold(c)
+	require.Equal(t, 2, times)
+	require.Equal(t, Amount(12), revenue)
+}

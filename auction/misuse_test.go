@@ -63,6 +63,20 @@ func TestMisuse(t *testing.T) {
 		{"zero Market.Settle", ErrInvalidArgument, func() error { _, err := zeroMarket.Settle(rand.New(rand.NewPCG(1, 2))); return err }},
 		{"zero Buyer.ChooseSeller empty", ErrNoSeller, func() error { _, err := zeroBuyer.ChooseSeller(nil, nil); return err }},
 		{"nil Buyer.ChooseSeller", ErrInvalidArgument, func() error { _, err := (*Buyer)(nil).ChooseSeller([]Quote{{}}, nil); return err }},
+		{"nil BidderKey.Seal", ErrInvalidArgument, func() error { _, _, err := (*BidderKey)(nil).Seal(nil, AuctionID{}, 1); return err }},
+		{"Market.Settle nil rng", ErrConfig, func() error {
+			m, err := NewMarket(nil, MarketConfig{Capacity: 1})
+			require.NoError(t, err)
+			require.NoError(t, m.CloseBidding())
+			_, err = m.Settle(nil)
+			return err
+		}},
+		{"Sealed.CloseBidding twice", ErrPhase, func() error {
+			s, err := NewSealed(nil, AuctionID{}, 0)
+			require.NoError(t, err)
+			require.NoError(t, s.CloseBidding())
+			return s.CloseBidding()
+		}},
 		{"zero BidderKey.Seal", ErrInvalidArgument, func() error { _, _, err := new(BidderKey).Seal(nil, AuctionID{}, 1); return err }},
 		{"nil BidderKey.Sign", ErrInvalidArgument, func() error { _, err := (*BidderKey)(nil).Sign(AuctionID{}, Commitment{}); return err }},
 		{"zero BidderKey.MarshalBinary", ErrInvalidArgument, func() error { _, err := new(BidderKey).MarshalBinary(); return err }},
@@ -94,6 +108,8 @@ func TestMisuse(t *testing.T) {
 		require.Zero(t, zeroSealed.Commitments())
 		require.Zero(t, (*Sealed)(nil).Commitments())
 		require.Equal(t, Bidding, (*Sealed)(nil).Phase())
+		require.Equal(t, AuctionID{}, (*Sealed)(nil).ID())
+		require.Equal(t, Commitment{}, (*Sealed)(nil).ReserveCommitment())
 		require.False(t, zeroMarket.Offers(chunk))
 		require.Empty(t, zeroMarket.Requested())
 		_, ok := zeroMarket.Quote(chunk)

@@ -306,8 +306,9 @@ func (s *Sealed) Clear(rng *rand.Rand) (Result, error) {
 		out = append(out, Exclusion{Bidder: e.bidder, Commitment: k.c, Reason: reason})
 	}
 	r, err := Clear(s.reserve, bids, rng)
+	// The reserve and every counted bid were checked (by NewSealed and
+	// Reveal), the only ways Clear fails. mutation: unreachable.
 	if err != nil {
-		// Unreachable: the reserve and every counted bid were checked.
 		return Result{}, err
 	}
 	r.Excluded = out

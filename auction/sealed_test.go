@@ -59,6 +59,10 @@ func TestSealedVector(t *testing.T) {
 	ro.Reserve = 90
 	_, err = OpenReserve(id, s.ReserveCommitment(), ro)
 	require.ErrorIs(t, err, ErrOpening, "a seller cannot claim another reserve")
+	// Nor pass off the reserve commitment of another auction as this one's.
+	other := ReserveOpening{Auction: AuctionID{0xee}, Reserve: 10}
+	_, err = OpenReserve(id, other.Commitment(), other)
+	require.ErrorIs(t, err, ErrWrongAuction, "a reserve opening binds its auction")
 }
 
 // TestSealedExclusions checks that a bidder who withholds a bid, or opens

@@ -132,3 +132,45 @@ func TestDecodeElementRejectsNonCanonical(t *testing.T) {
 		}
 	})
 }
+
+// laxScalarGroup wraps a group with a scalar decoder that ignores one
+// trailing byte, as a careless group implementation might.
+type laxScalarGroup struct{ group.Group }
+
+func (g laxScalarGroup) NewScalar() group.Scalar {
+	return &laxScalar{Scalar: g.Group.NewScalar(), n: ScalarSize(g.Group)}
+}
+
+type laxScalar struct {
+	group.Scalar
+	n int
+}
+
+func (s *laxScalar) UnmarshalBinary(b []byte) error {
+	if len(b) == s.n+1 {
+		b = b[:s.n]
+	}
+	return s.Scalar.UnmarshalBinary(b)
+}
+
+// TestDecodeScalarExactLength: DecodeScalar and ParsePrivateKey take
+// exactly [ScalarSize] bytes, so one key has one encoding, even over a
+// group whose own scalar decoder tolerates a trailing byte.
+func TestDecodeScalarExactLength(t *testing.T) {
+	allGroups(t, func(t *testing.T, g group.Group) {
+		sk, err := GenerateKey(g, detRand("exact length"))
+		require.NoError(t, err)
+		enc, err := sk.MarshalBinary()
+		require.NoError(t, err)
+		long := append(append([]byte(nil), enc...), 0)
+		lax := laxScalarGroup{g}
+		require.NoError(t, lax.NewScalar().UnmarshalBinary(long), "the lax decoder accepts a trailing byte")
+
+		_, err = DecodeScalar(lax, enc)
+		require.NoError(t, err)
+		_, err = DecodeScalar(lax, long)
+		require.ErrorIs(t, err, ErrEncoding)
+		_, err = ParsePrivateKey(lax, long)
+		require.ErrorIs(t, err, ErrEncoding)
+	})
+}

@@ -3,6 +3,7 @@ package elgamal
 import (
 	"bytes"
 	"crypto/rand"
+	"io"
 	"math/big"
 	"testing"
 
@@ -245,6 +246,19 @@ func TestEncodings(t *testing.T) {
 			}},
 			{"identity C1", ErrIdentity, func() error { _, err := ParseCiphertext(g, append(bytes.Clone(idb), ctb[len(idb):]...)); return err }},
 			{"short ciphertext", ErrEncoding, func() error { _, err := ParseCiphertext(g, ctb[:len(ctb)-1]); return err }},
+			{"empty ciphertext", ErrEncoding, func() error { _, err := ParseCiphertext(g, nil); return err }},
+			{"half a ciphertext", ErrEncoding, func() error { _, err := ParseCiphertext(g, ctb[:len(idb)]); return err }},
+			{"long ciphertext", ErrEncoding, func() error { _, err := ParseCiphertext(g, append(bytes.Clone(ctb), 0)); return err }},
+			{"short private key", ErrEncoding, func() error { _, err := ParsePrivateKey(g, skb[1:]); return err }},
+			{"long private key", ErrEncoding, func() error { _, err := ParsePrivateKey(g, append(bytes.Clone(skb), 0)); return err }},
+			{"identity C1 marshaled", ErrIdentity, func() error {
+				// A ciphertext whose C1 is the identity carries M in the
+				// clear as C2: it must never be put on the wire.
+				c, err := NewCiphertext(g.Identity(), g.Generator())
+				require.NoError(t, err)
+				_, err = c.MarshalBinary()
+				return err
+			}},
 		}
 		for _, tt := range bad {
 			require.ErrorIs(t, tt.fn(), tt.err, tt.name)
@@ -272,13 +286,45 @@ type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, bytes.ErrTooLarge }
 
+// failAfter returns a reader that yields n bytes of r and then fails.
+func failAfter(r io.Reader, n int64) io.Reader {
+	return io.MultiReader(io.LimitReader(r, n), errReader{})
+}
+
+// TestRandomnessFailure: every function that draws randomness returns an
+// error wrapping ErrRandomness when the reader fails, whether it fails at
+// once or after the first draw (Seal draws twice: the hidden element, then
+// the ElGamal randomness), and never a result built from missing bytes.
 func TestRandomnessFailure(t *testing.T) {
-	_, err := GenerateKey(Default, errReader{})
-	require.ErrorIs(t, err, ErrRandomness)
-	sk, err := GenerateKey(Default, rand.Reader)
-	require.NoError(t, err)
-	_, err = Seal(errReader{}, sk.Public(), []byte("x"), nil)
-	require.ErrorIs(t, err, ErrRandomness)
+	allGroups(t, func(t *testing.T, g group.Group) {
+		sk, err := GenerateKey(g, rand.Reader)
+		require.NoError(t, err)
+		pk := sk.Public()
+		ct, err := pk.EncryptInt(rand.Reader, 1)
+		require.NoError(t, err)
+		draw := int64(ScalarSize(g) + 16) // one RandomScalar
+		for _, after := range []int64{0, draw} {
+			cases := []struct {
+				name string
+				fn   func(io.Reader) (any, error)
+			}{
+				{"GenerateKey", func(r io.Reader) (any, error) { return GenerateKey(g, r) }},
+				{"RandomScalar", func(r io.Reader) (any, error) { return RandomScalar(g, r) }},
+				{"Encrypt", func(r io.Reader) (any, error) { return pk.Encrypt(r, g.Generator()) }},
+				{"EncryptInt", func(r io.Reader) (any, error) { return pk.EncryptInt(r, 7) }},
+				{"Rerandomize", func(r io.Reader) (any, error) { return pk.Rerandomize(r, ct) }},
+				{"Seal", func(r io.Reader) (any, error) { return Seal(r, pk, []byte("x"), nil) }},
+			}
+			for _, tt := range cases {
+				if after > 0 && tt.name != "Seal" {
+					continue // the others draw once: they succeed
+				}
+				got, err := tt.fn(failAfter(rand.Reader, after))
+				require.ErrorIs(t, err, ErrRandomness, "%s failing after %d bytes", tt.name, after)
+				require.Nil(t, got, tt.name)
+			}
+		}
+	})
 }
 
 func TestGroupMismatch(t *testing.T) {

@@ -184,10 +184,16 @@ func DecodeElement(g group.Group, data []byte) (group.Element, error) {
 		return nil, errNilGroup
 	}
 	n := ElementSize(g)
+	// The re-encoding check below also refuses every other length, since
+	// AppendElement always writes n bytes; this check gives the clearer
+	// error and skips the decoding. mutation: equivalent.
 	if len(data) != n {
 		return nil, fmt.Errorf("%w: element of %s must be %d bytes, got %d", ErrEncoding, GroupName(g), n, len(data))
 	}
 	e := g.NewElement()
+	// Bytes the group's decoder refuses are not the encoding of any element,
+	// so the canonical check below refuses them too (and the NIST identity,
+	// all zeros, is what it re-encodes to). mutation: equivalent.
 	if err := e.UnmarshalBinary(data); err != nil {
 		if isShortWeierstrass(g) && allZero(data) {
 			return g.Identity(), nil

@@ -36,6 +36,8 @@ func Seal(rnd io.Reader, k *PublicKey, plaintext, aad []byte) ([]byte, error) {
 		return nil, err
 	}
 	head, err := ct.MarshalBinary()
+	// Encrypt's randomness is non-zero, so C1 is never the identity and
+	// MarshalBinary cannot fail. mutation: unreachable.
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +64,8 @@ func Open(k *PrivateKey, ciphertext, aad []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
 	}
 	m, err := k.Decrypt(ct)
+	// k was checked and ct parsed in k's group, the only ways Decrypt fails.
+	// mutation: unreachable.
 	if err != nil {
 		return nil, err
 	}

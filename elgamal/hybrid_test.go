@@ -134,3 +134,26 @@ func TestOpenBindsHeader(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// TestOpenRejectsMalformedHeader: a hybrid ciphertext whose ElGamal header
+// does not decode (bytes outside the group, or an identity C1 that would
+// carry the hidden element in the clear) is refused with ErrDecrypt before
+// any decryption is attempted.
+func TestOpenRejectsMalformedHeader(t *testing.T) {
+	allGroups(t, func(t *testing.T, g group.Group) {
+		sk, err := GenerateKey(g, rand.Reader)
+		require.NoError(t, err)
+		sealed, err := Seal(rand.Reader, sk.Public(), []byte("chunk key"), nil)
+		require.NoError(t, err)
+		n := ElementSize(g)
+		for name, c1 := range map[string][]byte{
+			"not an element": bytes.Repeat([]byte{0xff}, n),
+			"identity C1":    AppendElement(nil, g.Identity()),
+		} {
+			bad := append(bytes.Clone(c1), sealed[n:]...)
+			pt, err := Open(sk, bad, nil)
+			require.ErrorIs(t, err, ErrDecrypt, name)
+			require.Nil(t, pt, name)
+		}
+	})
+}

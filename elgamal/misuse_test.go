@@ -54,11 +54,16 @@ func TestMisuse(t *testing.T) {
 		{"DecodeElement nil data", ErrEncoding, func() error { _, err := DecodeElement(g, nil); return err }},
 		{"NewPrivateKey nil", ErrInvalidArgument, func() error { _, err := NewPrivateKey(nil); return err }},
 		{"NewPublicKey nil", ErrInvalidArgument, func() error { _, err := NewPublicKey(nil); return err }},
+		{"NewPrivateKey zero scalar", ErrIdentity, func() error { _, err := NewPrivateKey(g.NewScalar()); return err }},
+		{"NewPublicKey identity", ErrIdentity, func() error { _, err := NewPublicKey(g.Identity()); return err }},
 		{"NewCiphertext nil", ErrInvalidArgument, func() error { _, err := NewCiphertext(nil, g.Generator()); return err }},
 		{"NewCiphertext mixed groups", ErrGroupMismatch, func() error { _, err := NewCiphertext(g.Generator(), group.P256.Generator()); return err }},
 		{"ParsePublicKey nil group", ErrInvalidArgument, func() error { _, err := ParsePublicKey(nil, nil); return err }},
 		{"ParsePrivateKey nil group", ErrInvalidArgument, func() error { _, err := ParsePrivateKey(nil, nil); return err }},
 		{"ParseCiphertext nil group", ErrInvalidArgument, func() error { _, err := ParseCiphertext(nil, nil); return err }},
+		{"ParseCiphertext nil group with data", ErrInvalidArgument, func() error { _, err := ParseCiphertext(nil, make([]byte, 64)); return err }},
+		{"ParsePublicKey nil group with data", ErrInvalidArgument, func() error { _, err := ParsePublicKey(nil, make([]byte, 32)); return err }},
+		{"ParsePrivateKey nil group with data", ErrInvalidArgument, func() error { _, err := ParsePrivateKey(nil, make([]byte, 32)); return err }},
 		{"zero PublicKey.MarshalBinary", ErrInvalidArgument, func() error { _, err := zeroPK.MarshalBinary(); return err }},
 		{"nil PublicKey.MarshalBinary", ErrInvalidArgument, func() error { _, err := (*PublicKey)(nil).MarshalBinary(); return err }},
 		{"zero PrivateKey.MarshalBinary", ErrInvalidArgument, func() error { _, err := zeroSK.MarshalBinary(); return err }},
@@ -84,6 +89,7 @@ func TestMisuse(t *testing.T) {
 			_, err = sk.DecryptInt(ct, tp)
 			return err
 		}},
+		{"DecryptInt other group's ciphertext", ErrGroupMismatch, func() error { _, err := sk.DecryptInt(otherCt, table); return err }},
 		{"Log nil element", ErrInvalidArgument, func() error { _, err := table.Log(nil); return err }},
 		{"NewDLogTable nil group", ErrInvalidArgument, func() error { _, err := NewDLogTable(nil, 4); return err }},
 		{"NewDLogTable range", ErrInvalidArgument, func() error { _, err := NewDLogTable(g, MaxDLogRange+1); return err }},
@@ -91,6 +97,7 @@ func TestMisuse(t *testing.T) {
 		{"Add zero", ErrInvalidArgument, func() error { _, err := Add(ct, &zeroCt); return err }},
 		{"Add other group", ErrGroupMismatch, func() error { _, err := Add(ct, otherCt); return err }},
 		{"Sub nil", ErrInvalidArgument, func() error { _, err := Sub(ct, nil); return err }},
+		{"Sub other group", ErrGroupMismatch, func() error { _, err := Sub(ct, otherCt); return err }},
 		{"ScalarMul nil ciphertext", ErrInvalidArgument, func() error { _, err := ScalarMul(nil, g.NewScalar()); return err }},
 		{"ScalarMul nil scalar", ErrInvalidArgument, func() error { _, err := ScalarMul(ct, nil); return err }},
 		{"ScalarMul other group", ErrGroupMismatch, func() error { _, err := ScalarMul(ct, group.P256.NewScalar()); return err }},
@@ -103,6 +110,8 @@ func TestMisuse(t *testing.T) {
 		{"zero ModPElement.UnmarshalBinary", ErrInvalidArgument, func() error { return new(ModPElement).UnmarshalBinary(nil) }},
 		{"zero ModPScalar.UnmarshalBinary", ErrInvalidArgument, func() error { return new(ModPScalar).UnmarshalBinary(nil) }},
 		{"ModPElement.UnmarshalBinary short", ErrEncoding, func() error { return ModP1024.NewElement().UnmarshalBinary([]byte{1}) }},
+		{"ModPScalar.UnmarshalBinary empty", ErrEncoding, func() error { return ModP1024.NewScalar().UnmarshalBinary(nil) }},
+		{"ModPScalar.UnmarshalBinary short", ErrEncoding, func() error { return ModP1024.NewScalar().UnmarshalBinary([]byte{1}) }},
 	}
 	for _, tt := range cases {
 		noPanic(t, tt.name, func() {
@@ -122,6 +131,7 @@ func TestMisuse(t *testing.T) {
 		require.False(t, sk.Equal(nil))
 		require.False(t, sk.Equal(&zeroSK))
 		require.Nil(t, zeroSK.Group())
+		require.Nil(t, (*PrivateKey)(nil).Group())
 		require.Nil(t, (*PrivateKey)(nil).Public())
 		require.Nil(t, zeroSK.Mul(g.Generator()))
 		require.Nil(t, sk.Mul(nil))

@@ -319,6 +319,8 @@ func (e *ModPElement) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: %s element must be %d bytes, got %d", ErrEncoding, e.g.name, e.g.pBytes, len(data))
 	}
 	x := new(big.Int).SetBytes(data)
+	// x = p has Jacobi symbol 0 and is refused below.
+	// mutation: >= becoming > is equivalent.
 	if x.Sign() == 0 || x.Cmp(e.g.p) >= 0 {
 		return fmt.Errorf("%w: %s element out of range", ErrEncoding, e.g.name)
 	}

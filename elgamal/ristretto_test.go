@@ -86,25 +86,6 @@ func TestRistrettoScalarCanonical(t *testing.T) {
 	require.True(t, g.NewScalar().Add(s, g.NewScalar().SetUint64(1)).IsZero(), "(l − 1) + 1 = 0")
 }
 
-// TestRistrettoSelect checks CMov and CSelect, and that a selector other
-// than 0 or 1 panics as circl's groups do.
-func TestRistrettoSelect(t *testing.T) {
-	g := Ristretto255
-	x, y := g.RandomElement(nil), g.RandomElement(nil)
-	require.True(t, g.NewElement().CSelect(1, x, y).IsEqual(x))
-	require.True(t, g.NewElement().CSelect(0, x, y).IsEqual(y))
-	require.True(t, y.Copy().CMov(1, x).IsEqual(x))
-	require.True(t, y.Copy().CMov(0, x).IsEqual(y))
-	a, b := g.RandomScalar(nil), g.RandomScalar(nil)
-	require.True(t, g.NewScalar().CSelect(1, a, b).IsEqual(a))
-	require.True(t, g.NewScalar().CSelect(0, a, b).IsEqual(b))
-	require.True(t, b.Copy().CMov(1, a).IsEqual(a))
-	require.True(t, b.Copy().CMov(0, a).IsEqual(b))
-	require.Panics(t, func() { x.Copy().CMov(2, y) })
-	require.Panics(t, func() { a.Copy().CSelect(-1, a, b) })
-	require.False(t, g.RandomNonZeroScalar(nil).IsZero())
-}
-
 // TestNISTMatchesCircl checks the nistec-backed [P256], [P384] and [P521]
 // against circl's groups: the same scalars give the same encodings
 // through every point operation, hashes agree, and each decodes the

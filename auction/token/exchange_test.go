@@ -2,6 +2,8 @@ package token
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
+	"io"
 	"math/big"
 	"testing"
 	"time"
@@ -299,6 +301,17 @@ func TestKeys(t *testing.T) {
 	require.ErrorIs(t, err, ErrKey)
 	_, err = NewExchange(nil, Config{})
 	require.ErrorIs(t, err, ErrKey)
+	// A private key inconsistent with its public half would sign garbage.
+	skA, _ := testKeys(t)
+	broken := *skA
+	broken.D = new(big.Int).Add(skA.D, big.NewInt(2))
+	_, err = NewExchange(&broken, Config{})
+	require.ErrorIs(t, err, ErrKey, "inconsistent private key")
+	// A valid key below MinKeyBits.
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	_, err = NewExchange(weak, Config{})
+	require.ErrorIs(t, err, ErrKey, "1024-bit key")
 	sk, skB := testKeys(t)
 	small := *sk
 	small.PublicKey.N = new(big.Int).Rsh(sk.N, 1100)
@@ -435,4 +448,151 @@ func TestClosedEscrowRetention(t *testing.T) {
 	}
 	require.NoError(t, x.Audit())
 	require.Len(t, x.escrows, 3, "only the retained escrows are in memory")
+}
+
+// TestFailedPayoutChangesNothing: a Collect or Refund whose blinded
+// requests are malformed is refused, pays nothing and leaves the escrow
+// open, so the party can still collect with good requests.
+func TestFailedPayoutChangesNothing(t *testing.T) {
+	x, clk := newExchange(t)
+	var buyer, seller Wallet
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+	k := x.PublicKey().RequestSize()
+	bad := func(n int) [][]byte {
+		reqs := make([][]byte, n)
+		for i := range reqs {
+			reqs[i] = bytesOf(0xff, k) // above the modulus
+		}
+		return reqs
+	}
+
+	collectID, _, err := x.Escrow(buy(t, x, 2), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.NoError(t, x.Confirm(collectID, payer))
+	refundID, _, err := x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	clk.Advance(time.Hour)
+	before := x.Stats()
+
+	sigs, err := x.Collect(collectID, payee, bad(2))
+	require.ErrorIs(t, err, ErrMalformed)
+	require.Nil(t, sigs)
+	sigs, err = x.Refund(refundID, payer, bad(1))
+	require.ErrorIs(t, err, ErrMalformed)
+	require.Nil(t, sigs)
+	require.Equal(t, before, x.Stats(), "a failed payout mints nothing and closes nothing")
+	n, err := x.EscrowAmount(collectID)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+
+	earned, err := payout(t, x, 2, func(r [][]byte) ([][]byte, error) { return x.Collect(collectID, payee, r) })
+	require.NoError(t, err)
+	seller.Add(earned...)
+	back, err := payout(t, x, 1, func(r [][]byte) ([][]byte, error) { return x.Refund(refundID, payer, r) })
+	require.NoError(t, err)
+	buyer.Add(back...)
+	requireBalanced(t, x, &buyer, &seller)
+}
+
+// TestBatchBounds: a batch of exactly MaxBatch passes the size check
+// (these are refused only for their contents, which are checked next),
+// one more does not; nothing is minted or spent either way.
+func TestBatchBounds(t *testing.T) {
+	x, _ := newExchange(t)
+	before := x.Stats()
+	k := x.PublicKey().RequestSize()
+	reqs := make([][]byte, MaxBatch)
+	for i := range reqs {
+		reqs[i] = make([]byte, k) // zero: well-formed
+	}
+	reqs[MaxBatch-1] = nil
+	_, err := x.Buy(reqs)
+	require.ErrorIs(t, err, ErrMalformed, "MaxBatch requests, the last malformed")
+	_, err = x.Buy(append(reqs, reqs[0]))
+	require.ErrorIs(t, err, ErrBatch)
+
+	tokens := make([]Token, MaxBatch) // zero tokens: another key's
+	require.ErrorIs(t, x.CashOut(tokens), ErrWrongKey)
+	require.ErrorIs(t, x.CashOut(append(tokens, Token{})), ErrBatch)
+	_, _, err = x.Escrow(tokens, Lock{}, Lock{})
+	require.ErrorIs(t, err, ErrWrongKey)
+	require.Equal(t, before, x.Stats())
+
+	_, err = NewWithdrawal(errReader{}, x.PublicKey(), MaxBatch)
+	require.ErrorIs(t, err, io.ErrClosedPipe, "MaxBatch tokens may be withdrawn")
+	_, err = NewWithdrawal(errReader{}, x.PublicKey(), MaxBatch+1)
+	require.ErrorIs(t, err, ErrBatch)
+}
+
+// TestConfigDefaults: a zero Config gets the documented defaults — an
+// escrow can be confirmed before DefaultEscrowTimeout and not after, and a
+// payout can be fetched again (a closed escrow is retained) — rather than
+// zero durations that would expire everything at once.
+func TestConfigDefaults(t *testing.T) {
+	sk, _ := testKeys(t)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	x, err := NewExchange(sk, Config{Now: clk.Now})
+	require.NoError(t, err)
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+
+	late, deadline, err := x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.Equal(t, clk.Now().Add(DefaultEscrowTimeout), deadline)
+	id, _, err := x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.NoError(t, x.Confirm(id, payer))
+	w, err := NewWithdrawal(rand.Reader, x.PublicKey(), 1)
+	require.NoError(t, err)
+	first, err := x.Collect(id, payee, w.Requests())
+	require.NoError(t, err)
+	clk.Advance(DefaultEscrowTimeout)
+	require.ErrorIs(t, x.Confirm(late, payer), ErrEscrowState)
+	again, err := x.Collect(id, payee, w.Requests())
+	require.NoError(t, err, "a closed escrow is retained for retries")
+	require.Equal(t, first, again)
+}
+
+// TestWalletTake: Take removes exactly n tokens, all of them or none;
+// taking zero is allowed and changes nothing.
+func TestWalletTake(t *testing.T) {
+	var w Wallet
+	w.Add(make([]Token, 3)...)
+	got, err := w.Take(0)
+	require.NoError(t, err)
+	require.Empty(t, got)
+	require.Equal(t, 3, w.Balance())
+	_, err = w.Take(4)
+	require.ErrorIs(t, err, ErrInsufficient)
+	require.Equal(t, 3, w.Balance())
+	got, err = w.Take(3)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	require.Zero(t, w.Balance())
+}
+
+// TestClosedEscrowsExpireWithoutPayouts: the retention window bounds the
+// closed escrows kept even when no further payout comes to prune them; a
+// new escrow does, so an exchange that only takes payments still forgets
+// them.
+func TestClosedEscrowsExpireWithoutPayouts(t *testing.T) {
+	sk, _ := testKeys(t)
+	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	x, err := NewExchange(sk, Config{EscrowTimeout: time.Minute, Now: clk.Now, ClosedRetention: 10 * time.Minute})
+	require.NoError(t, err)
+	payer, _ := NewSecret(rand.Reader)
+	payee, _ := NewSecret(rand.Reader)
+	id, _, err := x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.NoError(t, x.Confirm(id, payer))
+	_, err = payout(t, x, 1, func(r [][]byte) ([][]byte, error) { return x.Collect(id, payee, r) })
+	require.NoError(t, err)
+	require.Equal(t, 1, x.Stats().Closed)
+
+	clk.Advance(10 * time.Minute)
+	_, _, err = x.Escrow(buy(t, x, 1), payee.Lock(), payer.Lock())
+	require.NoError(t, err)
+	require.Equal(t, 0, x.Stats().Closed)
+	require.Len(t, x.escrows, 1, "only the new escrow is in memory")
 }

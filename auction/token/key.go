@@ -74,6 +74,8 @@ func NewPublicKey(pk *rsa.PublicKey) (*PublicKey, error) {
 		return nil, fmt.Errorf("%w: public exponent %d is not odd in [3, 2^31 − 1]", ErrKey, pk.E)
 	}
 	c, err := blindrsa.NewClient(Variant, pk)
+	// NewClient fails only for a variant other than Variant.
+	// mutation: unreachable.
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrKey, err)
 	}
@@ -136,10 +138,15 @@ func (k *PublicKey) MarshalBinary() ([]byte, error) {
 // trailing bytes included (crypto/x509 on its own tolerates bytes after
 // the exponent inside the RSAPublicKey sequence).
 func ParsePublicKey(der []byte) (*PublicKey, error) {
+	// No key that NewPublicKey accepts encodes in more than about 600
+	// bytes, and it refuses the larger ones once parsed: this bound only
+	// spares parsing them. mutation: equivalent.
 	if len(der) > maxKeyDER {
 		return nil, fmt.Errorf("%w: %d-byte key encoding, larger than any key of at most %d bits", ErrKey, len(der), MaxKeyBits)
 	}
 	pk, err := x509.ParsePKIXPublicKey(der)
+	// A nil key fails the RSA type check below with the same ErrKey.
+	// mutation: equivalent.
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrKey, err)
 	}
@@ -148,6 +155,8 @@ func ParsePublicKey(der []byte) (*PublicKey, error) {
 		return nil, fmt.Errorf("%w: %T is not an RSA key", ErrKey, pk)
 	}
 	k, err := NewPublicKey(rk)
+	// A nil key fails the canonical-encoding check below with the same
+	// ErrKey. mutation: equivalent.
 	if err != nil {
 		return nil, err
 	}

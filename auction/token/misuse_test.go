@@ -67,6 +67,7 @@ func TestMisuse(t *testing.T) {
 		{"zero Exchange.CashOut", ErrInvalidArgument, func() error { return zeroX.CashOut(tokens) }},
 		{"nil Exchange.CashOut", ErrInvalidArgument, func() error { return (*Exchange)(nil).CashOut(tokens) }},
 		{"zero Exchange.Escrow", ErrInvalidArgument, func() error { _, _, err := zeroX.Escrow(tokens, Lock{}, Lock{}); return err }},
+		{"nil Exchange.Escrow", ErrInvalidArgument, func() error { _, _, err := (*Exchange)(nil).Escrow(tokens, Lock{}, Lock{}); return err }},
 		{"zero Exchange.EscrowAmount", ErrInvalidArgument, func() error { _, err := zeroX.EscrowAmount(EscrowID{}); return err }},
 		{"zero Exchange.Confirm", ErrInvalidArgument, func() error { return zeroX.Confirm(EscrowID{}, Secret{}) }},
 		{"zero Exchange.Collect", ErrInvalidArgument, func() error { _, err := zeroX.Collect(EscrowID{}, Secret{}, nil); return err }},
@@ -99,6 +100,10 @@ func TestMisuse(t *testing.T) {
 		require.Nil(t, zeroPK.RSA())
 		require.Zero(t, zeroPK.TokenSize())
 		require.Zero(t, zeroPK.RequestSize())
+		require.Equal(t, KeyID{}, (*PublicKey)(nil).ID())
+		require.Zero(t, (*PublicKey)(nil).RequestSize())
+		require.Zero(t, (*PublicKey)(nil).TokenSize())
+		require.Nil(t, (*Withdrawal)(nil).Requests())
 		require.Zero(t, zeroW.Len())
 		require.Nil(t, zeroW.Requests())
 		require.Zero(t, (*Withdrawal)(nil).Len())

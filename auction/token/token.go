@@ -140,6 +140,8 @@ func (k *PublicKey) Verify(t *Token) error {
 // standard library verifies it, faster than the big.Int arithmetic of
 // circl's verifier.
 func (k *PublicKey) verify(msg, sig []byte) error {
+	// rsa.VerifyPSS refuses a signature of another length, wrapped in the
+	// same ErrSignature. mutation: equivalent.
 	if len(sig) != k.modBytes {
 		return fmt.Errorf("%w: %d-byte signature", ErrSignature, len(sig))
 	}

@@ -2,9 +2,11 @@ package token
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	encasn1 "encoding/asn1"
+	"io"
 	"math/big"
 	"testing"
 
@@ -218,4 +220,44 @@ func TestKeySizeBounds(t *testing.T) {
 	require.LessOrEqual(t, len(der), maxKeyDER)
 	_, err = ParsePublicKey(der)
 	require.NoError(t, err)
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+// TestRandomnessFailure: a failing random source is an error, wherever it
+// fails, never a secret or a withdrawal built from missing bytes.
+// NewWithdrawal reads the serial (32 bytes), then RFC 9474's prefix (32),
+// then the salt and the blinding factor.
+func TestRandomnessFailure(t *testing.T) {
+	s, err := NewSecret(errReader{})
+	require.ErrorIs(t, err, io.ErrClosedPipe)
+	require.Equal(t, Secret{}, s)
+	s, err = NewSecret(io.LimitReader(rand.Reader, 31))
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "a short read")
+	require.Equal(t, Secret{}, s)
+
+	x, _ := newExchange(t)
+	for _, after := range []int64{0, 32, 64, 64 + 48} {
+		r := io.MultiReader(io.LimitReader(rand.Reader, after), errReader{})
+		w, err := NewWithdrawal(r, x.PublicKey(), 1)
+		require.Error(t, err, "reader failing after %d bytes", after)
+		require.Nil(t, w, "reader failing after %d bytes", after)
+	}
+}
+
+// TestPublicExponentBounds: the extreme exponents crypto/rsa verifies
+// with, 3 and 2^31 − 1, are accepted; the refused ones are in
+// TestPublicKeyUnusable.
+func TestPublicExponentBounds(t *testing.T) {
+	sk, _ := testKeys(t)
+	for _, e := range []int{3, 1<<31 - 1} {
+		pk, err := NewPublicKey(&rsa.PublicKey{N: sk.N, E: e})
+		require.NoError(t, err, "e = %d", e)
+		der, err := pk.MarshalBinary()
+		require.NoError(t, err)
+		_, err = ParsePublicKey(der)
+		require.NoError(t, err, "e = %d", e)
+	}
 }

@@ -58,8 +58,9 @@ func NewWithdrawal(rnd io.Reader, pub *PublicKey, n int) (*Withdrawal, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Prepare returns RFC 9474's 32-byte prefix and the 32-byte serial.
+		// mutation: unreachable.
 		if len(prepared) != MessageSize {
-			// Unreachable with RFC 9474's 32-byte prefix.
 			return nil, fmt.Errorf("token: prepared message is %d bytes, want %d", len(prepared), MessageSize)
 		}
 		copy(w.msgs[i][:], prepared)
