@@ -201,7 +201,7 @@ func TestReaderErrors(t *testing.T) {
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	// An unknown type is reported with its type and nothing else, and the
 	// stream goes on.
-	r = NewReader(bytes.NewReader(unhex(t, "0000000515aabbccdd" + "0000000101")))
+	r = NewReader(bytes.NewReader(unhex(t, "0000000515aabbccdd"+"0000000101")))
 	m, err := r.ReadMessage()
 	require.ErrorIs(t, err, ErrUnknownType)
 	require.Equal(t, Message{Type: 21}, m)
