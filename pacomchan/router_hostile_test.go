@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	mrand "math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -262,5 +263,82 @@ func TestHandshakeHostile(t *testing.T) {
 		res, err = target.Handle(t0, 0, b)
 		require.NoError(t, err)
 		require.Equal(t, []CircuitID{in.id}, res.Accepted)
+	})
+}
+
+// TestCircuitNotReady: no data goes out on a circuit whose response has
+// not arrived, or whose path broke; data still arriving on a broken
+// circuit is not delivered.
+func TestCircuitNotReady(t *testing.T) {
+	net := newRouterNet(t, RouterConfig{}, 3, line(3))
+	var held []wire
+	net.drop = func(w wire) bool {
+		if w.to == 0 {
+			held = append(held, w)
+			return true
+		}
+		return false
+	}
+	id := net.build(0, 2)
+	src := net.routers[0]
+	_, err := src.Send(net.now, id, []byte("early"))
+	require.ErrorIs(t, err, ErrNotReady)
+	res, err := src.Handle(net.now, 1, held[0].msg)
+	require.NoError(t, err)
+	require.Equal(t, []CircuitID{id}, res.Established)
+	held = nil
+	net.send(2, id, "in flight")
+	require.Len(t, held, 1)
+	src.RemoveNeighbour(1)
+	_, err = src.Send(net.now, id, []byte("late"))
+	require.ErrorIs(t, err, ErrNotReady)
+	res, err = src.Handle(net.now, 1, held[0].msg)
+	require.ErrorIs(t, err, ErrUnknownCircuit)
+	require.Empty(t, res.Delivered)
+}
+
+// TestRouterRandomnessFailsMidCircuit: when randomness fails while an end
+// must seal (an acknowledgement, or data held for a rebuilt circuit), the
+// router returns an error instead of an empty or predictable message.
+func TestRouterRandomnessFailsMidCircuit(t *testing.T) {
+	t.Run("acknowledgement", func(t *testing.T) {
+		net := newRouterNet(t, RouterConfig{AckEvery: 1}, 3, line(3))
+		id := net.build(0, 2)
+		out, err := net.routers[0].Send(net.now, id, []byte("x"))
+		require.NoError(t, err)
+		res, err := net.routers[1].Handle(net.now, 0, out.Msg)
+		require.NoError(t, err)
+		net.routers[2].rnd = failingReader{}
+		res, err = net.routers[2].Handle(net.now, 1, res.Out[0].Msg)
+		require.Error(t, err)
+		require.Empty(t, res.Out)
+	})
+	t.Run("data held for a rebuilt circuit", func(t *testing.T) {
+		cfg := RouterConfig{AckEvery: 2, AckTimeout: 10 * time.Second}
+		net := newRouterNet(t, cfg, 4, [][2]int{{0, 1}, {1, 3}, {0, 2}, {2, 3}})
+		id := net.build(0, 3)
+		net.send(0, id, "unacknowledged")
+		relay := net.routers[3].table[id].lastHop
+		net.routers[0].RemoveNeighbour(relay)
+		net.routers[3].RemoveNeighbour(relay)
+		var held []wire
+		net.drop = func(w wire) bool {
+			if w.to == 0 {
+				held = append(held, w)
+				return true
+			}
+			return false
+		}
+		res := net.routers[0].Tick(net.now)
+		require.Len(t, res.Rebuilt, 1)
+		net.post(0, res)
+		net.run()
+		require.Len(t, held, 1)
+		net.routers[0].rnd = failingReader{}
+		got, err := net.routers[0].Handle(net.now, held[0].from, held[0].msg)
+		require.Error(t, err)
+		for _, o := range got.Out {
+			require.NotEmpty(t, o.Msg)
+		}
 	})
 }
