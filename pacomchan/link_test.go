@@ -539,3 +539,64 @@ func TestLinkRandomnessFailure(t *testing.T) {
 		require.Equal(t, "unchanged", string(out))
 	}
 }
+
+// TestLinkEpochJumpLimit: a block exactly MaxEpochJump rotations ahead of
+// the receiver opens; one more is refused.
+func TestLinkEpochJumpLimit(t *testing.T) {
+	for _, jump := range []uint64{MaxEpochJump, MaxEpochJump + 1} {
+		a, b := linkPair(t, LinkConfig{BlockSize: 64, RotateAfter: 1})
+		target := b.recv.cur.epoch + jump // RotateAfter 1: epoch = seq
+		require.Less(t, a.send.seq, target)
+		var blk []byte
+		for a.send.seq <= target {
+			var err error
+			blk, _, err = a.SealBlock(nil, nil)
+			require.NoError(t, err)
+		}
+		_, err := b.OpenBlock(nil, blk)
+		if jump <= MaxEpochJump {
+			require.NoError(t, err, "jump %d", jump)
+			require.Equal(t, target, b.recv.cur.epoch)
+		} else {
+			require.ErrorIs(t, err, ErrAuth, "jump %d", jump)
+		}
+	}
+}
+
+// TestDeriveLinkKeysAgree: both ends derive matching keys whichever byte
+// their halves differ in (the halves are ordered as little-endian
+// numbers), and the two directions never share a key.
+func TestDeriveLinkKeysAgree(t *testing.T) {
+	shared := bytes.Repeat([]byte{9}, 32)
+	for _, i := range []int{0, 1, 15, 30, 31} {
+		mine, theirs := bytes.Repeat([]byte{0x40}, 32), bytes.Repeat([]byte{0x40}, 32)
+		theirs[i] = 0x41
+		for _, swap := range []bool{false, true} {
+			x, y := mine, theirs
+			if swap {
+				x, y = y, x
+			}
+			k1, k2 := deriveLinkKeys(shared, x, y), deriveLinkKeys(shared, y, x)
+			require.Equal(t, k1.send, k2.recv, "byte %d", i)
+			require.Equal(t, k1.recv, k2.send, "byte %d", i)
+			require.Equal(t, k1.hpSend, k2.hpRecv, "byte %d", i)
+			require.Equal(t, k1.ack, k2.peerAck, "byte %d", i)
+			require.NotEqual(t, k1.send, k1.recv, "byte %d", i)
+			require.NotEqual(t, k1.ack, k1.peerAck, "byte %d", i)
+		}
+	}
+}
+
+// TestLinkBlockSizeLimits: MinBlockSize and MaxBlockSize are both
+// accepted as a link's block size, and nothing outside them.
+func TestLinkBlockSizeLimits(t *testing.T) {
+	for size, ok := range map[int]bool{MinBlockSize - 1: false, MinBlockSize: true, MaxBlockSize: true, MaxBlockSize + 1: false} {
+		l, err := NewLink(nil, LinkConfig{BlockSize: size})
+		if !ok {
+			require.Error(t, err, "size %d", size)
+			continue
+		}
+		require.NoError(t, err, "size %d", size)
+		require.Equal(t, size, l.BlockSize())
+	}
+}
