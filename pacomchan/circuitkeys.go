@@ -40,14 +40,17 @@ func deriveCircuitKeys(k *[CircuitKeySize]byte) (*circuitKeys, error) {
 	blake3.DeriveKey(f[:], kdfContextForward, k[:])
 	blake3.DeriveKey(b[:], kdfContextBackward, k[:])
 	resp, err := chacha20poly1305.New(r[:])
+	// mutation: unreachable — ChaCha20-Poly1305 accepts every 32-byte key.
 	if err != nil {
 		return nil, fmt.Errorf("pacomchan: %w", err)
 	}
 	fwd, err := chacha20poly1305.NewX(f[:])
+	// mutation: unreachable — ChaCha20-Poly1305 accepts every 32-byte key.
 	if err != nil {
 		return nil, fmt.Errorf("pacomchan: %w", err)
 	}
 	bwd, err := chacha20poly1305.NewX(b[:])
+	// mutation: unreachable — ChaCha20-Poly1305 accepts every 32-byte key.
 	if err != nil {
 		return nil, fmt.Errorf("pacomchan: %w", err)
 	}

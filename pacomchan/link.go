@@ -170,6 +170,7 @@ func NewLink(rnd io.Reader, cfg LinkConfig) (*Link, error) {
 	}
 	priv, err := ecdh.X25519().NewPrivateKey(seed[:])
 	clear(seed[:])
+	// mutation: unreachable — X25519 refuses only a seed that is not 32 bytes.
 	if err != nil {
 		return nil, fmt.Errorf("pacomchan: %w", err)
 	}

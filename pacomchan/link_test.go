@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	mrand "math/rand/v2"
 	"slices"
 	"strconv"
@@ -413,5 +414,189 @@ func TestLinkIndistinguishable(t *testing.T) {
 		}
 		// 255 degrees of freedom: mean 255, sd 22.6; 400 is beyond 6 sd.
 		require.Less(t, chi, 400.0, "block %d does not look random", i)
+	}
+}
+
+// sealRaw seals plaintext pt (length prefix included) into a block of size
+// bytes under l's send key and next sequence number, exactly as
+// [Link.SealBlockSize] frames it: what a peer holding the key but running
+// broken code would send.
+func sealRaw(t *testing.T, l *Link, pt []byte, size int) []byte {
+	t.Helper()
+	require.Equal(t, size-BlockOverhead+lenPrefixSize, len(pt))
+	d := &l.send
+	b := make([]byte, size)
+	copy(b[seqSize:], pt)
+	var nonce [12]byte
+	binary.BigEndian.PutUint64(nonce[4:], d.seq)
+	d.aead.Seal(b[seqSize:seqSize], nonce[:], b[seqSize:size-16], nil)
+	var mask [16]byte
+	d.hp.Encrypt(mask[:], b[seqSize:seqSize+sampleSize])
+	binary.BigEndian.PutUint64(b, d.seq^binary.BigEndian.Uint64(mask[:]))
+	d.seq++
+	return b
+}
+
+// TestLinkBadLength: an authentic block whose length field exceeds the
+// block is refused with ErrBadLength, never read past its end; it is
+// consumed (a replay of it is a replay) and the link carries on.
+func TestLinkBadLength(t *testing.T) {
+	a, b := linkPair(t, LinkConfig{BlockSize: 128})
+	for _, n := range []uint32{128 - BlockOverhead + 1, 1 << 31, ^uint32(0)} {
+		pt := make([]byte, 128-BlockOverhead+lenPrefixSize)
+		binary.BigEndian.PutUint32(pt, n)
+		blk := sealRaw(t, a, pt, 128)
+		var seg []byte
+		var err error
+		require.NotPanics(t, func() { seg, err = b.OpenBlock(nil, blk) })
+		require.ErrorIs(t, err, ErrBadLength, "length %d", n)
+		require.Nil(t, seg)
+		_, err = b.OpenBlock(nil, blk)
+		require.ErrorIs(t, err, ErrBlockReplay, "consumed")
+	}
+	// The largest length that fits opens.
+	pt := make([]byte, 128-BlockOverhead+lenPrefixSize)
+	binary.BigEndian.PutUint32(pt, 128-BlockOverhead)
+	pt[len(pt)-1] = 7
+	seg, err := b.OpenBlock(nil, sealRaw(t, a, pt, 128))
+	require.NoError(t, err)
+	require.Len(t, seg, 128-BlockOverhead)
+	require.Equal(t, byte(7), seg[len(seg)-1])
+	blk, _, err := a.SealBlock(nil, []byte("after"))
+	require.NoError(t, err)
+	seg, err = b.OpenBlock(nil, blk)
+	require.NoError(t, err)
+	require.Equal(t, "after", string(seg))
+}
+
+// TestLinkDummyBlocks: a confirmed link seals a nil or empty segment as a
+// dummy block of full size that opens to a nil segment and is counted as a
+// dummy, not as data.
+func TestLinkDummyBlocks(t *testing.T) {
+	a, b := linkPair(t, LinkConfig{BlockSize: 256})
+	sent, recv := a.Stats(), b.Stats()
+	for _, seg := range [][]byte{nil, {}} {
+		blk, carried, err := a.SealBlock(nil, seg)
+		require.NoError(t, err)
+		require.False(t, carried)
+		require.Len(t, blk, 256)
+		got, err := b.OpenBlock(nil, blk)
+		require.NoError(t, err)
+		require.Nil(t, got)
+	}
+	require.Equal(t, sent.DummySent+2, a.Stats().DummySent)
+	require.Equal(t, sent.DataSent, a.Stats().DataSent)
+	require.Equal(t, recv.DummyRecv+2, b.Stats().DummyRecv)
+	require.Equal(t, recv.DataRecv, b.Stats().DataRecv)
+}
+
+// TestLinkExhausted: a direction never seals under sequence number
+// 2^64 − 1 (the receiver's window cannot take it) and never wraps to 0,
+// which would reuse a nonce.
+func TestLinkExhausted(t *testing.T) {
+	a, _ := linkPair(t, LinkConfig{BlockSize: 128, RotateAfter: MaxRotateAfter})
+	// Skip to the end of the sequence space (the key's epoch moved with
+	// it, so no rotation is due).
+	last := ^uint64(0) - 1
+	a.send.seq, a.send.epoch = last, last/MaxRotateAfter
+	blk, carried, err := a.SealBlock(nil, []byte("last"))
+	require.NoError(t, err)
+	require.True(t, carried)
+	require.Len(t, blk, 128)
+	for range 3 {
+		dst := []byte("unchanged")
+		out, carried, err := a.SealBlock(dst, []byte("one too many"))
+		require.ErrorIs(t, err, ErrExhausted)
+		require.False(t, carried)
+		require.Equal(t, "unchanged", string(out))
+	}
+	require.Equal(t, ^uint64(0), a.send.seq, "no wrap")
+}
+
+// shortReader yields n bytes of randomness, then fails.
+type shortReader struct{ n int }
+
+func (r *shortReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, errors.New("entropy exhausted")
+	}
+	k := min(r.n, len(p))
+	r.n -= k
+	return rand.Read(p[:k])
+}
+
+// TestLinkRandomnessFailure: when the randomness source fails, a handshake
+// or filler block is an error, never a block of predictable bytes, and dst
+// comes back as it was.
+func TestLinkRandomnessFailure(t *testing.T) {
+	l, err := NewLink(&shortReader{n: 32}, LinkConfig{BlockSize: 128})
+	require.NoError(t, err)
+	for _, size := range []int{128, MinBlockSize, MinBlockSize - 1, 1} {
+		dst := []byte("unchanged")
+		out, carried, err := l.SealBlockSize(dst, nil, size)
+		require.Error(t, err, "size %d", size)
+		require.False(t, carried)
+		require.Equal(t, "unchanged", string(out))
+	}
+}
+
+// TestLinkEpochJumpLimit: a block exactly MaxEpochJump rotations ahead of
+// the receiver opens; one more is refused.
+func TestLinkEpochJumpLimit(t *testing.T) {
+	for _, jump := range []uint64{MaxEpochJump, MaxEpochJump + 1} {
+		a, b := linkPair(t, LinkConfig{BlockSize: 64, RotateAfter: 1})
+		target := b.recv.cur.epoch + jump // RotateAfter 1: epoch = seq
+		require.Less(t, a.send.seq, target)
+		var blk []byte
+		for a.send.seq <= target {
+			var err error
+			blk, _, err = a.SealBlock(nil, nil)
+			require.NoError(t, err)
+		}
+		_, err := b.OpenBlock(nil, blk)
+		if jump <= MaxEpochJump {
+			require.NoError(t, err, "jump %d", jump)
+			require.Equal(t, target, b.recv.cur.epoch)
+		} else {
+			require.ErrorIs(t, err, ErrAuth, "jump %d", jump)
+		}
+	}
+}
+
+// TestDeriveLinkKeysAgree: both ends derive matching keys whichever byte
+// their halves differ in (the halves are ordered as little-endian
+// numbers), and the two directions never share a key.
+func TestDeriveLinkKeysAgree(t *testing.T) {
+	shared := bytes.Repeat([]byte{9}, 32)
+	for _, i := range []int{0, 1, 15, 30, 31} {
+		mine, theirs := bytes.Repeat([]byte{0x40}, 32), bytes.Repeat([]byte{0x40}, 32)
+		theirs[i] = 0x41
+		for _, swap := range []bool{false, true} {
+			x, y := mine, theirs
+			if swap {
+				x, y = y, x
+			}
+			k1, k2 := deriveLinkKeys(shared, x, y), deriveLinkKeys(shared, y, x)
+			require.Equal(t, k1.send, k2.recv, "byte %d", i)
+			require.Equal(t, k1.recv, k2.send, "byte %d", i)
+			require.Equal(t, k1.hpSend, k2.hpRecv, "byte %d", i)
+			require.Equal(t, k1.ack, k2.peerAck, "byte %d", i)
+			require.NotEqual(t, k1.send, k1.recv, "byte %d", i)
+			require.NotEqual(t, k1.ack, k1.peerAck, "byte %d", i)
+		}
+	}
+}
+
+// TestLinkBlockSizeLimits: MinBlockSize and MaxBlockSize are both
+// accepted as a link's block size, and nothing outside them.
+func TestLinkBlockSizeLimits(t *testing.T) {
+	for size, ok := range map[int]bool{MinBlockSize - 1: false, MinBlockSize: true, MaxBlockSize: true, MaxBlockSize + 1: false} {
+		l, err := NewLink(nil, LinkConfig{BlockSize: size})
+		if !ok {
+			require.Error(t, err, "size %d", size)
+			continue
+		}
+		require.NoError(t, err, "size %d", size)
+		require.Equal(t, size, l.BlockSize())
 	}
 }

@@ -526,3 +526,30 @@ func TestCircuitIdlePurge(t *testing.T) {
 	_, err := net.routers[0].Send(at, idle, []byte("x"))
 	require.ErrorIs(t, err, ErrUnknownCircuit)
 }
+
+// TestReplayWindowModel compares the ring window with a model that
+// remembers every number over a long seeded walk of small reorderings,
+// word-boundary crossings, gaps and long jumps: a number is new iff the
+// model has not seen it and it is within ReplayWindow of the highest.
+func TestReplayWindowModel(t *testing.T) {
+	rng := mrand.New(mrand.NewPCG(12, 6479))
+	var w seqWindow
+	seen := map[uint64]bool{}
+	var top, cur uint64 = 0, 5000
+	for step := range 60000 {
+		switch k := rng.IntN(100); {
+		case k < 2:
+			cur += 500 + rng.Uint64N(2000) // a gap, sometimes past the ring
+		case k < 4 && cur > 3000:
+			cur -= 1000 + rng.Uint64N(1100) // far back, around the window edge
+		default:
+			cur = cur + 70 - min(cur, rng.Uint64N(100)) // mostly forward, some back
+		}
+		want := !seen[cur] && (cur >= top || top-cur <= ReplayWindow)
+		require.Equal(t, want, w.accept(cur), "step %d: %d (top %d)", step, cur, top)
+		if want {
+			seen[cur] = true
+			top = max(top, cur+1)
+		}
+	}
+}

@@ -207,7 +207,9 @@ func Unmarshal(p []byte, maxLength int) (Message, error) {
 	return m, nil
 }
 
-// parseBody parses the id and payload of a message (body is not empty).
+// parseBody parses the id and payload of a message (body is not empty). A
+// message of an unknown type is returned with its Type set and an error
+// wrapping [ErrUnknownType]; any other error comes with the zero Message.
 func parseBody(body []byte) (Message, error) {
 	m := Message{Type: Type(body[0])}
 	b := body[1:]

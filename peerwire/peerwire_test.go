@@ -93,10 +93,62 @@ func TestParseErrors(t *testing.T) {
 			if c.n == 0 {
 				require.Equal(t, Message{}, m)
 			}
+			// Unmarshal reports the same error for the same bytes, not
+			// a trailing-bytes error, and never a message.
+			m, err = Unmarshal(unhex(t, c.wire), 0)
+			require.ErrorIs(t, err, c.want)
+			require.NotErrorIs(t, err, ErrTrailing)
+			require.Equal(t, Message{}, m)
 		})
 	}
 	_, err := Unmarshal(unhex(t, "000000010000"), 0)
 	require.ErrorIs(t, err, ErrTrailing)
+}
+
+// TestPieceBlockLimit: a PIECE block longer than MaxBlock is refused both
+// ways, even when the length prefix is within the reader's limit.
+func TestPieceBlockLimit(t *testing.T) {
+	big := Message{Type: Piece, Block: make([]byte, MaxBlock+1)}
+	_, err := big.MarshalBinary()
+	require.ErrorIs(t, err, ErrTooLarge)
+	_, err = big.Size()
+	require.ErrorIs(t, err, ErrTooLarge)
+
+	wire := binary.BigEndian.AppendUint32(nil, uint32(1+8+MaxBlock+1))
+	wire = append(wire, byte(Piece))
+	wire = append(wire, make([]byte, 8+MaxBlock+1)...)
+	require.LessOrEqual(t, len(wire)-4, DefaultMaxLength)
+	_, _, err = Parse(wire, 0)
+	require.ErrorIs(t, err, ErrLength)
+
+	ok := Message{Type: Piece, Block: make([]byte, MaxBlock)}
+	wire, err = ok.MarshalBinary()
+	require.NoError(t, err)
+	m, err := Unmarshal(wire, 0)
+	require.NoError(t, err)
+	require.Len(t, m.Block, MaxBlock)
+}
+
+// TestMarshalUnknownType: a message of a type this package does not know
+// is not encoded, and dst comes back unchanged.
+func TestMarshalUnknownType(t *testing.T) {
+	for _, typ := range []Type{10, 21, 99} {
+		m := Message{Type: typ, Index: 1}
+		require.False(t, typ.Known())
+		dst := []byte("prefix")
+		out, err := m.AppendBinary(dst)
+		require.ErrorIs(t, err, ErrUnknownType)
+		require.Equal(t, "prefix", string(out))
+		_, err = m.Size()
+		require.ErrorIs(t, err, ErrUnknownType)
+	}
+}
+
+// TestTypeString names the known types and numbers the others.
+func TestTypeString(t *testing.T) {
+	require.Equal(t, "piece", Piece.String())
+	require.Equal(t, "allowed fast", AllowedFast.String())
+	require.Equal(t, "type 21", Type(21).String())
 }
 
 // TestSkipUnknown steps over messages of unknown types in a buffer and in
@@ -142,6 +194,20 @@ func TestReaderErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrTooLarge)
 	_, err = NewReader(bytes.NewReader(nil)).ReadMessage()
 	require.ErrorIs(t, err, io.EOF)
+	// A stream that stops inside the length prefix is truncated, not a
+	// clean end.
+	_, err = NewReader(bytes.NewReader(unhex(t, "0000"))).ReadMessage()
+	require.ErrorIs(t, err, ErrTruncated)
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	// An unknown type is reported with its type and nothing else, and the
+	// stream goes on.
+	r = NewReader(bytes.NewReader(unhex(t, "0000000515aabbccdd"+"0000000101")))
+	m, err := r.ReadMessage()
+	require.ErrorIs(t, err, ErrUnknownType)
+	require.Equal(t, Message{Type: 21}, m)
+	m, err = r.ReadMessage()
+	require.NoError(t, err)
+	require.Equal(t, Message{Type: Unchoke}, m)
 }
 
 func TestHandshake(t *testing.T) {

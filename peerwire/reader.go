@@ -53,9 +53,7 @@ func (r *Reader) ReadMessage() (Message, error) {
 		}
 		return Message{}, fmt.Errorf("%w: %w", ErrTruncated, err)
 	}
-	m, err := parseBody(body)
-	if err != nil && errors.Is(err, ErrUnknownType) {
-		return Message{Type: m.Type}, err
-	}
-	return m, err
+	// parseBody returns a message of an unknown type with its Type set,
+	// and the zero Message with any other error.
+	return parseBody(body)
 }
