@@ -25,13 +25,29 @@
 // # Statistics
 //
 // [KolmogorovSmirnov] and [MannWhitney] are two-sample tests with two-sided
-// p-values, exact for small samples (lattice-path counting; the exact null
-// distribution of U) and asymptotic above (the Kolmogorov distribution with
+// p-values. For small and moderate samples they are exact permutation
+// p-values conditional on the tie pattern — the right null distribution for
+// discrete data such as start and end ranks, where the continuous-data
+// formulas are miscalibrated — computed by lattice-path counting with
+// comparisons only at the ends of runs of ties (KS, n·m ≤ 10⁶) and by
+// counting subsets of midranks (Mann–Whitney, (n+m)·min(n, m) ≤ 4,000).
+// Above those sizes they are asymptotic (the Kolmogorov distribution with
 // Stephens' correction; the tie-corrected normal approximation from
-// gonum's distuv). [BestThreshold] is the optimal single-threshold
-// distinguisher; its advantage, balanced accuracy − ½, equals half the KS
-// distance. [Compare] runs all three. Other packages of this module import
-// these for their own indistinguishability claims.
+// gonum's distuv), and each switch moves a p-value near α = 0.05 by less
+// than 0.005. Every exact p-value is checked against enumeration of all
+// splits of small samples (TestExactAgainstEnumeration).
+//
+// Pooled two-sample tests assume independent observations. A node's k
+// downloads are not independent (its ranks are a permutation of 1..k), so
+// [StratifiedPermutationTest] permutes the native label within each node
+// (each [Stratum]) instead; it too is checked against enumeration.
+// [BestThreshold] is the optimal single-threshold distinguisher; its
+// advantage, balanced accuracy − ½, equals half the KS distance, and is
+// biased upward when fitted and scored on the same sample, which
+// [HeldOutAdvantage] avoids. [Compare] runs the two tests and the
+// distinguisher. Other packages of this module import these for their own
+// indistinguishability claims. Every simulation takes a seeded *rand.Rand;
+// a nil one is an [ErrParameter].
 //
 // # Indistinguishability of intent
 //

@@ -38,9 +38,9 @@ func ExampleMarket() {
 			t, f.Completeness, f.DemandSupply, f.Request, v)
 	}
 	// Output:
-	// torrent 0: completeness 0.00 demand/supply 0.00 request 0.64 -> value 0.64
-	// torrent 1: completeness 0.80 demand/supply 0.00 request 0.00 -> value 12.80
-	// torrent 2: completeness 0.00 demand/supply 0.80 request 0.00 -> value 0.00
+	// torrent 0: completeness 0.00 demand/supply 0.00 request 0.64 -> value 0.48
+	// torrent 1: completeness 0.80 demand/supply 0.00 request 0.00 -> value 0.80
+	// torrent 2: completeness 0.00 demand/supply 0.80 request 0.00 -> value 0.60
 }
 
 // A node joins with its native interest and k−1 random torrents, then swaps

@@ -5,7 +5,7 @@
 //
 //	go run ./examples/marketplace                       # 20 paper-scale runs, figures in examples/marketplace/out
 //	go run ./examples/marketplace -runs 1 -seed 7       # one run
-//	go run ./examples/marketplace -sweep -runs 2        # the weight sweep of §5.2
+//	go run ./examples/marketplace -sweep -runs 10       # the weight sweep of §5.2 (-factors have,request: a subset)
 //	go run ./examples/marketplace -small                # a reduced marketplace, in a second
 //	go run ./examples/marketplace -runs 1 -clients 1000 # a larger marketplace (cost is about linear)
 //	go run ./examples/marketplace -weights 1,1,1,1      # other valuation weights
@@ -30,6 +30,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/swarmblocks/swarmblocks/internal/marketsim"
@@ -52,6 +54,7 @@ func main() {
 		hetero     = flag.Bool("hetero", false, "heterogeneous client links (a third each at 0.5/1/4 Mbps down, 0.25/1/1 Mbps up)")
 		arrivalTau = flag.Duration("arrival-tau", 0, "clients arrive with rate λ0·e^(−t/τ) instead of all at once")
 		noWants    = flag.Bool("no-wants", false, "turn off want requests (requests only for torrents a neighbour serves)")
+		factors    = flag.String("factors", "", "with -sweep: the factors to sweep, comma-separated (default all)")
 		compare    = flag.Bool("compare-requests", true, "also run the seeds without the request factor (§5.2's twenty percent)")
 		weights    = flag.String("weights", "", "valuation weights completeness,demand/supply,have,request (default: valuation.DefaultWeights)")
 	)
@@ -94,13 +97,24 @@ func main() {
 	for i := range seeds {
 		seeds[i] = *seed + uint64(i)
 	}
-	if err := run(os.Stdout, cfg, seeds, *parallel, *sweep, *compare, *out); err != nil {
+	sweepFactors := marketsim.Factors
+	if *factors != "" {
+		sweepFactors = nil
+		for _, f := range strings.Split(*factors, ",") {
+			if !slices.Contains(marketsim.Factors, marketsim.Factor(f)) {
+				fmt.Fprintf(os.Stderr, "marketplace: -factors: unknown factor %q (want %v)\n", f, marketsim.Factors)
+				os.Exit(2)
+			}
+			sweepFactors = append(sweepFactors, marketsim.Factor(f))
+		}
+	}
+	if err := run(os.Stdout, cfg, seeds, *parallel, *sweep, *compare, sweepFactors, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "marketplace:", err)
 		os.Exit(1)
 	}
 }
 
-func run(stdout io.Writer, cfg marketsim.Config, seeds []uint64, parallel int, sweep, compareRequests bool, out string) error {
+func run(stdout io.Writer, cfg marketsim.Config, seeds []uint64, parallel int, sweep, compareRequests bool, factors []marketsim.Factor, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -114,7 +128,7 @@ func run(stdout io.Writer, cfg marketsim.Config, seeds []uint64, parallel int, s
 			valuation.WeightGrid, len(seeds), seeds[0], seeds[len(seeds)-1])
 		var pts []marketsim.SweepPoint
 		var centre []marketsim.SweepPoint // every factor at 1, run once
-		for _, f := range marketsim.Factors {
+		for _, f := range factors {
 			for _, v := range valuation.WeightGrid {
 				var pt []marketsim.SweepPoint
 				if v == 1 && centre != nil {

@@ -18,5 +18,5 @@ func ExampleRun() {
 	fmt.Printf("seed %d: %d of %d clients finished, %.2f torrents downloaded each (k = %d)\n",
 		cfg.Seed, r.Finished, cfg.Clients, s.Downloads.Mean, cfg.K)
 	// Output:
-	// seed 1: 30 of 30 clients finished, 3.00 torrents downloaded each (k = 3)
+	// seed 1: 30 of 30 clients finished, 3.01 torrents downloaded each (k = 3)
 }

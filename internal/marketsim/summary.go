@@ -92,7 +92,7 @@ func Summarize(rs []*Result) Summary {
 			perRun[i][0] = append(perRun[i][0], kp)
 			perRun[i][1] = append(perRun[i][1], mp)
 			if st := r.strata()[i]; st != nil {
-				strataRuns[i] = append(strataRuns[i], stratP(st, r.Config.Seed, 999))
+				strataRuns[i] = append(strataRuns[i], stratP(st, r.Config.Seed, 199))
 			}
 		}
 	}
@@ -137,7 +137,7 @@ func Summarize(rs []*Result) Summary {
 			Advantage: math.NaN(), HeldOut: math.NaN(),
 		}
 		if strata[i] != nil {
-			t.StratP = stratP(strata[i], rs[0].Config.Seed, 1999)
+			t.StratP = stratP(strata[i], rs[0].Config.Seed, 999)
 		}
 		if a, err := anonymity.Advantage(x, y); err == nil {
 			t.Advantage = a
