@@ -121,6 +121,7 @@ var operators = []string{"check", "negate", "boundary", "equality", "call"}
 // A mutant is one edit of one file: the bytes [start, end) become repl.
 type mutant struct {
 	file       string
+	src        []byte // the file as it was read when the mutants were listed
 	line       int
 	start, end int
 	repl       string
@@ -164,7 +165,7 @@ func findMutants(pkg string, enabled map[string]bool) ([]mutant, error) {
 				return
 			}
 			line := fset.Position(at).Line
-			ms = append(ms, mutant{file: f, line: line, start: start, end: end, repl: repl, op: op, desc: desc,
+			ms = append(ms, mutant{file: f, src: src, line: line, start: start, end: end, repl: repl, op: op, desc: desc,
 				justified: justified[line] || justified[line-1]})
 		}
 		ast.Inspect(af, func(n ast.Node) bool {
@@ -172,7 +173,10 @@ func findMutants(pkg string, enabled map[string]bool) ([]mutant, error) {
 			case *ast.IfStmt:
 				cond := string(src[off(n.Cond.Pos()):off(n.Cond.End())])
 				if returns(n.Body) {
-					add(n.Pos(), off(n.Cond.Pos()), off(n.Cond.End()), "false", "check", "guard never fires: if "+short(cond))
+					// "false && (cond)" rather than "false": a variable
+					// declared in the if statement stays used, so
+					// the mutant compiles.
+					add(n.Pos(), off(n.Cond.Pos()), off(n.Cond.End()), "false && ("+cond+")", "check", "guard never fires: if "+short(cond))
 				}
 				add(n.Pos(), off(n.Cond.Pos()), off(n.Cond.End()), "!("+cond+")", "negate", "if !("+short(cond)+")")
 			case *ast.BinaryExpr:
@@ -330,12 +334,9 @@ func testOne(pkg string, m mutant, dir string, timeout time.Duration, run string
 		fmt.Fprintln(os.Stderr, "mutate:", err)
 		os.Exit(2)
 	}
-	src, err := os.ReadFile(m.file)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mutate:", err)
-		os.Exit(2)
-	}
-	mutated := slices.Concat(src[:m.start], []byte(m.repl), src[m.end:])
+	// The source read when the mutants were listed: an edit made to the
+	// file during the run cannot shift the mutants' offsets.
+	mutated := slices.Concat(m.src[:m.start], []byte(m.repl), m.src[m.end:])
 	abs, err := filepath.Abs(m.file)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mutate:", err)
