@@ -25,7 +25,7 @@
 //
 // A survivor is a finding: either a test is missing, or the change does not
 // matter. A survivor that does not matter is justified in a comment beside
-// the code, on the mutated line or the line above it:
+// the code, on the mutated line or in a comment ending on the line above it:
 //
 //	// mutation: equivalent — the length was checked by the caller.
 //
@@ -220,7 +220,10 @@ func justifiedLines(fset *token.FileSet, f *ast.File) map[int]bool {
 	for _, g := range f.Comments {
 		for _, c := range g.List {
 			if strings.Contains(c.Text, "mutation:") {
+				// The tag may stand anywhere in a comment of several
+				// lines that ends on the line above the mutated one.
 				lines[fset.Position(c.Pos()).Line] = true
+				lines[fset.Position(g.End()).Line] = true
 			}
 		}
 	}
