@@ -136,6 +136,11 @@ func TestScalarUnmarshal(t *testing.T) {
 		require.True(t, s.(unmarshaler).Unmarshal(&str))
 		require.True(t, s.IsEqual(x))
 		require.Equal(t, cryptobyte.String{7}, str, "exactly one scalar is read")
+		var b cryptobyte.Builder
+		require.NoError(t, x.(interface {
+			Marshal(*cryptobyte.Builder) error
+		}).Marshal(&b))
+		require.Equal(t, enc, b.BytesOrPanic(), "Marshal writes the MarshalBinary encoding")
 
 		for name, b := range map[string][]byte{
 			"empty":     nil,

@@ -477,6 +477,8 @@ var bigOne = big.NewInt(1)
 func jacobi(x, n *big.Int) int {
 	var aa, bb big.Int
 	a, b := &aa, &bb
+	// For x = 0 or x = n either branch gives x mod n.
+	// mutation: the boundaries are equivalent.
 	if x.Sign() >= 0 && x.Cmp(n) < 0 {
 		a.Set(x)
 	} else {
@@ -485,13 +487,16 @@ func jacobi(x, n *big.Int) int {
 	b.Set(n)
 	t := 1
 	for a.Sign() != 0 {
+		// With z = 0 the body changes nothing. mutation: > to >= is equivalent.
 		if z := a.TrailingZeroBits(); z > 0 {
 			a.Rsh(a, z)
 			if r := b.Bits()[0] & 7; z&1 == 1 && (r == 3 || r == 5) {
 				t = -t
 			}
 		}
-		// a and b are odd; make a ≥ b, by quadratic reciprocity.
+		// a and b are odd; make a ≥ b, by quadratic reciprocity. Swapping
+		// equal values ends the loop with b = a, and the symbol is 0 unless
+		// a = 1 ≡ 1 (mod 4), which flips nothing. mutation: < to <= is equivalent.
 		if a.Cmp(b) < 0 {
 			a, b = b, a
 			if a.Bits()[0]&3 == 3 && b.Bits()[0]&3 == 3 {

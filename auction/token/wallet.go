@@ -36,6 +36,8 @@ func (w *Wallet) Take(n int) ([]Token, error) {
 	}
 	k := len(w.tokens) - n
 	out := append([]Token(nil), w.tokens[k:]...)
+	// Clearing drops the wallet's copies of the tokens handed out, so the
+	// backing array does not keep them alive. mutation: equivalent.
 	clear(w.tokens[k:])
 	w.tokens = w.tokens[:k]
 	return out, nil
