@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
+	"io"
 	"math/big"
 	"testing"
 	"time"
@@ -282,6 +284,8 @@ func TestTrackerSetUpRefusals(t *testing.T) {
 	require.ErrorIs(t, err, ErrGroup)
 	_, err = NewTracker(elgamal.Default, bytes.NewReader(make([]byte, 32)))
 	require.Error(t, err, "the reader ran out before the signing key")
+	_, err = NewTracker(elgamal.Default, &failOnce{r: rand.Reader})
+	require.Error(t, err, "a master key read that failed once must not be used")
 
 	tr, err := NewTracker(elgamal.Default, rand.Reader)
 	require.NoError(t, err)
@@ -373,4 +377,18 @@ func TestUnsubscribe(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnknownPeer)
 	_, err = s.tr.UploadKey(0, s.seed.ID(), a.ID())
 	require.ErrorIs(t, err, ErrUnknownPeer)
+}
+
+// failOnce is a reader whose first read fails and later reads work.
+type failOnce struct {
+	r      io.Reader
+	failed bool
+}
+
+func (f *failOnce) Read(p []byte) (int, error) {
+	if !f.failed {
+		f.failed = true
+		return 0, errors.New("transient")
+	}
+	return f.r.Read(p)
 }

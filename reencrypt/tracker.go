@@ -42,6 +42,8 @@ func NewTracker(g group.Group, rnd io.Reader) (*Tracker, error) {
 	if rnd == nil {
 		rnd = rand.Reader
 	}
+	// GroupByName refuses the nil group's name with the same ErrGroup; this
+	// names the cause (mutation: equivalent).
 	if g == nil {
 		return nil, fmt.Errorf("%w: nil group", ErrGroup)
 	}

@@ -679,3 +679,17 @@ func TestUnsubscribedPeer(t *testing.T) {
 	_, err = f.seedC.UploadKeys(ctx, a.ID(), 0)
 	requireRefused(t, err, ErrUnknownPeer, http.StatusNotFound)
 }
+
+// TestSubscribeAfterRequests: serving a subscriber's requests leaves the
+// subscription table free for the next subscriber.
+func TestSubscribeAfterRequests(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	_, ac := f.peer(t, true)
+	_, err := ac.Licence(ctx)
+	require.NoError(t, err)
+	_, err = ac.ExpectedHashes(ctx)
+	require.NoError(t, err)
+	f.peer(t, true)
+	require.Equal(t, 2, f.tr.Peers())
+}
