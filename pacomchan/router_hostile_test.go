@@ -2,8 +2,8 @@ package pacomchan
 
 import (
 	"crypto/rand"
-	"errors"
 	"encoding/binary"
+	"errors"
 	mrand "math/rand/v2"
 	"testing"
 	"time"
