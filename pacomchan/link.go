@@ -340,8 +340,8 @@ func (l *Link) open(dst, block []byte) ([]byte, error) {
 	verdict := d.window.check(seq)
 	epoch := seq / l.rotateAfter
 	aead, next, err := d.keyFor(epoch)
-	// mutation: equivalent — refused either way; only the counter differs, and only for seq 2^64 − 1.
 	if err != nil {
+		// mutation: equivalent — refused either way; only the counter differs, and only for seq 2^64 − 1.
 		if verdict != windowNew {
 			return nil, ErrBlockReplay
 		}
