@@ -84,6 +84,7 @@ func (d *recvDirection) keyFor(epoch uint64) (cipher.AEAD, *advance, error) {
 	switch {
 	case epoch == d.cur.epoch:
 		return d.cur.aead, nil, nil
+	// mutation: equivalent — < and <= agree here: equality was the case above.
 	case epoch < d.cur.epoch:
 		if epoch+1 == d.cur.epoch && d.havePrev {
 			return d.prev.aead, nil, nil
@@ -192,6 +193,7 @@ func deriveLinkKeys(shared, mine, theirs []byte) linkKeys {
 	mineIsLo := true
 	for i := len(mine) - 1; i >= 0; i-- { // little-endian comparison
 		if mine[i] != theirs[i] {
+			// mutation: equivalent — < and <= agree: the bytes differ.
 			mineIsLo = mine[i] < theirs[i]
 			break
 		}

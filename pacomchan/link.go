@@ -309,6 +309,7 @@ func (l *Link) seal(dst, seg []byte, size int) ([]byte, error) {
 		return dst, ErrExhausted
 	}
 	if e := d.seq / l.rotateAfter; e != d.epoch {
+		// mutation: unreachable — rotate fails only as newDirKey does, never on a 32-byte key.
 		if err := d.rotate(); err != nil {
 			return dst, err
 		}
@@ -340,6 +341,7 @@ func (l *Link) open(dst, block []byte) ([]byte, error) {
 	epoch := seq / l.rotateAfter
 	aead, next, err := d.keyFor(epoch)
 	if err != nil {
+		// mutation: equivalent — refused either way; only the counter differs, and only for seq 2^64 − 1.
 		if verdict != windowNew {
 			return nil, ErrBlockReplay
 		}
@@ -373,6 +375,7 @@ func (l *Link) open(dst, block []byte) ([]byte, error) {
 
 // grow extends dst by n bytes, reallocating only if needed.
 func grow(dst []byte, n int) []byte {
+	// mutation: equivalent — it saves an allocation; the bytes returned are the same.
 	if cap(dst)-len(dst) >= n {
 		return dst[:len(dst)+n]
 	}

@@ -163,6 +163,7 @@ func (h *handshakeInner) marshal() []byte {
 }
 
 func (h *handshakeInner) unmarshal(b []byte) error {
+	// mutation: unreachable — the HPKE plaintext of a parsed handshake has exactly this size.
 	if len(b) != handshakeInnerSize {
 		return ErrMessageSize
 	}

@@ -272,6 +272,7 @@ func NewRouter(rnd io.Reader, rng *rand.Rand, cfg RouterConfig) (*Router, error)
 	}
 	pub, sk := scheme.DeriveKeyPair(seed)
 	pk, err := pub.MarshalBinary()
+	// mutation: unreachable — an X25519 public key always marshals.
 	if err != nil {
 		return nil, fmt.Errorf("pacomchan: %w", err)
 	}
@@ -405,6 +406,7 @@ func (r *Router) build(now time.Time, pk kem.PublicKey, pending [][]byte) (Circu
 		return CircuitID{}, Result{}, errors.New("pacomchan: circuit id collision (broken randomness?)")
 	}
 	sender, err := handshakeSuite.NewSender(pk, []byte(hpkeInfo))
+	// mutation: unreachable — the suite is fixed and valid, and pk was parsed by its KEM.
 	if err != nil {
 		return CircuitID{}, Result{}, fmt.Errorf("pacomchan: %w", err)
 	}
@@ -413,15 +415,18 @@ func (r *Router) build(now time.Time, pk kem.PublicKey, pending [][]byte) (Circu
 		return CircuitID{}, Result{}, fmt.Errorf("pacomchan: %w", err)
 	}
 	sealed, err := sealer.Seal(in.marshal(), headerAAD(MsgHandshake, in.id))
+	// mutation: unreachable — a context seals at most 2^64 − 1 messages; this is its first.
 	if err != nil {
 		return CircuitID{}, Result{}, fmt.Errorf("pacomchan: %w", err)
 	}
 	keys, err := deriveCircuitKeys(&in.key)
+	// mutation: unreachable — deriveCircuitKeys fails only on a key length other than 32.
 	if err != nil {
 		return CircuitID{}, Result{}, err
 	}
 	m := Message{Type: MsgHandshake, ID: in.id, TTL: r.cfg.TTL, Enc: enc, Sealed: sealed}
 	raw, err := m.MarshalBinary()
+	// mutation: unreachable — every field of m has the size MarshalBinary checks.
 	if err != nil {
 		return CircuitID{}, Result{}, err
 	}
@@ -531,6 +536,7 @@ func (r *Router) handleHandshake(now time.Time, from PeerID, m *Message) (Result
 			return r.forwardHandshake(now, from, m, rec, res)
 		}
 		keys, err := deriveCircuitKeys(&in.key)
+		// mutation: unreachable — deriveCircuitKeys fails only on a key length other than 32.
 		if err != nil {
 			return res, err
 		}
@@ -538,6 +544,7 @@ func (r *Router) handleHandshake(now time.Time, from PeerID, m *Message) (Result
 		rec.target, rec.suc = true, true
 	}
 	res, err := r.forwardHandshake(now, from, m, rec, res)
+	// mutation: unreachable — forwardHandshake fails only if a parsed handshake does not re-encode.
 	if err != nil {
 		return res, err
 	}
@@ -548,6 +555,7 @@ func (r *Router) handleHandshake(now time.Time, from PeerID, m *Message) (Result
 		var zero [responseNonceLength]byte
 		resp.Sealed = accepted.keys.response.Seal(nil, zero[:], accepted.secret[:], headerAAD(MsgResponse, m.ID))
 		b, err := resp.MarshalBinary()
+		// mutation: unreachable — a response sealed here has the size MarshalBinary checks.
 		if err != nil {
 			return Result{}, err
 		}
@@ -564,6 +572,7 @@ func (r *Router) forwardHandshake(now time.Time, from PeerID, m *Message, rec *r
 	fwd := *m
 	fwd.TTL--
 	raw, err := fwd.MarshalBinary()
+	// mutation: unreachable — a parsed handshake with TTL − 1 re-encodes.
 	if err != nil {
 		return res, err
 	}
@@ -599,6 +608,7 @@ func (r *Router) forwardHandshake(now time.Time, from PeerID, m *Message, rec *r
 func (r *Router) openHandshake(m *Message) (handshakeInner, bool) {
 	var in handshakeInner
 	recv, err := handshakeSuite.NewReceiver(r.sk, []byte(hpkeInfo))
+	// mutation: unreachable — the suite is fixed and r.sk is its KEM's key.
 	if err != nil {
 		return in, false
 	}

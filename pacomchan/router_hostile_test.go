@@ -3,6 +3,7 @@ package pacomchan
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	mrand "math/rand/v2"
 	"testing"
 	"time"
@@ -117,6 +118,12 @@ func TestCircuitMalformedPlaintext(t *testing.T) {
 			require.Empty(t, res.Out)
 		})
 	}
+	// An acknowledgement of MaxAckIDs ids, the most AckEvery allows, is
+	// taken.
+	before := src.Stats().AcksReceived
+	_, err := src.Handle(net.now, 1, sealPlain(t, hostile, MsgAck, id, frame(0, MaxAckIDs, ids(MaxAckIDs))))
+	require.NoError(t, err)
+	require.Equal(t, before+1, src.Stats().AcksReceived)
 	// A well-formed plaintext from the same end is delivered.
 	res, err := src.Handle(net.now, 1, sealPlain(t, hostile, MsgData, id, frame(0, 2, []byte("ok"))))
 	require.NoError(t, err)
@@ -167,6 +174,17 @@ func TestRouterBrokenRandomness(t *testing.T) {
 		r.AddNeighbour(1)
 		_, res, err := r.Build(t0, target.PublicKey())
 		require.Error(t, err, "randomness fails after %d bytes", n)
+		require.Empty(t, res.Out)
+		require.Zero(t, r.Records())
+	}
+	// A source that fails once and then recovers: the read that failed
+	// (h_id, sec_str, K or HPKE's ephemeral key) is not used half-filled.
+	for call := 2; call <= 5; call++ {
+		r, err := NewRouter(&onceFailingReader{failAt: call}, mrand.New(mrand.NewPCG(2, 2)), RouterConfig{})
+		require.NoError(t, err)
+		r.AddNeighbour(1)
+		_, res, err := r.Build(t0, target.PublicKey())
+		require.Error(t, err, "read %d fails", call)
 		require.Empty(t, res.Out)
 		require.Zero(t, r.Records())
 	}
@@ -341,4 +359,16 @@ func TestRouterRandomnessFailsMidCircuit(t *testing.T) {
 			require.NotEmpty(t, o.Msg)
 		}
 	})
+}
+
+// onceFailingReader fails its failAt-th Read call (counting from 1) and
+// otherwise reads crypto/rand.
+type onceFailingReader struct{ calls, failAt int }
+
+func (r *onceFailingReader) Read(p []byte) (int, error) {
+	r.calls++
+	if r.calls == r.failAt {
+		return 0, errors.New("entropy hiccup")
+	}
+	return rand.Read(p)
 }

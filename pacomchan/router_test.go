@@ -537,13 +537,20 @@ func TestReplayWindowModel(t *testing.T) {
 	seen := map[uint64]bool{}
 	var top, cur uint64 = 0, 5000
 	for step := range 60000 {
-		switch k := rng.IntN(100); {
-		case k < 2:
+		switch k := rng.IntN(2000); {
+		case k < 1:
 			cur += 500 + rng.Uint64N(2000) // a gap, sometimes past the ring
-		case k < 4 && cur > 3000:
+		case k < 3 && cur > 3000:
 			cur -= 1000 + rng.Uint64N(1100) // far back, around the window edge
 		default:
-			cur = cur + 70 - min(cur, rng.Uint64N(100)) // mostly forward, some back
+			cur = cur + 24 - min(cur, rng.Uint64N(45)) // dense: small steps both ways
+		}
+		// Probe the edges without marking: the next number, the oldest in
+		// the window and the one just behind it.
+		for _, p := range []uint64{top, top - ReplayWindow, top - ReplayWindow - 1} {
+			if p <= top && (w.check(p) == windowNew) != (!seen[p] && top-p <= ReplayWindow) {
+				t.Fatalf("step %d: check(%d) = %d with top %d", step, p, w.check(p), top)
+			}
 		}
 		want := !seen[cur] && (cur >= top || top-cur <= ReplayWindow)
 		require.Equal(t, want, w.accept(cur), "step %d: %d (top %d)", step, cur, top)

@@ -57,6 +57,7 @@ func (w *seqWindow) mark(seq uint64) {
 			first++
 		}
 		if last >= first {
+			// mutation: equivalent — at last−first = len(ring) the loop clears every word too.
 			if last-first >= uint64(len(w.ring)) {
 				clear(w.ring[:])
 			} else {
