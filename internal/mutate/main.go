@@ -5,6 +5,7 @@
 //	go run ./internal/mutate ./elgamal ./reencrypt      # every mutant
 //	go run ./internal/mutate -budget 5m -ops check ./chord
 //	go run ./internal/mutate -list ./elgamal           # the mutants, untested
+//	go run ./internal/mutate -files store.go,ticket.go ./chord
 //
 // A test earns its name by failing when the line it guards is broken; this
 // automates that habit. The mutants are the ones that break a guard the way
@@ -61,6 +62,7 @@ func main() {
 	list := flag.Bool("list", false, "list the mutants without testing them")
 	fail := flag.Bool("fail", false, "exit 1 when any survivor is unjustified")
 	run := flag.String("run", "", "passed to go test -run (default: every test)")
+	only := flag.String("files", "", "comma-separated file names: mutate only these files of each package")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: go run ./internal/mutate [flags] ./pkg [./pkg ...]")
 		flag.PrintDefaults()
@@ -87,7 +89,7 @@ func main() {
 	start := time.Now()
 	var total summary
 	for _, pkg := range flag.Args() {
-		ms, err := findMutants(pkg, enabled)
+		ms, err := findMutants(pkg, enabled, *only)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "mutate:", err)
 			os.Exit(2)
@@ -133,7 +135,7 @@ func (m mutant) pos() string { return fmt.Sprintf("%s:%d", filepath.Base(m.file)
 
 // findMutants lists the mutants of the non-test Go files of pkg, a
 // directory.
-func findMutants(pkg string, enabled map[string]bool) ([]mutant, error) {
+func findMutants(pkg string, enabled map[string]bool, only string) ([]mutant, error) {
 	files, err := filepath.Glob(filepath.Join(pkg, "*.go"))
 	if err != nil {
 		return nil, err
@@ -144,6 +146,9 @@ func findMutants(pkg string, enabled map[string]bool) ([]mutant, error) {
 	var ms []mutant
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		if only != "" && !slices.Contains(strings.Split(only, ","), filepath.Base(f)) {
 			continue
 		}
 		src, err := os.ReadFile(f)
