@@ -384,6 +384,8 @@ type decoder struct {
 }
 
 func (d *decoder) take(n int) []byte {
+	// mutation: equivalent — a decode that reads on after an error still
+	// fails in finish (d.err is never cleared), and the value is unchanged.
 	if d.err != nil {
 		return nil
 	}
@@ -424,6 +426,8 @@ func (d *decoder) node() NodeInfo {
 
 func (d *decoder) nodes() []NodeInfo {
 	n := int(d.u16())
+	// mutation: equivalent — after an error u16 returns 0, which returns nil
+	// below.
 	if d.err != nil {
 		return nil
 	}
@@ -451,6 +455,7 @@ func (d *decoder) data() []byte {
 		d.err = fmt.Errorf("%w: block of %d bytes", ErrMalformed, n)
 		return nil
 	}
+	// mutation: equivalent — appending no bytes to nil is nil too.
 	if n == 0 {
 		return nil
 	}
