@@ -45,6 +45,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,6 +64,7 @@ func main() {
 	fail := flag.Bool("fail", false, "exit 1 when any survivor is unjustified")
 	run := flag.String("run", "", "passed to go test -run (default: every test)")
 	only := flag.String("files", "", "comma-separated file names: mutate only these files of each package")
+	shuffle := flag.Uint64("shuffle", 0, "if not 0, test the mutants in an order shuffled by this seed (a budgeted run then samples them)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: go run ./internal/mutate [flags] ./pkg [./pkg ...]")
 		flag.PrintDefaults()
@@ -93,6 +95,10 @@ func main() {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "mutate:", err)
 			os.Exit(2)
+		}
+		if *shuffle != 0 {
+			r := rand.New(rand.NewPCG(*shuffle, 0))
+			r.Shuffle(len(ms), func(i, j int) { ms[i], ms[j] = ms[j], ms[i] })
 		}
 		if *list {
 			for _, m := range ms {
