@@ -5,19 +5,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// noPanic runs f and fails the test, rather than crashing, if it panics.
-func noPanic(t *testing.T, name string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("%s panicked: %v", name, r)
-		}
-	}()
-	f()
-}
 
 // TestMisuse probes the package's exported functions and methods with nil,
 // zero-value and out-of-range arguments: each returns an error wrapping
@@ -101,10 +91,10 @@ func TestMisuse(t *testing.T) {
 		}},
 	}
 	for _, tt := range cases {
-		noPanic(t, tt.name, func() { require.ErrorIs(t, tt.fn(), tt.want, tt.name) })
+		assert.NotPanics(t, func() { require.ErrorIs(t, tt.fn(), tt.want, tt.name) }, tt.name)
 	}
 
-	noPanic(t, "zero-value accessors and events", func() {
+	assert.NotPanics(t, func() {
 		require.Zero(t, zeroSealed.Commitments())
 		require.Zero(t, (*Sealed)(nil).Commitments())
 		require.Equal(t, Bidding, (*Sealed)(nil).Phase())
@@ -128,9 +118,9 @@ func TestMisuse(t *testing.T) {
 		require.Zero(t, zeroBuyer.Utility())
 		require.Zero(t, (*BidderKey)(nil).ID())
 		require.Equal(t, [32]byte{}, (*BidderKey)(nil).PublicKey())
-	})
+	}, "zero-value accessors and events")
 
-	noPanic(t, "nil readers", func() {
+	assert.NotPanics(t, func() {
 		c, op, err := Seal(nil, AuctionID{}, 1, 5)
 		require.NoError(t, err)
 		require.True(t, op.Opens(c))
@@ -145,5 +135,5 @@ func TestMisuse(t *testing.T) {
 		sb, _, err := k.Seal(nil, AuctionID{}, 3)
 		require.NoError(t, err)
 		require.NoError(t, sb.Verify())
-	})
+	}, "nil readers")
 }

@@ -5,19 +5,9 @@ import (
 	"testing"
 
 	"github.com/cloudflare/circl/group"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// noPanic runs f and fails the test, rather than crashing, if it panics.
-func noPanic(t *testing.T, name string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("%s panicked: %v", name, r)
-		}
-	}()
-	f()
-}
 
 // TestMisuse probes every exported function and method with nil, zero-value
 // and mismatched arguments: each returns an error wrapping the listed
@@ -114,14 +104,14 @@ func TestMisuse(t *testing.T) {
 		{"ModPScalar.UnmarshalBinary short", ErrEncoding, func() error { return ModP1024.NewScalar().UnmarshalBinary([]byte{1}) }},
 	}
 	for _, tt := range cases {
-		noPanic(t, tt.name, func() {
+		assert.NotPanics(t, func() {
 			err := tt.fn()
 			require.ErrorIs(t, err, tt.want, tt.name)
-		})
+		}, tt.name)
 	}
 
 	// Functions without an error result return a zero result instead.
-	noPanic(t, "accessors", func() {
+	assert.NotPanics(t, func() {
 		require.Nil(t, zeroPK.Group())
 		require.Nil(t, zeroPK.Element())
 		require.Nil(t, (*PublicKey)(nil).Group())
@@ -145,10 +135,10 @@ func TestMisuse(t *testing.T) {
 		require.Zero(t, (*DLogTable)(nil).Max())
 		require.Equal(t, "<nil>", GroupName(nil))
 		require.False(t, new(ModPScalar).Unmarshal(nil))
-	})
+	}, "accessors")
 
 	// A nil reader means crypto/rand.Reader.
-	noPanic(t, "nil readers", func() {
+	assert.NotPanics(t, func() {
 		k, err := GenerateKey(g, nil)
 		require.NoError(t, err)
 		c, err := k.Public().Encrypt(nil, g.Generator())
@@ -166,5 +156,5 @@ func TestMisuse(t *testing.T) {
 		require.NoError(t, err)
 		require.NotNil(t, ModP1024.RandomElement(nil))
 		require.NotNil(t, ModP1024.RandomScalar(nil))
-	})
+	}, "nil readers")
 }

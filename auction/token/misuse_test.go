@@ -4,19 +4,9 @@ import (
 	"crypto/rsa"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// noPanic runs f and fails the test, rather than crashing, if it panics.
-func noPanic(t *testing.T, name string, f func()) {
-	t.Helper()
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("%s panicked: %v", name, r)
-		}
-	}()
-	f()
-}
 
 // TestMisuse probes every exported function and method with nil,
 // zero-value and out-of-range arguments: each returns an error wrapping
@@ -86,10 +76,10 @@ func TestMisuse(t *testing.T) {
 		{"Wallet.Take too many", ErrInsufficient, func() error { _, err := w.Take(1); return err }},
 	}
 	for _, tt := range cases {
-		noPanic(t, tt.name, func() { require.ErrorIs(t, tt.fn(), tt.want, tt.name) })
+		assert.NotPanics(t, func() { require.ErrorIs(t, tt.fn(), tt.want, tt.name) }, tt.name)
 	}
 
-	noPanic(t, "accessors", func() {
+	assert.NotPanics(t, func() {
 		require.Nil(t, (*Exchange)(nil).PublicKey())
 		require.Nil(t, zeroX.PublicKey())
 		require.False(t, zeroX.Spent(&tokens[0]))
@@ -112,10 +102,10 @@ func TestMisuse(t *testing.T) {
 		require.Equal(t, [MessageSize]byte{}, (*Token)(nil).Serial())
 		require.Equal(t, KeyID{}, (*Token)(nil).Key())
 		require.Zero(t, w.Balance())
-	})
+	}, "accessors")
 
 	// A nil reader means crypto/rand.Reader.
-	noPanic(t, "nil readers", func() {
+	assert.NotPanics(t, func() {
 		s, err := NewSecret(nil)
 		require.NoError(t, err)
 		require.NotEqual(t, Secret{}, s)
@@ -126,5 +116,5 @@ func TestMisuse(t *testing.T) {
 		toks, err := wd.Finalize(sigs)
 		require.NoError(t, err)
 		require.NoError(t, pub.Verify(&toks[0]))
-	})
+	}, "nil readers")
 }
