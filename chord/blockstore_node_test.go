@@ -190,8 +190,11 @@ func (s failingStore) Keys(from, to chord.ID, fn func(chord.ID) bool) error {
 // stores, fetches and has requests fail whichever operation fails, a join's
 // handoff is retried once the store works again, and a leave reports the
 // blocks its successor could not take and keeps them.
-func TestStoreFailures(t *testing.T) {
-	tr, err := chord.NewTracker(rand.NewChaCha8([32]byte{4}))
+// failingCluster grows a ring of n nodes whose stores fail the operations
+// set in broken[addr].
+func failingCluster(t *testing.T, seed byte, n int) (*simnet.Cluster, *chord.Tracker, map[string]*atomic.Uint32) {
+	t.Helper()
+	tr, err := chord.NewTracker(rand.NewChaCha8([32]byte{seed}))
 	require.NoError(t, err)
 	broken := map[string]*atomic.Uint32{}
 	c := simnet.NewCluster(simnet.ClusterConfig{
@@ -200,9 +203,14 @@ func TestStoreFailures(t *testing.T) {
 			broken[addr] = new(atomic.Uint32)
 			return failingStore{chord.NewMemStore(), broken[addr]}
 		},
-	}, 4)
+	}, uint64(seed))
 	tr.SetClock(c.Sim.Now, 10*time.Minute)
-	require.NoError(t, c.Grow(12))
+	require.NoError(t, c.Grow(n))
+	return c, tr, broken
+}
+
+func TestStoreFailures(t *testing.T) {
+	c, tr, broken := failingCluster(t, 4, 12)
 	var keys []chord.ID
 	for i := range 40 {
 		k, err := c.Random().Put(ctx, chunk(i, 50), tr)

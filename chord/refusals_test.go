@@ -1,18 +1,13 @@
 package chord_test
 
 import (
-	"crypto/ed25519"
 	"encoding/binary"
-	"math/rand/v2"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/swarmblocks/swarmblocks/chord"
-	"github.com/swarmblocks/swarmblocks/chord/simnet"
 )
 
 // TestEncodersRefuseOutOfLimits: a request or response whose fields exceed
@@ -138,21 +133,10 @@ func TestKindString(t *testing.T) {
 	require.Equal(t, "kind(200)", chord.Kind(200).String())
 }
 
-// TestLeaveKeepsBlocksWhenStoreFails: a leave whose store cannot list its
+// TestLeaveReportsStoreFailure: a leave whose store cannot list its
 // blocks says so instead of leaving as if it had handed them over.
-func TestLeaveKeepsBlocksWhenStoreFails(t *testing.T) {
-	tr, err := chord.NewTracker(rand.NewChaCha8([32]byte{5}))
-	require.NoError(t, err)
-	broken := map[string]*atomic.Uint32{}
-	c := simnet.NewCluster(simnet.ClusterConfig{
-		Successors: 4, TrustedTrackers: []ed25519.PublicKey{tr.PublicKey()}, Lifetime: time.Hour,
-		NewStore: func(addr string) chord.BlockStore {
-			broken[addr] = new(atomic.Uint32)
-			return failingStore{chord.NewMemStore(), broken[addr]}
-		},
-	}, 5)
-	tr.SetClock(c.Sim.Now, 10*time.Minute)
-	require.NoError(t, c.Grow(6))
+func TestLeaveReportsStoreFailure(t *testing.T) {
+	c, tr, broken := failingCluster(t, 5, 6)
 	key, err := c.Random().Put(ctx, chunk(1, 50), tr)
 	require.NoError(t, err)
 	owner := c.Node(c.Owner(key).Addr)
