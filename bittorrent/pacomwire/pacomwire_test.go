@@ -7,7 +7,6 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -20,6 +19,7 @@ import (
 	pp "github.com/anacrolix/torrent/peer_protocol"
 	"github.com/stretchr/testify/require"
 
+	"github.com/swarmblocks/swarmblocks/bittorrent/internal/loopback"
 	"github.com/swarmblocks/swarmblocks/pacomchan"
 	"github.com/swarmblocks/swarmblocks/pacomchan/pacomnet"
 	"github.com/swarmblocks/swarmblocks/peerwire"
@@ -259,19 +259,8 @@ func TestOrdinaryClientJoins(t *testing.T) {
 	require.NoError(t, b.Connect(ctx, seedAddr, f.InfoHash()))
 	require.NoError(t, b.Connect(ctx, aAddr, f.InfoHash()))
 
-	cfg := torrent.NewDefaultClientConfig()
-	cfg.ListenHost = torrent.LoopbackListenHost
-	cfg.ListenPort = 0
-	cfg.NoDHT = true
-	cfg.DisableTrackers = true
-	cfg.NoDefaultPortForwarding = true
-	cfg.DisableUTP = true
-	cfg.DisableWebtorrent = true
-	cfg.DisableWebseeds = true
-	cfg.DisablePEX = true
-	cfg.DataDir = t.TempDir()
+	cfg := loopback.ClientConfig(t.TempDir())
 	cfg.HeaderObfuscationPolicy = torrent.HeaderObfuscationPolicy{}
-	cfg.Slogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	cl, err := torrent.NewClient(cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { cl.Close() })
