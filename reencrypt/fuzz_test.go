@@ -157,9 +157,10 @@ func FuzzExact(f *testing.F) {
 	})
 }
 
-// FuzzParseCapsule: a capsule that parses re-encodes to the same bytes; a
-// failed UnmarshalBinary leaves the capsule as it was.
-func FuzzParseCapsule(f *testing.F) {
+// fuzzCapsule returns the fuzz swarm, the seed's capsule of piece 0 for
+// the first peer and its encoding, and seeds f with the encoding and its
+// mutations.
+func fuzzCapsule(f *testing.F) (*swarm, *Capsule, []byte) {
 	s, ukb, _, _, _ := fuzzSwarm(f)
 	uk, err := ParseUploadKey(elgamal.Default, ukb)
 	require.NoError(f, err)
@@ -168,6 +169,13 @@ func FuzzParseCapsule(f *testing.F) {
 	cb, err := c.MarshalBinary()
 	require.NoError(f, err)
 	addMutations(f, cb)
+	return s, c, cb
+}
+
+// FuzzParseCapsule: a capsule that parses re-encodes to the same bytes; a
+// failed UnmarshalBinary leaves the capsule as it was.
+func FuzzParseCapsule(f *testing.F) {
+	_, c, _ := fuzzCapsule(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		roundTrip(t, data, ParseCapsule)
 		d := c.clone()
@@ -180,14 +188,7 @@ func FuzzParseCapsule(f *testing.F) {
 // FuzzVerifyCapsule: with expected hashes, a peer accepts exactly the
 // capsule blinded for it.
 func FuzzVerifyCapsule(f *testing.F) {
-	s, ukb, _, _, _ := fuzzSwarm(f)
-	uk, err := ParseUploadKey(elgamal.Default, ukb)
-	require.NoError(f, err)
-	c, err := s.seed.Capsule(uk)
-	require.NoError(f, err)
-	cb, err := c.MarshalBinary()
-	require.NoError(f, err)
-	addMutations(f, cb)
+	s, _, cb := fuzzCapsule(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseCapsule(elgamal.Default, data)
 		if err != nil {
