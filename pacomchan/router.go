@@ -645,19 +645,29 @@ func (r *Router) handleResponse(now time.Time, from PeerID, m *Message, raw []by
 			r.stats.Malformed++
 			return res, ErrSecret
 		}
+		// Seal the data held for this circuit before changing anything, so
+		// that a failure (of the randomness source) leaves the circuit
+		// unestablished with its data still held: the error, like every
+		// other, leaves the router unchanged.
+		for i, d := range ep.pending {
+			if len(d) > r.MaxData() {
+				return Result{}, fmt.Errorf("%w: %d > %d", ErrTooLong, len(d), r.MaxData())
+			}
+			out, err := r.sealEnd(m.ID, ep, MsgData, ep.nextDID+uint64(i), d)
+			if err != nil {
+				return Result{}, err
+			}
+			out.To = from // ep.hop, set below
+			res.Out = append(res.Out, out)
+		}
 		rec.suc, rec.next, rec.lastUsed = true, from, now
 		ep.established, ep.hop = true, from
 		r.stats.CircuitsEstablished++
 		res.Established = append(res.Established, m.ID)
-		pending := ep.pending
-		ep.pending = nil
-		for _, d := range pending {
-			out, err := r.sendOn(now, m.ID, ep, d)
-			if err != nil {
-				return res, err
-			}
-			res.Out = append(res.Out, out)
+		for _, d := range ep.pending {
+			r.commitSent(now, m.ID, ep, d)
 		}
+		ep.pending = nil
 		return res, nil
 	}
 	rec.suc, rec.next, rec.lastUsed = true, from, now
@@ -728,24 +738,32 @@ func (r *Router) handleData(now time.Time, from PeerID, m *Message, raw []byte) 
 		r.stats.Malformed++
 		return res, fmt.Errorf("%w: len %d, %d bytes", ErrMessageSize, n, len(body))
 	}
-	if !ep.window.accept(did) {
+	if ep.window.check(did) != windowNew {
 		r.stats.Replays++
 		return res, fmt.Errorf("%w: d_id %d on %v", ErrReplay, did, m.ID)
 	}
+	// An acknowledgement that falls due is sealed before the d_id is marked
+	// and the data delivered: if sealing fails the error leaves the router
+	// unchanged and the packet, unmarked, is accepted when it is sent again.
+	// Marking first would deliver data under an error a caller may drop.
+	ackDue := r.cfg.AckEvery > 0 && len(ep.toAck)+1 >= r.cfg.AckEvery
+	if ackDue {
+		out, err := r.sealEnd(m.ID, ep, MsgAck, 0, encodeIDs(append(slices.Clip(ep.toAck), did)))
+		if err != nil {
+			return Result{}, err
+		}
+		res.Out = append(res.Out, out)
+	}
+	ep.window.mark(did)
 	r.stats.DataDelivered++
 	rec.lastUsed = now
 	res.Delivered = append(res.Delivered, Delivery{Circuit: m.ID, DID: did, Data: body})
-	if r.cfg.AckEvery > 0 {
+	switch {
+	case ackDue:
+		ep.toAck = ep.toAck[:0]
+		r.stats.AcksSent++
+	case r.cfg.AckEvery > 0:
 		ep.toAck = append(ep.toAck, did)
-		if len(ep.toAck) >= r.cfg.AckEvery {
-			out, err := r.sealEnd(m.ID, ep, MsgAck, 0, encodeIDs(ep.toAck))
-			if err != nil {
-				return res, err
-			}
-			ep.toAck = ep.toAck[:0]
-			r.stats.AcksSent++
-			res.Out = append(res.Out, out)
-		}
 	}
 	return res, nil
 }
@@ -776,11 +794,18 @@ func (r *Router) sendOn(now time.Time, id CircuitID, ep *endpoint, data []byte) 
 	if len(data) > r.MaxData() {
 		return Outgoing{}, fmt.Errorf("%w: %d > %d", ErrTooLong, len(data), r.MaxData())
 	}
-	did := ep.nextDID
-	out, err := r.sealEnd(id, ep, MsgData, did, data)
+	out, err := r.sealEnd(id, ep, MsgData, ep.nextDID, data)
 	if err != nil {
 		return Outgoing{}, err
 	}
+	r.commitSent(now, id, ep, data)
+	return out, nil
+}
+
+// commitSent records that data went out on circuit id under the end's next
+// d_id, once its message has been sealed.
+func (r *Router) commitSent(now time.Time, id CircuitID, ep *endpoint, data []byte) {
+	did := ep.nextDID
 	ep.nextDID++
 	if rec := r.table[id]; rec != nil {
 		rec.lastUsed = now
@@ -791,7 +816,6 @@ func (r *Router) sendOn(now time.Time, id CircuitID, ep *endpoint, data []byte) 
 		}
 		ep.unacked[did] = sentPacket{data: slices.Clone(data), at: now}
 	}
-	return out, nil
 }
 
 // sealEnd builds a data or acknowledgement message from this end.

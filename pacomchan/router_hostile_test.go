@@ -317,19 +317,31 @@ func TestCircuitNotReady(t *testing.T) {
 
 // TestRouterRandomnessFailsMidCircuit: when randomness fails while an end
 // must seal (an acknowledgement, or data held for a rebuilt circuit), the
-// router returns an error instead of an empty or predictable message.
+// router returns an error instead of an empty or predictable message, and,
+// like every error of Handle, leaves the router unchanged: nothing is
+// delivered under the error, and the same message handled again once
+// randomness is back delivers its data exactly once.
 func TestRouterRandomnessFailsMidCircuit(t *testing.T) {
 	t.Run("acknowledgement", func(t *testing.T) {
 		net := newRouterNet(t, RouterConfig{AckEvery: 1}, 3, line(3))
 		id := net.build(0, 2)
 		out, err := net.routers[0].Send(net.now, id, []byte("x"))
 		require.NoError(t, err)
-		res, err := net.routers[1].Handle(net.now, 0, out.Msg)
+		fwd, err := net.routers[1].Handle(net.now, 0, out.Msg)
 		require.NoError(t, err)
 		net.routers[2].rnd = failingReader{}
-		res, err = net.routers[2].Handle(net.now, 1, res.Out[0].Msg)
+		res, err := net.routers[2].Handle(net.now, 1, fwd.Out[0].Msg)
 		require.Error(t, err)
 		require.Empty(t, res.Out)
+		require.Empty(t, res.Delivered, "no data delivered under an error a caller may drop")
+
+		net.routers[2].rnd = rand.Reader
+		res, err = net.routers[2].Handle(net.now, 1, fwd.Out[0].Msg)
+		require.NoError(t, err, "the packet was not marked as seen")
+		require.Equal(t, []Delivery{{id, 0, []byte("x")}}, res.Delivered)
+		require.Len(t, res.Out, 1, "the acknowledgement")
+		_, err = net.routers[2].Handle(net.now, 1, fwd.Out[0].Msg)
+		require.ErrorIs(t, err, ErrReplay, "delivered once")
 	})
 	t.Run("data held for a rebuilt circuit", func(t *testing.T) {
 		cfg := RouterConfig{AckEvery: 2, AckTimeout: 10 * time.Second}
@@ -355,9 +367,25 @@ func TestRouterRandomnessFailsMidCircuit(t *testing.T) {
 		net.routers[0].rnd = failingReader{}
 		got, err := net.routers[0].Handle(net.now, held[0].from, held[0].msg)
 		require.Error(t, err)
-		for _, o := range got.Out {
-			require.NotEmpty(t, o.Msg)
+		require.Empty(t, got.Out)
+		newID := res.Rebuilt[0].New
+		require.False(t, net.routers[0].Established(newID), "the failed response changes nothing")
+
+		// Randomness is back and the response arrives again (a
+		// retransmission): the held data goes out on the new circuit.
+		net.routers[0].rnd = rand.Reader
+		net.drop = nil
+		got, err = net.routers[0].Handle(net.now, held[0].from, held[0].msg)
+		require.NoError(t, err)
+		require.True(t, net.routers[0].Established(newID))
+		net.post(0, got)
+		net.run()
+		var data []string
+		for _, d := range net.delivered[3] {
+			data = append(data, string(d.Data))
 		}
+		require.Equal(t, []string{"unacknowledged", "unacknowledged"}, data,
+			"the held data reaches the target on the rebuilt circuit (first copy on the old one)")
 	})
 }
 
