@@ -266,6 +266,7 @@ func BenchmarkInstallLicence(b *testing.B) {
 			a := s.peers[0]
 			l := a.Licence()
 			var ms0, ms1 runtime.MemStats
+			b.ReportAllocs()
 			runtime.ReadMemStats(&ms0)
 			start := time.Now()
 			for b.Loop() {
