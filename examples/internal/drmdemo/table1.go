@@ -17,7 +17,7 @@ import (
 // install's share per piece, which computes what PDec then reuses.
 type costs struct {
 	PEnc, PDec, ReKey, T time.Duration
-	Install           time.Duration
+	Install              time.Duration
 }
 
 // String formats c as the four Markdown cells PEnc | PDec | ReKey | T, the
