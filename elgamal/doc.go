@@ -41,7 +41,7 @@
 // [P256], [P384] and [P521], like ristretto255's, allocates nothing into
 // an existing element (a new element is 2 allocations on P-256 and 5 on
 // P-384 and P-521, filippo.io/nistec's layout). Decoding a ciphertext
-// allocates 15 objects on the mod-p groups, 5 on ristretto255. Plain
+// allocates 11 objects on the mod-p groups, 5 on ristretto255. Plain
 // ElGamal is malleable (that is what makes it homomorphic) and only
 // IND-CPA; [Seal] is authenticated. Exponential decryption costs about
 // √max group operations per ciphertext after a table of √max elements is

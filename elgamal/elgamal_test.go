@@ -379,7 +379,7 @@ func TestParseAllocations(t *testing.T) {
 		g   group.Group
 		max float64
 	}{
-		{ModP512, 15}, {ModP768, 15}, {ModP1024, 15}, {ModP1536, 15}, {ModP2048, 15},
+		{ModP512, 11}, {ModP768, 11}, {ModP1024, 11}, {ModP1536, 11}, {ModP2048, 11},
 		{Ristretto255, 5}, {P256, 14}, {P384, 26}, {P521, 26},
 	} {
 		t.Run(GroupName(tc.g), func(t *testing.T) {

@@ -199,7 +199,14 @@ func DecodeElement(g group.Group, data []byte) (group.Element, error) {
 	if len(data) != n {
 		return nil, fmt.Errorf("%w: element of %s must be %d bytes, got %d", ErrEncoding, GroupName(g), n, len(data))
 	}
-	e := g.NewElement()
+	var e group.Element
+	if mg, ok := g.(*ModPGroup); ok {
+		// Not g.NewElement(): UnmarshalBinary replaces the integer, so the
+		// identity's would be garbage at once.
+		e = &ModPElement{g: mg}
+	} else {
+		e = g.NewElement()
+	}
 	// Bytes the group's decoder refuses are not the encoding of any element,
 	// so the canonical check below refuses them too (and the NIST identity,
 	// all zeros, is what it re-encodes to). mutation: equivalent.
