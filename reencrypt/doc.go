@@ -73,19 +73,19 @@
 // [Peer.InstallLicence] computes each piece's unblinding key −s·L_i once,
 // so PDec is one group addition (M_i = C − s·L_i), a blake3 key
 // derivation and the XChaCha20-Poly1305 open: on ristretto255 a 256 KiB
-// piece decrypts in about 1.1× the bare AEAD open (0.89–1.25× over five
-// runs on a 2-core machine at load 7–8, BenchmarkPDecOverAEAD, where it
-// was 1.36–1.52× with a scalar multiplication per decryption). The cost
-// moves to the install: one scalar multiplication per piece (about 45 µs
-// on ristretto255 and p256 on an idle core, 60–75 µs at load 7–8; 5 ms on
-// modp2048; BenchmarkInstallLicence), about what the tracker spent issuing
-// the licence. The first decryption of a piece therefore costs about 1.5×
-// the open, counting its share of the install, and every later one (a
-// player playing again, a peer serving its own reads) about 1.1×. The
-// peer keeps the keys, one group element per piece (176 bytes on
-// ristretto255, 352 on modp2048), as secrets: they are erased when a
-// licence replaces them and never saved; [Peer.LoadLicence] recomputes
-// them after a restart.
+// piece decrypts in 1.06–1.07× the bare AEAD open (BenchmarkPDecOverAEAD,
+// the median of paired iterations, five runs on a 2-core machine at load
+// 10–12), where it took 1.39–1.41× with a scalar multiplication per
+// decryption. The cost moves to the install: one scalar multiplication
+// per piece (about 35–45 µs on ristretto255 and p256 on an idle core, 5 ms
+// on modp2048; BenchmarkInstallLicence), about what the tracker spent
+// issuing the licence. The first decryption of a piece, counting its share
+// of the install, therefore costs what PDec cost before, about 1.4× the
+// open; every later one (a player playing again, a peer serving its own
+// reads) about 1.07×. The peer keeps the keys, one group element per
+// piece (176 bytes on ristretto255, 352 on modp2048), as secrets: they
+// are erased when a licence replaces them and never saved;
+// [Peer.LoadLicence] recomputes them after a restart.
 //
 // # Properties, as tested
 //
