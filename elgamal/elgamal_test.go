@@ -367,25 +367,82 @@ func TestJacobi(t *testing.T) {
 	}
 }
 
-// TestParseAllocations bounds the allocations of decoding a mod-p
-// ciphertext (it was 745 at 1024 bits and 1,562 at 2048 with big.Jacobi)
-// and of a ristretto255 one.
+// TestParseAllocations bounds the allocations of decoding a ciphertext:
+// for the mod-p groups it was 745 at 1024 bits and 1,562 at 2048 with
+// big.Jacobi, and issue 17 asks for at most 20; the bounds are today's
+// counts, so that a regression shows.
 func TestParseAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
-	for _, g := range []group.Group{ModP1024, ModP2048, Ristretto255} {
-		sk, err := GenerateKey(g, rand.Reader)
-		require.NoError(t, err)
-		ct, err := sk.Public().EncryptInt(rand.Reader, 5)
-		require.NoError(t, err)
-		enc, err := ct.MarshalBinary()
-		require.NoError(t, err)
-		allocs := testing.AllocsPerRun(20, func() {
-			if _, err := ParseCiphertext(g, enc); err != nil {
-				t.Fatal(err)
-			}
+	for _, tc := range []struct {
+		g   group.Group
+		max float64
+	}{
+		{ModP512, 11}, {ModP768, 11}, {ModP1024, 11}, {ModP1536, 11}, {ModP2048, 11},
+		{Ristretto255, 5}, {P256, 14}, {P384, 26}, {P521, 26},
+	} {
+		t.Run(GroupName(tc.g), func(t *testing.T) {
+			sk, err := GenerateKey(tc.g, rand.Reader)
+			require.NoError(t, err)
+			ct, err := sk.Public().EncryptInt(rand.Reader, 5)
+			require.NoError(t, err)
+			enc, err := ct.MarshalBinary()
+			require.NoError(t, err)
+			allocs := testing.AllocsPerRun(20, func() {
+				if _, err := ParseCiphertext(tc.g, enc); err != nil {
+					t.Fatal(err)
+				}
+			})
+			require.LessOrEqual(t, allocs, tc.max)
 		})
-		require.LessOrEqual(t, allocs, 20.0, GroupName(g))
+	}
+}
+
+// TestCurveAddAllocations: on ristretto255 and the NIST curves, adding,
+// doubling and negating into an existing element allocates nothing (no
+// big.Int garbage: circl's NIST groups allocate 7 to 15 objects per
+// addition), and adding two ciphertexts allocates only the result.
+func TestCurveAddAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	for _, g := range []group.Group{Ristretto255, P256, P384, P521} {
+		t.Run(GroupName(g), func(t *testing.T) {
+			x, y := g.RandomElement(rand.Reader), g.RandomElement(rand.Reader)
+			z := g.NewElement()
+			require.Zero(t, testing.AllocsPerRun(20, func() { z.Add(x, y) }), "Add")
+			require.Zero(t, testing.AllocsPerRun(20, func() { z.Dbl(x) }), "Dbl")
+			require.Zero(t, testing.AllocsPerRun(20, func() { z.Neg(x) }), "Neg")
+
+			sk, err := GenerateKey(g, rand.Reader)
+			require.NoError(t, err)
+			ct, err := sk.Public().EncryptInt(rand.Reader, 5)
+			require.NoError(t, err)
+			element := testing.AllocsPerRun(20, func() { _ = g.NewElement() })
+			sum := testing.AllocsPerRun(20, func() {
+				if _, err := Add(ct, ct); err != nil {
+					t.Fatal(err)
+				}
+			})
+			require.Equal(t, 1+2*element, sum, "a ciphertext and its two elements")
+		})
+	}
+}
+
+// TestModPAppendBinary: AppendBinary appends exactly MarshalBinary's bytes
+// after what dst held, whatever lies in dst's spare capacity.
+func TestModPAppendBinary(t *testing.T) {
+	for _, g := range []*ModPGroup{ModP512, ModP2048} {
+		e := g.RandomElement(rand.Reader).(*ModPElement)
+		want, err := e.MarshalBinary()
+		require.NoError(t, err)
+		dirty := bytes.Repeat([]byte{0xff}, 3+len(want))
+		got, err := e.AppendBinary(dirty[:3])
+		require.NoError(t, err)
+		require.Equal(t, append(bytes.Repeat([]byte{0xff}, 3), want...), got)
+		got, err = e.AppendBinary(nil)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
 	}
 }

@@ -130,6 +130,11 @@ func isShortWeierstrass(g group.Group) bool {
 	return false
 }
 
+// maxElementSize is the largest [ElementSize] of this package's groups,
+// that of modp2048: buffers of this size hold any of their encodings
+// without allocating.
+const maxElementSize = 256
+
 // ElementSize returns the length in bytes of an encoded element of g: the
 // compressed point for the NIST curves, 32 bytes for ristretto255, the size
 // of p for the mod-p groups. It returns 0 for a nil group.
@@ -165,6 +170,10 @@ func ScalarSize(g group.Group) int {
 // It panics if e is nil: there is no encoding to append and no error to
 // return, and every element this package returns is non-nil.
 func AppendElement(dst []byte, e group.Element) []byte {
+	if a, ok := e.(*ModPElement); ok {
+		dst, _ = a.AppendBinary(dst)
+		return dst
+	}
 	b, err := e.MarshalBinaryCompress()
 	if err != nil {
 		panic("elgamal: marshaling a group element failed: " + err.Error())
@@ -190,7 +199,14 @@ func DecodeElement(g group.Group, data []byte) (group.Element, error) {
 	if len(data) != n {
 		return nil, fmt.Errorf("%w: element of %s must be %d bytes, got %d", ErrEncoding, GroupName(g), n, len(data))
 	}
-	e := g.NewElement()
+	var e group.Element
+	if mg, ok := g.(*ModPGroup); ok {
+		// Not g.NewElement(): UnmarshalBinary replaces the integer, so the
+		// identity's would be garbage at once.
+		e = &ModPElement{g: mg}
+	} else {
+		e = g.NewElement()
+	}
 	// Bytes the group's decoder refuses are not the encoding of any element,
 	// so the canonical check below refuses them too (and the NIST identity,
 	// all zeros, is what it re-encodes to). mutation: equivalent.
@@ -201,7 +217,8 @@ func DecodeElement(g group.Group, data []byte) (group.Element, error) {
 		return nil, fmt.Errorf("%w: %s element: %v", ErrEncoding, GroupName(g), err)
 	}
 	// Reject anything the group's decoder accepted but would not produce.
-	if re := AppendElement(nil, e); string(re) != string(data) {
+	var buf [maxElementSize]byte
+	if re := AppendElement(buf[:0], e); string(re) != string(data) {
 		return nil, fmt.Errorf("%w: non-canonical %s element", ErrEncoding, GroupName(g))
 	}
 	return e, nil

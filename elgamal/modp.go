@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 
 	"github.com/cloudflare/circl/group"
 	"golang.org/x/crypto/cryptobyte"
@@ -299,6 +300,16 @@ func (e *ModPElement) MulGen(s group.Scalar) group.Element {
 }
 
 func (e *ModPElement) fixed() []byte { return e.x.FillBytes(make([]byte, e.g.pBytes)) }
+
+// AppendBinary appends the encoding [ModPElement.MarshalBinary] returns
+// to b ([encoding.BinaryAppender]).
+func (e *ModPElement) AppendBinary(b []byte) ([]byte, error) {
+	b = slices.Grow(b, e.g.pBytes)
+	n := len(b)
+	b = b[:n+e.g.pBytes]
+	e.x.FillBytes(b[n:])
+	return b, nil
+}
 
 // MarshalBinary encodes e as a big-endian integer of the size of p.
 func (e *ModPElement) MarshalBinary() ([]byte, error) { return e.fixed(), nil }

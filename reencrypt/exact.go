@@ -87,7 +87,8 @@ func ExactTransform(k *ReKey, cipher []byte) ([]byte, error) {
 }
 
 // ExactDecrypt is PDec in the exact scheme: every block divided by
-// (g^(r_ik))^(s_k) mod p.
+// (g^(r_ik))^(s_k) mod p, that is multiplied by the inverse that
+// [Peer.InstallLicence] computed.
 func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, error) {
 	if err := p.check(); err != nil {
 		return nil, err
@@ -96,14 +97,8 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	l := p.installed()
-	if l == nil {
-		return nil, ErrNoLicence
-	}
-	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
-		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
-	}
-	if err := p.torrent.checkIndex(i); err != nil {
+	inv, err := p.exactUnmask(i, now)
+	if err != nil {
 		return nil, err
 	}
 	n, err := exactCheck(mg, cipher)
@@ -113,8 +108,6 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 	if n != p.torrent.Lengths[i] {
 		return nil, fmt.Errorf("%w: cipher piece of %d bytes for piece %d of %d", ErrMalformed, n, i, p.torrent.Lengths[i])
 	}
-	mask := p.sk.Mul(l.keys[i]).(*elgamal.ModPElement).Int()
-	inv := new(big.Int).ModInverse(mask, mg.P())
 	blocks, err := exactMulBlocks(mg, cipher, n, inv)
 	if err != nil {
 		return nil, err
@@ -139,6 +132,27 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 		out = append(out, m.FillBytes(make([]byte, size))...)
 	}
 	return out, nil
+}
+
+// exactUnmask checks that a licence is installed and in force at now and
+// that i is a piece index, and returns the inverse of piece i's mask,
+// (g^(r_ik·s_k))^−1 mod p: the unblinding key −s·L_i that installing the
+// licence computed, copied under the lock that keeps it from being erased
+// meanwhile.
+func (p *Peer) exactUnmask(i uint32, now time.Time) (*big.Int, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	l := p.licence
+	if l == nil {
+		return nil, ErrNoLicence
+	}
+	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
+		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
+	}
+	if err := p.torrent.checkIndex(i); err != nil {
+		return nil, err
+	}
+	return p.unblind[i].(*elgamal.ModPElement).Int(), nil
 }
 
 // exactCheck validates a cipher piece's framing and returns its plain length.

@@ -105,7 +105,7 @@ func TestScheme2SharedLicence(t *testing.T) {
 			attack := func(s *swarm) bool {
 				payer, freeloader := s.peers[0], s.peers[1]
 				pc := s.fromSeedNoCheck(t, 0, freeloader)
-				freeloader.licence = payer.licence // the shared licence file
+				freeloader.setLicence(payer.licence) // the shared licence file
 				_, err := freeloader.Decrypt(pc, now)
 				return err == nil
 			}

@@ -246,8 +246,30 @@ func TestPeerConcurrent(t *testing.T) {
 	l := a.Licence()
 	h, err := s.tr.ExpectedHashes(a.ID())
 	require.NoError(t, err)
-	var wg sync.WaitGroup
+	var wg, installer sync.WaitGroup
 	errs := make(chan error, 64)
+	done := make(chan struct{})
+	// The licence is re-installed, erasing the old unblinding keys, for as
+	// long as the workers decrypt with them.
+	installer.Go(func() {
+		for n := 0; ; n++ {
+			select {
+			case <-done:
+				if n >= 20 {
+					return
+				}
+			default:
+			}
+			if err := a.InstallLicence(l); err != nil {
+				errs <- err
+				return
+			}
+			if err := a.SetExpectedHashes(h); err != nil {
+				errs <- err
+				return
+			}
+		}
+	})
 	for w := range 4 {
 		wg.Go(func() {
 			for n := range 20 {
@@ -264,17 +286,9 @@ func TestPeerConcurrent(t *testing.T) {
 			}
 		})
 	}
-	wg.Go(func() {
-		for range 20 {
-			if err := a.InstallLicence(l); err != nil {
-				errs <- err
-			}
-			if err := a.SetExpectedHashes(h); err != nil {
-				errs <- err
-			}
-		}
-	})
 	wg.Wait()
+	close(done)
+	installer.Wait()
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)

@@ -27,6 +27,10 @@ type Peer struct {
 	mu       sync.RWMutex
 	expected [][32]byte
 	licence  *Licence
+	// unblind[i] = −s·L_i, computed once by InstallLicence: PDec is then
+	// M_i = C + unblind[i], one addition. Secret (it is the upload key of
+	// this peer's capsule); erased when replaced.
+	unblind []group.Element
 }
 
 // NewPeer runs PGen for a peer of torrent t: it draws the peer's private key
@@ -260,6 +264,19 @@ func (p *Peer) TransformCapsule(c *Capsule, k *ReKey) (*Capsule, error) {
 // InstallLicence installs a copy of a licence that [ParseLicence] verified
 // (or that the tracker issued in-process). A licence for another peer or
 // torrent is refused with [ErrWrongPeer] or [ErrWrongTorrent].
+//
+// Installing precomputes, for every piece i, the unblinding key −s·L_i
+// from the licence key L_i and the peer's private key s, so that
+// [Peer.Decrypt] costs one group addition, a key derivation and the AEAD
+// open, and no scalar multiplication. Installing therefore costs one
+// scalar multiplication per piece, as issuing the licence cost the tracker
+// (about 45 µs per piece on ristretto255, 5 ms on modp2048), and the peer
+// keeps one more element per piece: 176 bytes on ristretto255 (0.7 MB for
+// 4,000 pieces), 128 on p256, 200 on p384, 296 on p521, 352 on modp2048.
+// The keys are secret — each opens this peer's capsule of its piece, as an
+// upload key does — and are erased ([elgamal.Erase]) when another licence
+// replaces them. A restarted peer recomputes them when [Peer.LoadLicence]
+// installs its saved licence.
 func (p *Peer) InstallLicence(l *Licence) error {
 	if err := p.check(); err != nil {
 		return err
@@ -276,16 +293,38 @@ func (p *Peer) InstallLicence(l *Licence) error {
 	case elgamal.GroupName(l.keys[0].Group()) != elgamal.GroupName(p.g):
 		return fmt.Errorf("%w: licence", ErrGroup)
 	}
-	l = l.clone()
-	p.mu.Lock()
-	p.licence = l
-	p.mu.Unlock()
+	p.setLicence(l.clone())
 	return nil
+}
+
+// setLicence installs l, which the peer now owns, with its unblinding keys
+// −s·L_i, and erases those of the licence it replaces; a nil l uninstalls.
+// InstallLicence checks l first; tests call it directly to install a
+// licence by force.
+func (p *Peer) setLicence(l *Licence) {
+	var unblind []group.Element
+	if l != nil {
+		unblind = make([]group.Element, len(l.keys))
+		for i, k := range l.keys {
+			u := p.sk.Mul(k)
+			unblind[i] = u.Neg(u)
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	// AppendDecrypt uses the old keys only while it holds the read lock, so
+	// none is in use here.
+	for _, u := range p.unblind {
+		elgamal.Erase(u)
+	}
+	p.licence, p.unblind = l, unblind
 }
 
 // Decrypt is PDec (Algorithm 3, message 10): it recovers the plain piece
 // with the licence key L_i and the private key, M_i = C − s·L_i, then opens
-// the body under the key derived from M_i. The licence's expiry is checked
+// the body under the key derived from M_i. The product s·L_i was computed
+// when the licence was installed ([Peer.InstallLicence]), so decryption
+// adds one group addition and a key derivation to the AEAD open. The licence's expiry is checked
 // against now. It returns [ErrDecrypt] for a piece blinded for another peer
 // or tampered with, [ErrGroup] for a piece of another group.
 func (p *Peer) Decrypt(pc *Piece, now time.Time) ([]byte, error) {
@@ -297,10 +336,24 @@ func (p *Peer) Decrypt(pc *Piece, now time.Time) ([]byte, error) {
 
 // AppendDecrypt is [Peer.Decrypt] that appends the plain piece to dst.
 func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, error) {
+	m, err := p.pieceElement(pc, now)
+	if err != nil {
+		return nil, err
+	}
+	defer elgamal.Erase(m)
+	return openBody(dst, p.torrent.ID, pc.Index, m, pc.body)
+}
+
+// pieceElement checks the licence and the piece and recovers the piece
+// element M_i = C − s·L_i = C + unblind[i]. It holds the read lock while it
+// uses unblind[i], which setLicence erases once replaced.
+func (p *Peer) pieceElement(pc *Piece, now time.Time) (group.Element, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	l := p.installed()
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	l := p.licence
 	if l == nil {
 		return nil, ErrNoLicence
 	}
@@ -313,8 +366,5 @@ func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, erro
 	if err := p.checkElement(pc.Index, pc.capsule); err != nil {
 		return nil, err
 	}
-	m := p.sk.Mul(l.keys[pc.Index])
-	m.Neg(m)
-	m.Add(m, pc.capsule)
-	return openBody(dst, p.torrent.ID, pc.Index, m, pc.body)
+	return p.g.NewElement().Add(pc.capsule, p.unblind[pc.Index]), nil
 }

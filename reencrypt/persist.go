@@ -72,7 +72,8 @@ func RestorePeer(t *Torrent, data []byte) (*Peer, error) {
 }
 
 // LoadLicence verifies a saved licence with the tracker's key
-// ([ParseLicence]) and installs it ([Peer.InstallLicence]).
+// ([ParseLicence]) and installs it ([Peer.InstallLicence]), which
+// recomputes the per-piece unblinding keys: they are never saved.
 func (p *Peer) LoadLicence(data []byte, trackerKey ed25519.PublicKey) error {
 	if err := p.check(); err != nil {
 		return err

@@ -160,14 +160,14 @@ func TestLicenceIsPersonal(t *testing.T) {
 
 		// Even installed by force, A's licence does not open B's pieces.
 		pb := s.fromSeed(t, 0, b)
-		b.licence = a.licence
+		b.setLicence(a.licence)
 		_, err := b.Decrypt(pb, now)
 		require.ErrorIs(t, err, ErrDecrypt)
 
 		// And B's pieces with A's key and B's licence do not open either.
 		bl, err := s.tr.IssueLicence(b.ID(), Policy{})
 		require.NoError(t, err)
-		a.licence = bl
+		a.setLicence(bl)
 		_, err = a.Decrypt(pb, now)
 		require.ErrorIs(t, err, ErrDecrypt)
 	})
@@ -195,7 +195,7 @@ func TestUploaderLearnsNothing(t *testing.T) {
 	g := elgamal.Default
 	s := newSwarm(t, g, testPieces(256), 2)
 	a, b := s.peers[0], s.peers[1]
-	a.licence = nil // A has not bought the content.
+	a.setLicence(nil) // A has not bought the content.
 	pa := s.fromSeed(t, 0, a)
 	rk, err := s.tr.ReKey(0, a.ID(), b.ID())
 	require.NoError(t, err)

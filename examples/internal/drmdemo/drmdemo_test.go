@@ -26,7 +26,8 @@ func TestRun(t *testing.T) {
 
 // TestTable1 checks the table's shape: the paper's five sizes, each with
 // the paper's row, the exact scheme and the hybrid scheme, and a row per
-// curve; every measured cell is a duration.
+// curve; every measured cell is a duration, PDec with the licence
+// install's share beside it.
 func TestTable1(t *testing.T) {
 	var out bytes.Buffer
 	cfg := Table1Config{PieceSize: 4096, Rounds: 1, PrimeRounds: 1, Curves: []string{"ristretto255"}}
@@ -41,6 +42,7 @@ func TestTable1(t *testing.T) {
 	require.Contains(t, s, "| curve | ours, hybrid (ristretto255) |")
 	require.Equal(t, 2+5*3+1, strings.Count(s, "\n|"), s)
 	require.Equal(t, 5, strings.Count(s, "for an n-bit prime"))
+	require.Equal(t, 5*2+1, strings.Count(s, " install) | "), "every measured PDec shows the licence install's share")
 
 	require.Error(t, Table1(&out, Table1Config{PieceSize: 0, Rounds: 1}))
 	require.Error(t, Table1(&out, Table1Config{PieceSize: 1, Rounds: 1, Curves: []string{"p192"}}))
