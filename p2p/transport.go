@@ -3,6 +3,7 @@ package p2p
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -305,43 +306,67 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 		if err != nil {
 			return err
 		}
-		got, err := t.exchange(ctx, is, deadline, body, bp, resp)
-		if err == nil {
+		got, timedOut, err := t.exchange(ctx, is, !ok, deadline, body, bp, resp)
+		switch {
+		case err == nil && !timedOut:
 			t.putStream(ai.ID, is)
+			return nil
+		case err == nil:
+			// The answer arrived as the time limit reset the stream.
 			return nil
 		}
 		_ = is.s.Reset()
+		if timedOut {
+			return fmt.Errorf("%w after %v", errCallTimeout, t.cfg.CallTimeout)
+		}
 		if !reused || got || attempt > 0 || ctx.Err() != nil {
 			return err
 		}
 	}
 }
 
+// errCallTimeout reports a call that outlived TransportConfig.CallTimeout.
+var errCallTimeout = errors.New("p2p: call timed out")
+
 // exchange writes one framed request on is and reads the framed answer
-// into resp. got reports whether any answer byte arrived.
-func (t *Transport) exchange(ctx context.Context, is idleStream, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got bool, err error) {
-	if err := is.s.SetDeadline(deadline); err != nil {
-		return false, err
-	}
+// into resp. got reports whether any answer byte arrived, timedOut whether
+// the time limit reset the stream.
+//
+// The time limit is enforced by resetting the stream (context.AfterFunc
+// on ctx, and a timer until deadline when ownDeadline is set because ctx
+// has none) rather than by stream deadlines: a yamux stream deadline is a
+// timer per direction, set and cleared on every call, and on a server
+// with many streams that churn costs more than the one timer here.
+func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline bool, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got, timedOut bool, err error) {
+	reset := func() { _ = is.s.Reset() }
 	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { _ = is.s.Reset() })
-		defer stop()
+		stop := context.AfterFunc(ctx, reset)
+		defer func() {
+			if !stop() {
+				timedOut = true
+			}
+		}()
+	}
+	if ownDeadline {
+		tm := time.AfterFunc(time.Until(deadline), reset)
+		defer func() {
+			if !tm.Stop() {
+				timedOut = true
+			}
+		}()
 	}
 	if _, err := is.s.Write(frame); err != nil {
-		return false, err
+		return false, false, err
 	}
 	if _, err := is.r.Peek(1); err != nil {
-		return false, err
+		return false, false, err
 	}
 	payload, err := ReadFrame(is.r, (*bp)[:0], MaxFrameSize)
 	if err != nil {
-		return true, err
+		return true, false, err
 	}
 	*bp = payload[:0]
-	if err := resp.UnmarshalBinary(payload); err != nil {
-		return true, err
-	}
-	return true, is.s.SetDeadline(time.Time{})
+	return true, false, resp.UnmarshalBinary(payload)
 }
 
 // header returns b emptied to a zeroed frame header, ready for the payload
@@ -385,8 +410,20 @@ func (t *Transport) serve(s network.Stream) {
 	var resp chord.Response
 	var lastFrom chord.NodeInfo // the last sender found to match remote
 	matched := false
+	// Stream deadlines are timers in yamux: they are moved only when they
+	// must be. The read deadline is pushed to IdleTimeout when less than
+	// half of it is left (so the server waits at least IdleTimeout/2 after
+	// a request, the longest a client keeps a stream idle), and to
+	// CallTimeout while the rest of a frame is awaited; the write deadline
+	// is pushed to CallTimeout when less than half of that is left.
+	var readBy, writeBy time.Time
+	setRead := func(d time.Time) bool {
+		readBy = d
+		return s.SetReadDeadline(d) == nil
+	}
 	for {
-		if err := s.SetReadDeadline(time.Now().Add(t.cfg.IdleTimeout)); err != nil {
+		now := time.Now()
+		if readBy.Before(now.Add(t.cfg.IdleTimeout/2)) && !setRead(now.Add(t.cfg.IdleTimeout)) {
 			_ = s.Reset()
 			return
 		}
@@ -398,7 +435,12 @@ func (t *Transport) serve(s network.Stream) {
 			}
 			return
 		}
-		_ = s.SetReadDeadline(time.Now().Add(t.cfg.CallTimeout))
+		if !frameBuffered(r) {
+			if !setRead(time.Now().Add(t.cfg.CallTimeout)) {
+				_ = s.Reset()
+				return
+			}
+		}
 		payload, err := ReadFrame(r, in[:0], MaxFrameSize)
 		if err != nil {
 			if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrFrameEmpty) {
@@ -435,7 +477,10 @@ func (t *Transport) serve(s network.Stream) {
 			out, _ = (&chord.Response{Status: chord.StatusBadRequest}).AppendBinary(header(out))
 		}
 		putLen(out, len(out)-FrameHeaderSize)
-		_ = s.SetWriteDeadline(time.Now().Add(t.cfg.CallTimeout))
+		if now := time.Now(); writeBy.Before(now.Add(t.cfg.CallTimeout / 2)) {
+			writeBy = now.Add(t.cfg.CallTimeout)
+			_ = s.SetWriteDeadline(writeBy)
+		}
 		if _, err := s.Write(out); err != nil {
 			t.stats.reset.Add(1)
 			_ = s.Reset()
@@ -449,4 +494,14 @@ func (t *Transport) serve(s network.Stream) {
 		}
 		req = chord.Request{}
 	}
+}
+
+// frameBuffered reports whether r holds a whole frame (header and
+// payload), so that reading it cannot block.
+func frameBuffered(r *bufio.Reader) bool {
+	if r.Buffered() < FrameHeaderSize {
+		return false
+	}
+	hdr, _ := r.Peek(FrameHeaderSize)
+	return r.Buffered()-FrameHeaderSize >= int(binary.BigEndian.Uint32(hdr))
 }
