@@ -88,6 +88,8 @@ type Transport struct {
 type idleStream struct {
 	s     network.Stream
 	r     *bufio.Reader
+	dec   *chord.Decoder // remembers the addresses the peer sends
+	timer *time.Timer    // resets s when a call outlives its time limit
 	since time.Time
 }
 
@@ -245,7 +247,9 @@ func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool,
 		return idleStream{}, false, err
 	}
 	t.stats.opened.Add(1)
-	return idleStream{s: s, r: bufio.NewReaderSize(s, 4096)}, false, nil
+	tm := time.AfterFunc(time.Hour, func() { _ = s.Reset() })
+	tm.Stop()
+	return idleStream{s: s, r: bufio.NewReaderSize(s, 4096), dec: new(chord.Decoder), timer: tm}, false, nil
 }
 
 func (t *Transport) putStream(p peer.ID, is idleStream) {
@@ -338,9 +342,8 @@ var errCallTimeout = errors.New("p2p: call timed out")
 // timer per direction, set and cleared on every call, and on a server
 // with many streams that churn costs more than the one timer here.
 func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline bool, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got, timedOut bool, err error) {
-	reset := func() { _ = is.s.Reset() }
 	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, reset)
+		stop := context.AfterFunc(ctx, func() { _ = is.s.Reset() })
 		defer func() {
 			if !stop() {
 				timedOut = true
@@ -348,9 +351,9 @@ func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline boo
 		}()
 	}
 	if ownDeadline {
-		tm := time.AfterFunc(time.Until(deadline), reset)
+		is.timer.Reset(time.Until(deadline))
 		defer func() {
-			if !tm.Stop() {
+			if !is.timer.Stop() {
 				timedOut = true
 			}
 		}()
@@ -365,8 +368,13 @@ func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline boo
 	if err != nil {
 		return true, false, err
 	}
-	*bp = payload[:0]
-	return true, false, resp.UnmarshalBinary(payload)
+	// A frame too large for the pooled buffer was read into memory of its
+	// own: resp.Data (a block) then refers to it instead of a copy.
+	is.dec.AliasData = cap(*bp) < len(payload)
+	if !is.dec.AliasData {
+		*bp = payload[:0]
+	}
+	return true, false, is.dec.Response(payload, resp)
 }
 
 // header returns b emptied to a zeroed frame header, ready for the payload
@@ -408,6 +416,9 @@ func (t *Transport) serve(s network.Stream) {
 	var in, out []byte
 	var req chord.Request
 	var resp chord.Response
+	// The request lives only while the handler runs (which neither keeps
+	// nor modifies it), so its Data may refer to the frame's memory.
+	dec := chord.Decoder{AliasData: true}
 	var lastFrom chord.NodeInfo // the last sender found to match remote
 	matched := false
 	// Stream deadlines are timers in yamux: they are moved only when they
@@ -453,7 +464,7 @@ func (t *Transport) serve(s network.Stream) {
 		}
 		in = payload
 		resp.Reset()
-		switch err := req.UnmarshalBinary(payload); {
+		switch err := dec.Request(payload, &req); {
 		case err != nil:
 			t.stats.malformed.Add(1)
 			resp.Status = chord.StatusBadRequest
@@ -492,7 +503,7 @@ func (t *Transport) serve(s network.Stream) {
 		if cap(out) > 64<<10 {
 			out = nil
 		}
-		req = chord.Request{}
+		req = chord.Request{Nodes: req.Nodes[:0]}
 	}
 }
 
