@@ -83,6 +83,11 @@ type Transport struct {
 	wg      sync.WaitGroup // server goroutines
 
 	stats transportCounters
+
+	// observe, when set (by the benchmarks), is told of every answered
+	// call: the context, the peer, and the request and response payload
+	// sizes.
+	observe atomic.Pointer[func(ctx context.Context, p peer.ID, reqSize, respSize int)]
 }
 
 type idleStream struct {
@@ -310,13 +315,14 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 		if err != nil {
 			return err
 		}
-		got, timedOut, err := t.exchange(ctx, is, !ok, deadline, body, bp, resp)
-		switch {
-		case err == nil && !timedOut:
-			t.putStream(ai.ID, is)
-			return nil
-		case err == nil:
-			// The answer arrived as the time limit reset the stream.
+		got, timedOut, n, err := t.exchange(ctx, is, !ok, deadline, body, bp, resp)
+		if err == nil {
+			if f := t.observe.Load(); f != nil {
+				(*f)(ctx, ai.ID, len(body)-FrameHeaderSize, n)
+			}
+			if !timedOut { // else the answer arrived as the time limit reset the stream
+				t.putStream(ai.ID, is)
+			}
 			return nil
 		}
 		_ = is.s.Reset()
@@ -334,14 +340,14 @@ var errCallTimeout = errors.New("p2p: call timed out")
 
 // exchange writes one framed request on is and reads the framed answer
 // into resp. got reports whether any answer byte arrived, timedOut whether
-// the time limit reset the stream.
+// the time limit reset the stream, n the size of the answer's payload.
 //
 // The time limit is enforced by resetting the stream (context.AfterFunc
 // on ctx, and a timer until deadline when ownDeadline is set because ctx
 // has none) rather than by stream deadlines: a yamux stream deadline is a
 // timer per direction, set and cleared on every call, and on a server
 // with many streams that churn costs more than the one timer here.
-func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline bool, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got, timedOut bool, err error) {
+func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline bool, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got, timedOut bool, n int, err error) {
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { _ = is.s.Reset() })
 		defer func() {
@@ -359,14 +365,14 @@ func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline boo
 		}()
 	}
 	if _, err := is.s.Write(frame); err != nil {
-		return false, false, err
+		return false, false, 0, err
 	}
 	if _, err := is.r.Peek(1); err != nil {
-		return false, false, err
+		return false, false, 0, err
 	}
 	payload, err := ReadFrame(is.r, (*bp)[:0], MaxFrameSize)
 	if err != nil {
-		return true, false, err
+		return true, false, 0, err
 	}
 	// A frame too large for the pooled buffer was read into memory of its
 	// own: resp.Data (a block) then refers to it instead of a copy.
@@ -374,7 +380,7 @@ func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline boo
 	if !is.dec.AliasData {
 		*bp = payload[:0]
 	}
-	return true, false, is.dec.Response(payload, resp)
+	return true, false, len(payload), is.dec.Response(payload, resp)
 }
 
 // header returns b emptied to a zeroed frame header, ready for the payload
