@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 	"lukechampine.com/blake3"
@@ -143,7 +144,7 @@ func (n *Node) Put(ctx context.Context, data []byte, issuer TicketIssuer) (ID, e
 		return ID{}, fmt.Errorf("%w: empty block", ErrBadRequest)
 	}
 	key := BlockKey(data)
-	_, _, err := n.storeReplica(ctx, issuer, nil, key, 0, key, data)
+	_, _, err := n.storeReplica(ctx, issuer, nil, key, 0, key, data, key, nil)
 	return key, err
 }
 
@@ -175,14 +176,16 @@ func (n *Node) fetch(ctx context.Context, from NodeInfo, key ID) ([]byte, error)
 	return resp.Data, nil
 }
 
-// storeReplica asks issuer for a ticket, looks up key and sends the store
-// request. It reports whether the block was new at the holder, and the
-// holder.
-func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm, chunkHash [32]byte, index uint32, key ID, data []byte) (bool, LookupResult, error) {
+// storeReplica asks issuer for a ticket for data (whose BLAKE3 hash is
+// dataHash), looks up key unless owner already names its holder, and sends
+// the store request. A known owner that turns out not to be responsible
+// any more (the ring changed) is replaced by a lookup. It reports whether
+// the block was new at the holder, and the holder.
+func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm, chunkHash [32]byte, index uint32, key ID, data []byte, dataHash [32]byte, owner *LookupResult) (bool, LookupResult, error) {
 	if len(data) > MaxBlockSize {
 		return false, LookupResult{}, ErrTooLarge
 	}
-	t, err := issuer.IssueTicket(ctx, sw, chunkHash, index, blake3.Sum256(data))
+	t, err := issuer.IssueTicket(ctx, sw, chunkHash, index, dataHash)
 	if err != nil {
 		return false, LookupResult{}, fmt.Errorf("chord: ticket: %w", err)
 	}
@@ -191,12 +194,22 @@ func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm,
 	if t.Key != key {
 		return false, LookupResult{}, fmt.Errorf("chord: ticket: %w: issued for key %v, not %v", ErrTicketMismatch, t.Key, key)
 	}
+	req := Request{Kind: KindStore, Key: key, Ticket: &t, Data: data}
+	var resp Response
+	if owner != nil && !owner.Node.IsZero() {
+		err := n.call(ctx, owner.Node, &req, &resp)
+		if err == nil && resp.Status != StatusNotResponsible {
+			if err := resp.Status.Err(); err != nil {
+				return false, *owner, err
+			}
+			return resp.Status == StatusOK, *owner, nil
+		}
+	}
 	res, err := n.Lookup(ctx, key)
 	if err != nil {
 		return false, res, err
 	}
-	var resp Response
-	if err := n.call(ctx, res.Node, &Request{Kind: KindStore, Key: key, Ticket: &t, Data: data}, &resp); err != nil {
+	if err := n.call(ctx, res.Node, &req, &resp); err != nil {
 		return false, res, err
 	}
 	if err := resp.Status.Err(); err != nil {
@@ -231,32 +244,62 @@ func (n *Node) MPut(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk [
 	for i := range all {
 		all[i] = i
 	}
-	res := n.putSlots(ctx, sw, issuer, ch, sealed, all)
+	res := n.putSlots(ctx, sw, issuer, ch, sealed, all, nil)
 	if res.Stored+res.Present == 0 {
 		return res, fmt.Errorf("chord: mput: %w", res.Err)
 	}
 	return res, nil
 }
 
-func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch [32]byte, sealed []byte, slots []int) MPutResult {
+// putSlots stores the sealed chunk in the given replica slots, all at
+// once: each slot has its own ticket, lookup and store, and they overlap
+// on the network. owners, if not nil, holds for each slot the holder an
+// earlier lookup found (a zero Node where none was found), used without a
+// new lookup. The result does not depend on the order in which the
+// stores complete: slots are reported in the order given.
+func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch [32]byte, sealed []byte, slots []int, owners []LookupResult) MPutResult {
+	type outcome struct {
+		fresh bool
+		lr    LookupResult
+		err   error
+	}
+	dataHash := blake3.Sum256(sealed)
+	out := make([]outcome, len(slots))
+	store := func(k int) {
+		i := slots[k]
+		var owner *LookupResult
+		if owners != nil {
+			owner = &owners[k]
+		}
+		o := &out[k]
+		o.fresh, o.lr, o.err = n.storeReplica(ctx, issuer, sw, ch, uint32(i), sw.ReplicaKey(ch, i), sealed, dataHash, owner)
+	}
+	if len(slots) == 1 {
+		store(0)
+	} else {
+		var wg sync.WaitGroup
+		for k := range slots {
+			wg.Go(func() { store(k) })
+		}
+		wg.Wait()
+	}
 	res := MPutResult{ChunkHash: ch}
 	holders := map[string]bool{}
-	for _, i := range slots {
-		fresh, lr, err := n.storeReplica(ctx, issuer, sw, ch, uint32(i), sw.ReplicaKey(ch, i), sealed)
-		res.Hops += lr.Hops
+	for k, o := range out {
+		res.Hops += o.lr.Hops
 		switch {
-		case err != nil:
+		case o.err != nil:
 			res.Failed++
 			if res.Err == nil {
-				res.Err = fmt.Errorf("replica %d: %w", i, err)
+				res.Err = fmt.Errorf("replica %d: %w", slots[k], o.err)
 			}
 			continue
-		case fresh:
+		case o.fresh:
 			res.Stored++
 		default:
 			res.Present++
 		}
-		holders[lr.Node.Addr] = true
+		holders[o.lr.Node.Addr] = true
 	}
 	res.Holders = len(holders)
 	return res
@@ -346,22 +389,48 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	if picker == nil {
 		picker = RandomSeller(opts.Rand)
 	}
-	keyOf := map[string]ID{}
-	var has Response
-	for i := range sw.replicas {
-		key := sw.ReplicaKey(chunkHash, i)
-		lr, err := n.Lookup(ctx, key)
-		res.Hops += lr.Hops
+	// Locate every slot's holder and ask whether it still has the chunk,
+	// all slots at once; the results are then read in slot order.
+	type slot struct {
+		key ID
+		lr  LookupResult
+		has bool
+	}
+	slots := make([]slot, sw.replicas)
+	locate := func(i int) {
+		s := &slots[i]
+		s.key = sw.ReplicaKey(chunkHash, i)
+		lr, err := n.Lookup(ctx, s.key)
+		s.lr.Hops = lr.Hops
 		if err != nil {
-			continue
+			return
 		}
-		if err := n.call(ctx, lr.Node, &Request{Kind: KindHas, Key: key}, &has); err != nil || !has.Found {
+		var has Response
+		if err := n.call(ctx, lr.Node, &Request{Kind: KindHas, Key: s.key}, &has); err != nil {
+			return
+		}
+		s.lr = lr
+		s.has = has.Found
+	}
+	if len(slots) == 1 {
+		locate(0)
+	} else {
+		var wg sync.WaitGroup
+		for i := range slots {
+			wg.Go(func() { locate(i) })
+		}
+		wg.Wait()
+	}
+	keyOf := map[string]ID{}
+	for _, s := range slots {
+		res.Hops += s.lr.Hops
+		if !s.has {
 			continue
 		}
 		res.Slots++
-		if _, ok := keyOf[lr.Node.Addr]; !ok {
-			keyOf[lr.Node.Addr] = key
-			res.Holders = append(res.Holders, lr.Node)
+		if _, ok := keyOf[s.lr.Node.Addr]; !ok {
+			keyOf[s.lr.Node.Addr] = s.key
+			res.Holders = append(res.Holders, s.lr.Node)
 		}
 	}
 	if len(res.Holders) == 0 {
@@ -396,8 +465,16 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	}
 	if c > 0 {
 		c = min(c, sw.replicas)
-		slots := opts.Rand.Perm(sw.replicas)[:c]
-		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, slots)
+		repair := opts.Rand.Perm(sw.replicas)[:c]
+		// The slots' holders are known from the search: a re-put goes
+		// straight to them (a holder that answered the search is still
+		// responsible unless the ring changed meanwhile, and then the
+		// re-put looks the slot up again).
+		owners := make([]LookupResult, c)
+		for k, i := range repair {
+			owners[k] = slots[i].lr
+		}
+		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, repair, owners)
 	}
 	return res, nil
 }
