@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 	"lukechampine.com/blake3"
+	"lukechampine.com/blake3/guts"
 )
 
 // MaxReplicas bounds q_s, the replicas per chunk.
@@ -34,8 +36,8 @@ var (
 // encrypted under (§4.4); nodes outside the swarm can do neither.
 type Swarm struct {
 	replicas int
-	keyKey   [32]byte // BLAKE3 key of h(chunk_hash, secret, i)
-	nonceKey [32]byte // BLAKE3 key deriving the AEAD nonce from the chunk hash
+	keyKey   [8]uint32 // BLAKE3 key of h(chunk_hash, secret, i), as words
+	nonceKey [32]byte  // BLAKE3 key deriving the AEAD nonce from the chunk hash
 	aead     cipher.AEAD
 }
 
@@ -49,8 +51,11 @@ func NewSwarm(secret []byte, replicas int) (*Swarm, error) {
 		return nil, fmt.Errorf("%w: %d not in [1, %d]", ErrReplicas, replicas, MaxReplicas)
 	}
 	s := &Swarm{replicas: replicas}
-	var encKey [32]byte
-	blake3.DeriveKey(s.keyKey[:], "swarmblocks chord 2026 replica key", secret)
+	var encKey, keyKey [32]byte
+	blake3.DeriveKey(keyKey[:], "swarmblocks chord 2026 replica key", secret)
+	for i := range s.keyKey {
+		s.keyKey[i] = binary.LittleEndian.Uint32(keyKey[4*i:])
+	}
 	blake3.DeriveKey(s.nonceKey[:], "swarmblocks chord 2026 chunk nonce", secret)
 	blake3.DeriveKey(encKey[:], "swarmblocks chord 2026 chunk encryption", secret)
 	aead, err := chacha20poly1305.NewX(encKey[:])
@@ -77,25 +82,25 @@ func ChunkHash(chunk []byte) [32]byte {
 // swarm secret, so only swarm members can locate the replicas. Replica i
 // lives at successor(ReplicaKey(chunkHash, i)).
 func (s *Swarm) ReplicaKey(chunkHash [32]byte, i int) ID {
-	return s.replicaKey(blake3.New(IDSize, s.keyKey[:]), chunkHash, i)
-}
-
-func (s *Swarm) replicaKey(h *blake3.Hasher, chunkHash [32]byte, i int) ID {
 	var in [36]byte
 	copy(in[:], chunkHash[:])
 	binary.BigEndian.PutUint32(in[32:], uint32(i))
-	h.Reset()
-	h.Write(in[:])
-	var id ID
-	h.Sum(id[:0])
-	return id
+	// BLAKE3's keyed hash of an input shorter than a chunk is one chunk
+	// compression, finalised as the root: computed here with the
+	// library's own compression functions, without a Hasher (3 KiB on
+	// the heap) or escaping buffers.
+	n := guts.CompressChunk(in[:], &s.keyKey, 0, guts.FlagKeyedHash)
+	n.Flags |= guts.FlagRoot
+	out := guts.WordsToBytes(guts.CompressNode(n))
+	return ID(out[:IDSize])
 }
 
-// ReplicaKeys appends the q_s replica keys of the chunk to dst.
+// ReplicaKeys appends the q_s replica keys of the chunk to dst. It
+// allocates nothing when dst has room for them.
 func (s *Swarm) ReplicaKeys(dst []ID, chunkHash [32]byte) []ID {
-	h := blake3.New(IDSize, s.keyKey[:])
+	dst = slices.Grow(dst, s.replicas)
 	for i := range s.replicas {
-		dst = append(dst, s.replicaKey(h, chunkHash, i))
+		dst = append(dst, s.ReplicaKey(chunkHash, i))
 	}
 	return dst
 }
