@@ -16,11 +16,18 @@ const (
 	MaxNodes = 128
 	// MaxBlockSize is the largest block a node stores, after encryption.
 	MaxBlockSize = 1 << 20
-	// MaxMessageSize bounds the encoding of any valid [Request] or
-	// [Response]: a network transport refuses longer frames before
-	// reading them.
-	MaxMessageSize = 3 + 2*maxNodeSize + IDSize + 2 + 2 + 2*MaxNodes*maxNodeSize + TicketSize + 4 + MaxBlockSize
+	// MaxMessageSize is the length of the longest valid encoding of a
+	// [Request] or [Response] (a response with a node, two full node
+	// lists of the longest addresses and a full block; the longest
+	// request is shorter): a network transport refuses longer frames
+	// before reading them.
+	MaxMessageSize = max(maxRequestSize, maxResponseSize)
 	maxNodeSize    = IDSize + 1 + MaxAddrLen
+	maxNodesSize   = 2 + MaxNodes*maxNodeSize
+	// version kind flags, from, key, hops, node, nodes, ticket, data.
+	maxRequestSize = 3 + maxNodeSize + IDSize + 2 + maxNodeSize + maxNodesSize + TicketSize + 4 + MaxBlockSize
+	// version status flags, node, hops, nodes, succs, data.
+	maxResponseSize = 3 + maxNodeSize + 2 + 2*maxNodesSize + 4 + MaxBlockSize
 )
 
 // ErrMalformed is returned (wrapped) by every decoder on bad input.

@@ -46,9 +46,11 @@ func TestReadFrame(t *testing.T) {
 	require.ErrorIs(t, err, ErrFrameTooLarge)
 }
 
-// TestMaxFrameSizeFitsEveryMessage: the largest request the codec accepts
-// (a full block, a ticket, full node lists of the longest addresses) fits
-// in a frame.
+// TestMaxFrameSizeFitsEveryMessage: the largest request and response the
+// codec accepts (a full block, a ticket, full node lists of the longest
+// addresses) fit in a frame, the largest response exactly: a frame of
+// MaxFrameSize bytes carries it through ReadFrame and decodes, one byte
+// more is refused.
 func TestMaxFrameSizeFitsEveryMessage(t *testing.T) {
 	long := chord.NodeInfo{Addr: string(bytes.Repeat([]byte{'a'}, chord.MaxAddrLen))}
 	nodes := make([]chord.NodeInfo, chord.MaxNodes)
@@ -63,7 +65,22 @@ func TestMaxFrameSizeFitsEveryMessage(t *testing.T) {
 	resp := chord.Response{Node: long, Nodes: nodes, Succs: nodes, Data: make([]byte, chord.MaxBlockSize)}
 	b, err = resp.MarshalBinary()
 	require.NoError(t, err)
-	require.LessOrEqual(t, len(b), MaxFrameSize)
+	require.Equal(t, MaxFrameSize, len(b), "the largest response fills a frame exactly")
+
+	f, err := AppendFrame(nil, b)
+	require.NoError(t, err)
+	payload, err := ReadFrame(bytes.NewReader(f), nil, 0)
+	require.NoError(t, err)
+	var back chord.Response
+	require.NoError(t, back.UnmarshalBinary(payload))
+	require.Len(t, back.Succs, chord.MaxNodes)
+
+	_, err = AppendFrame(nil, append(b, 0))
+	require.ErrorIs(t, err, ErrFrameTooLarge)
+	var hdr [FrameHeaderSize]byte
+	binary.BigEndian.PutUint32(hdr[:], uint32(MaxFrameSize+1))
+	_, err = ReadFrame(bytes.NewReader(hdr[:]), nil, 0)
+	require.ErrorIs(t, err, ErrFrameTooLarge)
 }
 
 // FuzzReadFrame feeds arbitrary bytes to the frame reader with an
