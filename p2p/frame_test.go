@@ -128,3 +128,39 @@ func FuzzReadFrame(f *testing.F) {
 		require.Equal(t, got, back)
 	})
 }
+
+// TestSplitFrames: a message whose block is written after the frame's
+// beginning (appendRequestFrame, appendResponseFrame) puts on the wire
+// exactly the bytes of AppendFrame of its encoding, for blocks below, at
+// and above the split size.
+func TestSplitFrames(t *testing.T) {
+	from := chord.NodeInfo{ID: chord.HashID([]byte("a")), Addr: "/ip4/127.0.0.1/tcp/1/p2p/x"}
+	for _, size := range []int{0, 1, splitData - 1, splitData, 256 << 10, chord.MaxBlockSize} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i * 7)
+		}
+		req := chord.Request{Kind: chord.KindStore, From: from, Key: chord.HashID(data), Ticket: &chord.Ticket{Index: 3}, Data: data}
+		enc, err := req.MarshalBinary()
+		require.NoError(t, err)
+		want, err := AppendFrame(nil, enc)
+		require.NoError(t, err)
+		frame, rest, err := appendRequestFrame(header(nil), &req)
+		require.NoError(t, err)
+		require.Equal(t, size >= splitData, rest != nil, "size %d", size)
+		require.Equal(t, want, append(frame, rest...), "request, size %d", size)
+
+		resp := chord.Response{Found: true, Nodes: []chord.NodeInfo{from}, Data: data}
+		enc, err = resp.MarshalBinary()
+		require.NoError(t, err)
+		want, err = AppendFrame(nil, enc)
+		require.NoError(t, err)
+		frame, rest, err = appendResponseFrame(header(nil), &resp)
+		require.NoError(t, err)
+		require.Equal(t, want, append(frame, rest...), "response, size %d", size)
+	}
+	_, _, err := appendRequestFrame(header(nil), &chord.Request{Kind: chord.KindStore, Data: make([]byte, chord.MaxBlockSize+1)})
+	require.ErrorIs(t, err, chord.ErrTooLarge)
+	_, _, err = appendResponseFrame(header(nil), &chord.Response{Data: make([]byte, chord.MaxBlockSize+1)})
+	require.ErrorIs(t, err, chord.ErrTooLarge)
+}

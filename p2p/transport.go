@@ -294,15 +294,14 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	body, err := req.AppendBinary(header(*bp))
+	body, data, err := appendRequestFrame(header(*bp), req)
 	if err != nil {
 		return err
 	}
 	*bp = body
-	if len(body)-FrameHeaderSize > MaxFrameSize {
-		return fmt.Errorf("%w: request of %d bytes", ErrFrameTooLarge, len(body)-FrameHeaderSize)
+	if n := len(body) - FrameHeaderSize + len(data); n > MaxFrameSize {
+		return fmt.Errorf("%w: request of %d bytes", ErrFrameTooLarge, n)
 	}
-	putLen(body, len(body)-FrameHeaderSize)
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(t.cfg.CallTimeout)
@@ -315,10 +314,10 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 		if err != nil {
 			return err
 		}
-		got, timedOut, n, err := t.exchange(ctx, is, !ok, deadline, body, bp, resp)
+		got, timedOut, n, err := t.exchange(ctx, is, !ok, deadline, body, data, bp, resp)
 		if err == nil {
 			if f := t.observe.Load(); f != nil {
-				(*f)(ctx, ai.ID, len(body)-FrameHeaderSize, n)
+				(*f)(ctx, ai.ID, len(body)-FrameHeaderSize+len(data), n)
 			}
 			if !timedOut { // else the answer arrived as the time limit reset the stream
 				t.putStream(ai.ID, is)
@@ -338,7 +337,8 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 // errCallTimeout reports a call that outlived TransportConfig.CallTimeout.
 var errCallTimeout = errors.New("p2p: call timed out")
 
-// exchange writes one framed request on is and reads the framed answer
+// exchange writes one framed request (frame, then the block data unless
+// it is nil) on is and reads the framed answer
 // into resp. got reports whether any answer byte arrived, timedOut whether
 // the time limit reset the stream, n the size of the answer's payload.
 //
@@ -347,7 +347,7 @@ var errCallTimeout = errors.New("p2p: call timed out")
 // has none) rather than by stream deadlines: a yamux stream deadline is a
 // timer per direction, set and cleared on every call, and on a server
 // with many streams that churn costs more than the one timer here.
-func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline bool, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got, timedOut bool, n int, err error) {
+func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline bool, deadline time.Time, frame, data []byte, bp *[]byte, resp *chord.Response) (got, timedOut bool, n int, err error) {
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { _ = is.s.Reset() })
 		defer func() {
@@ -366,6 +366,11 @@ func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline boo
 	}
 	if _, err := is.s.Write(frame); err != nil {
 		return false, false, 0, err
+	}
+	if data != nil {
+		if _, err := is.s.Write(data); err != nil {
+			return false, false, 0, err
+		}
 	}
 	if _, err := is.r.Peek(1); err != nil {
 		return false, false, 0, err
@@ -489,16 +494,20 @@ func (t *Transport) serve(s network.Stream) {
 			h.HandleFrom(ctx, from, &req, &resp)
 			cancel()
 		}
-		out, err = resp.AppendBinary(header(out))
+		var data []byte
+		out, data, err = appendResponseFrame(header(out), &resp)
 		if err != nil {
-			out, _ = (&chord.Response{Status: chord.StatusBadRequest}).AppendBinary(header(out))
+			out, data, _ = appendResponseFrame(header(out), &chord.Response{Status: chord.StatusBadRequest})
 		}
-		putLen(out, len(out)-FrameHeaderSize)
 		if now := time.Now(); writeBy.Before(now.Add(t.cfg.CallTimeout / 2)) {
 			writeBy = now.Add(t.cfg.CallTimeout)
 			_ = s.SetWriteDeadline(writeBy)
 		}
-		if _, err := s.Write(out); err != nil {
+		_, err = s.Write(out)
+		if err == nil && data != nil {
+			_, err = s.Write(data)
+		}
+		if err != nil {
 			t.stats.reset.Add(1)
 			_ = s.Reset()
 			return
@@ -521,4 +530,61 @@ func frameBuffered(r *bufio.Reader) bool {
 	}
 	hdr, _ := r.Peek(FrameHeaderSize)
 	return r.Buffered()-FrameHeaderSize >= int(binary.BigEndian.Uint32(hdr))
+}
+
+// splitData is the block size from which a message's block is written to
+// the stream on its own rather than copied into the frame first.
+const splitData = 16 << 10
+
+// appendRequestFrame appends to hdr (a zeroed frame header) the frame of
+// req. A block of splitData bytes or more is not copied: the frame is
+// then frame followed by data, the block itself; otherwise data is nil.
+// The block is the last field of the encoding (its length, then its
+// bytes), so the encoding without the block, with the length patched
+// in, is the frame's beginning.
+func appendRequestFrame(hdr []byte, req *chord.Request) (frame, data []byte, err error) {
+	if len(req.Data) < splitData {
+		frame, err = req.AppendBinary(hdr)
+		if err == nil {
+			putLen(frame, len(frame)-FrameHeaderSize)
+		}
+		return frame, nil, err
+	}
+	if len(req.Data) > chord.MaxBlockSize {
+		return nil, nil, fmt.Errorf("%w: %d bytes", chord.ErrTooLarge, len(req.Data))
+	}
+	q := *req
+	q.Data = nil
+	if frame, err = q.AppendBinary(hdr); err != nil {
+		return nil, nil, err
+	}
+	return splitFrame(frame, req.Data), req.Data, nil
+}
+
+// appendResponseFrame is appendRequestFrame for responses.
+func appendResponseFrame(hdr []byte, resp *chord.Response) (frame, data []byte, err error) {
+	if len(resp.Data) < splitData {
+		frame, err = resp.AppendBinary(hdr)
+		if err == nil {
+			putLen(frame, len(frame)-FrameHeaderSize)
+		}
+		return frame, nil, err
+	}
+	if len(resp.Data) > chord.MaxBlockSize {
+		return nil, nil, fmt.Errorf("%w: %d bytes", chord.ErrTooLarge, len(resp.Data))
+	}
+	q := *resp
+	q.Data = nil
+	if frame, err = q.AppendBinary(hdr); err != nil {
+		return nil, nil, err
+	}
+	return splitFrame(frame, resp.Data), resp.Data, nil
+}
+
+// splitFrame patches the frame of a message encoded without its block
+// (so ending in a zero block length) for data to follow it.
+func splitFrame(frame, data []byte) []byte {
+	binary.BigEndian.PutUint32(frame[len(frame)-4:], uint32(len(data)))
+	putLen(frame, len(frame)-FrameHeaderSize+len(data))
+	return frame
 }
