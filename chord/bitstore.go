@@ -37,7 +37,7 @@ var (
 type Swarm struct {
 	replicas int
 	keyKey   [8]uint32 // BLAKE3 key of h(chunk_hash, secret, i), as words
-	nonceKey [32]byte  // BLAKE3 key deriving the AEAD nonce from the chunk hash
+	nonceKey [8]uint32 // BLAKE3 key deriving the AEAD nonce from the chunk hash, as words
 	aead     cipher.AEAD
 }
 
@@ -51,12 +51,13 @@ func NewSwarm(secret []byte, replicas int) (*Swarm, error) {
 		return nil, fmt.Errorf("%w: %d not in [1, %d]", ErrReplicas, replicas, MaxReplicas)
 	}
 	s := &Swarm{replicas: replicas}
-	var encKey, keyKey [32]byte
+	var encKey, keyKey, nonceKey [32]byte
 	blake3.DeriveKey(keyKey[:], "swarmblocks chord 2026 replica key", secret)
+	blake3.DeriveKey(nonceKey[:], "swarmblocks chord 2026 chunk nonce", secret)
 	for i := range s.keyKey {
 		s.keyKey[i] = binary.LittleEndian.Uint32(keyKey[4*i:])
+		s.nonceKey[i] = binary.LittleEndian.Uint32(nonceKey[4*i:])
 	}
-	blake3.DeriveKey(s.nonceKey[:], "swarmblocks chord 2026 chunk nonce", secret)
 	blake3.DeriveKey(encKey[:], "swarmblocks chord 2026 chunk encryption", secret)
 	aead, err := chacha20poly1305.NewX(encKey[:])
 	if err != nil {
@@ -116,12 +117,20 @@ const Overhead = chacha20poly1305.Overhead
 // its ring keys. It returns the chunk hash and the ciphertext.
 func (s *Swarm) Seal(chunk []byte) ([32]byte, []byte) {
 	ch := ChunkHash(chunk)
-	return ch, s.aead.Seal(nil, s.nonce(ch), chunk, ch[:])
+	nonce := s.nonce(ch)
+	return ch, s.aead.Seal(nil, nonce[:], chunk, ch[:])
 }
 
 // Open decrypts a sealed chunk and checks it against chunkHash.
 func (s *Swarm) Open(chunkHash [32]byte, sealed []byte) ([]byte, error) {
-	pt, err := s.aead.Open(nil, s.nonce(chunkHash), sealed, chunkHash[:])
+	return s.open(nil, chunkHash, sealed)
+}
+
+// open is Open appending the chunk to dst, which may be sealed[:0] to
+// decrypt in place.
+func (s *Swarm) open(dst []byte, chunkHash [32]byte, sealed []byte) ([]byte, error) {
+	nonce := s.nonce(chunkHash)
+	pt, err := s.aead.Open(dst, nonce[:], sealed, chunkHash[:])
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
@@ -131,10 +140,14 @@ func (s *Swarm) Open(chunkHash [32]byte, sealed []byte) ([]byte, error) {
 	return pt, nil
 }
 
-func (s *Swarm) nonce(ch [32]byte) []byte {
-	h := blake3.New(chacha20poly1305.NonceSizeX, s.nonceKey[:])
-	h.Write(ch[:])
-	return h.Sum(nil)
+// nonce is the keyed BLAKE3 hash of the chunk hash, truncated to the
+// nonce size: one chunk compression, as in ReplicaKey.
+func (s *Swarm) nonce(ch [32]byte) (nonce [chacha20poly1305.NonceSizeX]byte) {
+	n := guts.CompressChunk(ch[:], &s.nonceKey, 0, guts.FlagKeyedHash)
+	n.Flags |= guts.FlagRoot
+	out := guts.WordsToBytes(guts.CompressNode(n))
+	copy(nonce[:], out[:])
+	return nonce
 }
 
 // Put is DHash's put(block): it stores a content-addressed block at
@@ -441,6 +454,10 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	if len(res.Holders) == 0 {
 		return res, ErrChunkLost
 	}
+	c := opts.Repair
+	if c == 0 {
+		c = DefaultRepair
+	}
 	cands := append([]NodeInfo(nil), res.Holders...)
 	var sealed []byte
 	for len(cands) > 0 {
@@ -454,7 +471,13 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 		seller := cands[k]
 		data, err := n.fetch(ctx, seller, keyOf[seller.Addr])
 		if err == nil {
-			if pt, oerr := sw.Open(chunkHash, data); oerr == nil {
+			// The fetched block is ours: without a repair, which re-puts
+			// the sealed chunk, it is decrypted in place.
+			var dst []byte
+			if c < 0 {
+				dst = data[:0]
+			}
+			if pt, oerr := sw.open(dst, chunkHash, data); oerr == nil {
 				res.Chunk, res.Seller, sealed = pt, seller, data
 				break
 			}
@@ -463,10 +486,6 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	}
 	if res.Chunk == nil {
 		return res, ErrNoSeller
-	}
-	c := opts.Repair
-	if c == 0 {
-		c = DefaultRepair
 	}
 	if c > 0 {
 		c = min(c, sw.replicas)

@@ -39,3 +39,20 @@ func TestReplicaKeysAllocations(t *testing.T) {
 	require.LessOrEqual(t, allocs, 0.0)
 	require.LessOrEqual(t, testing.AllocsPerRun(100, func() { _ = sw.ReplicaKeys(nil, ch) }), 2.0)
 }
+
+// TestNonceIsKeyedBLAKE3: the AEAD nonce of a chunk is the library's
+// keyed BLAKE3 hash of the chunk hash, truncated to the nonce size.
+func TestNonceIsKeyedBLAKE3(t *testing.T) {
+	secret := []byte("a swarm secret of some length")
+	sw, err := NewSwarm(secret, 1)
+	require.NoError(t, err)
+	var key [32]byte
+	blake3.DeriveKey(key[:], "swarmblocks chord 2026 chunk nonce", secret)
+	for i := range 3 {
+		ch := ChunkHash([]byte{byte(i)})
+		h := blake3.New(24, key[:])
+		h.Write(ch[:])
+		nonce := sw.nonce(ch)
+		require.Equal(t, h.Sum(nil), nonce[:])
+	}
+}
