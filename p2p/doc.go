@@ -89,9 +89,10 @@
 //   - A peer can make a node allocate up to MaxFrameSize per open stream
 //     by announcing a frame and sending it slowly; the libp2p resource
 //     manager (its defaults, or HostOptions) bounds the streams.
-//   - A client (StartClient) routes from its successor's fingers and
-//     never refreshes them: it is for short sessions, such as one put or
-//     get.
+//   - A client (StartClient) refreshes its routes every StabilizeInterval
+//     through the nodes it knows; a client that loses every one of them
+//     (successors, fingers and bootstrap nodes) between two refreshes
+//     cannot reach the ring again.
 //   - The bitstore command's swarm key file holds the tracker's signing
 //     key: every member who can put files can sign tickets. A deployment
 //     with a separate tracker would issue tickets over the network
