@@ -229,8 +229,10 @@ func (t *Transport) resolve(addr string) (peer.AddrInfo, error) {
 	return ai, nil
 }
 
-// getStream returns a pooled stream to p, or opens one.
-func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool, error) {
+// getStream returns a pooled stream to p, or opens one. With fresh, it
+// closes the streams pooled for p (a pooled stream just failed: the
+// others share its connection) and opens one.
+func (t *Transport) getStream(ctx context.Context, p peer.ID, fresh bool) (idleStream, bool, error) {
 	maxIdle := t.cfg.IdleTimeout / 2
 	t.mu.Lock()
 	if t.closed {
@@ -240,7 +242,7 @@ func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool,
 	for list := t.idle[p]; len(list) > 0; list = t.idle[p] {
 		is := list[len(list)-1]
 		t.idle[p] = list[:len(list)-1]
-		if time.Since(is.since) < maxIdle {
+		if !fresh && time.Since(is.since) < maxIdle && !is.s.Conn().IsClosed() {
 			t.mu.Unlock()
 			return is, true, nil
 		}
@@ -306,11 +308,12 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 	if !ok {
 		deadline = time.Now().Add(t.cfg.CallTimeout)
 	}
-	// A pooled stream may have been closed by the server meanwhile; it
-	// fails before any answer byte, and the call is retried once on a
-	// fresh stream. Every chord request is safe to repeat.
+	// A pooled stream may have been closed by the server meanwhile, or its
+	// connection lost (the peer restarted); it fails before any answer
+	// byte, and the call is retried once on a newly opened stream. Every
+	// chord request is safe to repeat.
 	for attempt := 0; ; attempt++ {
-		is, reused, err := t.getStream(ctx, ai.ID)
+		is, reused, err := t.getStream(ctx, ai.ID, attempt > 0)
 		if err != nil {
 			return err
 		}
