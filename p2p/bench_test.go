@@ -100,8 +100,31 @@ func benchRing(b *testing.B) []*Service {
 				return
 			}
 		}
-		// Warm up: lookups from every node open the connections and
-		// streams the benchmarks reuse.
+		// Warm up: two concurrent pings between every ordered pair of
+		// nodes (an mput's replicas call concurrently), then lookups from
+		// every node, open the connections and streams the benchmarks
+		// reuse, as the reference's streams are all open before timing.
+		for _, from := range nodes {
+			for _, to := range nodes {
+				if from == to {
+					continue
+				}
+				var errs [2]error
+				var wg sync.WaitGroup
+				for k := range errs {
+					wg.Go(func() {
+						req := chord.Request{Kind: chord.KindPing, From: from.Info()}
+						var resp chord.Response
+						errs[k] = from.tr.Call(ctx, to.Info().Addr, &req, &resp)
+					})
+				}
+				wg.Wait()
+				if err := errors.Join(errs[:]...); err != nil {
+					bench.err = err
+					return
+				}
+			}
+		}
 		rng := mrand.New(mrand.NewPCG(9, 9))
 		for range 10 {
 			for _, s := range nodes {
