@@ -164,3 +164,16 @@ func TestSplitFrames(t *testing.T) {
 	_, _, err = appendResponseFrame(header(nil), &chord.Response{Data: make([]byte, chord.MaxBlockSize+1)})
 	require.ErrorIs(t, err, chord.ErrTooLarge)
 }
+
+// TestFrameBufClasses: a pooled frame buffer always has room for the frame
+// it was asked for, and goes back to the class it came from.
+func TestFrameBufClasses(t *testing.T) {
+	for _, n := range []int{largeFrame + 1, 2 * largeFrame, 2*largeFrame + 1, 256<<10 + 400, MaxFrameSize} {
+		p := getFrameBuf(n)
+		require.GreaterOrEqual(t, cap(*p), n)
+		require.Less(t, cap(*p), 2*n+2*largeFrame, "size %d", n)
+		require.Equal(t, frameClass(n), frameClass(cap(*p)), "size %d", n)
+		require.Less(t, frameClass(n), len(frameBufs))
+		putFrameBuf(p)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -466,7 +467,18 @@ func (t *Transport) serve(s network.Stream) {
 				return
 			}
 		}
-		payload, err := ReadFrame(r, in[:0], MaxFrameSize)
+		// A large frame (a block) is read into a pooled buffer, given
+		// back once the request is answered: the handler copies what it
+		// keeps.
+		buf := in[:0]
+		var large *[]byte
+		if hdr, err := r.Peek(FrameHeaderSize); err == nil {
+			if n := int(binary.BigEndian.Uint32(hdr)); n > largeFrame && n <= MaxFrameSize {
+				large = getFrameBuf(n)
+				buf = (*large)[:0]
+			}
+		}
+		payload, err := ReadFrame(r, buf, MaxFrameSize)
 		if err != nil {
 			if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrFrameEmpty) {
 				t.stats.badLength.Add(1)
@@ -476,7 +488,9 @@ func (t *Transport) serve(s network.Stream) {
 			_ = s.Reset()
 			return
 		}
-		in = payload
+		if large == nil {
+			in = payload
+		}
 		resp.Reset()
 		switch err := dec.Request(payload, &req); {
 		case err != nil:
@@ -515,13 +529,13 @@ func (t *Transport) serve(s network.Stream) {
 			_ = s.Reset()
 			return
 		}
-		if cap(in) > 64<<10 { // do not pin a large block per idle stream
-			in = nil
+		req = chord.Request{Nodes: req.Nodes[:0]}
+		if large != nil {
+			putFrameBuf(large)
 		}
-		if cap(out) > 64<<10 {
+		if cap(out) > largeFrame { // do not pin a large buffer per idle stream
 			out = nil
 		}
-		req = chord.Request{Nodes: req.Nodes[:0]}
 	}
 }
 
@@ -590,4 +604,31 @@ func splitFrame(frame, data []byte) []byte {
 	binary.BigEndian.PutUint32(frame[len(frame)-4:], uint32(len(data)))
 	putLen(frame, len(frame)-FrameHeaderSize+len(data))
 	return frame
+}
+
+// largeFrame is the frame size above which a server reads a frame into a
+// pooled buffer rather than into its stream's own.
+const largeFrame = 64 << 10
+
+// frameBufs pools the buffers of large incoming frames by size class:
+// class k holds buffers of largeFrame<<k bytes, k from 1 to 5 (2 MiB,
+// more than MaxFrameSize).
+var frameBufs [6]sync.Pool
+
+func frameClass(n int) int { return bits.Len(uint((n - 1) / largeFrame)) }
+
+// getFrameBuf returns a buffer with room for n bytes, largeFrame < n ≤
+// MaxFrameSize.
+func getFrameBuf(n int) *[]byte {
+	k := frameClass(n)
+	if p, ok := frameBufs[k].Get().(*[]byte); ok {
+		return p
+	}
+	b := make([]byte, 0, largeFrame<<k)
+	return &b
+}
+
+func putFrameBuf(p *[]byte) {
+	*p = (*p)[:0]
+	frameBufs[frameClass(cap(*p))].Put(p)
 }
