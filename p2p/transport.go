@@ -342,9 +342,9 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 var errCallTimeout = errors.New("p2p: call timed out")
 
 // exchange writes one framed request (frame, then the block data unless
-// it is nil) on is and reads the framed answer
-// into resp. got reports whether any answer byte arrived, timedOut whether
-// the time limit reset the stream, n the size of the answer's payload.
+// it is nil) on is and reads the framed answer into resp. got reports
+// whether any answer byte arrived, timedOut whether the time limit reset
+// the stream, n the size of the answer's payload.
 //
 // The time limit is enforced by resetting the stream (context.AfterFunc
 // on ctx, and a timer until deadline when ownDeadline is set because ctx
@@ -535,6 +535,9 @@ func (t *Transport) serve(s network.Stream) {
 		}
 		if cap(out) > largeFrame { // do not pin a large buffer per idle stream
 			out = nil
+		}
+		if cap(resp.Data) > largeFrame {
+			resp.Data = nil
 		}
 	}
 }
