@@ -66,6 +66,9 @@ func (d *deadSet) has(a NodeInfo) bool {
 			return true
 		}
 	}
+	if d.more == nil {
+		return false
+	}
 	_, ok := d.more[a]
 	return ok
 }
@@ -244,11 +247,13 @@ func (n *Node) closestStep(key ID, resp *Response) {
 		resp.Nodes = append(resp.Nodes, n.succ...)
 		return
 	}
+	// The successor list is copied first: its loads do not depend on the
+	// route table's, so the memory system fetches both at once.
+	resp.Succs = append(resp.Succs, n.succ...)
 	resp.Nodes = n.appendClosest(resp.Nodes, key, closestCandidates)
 	if len(resp.Nodes) == 0 {
 		resp.Nodes = append(resp.Nodes, n.succ[0])
 	}
-	resp.Succs = append(resp.Succs, n.succ...)
 }
 
 // LookupRecursive finds successor(key) recursively: each node forwards the
