@@ -343,9 +343,9 @@ func (n *Node) setFinger(i int, f NodeInfo) {
 		}
 		n.resizeFingers(lo)
 	}
-	if n.fingers[i-n.fingerLo] != f {
+	if old := n.fingers[i-n.fingerLo]; old != f {
 		n.fingers[i-n.fingerLo] = f
-		n.markRoutes()
+		n.updateFinger(i-n.fingerLo, old)
 	}
 }
 
