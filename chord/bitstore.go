@@ -241,7 +241,7 @@ func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm,
 // It counts as a lookup in the node's Stats.
 func (n *Node) callOwner(ctx context.Context, key ID, req *Request, resp *Response) (LookupResult, error) {
 	n.stats.lookups.Add(1)
-	res, err := n.lookup(ctx, key, false, nil)
+	res, err := n.lookup(ctx, key, false, nil, true)
 	if err == nil {
 		cands := append([]NodeInfo{res.Node}, res.Successors...)
 		err = fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
