@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 	"lukechampine.com/blake3"
+	"lukechampine.com/blake3/guts"
 )
 
 // MaxReplicas bounds q_s, the replicas per chunk.
@@ -33,8 +36,8 @@ var (
 // encrypted under (§4.4); nodes outside the swarm can do neither.
 type Swarm struct {
 	replicas int
-	keyKey   [32]byte // BLAKE3 key of h(chunk_hash, secret, i)
-	nonceKey [32]byte // BLAKE3 key deriving the AEAD nonce from the chunk hash
+	keyKey   [8]uint32 // BLAKE3 key of h(chunk_hash, secret, i), as words
+	nonceKey [8]uint32 // BLAKE3 key deriving the AEAD nonce from the chunk hash, as words
 	aead     cipher.AEAD
 }
 
@@ -48,9 +51,13 @@ func NewSwarm(secret []byte, replicas int) (*Swarm, error) {
 		return nil, fmt.Errorf("%w: %d not in [1, %d]", ErrReplicas, replicas, MaxReplicas)
 	}
 	s := &Swarm{replicas: replicas}
-	var encKey [32]byte
-	blake3.DeriveKey(s.keyKey[:], "swarmblocks chord 2026 replica key", secret)
-	blake3.DeriveKey(s.nonceKey[:], "swarmblocks chord 2026 chunk nonce", secret)
+	var encKey, keyKey, nonceKey [32]byte
+	blake3.DeriveKey(keyKey[:], "swarmblocks chord 2026 replica key", secret)
+	blake3.DeriveKey(nonceKey[:], "swarmblocks chord 2026 chunk nonce", secret)
+	for i := range s.keyKey {
+		s.keyKey[i] = binary.LittleEndian.Uint32(keyKey[4*i:])
+		s.nonceKey[i] = binary.LittleEndian.Uint32(nonceKey[4*i:])
+	}
 	blake3.DeriveKey(encKey[:], "swarmblocks chord 2026 chunk encryption", secret)
 	aead, err := chacha20poly1305.NewX(encKey[:])
 	if err != nil {
@@ -76,25 +83,25 @@ func ChunkHash(chunk []byte) [32]byte {
 // swarm secret, so only swarm members can locate the replicas. Replica i
 // lives at successor(ReplicaKey(chunkHash, i)).
 func (s *Swarm) ReplicaKey(chunkHash [32]byte, i int) ID {
-	return s.replicaKey(blake3.New(IDSize, s.keyKey[:]), chunkHash, i)
-}
-
-func (s *Swarm) replicaKey(h *blake3.Hasher, chunkHash [32]byte, i int) ID {
 	var in [36]byte
 	copy(in[:], chunkHash[:])
 	binary.BigEndian.PutUint32(in[32:], uint32(i))
-	h.Reset()
-	h.Write(in[:])
-	var id ID
-	h.Sum(id[:0])
-	return id
+	// BLAKE3's keyed hash of an input shorter than a chunk is one chunk
+	// compression, finalised as the root: computed here with the
+	// library's own compression functions, without a Hasher (3 KiB on
+	// the heap) or escaping buffers.
+	n := guts.CompressChunk(in[:], &s.keyKey, 0, guts.FlagKeyedHash)
+	n.Flags |= guts.FlagRoot
+	out := guts.WordsToBytes(guts.CompressNode(n))
+	return ID(out[:IDSize])
 }
 
-// ReplicaKeys appends the q_s replica keys of the chunk to dst.
+// ReplicaKeys appends the q_s replica keys of the chunk to dst. It
+// allocates nothing when dst has room for them.
 func (s *Swarm) ReplicaKeys(dst []ID, chunkHash [32]byte) []ID {
-	h := blake3.New(IDSize, s.keyKey[:])
+	dst = slices.Grow(dst, s.replicas)
 	for i := range s.replicas {
-		dst = append(dst, s.replicaKey(h, chunkHash, i))
+		dst = append(dst, s.ReplicaKey(chunkHash, i))
 	}
 	return dst
 }
@@ -110,12 +117,20 @@ const Overhead = chacha20poly1305.Overhead
 // its ring keys. It returns the chunk hash and the ciphertext.
 func (s *Swarm) Seal(chunk []byte) ([32]byte, []byte) {
 	ch := ChunkHash(chunk)
-	return ch, s.aead.Seal(nil, s.nonce(ch), chunk, ch[:])
+	nonce := s.nonce(ch)
+	return ch, s.aead.Seal(nil, nonce[:], chunk, ch[:])
 }
 
 // Open decrypts a sealed chunk and checks it against chunkHash.
 func (s *Swarm) Open(chunkHash [32]byte, sealed []byte) ([]byte, error) {
-	pt, err := s.aead.Open(nil, s.nonce(chunkHash), sealed, chunkHash[:])
+	return s.open(nil, chunkHash, sealed)
+}
+
+// open is Open appending the chunk to dst, which may be sealed[:0] to
+// decrypt in place.
+func (s *Swarm) open(dst []byte, chunkHash [32]byte, sealed []byte) ([]byte, error) {
+	nonce := s.nonce(chunkHash)
+	pt, err := s.aead.Open(dst, nonce[:], sealed, chunkHash[:])
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
@@ -125,10 +140,14 @@ func (s *Swarm) Open(chunkHash [32]byte, sealed []byte) ([]byte, error) {
 	return pt, nil
 }
 
-func (s *Swarm) nonce(ch [32]byte) []byte {
-	h := blake3.New(chacha20poly1305.NonceSizeX, s.nonceKey[:])
-	h.Write(ch[:])
-	return h.Sum(nil)
+// nonce is the keyed BLAKE3 hash of the chunk hash, truncated to the
+// nonce size: one chunk compression, as in ReplicaKey.
+func (s *Swarm) nonce(ch [32]byte) (nonce [chacha20poly1305.NonceSizeX]byte) {
+	n := guts.CompressChunk(ch[:], &s.nonceKey, 0, guts.FlagKeyedHash)
+	n.Flags |= guts.FlagRoot
+	out := guts.WordsToBytes(guts.CompressNode(n))
+	copy(nonce[:], out[:])
+	return nonce
 }
 
 // Put is DHash's put(block): it stores a content-addressed block at
@@ -143,7 +162,7 @@ func (n *Node) Put(ctx context.Context, data []byte, issuer TicketIssuer) (ID, e
 		return ID{}, fmt.Errorf("%w: empty block", ErrBadRequest)
 	}
 	key := BlockKey(data)
-	_, _, err := n.storeReplica(ctx, issuer, nil, key, 0, key, data)
+	_, _, err := n.storeReplica(ctx, issuer, nil, key, 0, key, data, key, nil)
 	return key, err
 }
 
@@ -175,14 +194,16 @@ func (n *Node) fetch(ctx context.Context, from NodeInfo, key ID) ([]byte, error)
 	return resp.Data, nil
 }
 
-// storeReplica asks issuer for a ticket, looks up key and sends the store
-// request. It reports whether the block was new at the holder, and the
-// holder.
-func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm, chunkHash [32]byte, index uint32, key ID, data []byte) (bool, LookupResult, error) {
+// storeReplica asks issuer for a ticket for data (whose BLAKE3 hash is
+// dataHash), looks up key unless owner already names its holder, and sends
+// the store request. A known owner that turns out not to be responsible
+// any more (the ring changed) is replaced by a lookup. It reports whether
+// the block was new at the holder, and the holder.
+func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm, chunkHash [32]byte, index uint32, key ID, data []byte, dataHash [32]byte, owner *LookupResult) (bool, LookupResult, error) {
 	if len(data) > MaxBlockSize {
 		return false, LookupResult{}, ErrTooLarge
 	}
-	t, err := issuer.IssueTicket(ctx, sw, chunkHash, index, blake3.Sum256(data))
+	t, err := issuer.IssueTicket(ctx, sw, chunkHash, index, dataHash)
 	if err != nil {
 		return false, LookupResult{}, fmt.Errorf("chord: ticket: %w", err)
 	}
@@ -191,18 +212,54 @@ func (n *Node) storeReplica(ctx context.Context, issuer TicketIssuer, sw *Swarm,
 	if t.Key != key {
 		return false, LookupResult{}, fmt.Errorf("chord: ticket: %w: issued for key %v, not %v", ErrTicketMismatch, t.Key, key)
 	}
-	res, err := n.Lookup(ctx, key)
-	if err != nil {
-		return false, res, err
-	}
+	req := Request{Kind: KindStore, Key: key, Ticket: &t, Data: data}
 	var resp Response
-	if err := n.call(ctx, res.Node, &Request{Kind: KindStore, Key: key, Ticket: &t, Data: data}, &resp); err != nil {
+	if owner != nil && !owner.Node.IsZero() {
+		err := n.call(ctx, owner.Node, &req, &resp)
+		if err == nil && resp.Status != StatusNotResponsible {
+			if err := resp.Status.Err(); err != nil {
+				return false, *owner, err
+			}
+			return resp.Status == StatusOK, *owner, nil
+		}
+	}
+	res, err := n.callOwner(ctx, key, &req, &resp)
+	if err != nil {
 		return false, res, err
 	}
 	if err := resp.Status.Err(); err != nil {
 		return false, res, err
 	}
 	return resp.Status == StatusOK, res, nil
+}
+
+// callOwner looks key up and sends req to its owner, the first live node
+// of the successor list of the key's predecessor. Where [Node.Lookup]
+// checks the owner with a ping before returning it, callOwner lets the
+// request itself show that the owner is alive, and moves on to the next
+// successor when it gets no answer: the same owner, one round trip fewer.
+// It counts as a lookup in the node's Stats.
+func (n *Node) callOwner(ctx context.Context, key ID, req *Request, resp *Response) (LookupResult, error) {
+	n.stats.lookups.Add(1)
+	res, err := n.lookup(ctx, key, false, nil, true)
+	if err == nil {
+		cands := append([]NodeInfo{res.Node}, res.Successors...)
+		err = fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
+		for i, c := range cands {
+			cerr := n.call(ctx, c, req, resp)
+			if cerr == nil {
+				res.Node, res.Successors = c, cands[i+1:]
+				return res, nil
+			}
+			res.Timeouts++
+			if ctx.Err() != nil {
+				err = cerr
+				break
+			}
+		}
+	}
+	n.stats.lookupFails.Add(1)
+	return res, err
 }
 
 // MPutResult reports an [Node.MPut].
@@ -231,32 +288,62 @@ func (n *Node) MPut(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk [
 	for i := range all {
 		all[i] = i
 	}
-	res := n.putSlots(ctx, sw, issuer, ch, sealed, all)
+	res := n.putSlots(ctx, sw, issuer, ch, sealed, all, nil)
 	if res.Stored+res.Present == 0 {
 		return res, fmt.Errorf("chord: mput: %w", res.Err)
 	}
 	return res, nil
 }
 
-func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch [32]byte, sealed []byte, slots []int) MPutResult {
+// putSlots stores the sealed chunk in the given replica slots, all at
+// once: each slot has its own ticket, lookup and store, and they overlap
+// on the network. owners, if not nil, holds for each slot the holder an
+// earlier lookup found (a zero Node where none was found), used without a
+// new lookup. The result does not depend on the order in which the
+// stores complete: slots are reported in the order given.
+func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch [32]byte, sealed []byte, slots []int, owners []LookupResult) MPutResult {
+	type outcome struct {
+		fresh bool
+		lr    LookupResult
+		err   error
+	}
+	dataHash := blake3.Sum256(sealed)
+	out := make([]outcome, len(slots))
+	store := func(k int) {
+		i := slots[k]
+		var owner *LookupResult
+		if owners != nil {
+			owner = &owners[k]
+		}
+		o := &out[k]
+		o.fresh, o.lr, o.err = n.storeReplica(ctx, issuer, sw, ch, uint32(i), sw.ReplicaKey(ch, i), sealed, dataHash, owner)
+	}
+	if len(slots) == 1 {
+		store(0)
+	} else {
+		var wg sync.WaitGroup
+		for k := range slots {
+			wg.Go(func() { store(k) })
+		}
+		wg.Wait()
+	}
 	res := MPutResult{ChunkHash: ch}
 	holders := map[string]bool{}
-	for _, i := range slots {
-		fresh, lr, err := n.storeReplica(ctx, issuer, sw, ch, uint32(i), sw.ReplicaKey(ch, i), sealed)
-		res.Hops += lr.Hops
+	for k, o := range out {
+		res.Hops += o.lr.Hops
 		switch {
-		case err != nil:
+		case o.err != nil:
 			res.Failed++
 			if res.Err == nil {
-				res.Err = fmt.Errorf("replica %d: %w", i, err)
+				res.Err = fmt.Errorf("replica %d: %w", slots[k], o.err)
 			}
 			continue
-		case fresh:
+		case o.fresh:
 			res.Stored++
 		default:
 			res.Present++
 		}
-		holders[lr.Node.Addr] = true
+		holders[o.lr.Node.Addr] = true
 	}
 	res.Holders = len(holders)
 	return res
@@ -346,26 +433,53 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	if picker == nil {
 		picker = RandomSeller(opts.Rand)
 	}
-	keyOf := map[string]ID{}
-	var has Response
-	for i := range sw.replicas {
-		key := sw.ReplicaKey(chunkHash, i)
-		lr, err := n.Lookup(ctx, key)
-		res.Hops += lr.Hops
+	// Locate every slot's holder and ask whether it still has the chunk,
+	// all slots at once; the results are then read in slot order.
+	type slot struct {
+		key ID
+		lr  LookupResult
+		has bool
+	}
+	slots := make([]slot, sw.replicas)
+	locate := func(i int) {
+		s := &slots[i]
+		s.key = sw.ReplicaKey(chunkHash, i)
+		var has Response
+		lr, err := n.callOwner(ctx, s.key, &Request{Kind: KindHas, Key: s.key}, &has)
+		s.lr.Hops = lr.Hops
 		if err != nil {
-			continue
+			return
 		}
-		if err := n.call(ctx, lr.Node, &Request{Kind: KindHas, Key: key}, &has); err != nil || !has.Found {
+		s.lr = lr
+		s.has = has.Found
+	}
+	if len(slots) == 1 {
+		locate(0)
+	} else {
+		var wg sync.WaitGroup
+		for i := range slots {
+			wg.Go(func() { locate(i) })
+		}
+		wg.Wait()
+	}
+	keyOf := map[string]ID{}
+	for _, s := range slots {
+		res.Hops += s.lr.Hops
+		if !s.has {
 			continue
 		}
 		res.Slots++
-		if _, ok := keyOf[lr.Node.Addr]; !ok {
-			keyOf[lr.Node.Addr] = key
-			res.Holders = append(res.Holders, lr.Node)
+		if _, ok := keyOf[s.lr.Node.Addr]; !ok {
+			keyOf[s.lr.Node.Addr] = s.key
+			res.Holders = append(res.Holders, s.lr.Node)
 		}
 	}
 	if len(res.Holders) == 0 {
 		return res, ErrChunkLost
+	}
+	c := opts.Repair
+	if c == 0 {
+		c = DefaultRepair
 	}
 	cands := append([]NodeInfo(nil), res.Holders...)
 	var sealed []byte
@@ -380,7 +494,13 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 		seller := cands[k]
 		data, err := n.fetch(ctx, seller, keyOf[seller.Addr])
 		if err == nil {
-			if pt, oerr := sw.Open(chunkHash, data); oerr == nil {
+			// The fetched block is ours: without a repair, which re-puts
+			// the sealed chunk, it is decrypted in place.
+			var dst []byte
+			if c < 0 {
+				dst = data[:0]
+			}
+			if pt, oerr := sw.open(dst, chunkHash, data); oerr == nil {
 				res.Chunk, res.Seller, sealed = pt, seller, data
 				break
 			}
@@ -390,14 +510,18 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	if res.Chunk == nil {
 		return res, ErrNoSeller
 	}
-	c := opts.Repair
-	if c == 0 {
-		c = DefaultRepair
-	}
 	if c > 0 {
 		c = min(c, sw.replicas)
-		slots := opts.Rand.Perm(sw.replicas)[:c]
-		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, slots)
+		repair := opts.Rand.Perm(sw.replicas)[:c]
+		// The slots' holders are known from the search: a re-put goes
+		// straight to them (a holder that answered the search is still
+		// responsible unless the ring changed meanwhile, and then the
+		// re-put looks the slot up again).
+		owners := make([]LookupResult, c)
+		for k, i := range repair {
+			owners[k] = slots[i].lr
+		}
+		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, repair, owners)
 	}
 	return res, nil
 }

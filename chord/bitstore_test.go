@@ -330,3 +330,31 @@ func TestReplicaKeysMatch(t *testing.T) {
 	}
 	require.Len(t, seen, 10, "replica keys are distinct")
 }
+
+// TestMPutMGetPastDeadOwner: when the owner of a replica key has crashed
+// and the ring has not repaired itself yet (its successor has only
+// dropped it as predecessor), mput stores the replica at the next live
+// successor and mget finds it there: the store and the has-check move on
+// past a holder that does not answer, as a lookup's liveness check would.
+func TestMPutMGetPastDeadOwner(t *testing.T) {
+	c, tr := storageRing(t, 24, 4, 0, 21)
+	sw := testSwarm(t, 1)
+	data := chunk(3, 700)
+	ch, _ := sw.Seal(data)
+	owner := c.Owner(sw.ReplicaKey(ch, 0))
+	next := c.Node(owner.Addr).Successor()
+	c.Fail(owner.Addr)
+	c.Node(next.Addr).CheckPredecessor(ctx)
+	require.True(t, c.Node(next.Addr).Predecessor().IsZero())
+	client := c.Random()
+	for client.Info() == next {
+		client = c.Random()
+	}
+	put, err := client.MPut(ctx, sw, tr, data)
+	require.NoError(t, err)
+	require.Equal(t, 1, put.Stored)
+	got, err := client.MGet(ctx, sw, tr, ch, chord.MGetOptions{Rand: c.Rand(), Repair: -1})
+	require.NoError(t, err)
+	require.Equal(t, data, got.Chunk)
+	require.Equal(t, []chord.NodeInfo{next}, got.Holders)
+}

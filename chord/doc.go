@@ -134,7 +134,7 @@
 //	                  tracker ──▶ c: ticket ⟨chunk_hash, i, k_i, H(data), expiry⟩ signed
 //	                  Lookup(k_i), Store{ticket, ciphertext} ──▶ successor(k_i)
 //	                  storer: trusted tracker? signature? unexpired? H(data)?
-//	                          responsible for k_i (own lookup)? quota?
+//	                          responsible for k_i (lookup step at its pred)? quota?
 //	mget:             Lookup(k_i), Has ──▶ successor(k_i) for every i
 //	                  hook picks the seller (auction, payment) ──▶ Fetch
 //	                  re-put c slots chosen at random (Claim 4.2)
@@ -150,8 +150,8 @@
 // XChaCha20-Poly1305 under a key derived from the secret before they are
 // stored (§4.4), so storers see only ciphertext and ring keys.
 //
-// [Node.MPut] (Figure 2, case 1) stores all q_s replicas and reports the
-// distinct holders (two keys can fall to one node in a small ring).
+// [Node.MPut] (Figure 2, case 1) stores all q_s replicas, concurrently,
+// and reports the distinct holders (two keys can fall to one node in a small ring).
 // [Node.MGet] (case 2) finds the holders that still have the chunk, lets a
 // [SellerPicker] choose the seller (the auction package plugs in there,
 // through examples/bitstore, without this package importing it), fetches
@@ -167,8 +167,10 @@
 // ([Tracker.SignReplica]; [Tracker.SignBlock] for DHash's content blocks,
 // whose key is their hash), so no ticket can name another chunk's key. The
 // storer accepts a block only from a trusted tracker, with a valid
-// unexpired signature, for the exact bytes sent, for a key its own lookup
-// says it is responsible for, and within its quota ([Config.Quota]; a
+// unexpired signature, for the exact bytes sent, for a key it is
+// responsible for (the last step of a lookup, asked of its predecessor,
+// names it the key's owner; a full lookup of its own when it knows no
+// predecessor or the predecessor cannot answer), and within its quota ([Config.Quota]; a
 // refused store leaves the block held under the key). A block under a key
 // is never replaced by different bytes ([ErrConflict]) unless the new
 // ticket is for the same chunk and replica and newer (it expires later):

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Wire limits. Decoders reject messages beyond them.
@@ -15,11 +16,18 @@ const (
 	MaxNodes = 128
 	// MaxBlockSize is the largest block a node stores, after encryption.
 	MaxBlockSize = 1 << 20
-	// MaxMessageSize bounds the encoding of any valid [Request] or
-	// [Response]: a network transport refuses longer frames before
-	// reading them.
-	MaxMessageSize = 3 + 2*maxNodeSize + IDSize + 2 + 2 + 2*MaxNodes*maxNodeSize + TicketSize + 4 + MaxBlockSize
+	// MaxMessageSize is the length of the longest valid encoding of a
+	// [Request] or [Response] (a response with a node, two full node
+	// lists of the longest addresses and a full block; the longest
+	// request is shorter): a network transport refuses longer frames
+	// before reading them.
+	MaxMessageSize = max(maxRequestSize, maxResponseSize)
 	maxNodeSize    = IDSize + 1 + MaxAddrLen
+	maxNodesSize   = 2 + MaxNodes*maxNodeSize
+	// version kind flags, from, key, hops, node, nodes, ticket, data.
+	maxRequestSize = 3 + maxNodeSize + IDSize + 2 + maxNodeSize + maxNodesSize + TicketSize + 4 + MaxBlockSize
+	// version status flags, node, hops, nodes, succs, data.
+	maxResponseSize = 3 + maxNodeSize + 2 + 2*maxNodesSize + 4 + MaxBlockSize
 )
 
 // ErrMalformed is returned (wrapped) by every decoder on bad input.
@@ -257,9 +265,16 @@ func (r *Request) AppendBinary(b []byte) ([]byte, error) {
 func (r *Request) MarshalBinary() ([]byte, error) { return r.AppendBinary(nil) }
 
 // UnmarshalBinary decodes a request. It rejects unknown versions, kinds and
-// flags, oversize fields, and trailing bytes; on error r is unchanged.
+// flags, oversize fields, and trailing bytes; on error r is unchanged. The
+// decoded value reuses the memory of r's slices (Nodes, Data) and shares
+// none with b.
 func (r *Request) UnmarshalBinary(b []byte) error {
-	d := decoder{b: b}
+	return (*Decoder)(nil).Request(b, r)
+}
+
+// request checks a request (dry) or decodes it into r, reusing r's
+// slices.
+func (d *decoder) request(r *Request) error {
 	var q Request
 	if v := d.byte(); v != msgVersion && d.err == nil {
 		return fmt.Errorf("%w: version %d", ErrMalformed, v)
@@ -281,19 +296,21 @@ func (r *Request) UnmarshalBinary(b []byte) error {
 			return fmt.Errorf("%w: flagged node is zero", ErrMalformed)
 		}
 	}
-	q.Nodes = d.nodes()
+	q.Nodes = d.nodes(r.Nodes)
 	if flags&flagTicket != 0 {
-		var t Ticket
-		if tb := d.take(TicketSize); d.err == nil {
+		if tb := d.take(TicketSize); d.err == nil && !d.dry {
+			var t Ticket
 			_ = t.UnmarshalBinary(tb)
 			q.Ticket = &t
 		}
 	}
-	q.Data = d.data()
+	q.Data = d.data(r.Data)
 	if err := d.finish(); err != nil {
 		return err
 	}
-	*r = q
+	if !d.dry {
+		*r = q
+	}
 	return nil
 }
 
@@ -342,9 +359,13 @@ func (r *Response) AppendBinary(b []byte) ([]byte, error) {
 func (r *Response) MarshalBinary() ([]byte, error) { return r.AppendBinary(nil) }
 
 // UnmarshalBinary decodes a response with the same strictness as
-// [Request.UnmarshalBinary].
+// [Request.UnmarshalBinary], reusing the memory of r's slices (Nodes,
+// Succs, Data).
 func (r *Response) UnmarshalBinary(b []byte) error {
-	d := decoder{b: b}
+	return (*Decoder)(nil).Response(b, r)
+}
+
+func (d *decoder) response(r *Response) error {
 	var q Response
 	if v := d.byte(); v != msgVersion && d.err == nil {
 		return fmt.Errorf("%w: version %d", ErrMalformed, v)
@@ -366,14 +387,70 @@ func (r *Response) UnmarshalBinary(b []byte) error {
 		}
 	}
 	q.Hops = d.u16()
-	q.Nodes = d.nodes()
-	q.Succs = d.nodes()
-	q.Data = d.data()
+	q.Nodes = d.nodes(r.Nodes)
+	q.Succs = d.nodes(r.Succs)
+	q.Data = d.data(r.Data)
 	if err := d.finish(); err != nil {
 		return err
 	}
-	*r = q
+	if !d.dry {
+		*r = q
+	}
 	return nil
+}
+
+// MaxCachedAddrs bounds the addresses a [Decoder] remembers; when full,
+// it forgets them all.
+const MaxCachedAddrs = 256
+
+// A Decoder decodes requests and responses as their UnmarshalBinary
+// methods do (same checks, same errors, the target unchanged on error,
+// its slices' memory reused) and in addition remembers the node addresses
+// it has decoded, up to [MaxCachedAddrs], so that a message naming known
+// nodes decodes without allocating. A network transport keeps one per
+// connection or stream. The zero value is ready for use; a Decoder must
+// not be used by two goroutines at once.
+type Decoder struct {
+	// AliasData makes a decoded Data field a sub-slice of the input
+	// instead of a copy: the caller must then leave the input unchanged
+	// for as long as the message is in use.
+	AliasData bool
+	addrs     map[string]string
+}
+
+// Request decodes b into r. A nil Decoder decodes as
+// [Request.UnmarshalBinary] does.
+func (c *Decoder) Request(b []byte, r *Request) error {
+	// A dry pass checks everything first, so that the decoding pass,
+	// which writes into r's memory, cannot fail half-way.
+	if err := (&decoder{b: b, dry: true}).request(r); err != nil {
+		return err
+	}
+	return (&decoder{b: b, c: c}).request(r)
+}
+
+// Response decodes b into r. A nil Decoder decodes as
+// [Response.UnmarshalBinary] does.
+func (c *Decoder) Response(b []byte, r *Response) error {
+	if err := (&decoder{b: b, dry: true}).response(r); err != nil {
+		return err
+	}
+	return (&decoder{b: b, c: c}).response(r)
+}
+
+func (c *Decoder) addr(b []byte) string {
+	if c == nil || len(b) == 0 {
+		return string(b)
+	}
+	if a, ok := c.addrs[string(b)]; ok {
+		return a
+	}
+	if c.addrs == nil || len(c.addrs) >= MaxCachedAddrs {
+		c.addrs = make(map[string]string)
+	}
+	a := string(b)
+	c.addrs[a] = a
+	return a
 }
 
 // decoder reads fields, remembering the first error; reads after an error
@@ -381,7 +458,13 @@ func (r *Response) UnmarshalBinary(b []byte) error {
 type decoder struct {
 	b   []byte
 	err error
+	dry bool     // check only: build no addresses, lists or data
+	c   *Decoder // address cache and options, when not dry
 }
+
+// dryAddr stands in for addresses in a dry pass: a substring of the
+// right length keeps NodeInfo.IsZero exact without allocating.
+var dryAddr = strings.Repeat("a", MaxAddrLen)
 
 func (d *decoder) take(n int) []byte {
 	// mutation: equivalent — a decode that reads on after an error still
@@ -421,10 +504,15 @@ func (d *decoder) id() ID {
 func (d *decoder) node() NodeInfo {
 	id := d.id()
 	n := int(d.byte())
-	return NodeInfo{ID: id, Addr: string(d.take(n))}
+	a := d.take(n)
+	if d.dry || a == nil {
+		return NodeInfo{ID: id, Addr: dryAddr[:len(a)]}
+	}
+	return NodeInfo{ID: id, Addr: d.c.addr(a)}
 }
 
-func (d *decoder) nodes() []NodeInfo {
+// nodes decodes a node list into buf's memory.
+func (d *decoder) nodes(buf []NodeInfo) []NodeInfo {
 	n := int(d.u16())
 	// mutation: equivalent — after an error u16 returns 0, which returns nil
 	// below.
@@ -436,16 +524,26 @@ func (d *decoder) nodes() []NodeInfo {
 		return nil
 	}
 	if n == 0 {
+		return buf[:0]
+	}
+	if d.dry {
+		for range n {
+			d.node()
+		}
 		return nil
 	}
-	ns := make([]NodeInfo, 0, min(n, len(d.b)/(IDSize+1)+1))
+	ns := buf[:0]
+	if cap(ns) < n {
+		ns = make([]NodeInfo, 0, n) // n is within the checked input
+	}
 	for range n {
 		ns = append(ns, d.node())
 	}
 	return ns
 }
 
-func (d *decoder) data() []byte {
+// data decodes a block into buf's memory.
+func (d *decoder) data(buf []byte) []byte {
 	s := d.take(4)
 	if s == nil {
 		return nil
@@ -455,11 +553,14 @@ func (d *decoder) data() []byte {
 		d.err = fmt.Errorf("%w: block of %d bytes", ErrMalformed, n)
 		return nil
 	}
-	// mutation: equivalent — appending no bytes to nil is nil too.
-	if n == 0 {
-		return nil
+	b := d.take(int(n))
+	switch {
+	case d.dry || len(b) == 0:
+		return buf[:0]
+	case d.c != nil && d.c.AliasData:
+		return b
 	}
-	return append([]byte(nil), d.take(int(n))...)
+	return append(buf[:0], b...)
 }
 
 func (d *decoder) finish() error {

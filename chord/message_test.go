@@ -166,42 +166,98 @@ func TestTicket(t *testing.T) {
 }
 
 // FuzzRequest decodes arbitrary bytes: a decode either fails, or re-encodes
-// to exactly the same bytes (the encoding is canonical).
+// to exactly the same bytes (the encoding is canonical). Decoding the same
+// bytes into a value in use, through a [Decoder] that has cached other
+// messages' addresses, gives the same message, and on error leaves the
+// value as it was; without AliasData the result shares no memory with
+// the input.
 func FuzzRequest(f *testing.F) {
-	for _, r := range sampleRequests(f) {
+	samples := sampleRequests(f)
+	var encoded [][]byte
+	for _, r := range samples {
 		b, err := r.MarshalBinary()
 		require.NoError(f, err)
 		f.Add(b)
+		encoded = append(encoded, b)
 	}
 	f.Add([]byte{1, 1, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r Request
-		if err := r.UnmarshalBinary(b); err != nil {
+		err := r.UnmarshalBinary(b)
+		if err != nil {
 			require.ErrorIs(t, err, ErrMalformed)
+		} else {
+			out, err := r.MarshalBinary()
+			require.NoError(t, err)
+			require.Equal(t, b, out)
+		}
+
+		k := len(b) % len(samples)
+		dec := &Decoder{AliasData: len(b)%2 == 0}
+		var used Request
+		require.NoError(t, dec.Request(encoded[k], &used))
+		in := append([]byte(nil), b...)
+		err2 := dec.Request(in, &used)
+		require.Equal(t, err == nil, err2 == nil)
+		got, encErr := used.MarshalBinary()
+		require.NoError(t, encErr)
+		if err2 != nil {
+			require.ErrorIs(t, err2, ErrMalformed)
+			require.Equal(t, encoded[k], got, "a failed decode leaves the value unchanged")
 			return
 		}
-		out, err := r.MarshalBinary()
-		require.NoError(t, err)
-		require.Equal(t, b, out)
+		require.Equal(t, b, got)
+		if !dec.AliasData {
+			clear(in)
+			again, err := used.MarshalBinary()
+			require.NoError(t, err)
+			require.Equal(t, got, again, "the decoded value shares no memory with the input")
+		}
 	})
 }
 
 // FuzzResponse is FuzzRequest for responses.
 func FuzzResponse(f *testing.F) {
-	for _, r := range sampleResponses() {
+	samples := sampleResponses()
+	var encoded [][]byte
+	for _, r := range samples {
 		b, err := r.MarshalBinary()
 		require.NoError(f, err)
 		f.Add(b)
+		encoded = append(encoded, b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r Response
-		if err := r.UnmarshalBinary(b); err != nil {
+		err := r.UnmarshalBinary(b)
+		if err != nil {
 			require.ErrorIs(t, err, ErrMalformed)
+		} else {
+			out, err := r.MarshalBinary()
+			require.NoError(t, err)
+			require.Equal(t, b, out)
+		}
+
+		k := len(b) % len(samples)
+		dec := &Decoder{AliasData: len(b)%2 == 0}
+		var used Response
+		require.NoError(t, dec.Response(encoded[k], &used))
+		in := append([]byte(nil), b...)
+		err2 := dec.Response(in, &used)
+		require.Equal(t, err == nil, err2 == nil)
+		got, encErr := used.MarshalBinary()
+		require.NoError(t, encErr)
+		if err2 != nil {
+			require.ErrorIs(t, err2, ErrMalformed)
+			require.Equal(t, encoded[k], got, "a failed decode leaves the value unchanged")
 			return
 		}
-		out, err := r.MarshalBinary()
-		require.NoError(t, err)
-		require.Equal(t, b, out)
+		require.Equal(t, b, got)
+		if !dec.AliasData {
+			clear(in)
+			again, err := used.MarshalBinary()
+			require.NoError(t, err)
+			require.Equal(t, got, again, "the decoded value shares no memory with the input")
+		}
 	})
 }
 

@@ -86,15 +86,21 @@ type Config struct {
 // it never holds its lock while calling another node.
 type Node struct {
 	// The fields every routing step reads come first, to share cache
-	// lines and memory pages; the route table keeps its entries inline.
+	// lines and memory pages: a routing step touches the header, the
+	// route table and a few entries of the inline finger and successor
+	// tables, all within a few kilobytes of one allocation.
 	left     atomic.Bool
 	mu       sync.Mutex
 	requests atomic.Uint64
 	self     NodeInfo
-	succ     []NodeInfo
-	// Clockwise distances from self of the first and the last successor.
-	succFirst, succLast u256
-	routes              routeTable // fingers and successors, ordered for routing
+	// Clockwise distance from self of the first successor.
+	succFirst u256
+	succ      []NodeInfo // the successor list, nearest first; in succBuf while it fits
+	fingers   []NodeInfo // finger i is fingers[i-fingerLo], successor(self + 2^i); zero if unknown
+	fingerLo  int        // fingerLo + len(fingers) == IDBits
+	routes    routeTable // fingers and successors, ordered for routing
+	succBuf   [succInline]NodeInfo
+	fingerBuf [fingerInline]NodeInfo // fingers is its tail while it fits
 
 	tr       Transport
 	r        int
@@ -105,9 +111,7 @@ type Node struct {
 	maxHops  int
 
 	pred       NodeInfo
-	leaving    NodeInfo   // a predecessor that announced its leave, until the predecessor next changes
-	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
-	fingerLo   int        // fingers[j] is finger number fingerLo+j
+	leaving    NodeInfo // a predecessor that announced its leave, until the predecessor next changes
 	nextFinger int
 	version    atomic.Uint64
 	handoffDue bool
@@ -121,6 +125,15 @@ type Node struct {
 
 	stats counters
 }
+
+// Inline capacities of a node's tables; longer tables (a successor list
+// longer than the default, a finger table grown by hostile hints) move to
+// the heap. A ring of 10^6 nodes needs about 22 fingers per node; 30 fill the
+// Node's allocation size class.
+const (
+	succInline   = DefaultSuccessors
+	fingerInline = 30
+)
 
 // New returns a node that is not yet in a ring: call [Node.Create] to start
 // a ring or [Node.Join] to join one.
@@ -174,6 +187,7 @@ func New(cfg Config) (*Node, error) {
 		fingerLo:   IDBits,
 		nextFinger: IDBits - 1,
 	}
+	n.fingers = n.fingerBuf[fingerInline:]
 	n.routes.init()
 	return n, nil
 }
@@ -210,13 +224,21 @@ func (n *Node) State() State {
 	defer n.mu.Unlock()
 	st := State{Self: n.self, Pred: n.pred, Successors: append([]NodeInfo(nil), n.succ...), Left: n.left.Load()}
 	st.Blocks, st.BlockBytes = n.store.Usage()
-	for i := len(n.fingers) - 1; i >= 0; i-- {
+	st.Fingers = n.appendFingers(nil, len(n.fingers))
+	return st
+}
+
+// appendFingers appends to dst up to limit of n's distinct non-zero
+// fingers, farthest first; n.mu is held.
+func (n *Node) appendFingers(dst []NodeInfo, limit int) []NodeInfo {
+	start := len(dst)
+	for i := len(n.fingers) - 1; i >= 0 && len(dst)-start < limit; i-- {
 		f := n.fingers[i]
-		if !f.IsZero() && (len(st.Fingers) == 0 || st.Fingers[len(st.Fingers)-1] != f) {
-			st.Fingers = append(st.Fingers, f)
+		if !f.IsZero() && (len(dst) == start || dst[len(dst)-1] != f) {
+			dst = append(dst, f)
 		}
 	}
-	return st
+	return dst
 }
 
 // HandleFrom answers a request that a network transport received from the
@@ -286,8 +308,9 @@ func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 	case KindFindSuccessor:
 		n.findSuccessorRecursive(ctx, req, resp)
 	case KindGetFingers:
-		st := n.State()
-		resp.Nodes = append(resp.Nodes, st.Fingers[:min(len(st.Fingers), MaxNodes)]...)
+		n.mu.Lock()
+		resp.Nodes = n.appendFingers(resp.Nodes, MaxNodes)
+		n.mu.Unlock()
 	case KindLeave:
 		n.handleLeave(req)
 	case KindStore:
@@ -447,6 +470,15 @@ func (n *Node) Successor() NodeInfo {
 		return NodeInfo{}
 	}
 	return n.succ[0]
+}
+
+// AppendSuccessors appends n's successor list, nearest first, to dst and
+// returns the extended slice. It is [Node.State]'s Successors without the
+// rest of the snapshot, for checking the rings of large simulations.
+func (n *Node) AppendSuccessors(dst []NodeInfo) []NodeInfo {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append(dst, n.succ...)
 }
 
 // Predecessor returns n's predecessor (zero if unknown).

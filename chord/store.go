@@ -159,13 +159,49 @@ func (n *Node) checkResponsible(ctx context.Context, key ID) error {
 	if !pred.IsZero() && !BetweenRightIncl(key, pred.ID, n.self.ID) {
 		return ErrNotResponsible // cheap rejection: outside (pred, self]
 	}
-	// A Chord lookup, which also catches a predecessor that joined since
-	// we last heard of one.
+	// A new predecessor may have joined since we last heard of one. The
+	// last step of a lookup of key, asked of our predecessor directly,
+	// finds it: the key's owner is the first live node of the successor
+	// list of the key's predecessor. This costs one call where a lookup
+	// from here would route around the ring to the same node; a full
+	// lookup remains for a predecessor that does not answer that step.
+	if !pred.IsZero() {
+		if owner, ok := n.ownerVia(ctx, pred, key); ok {
+			if owner.ID != n.self.ID {
+				return ErrNotResponsible
+			}
+			return nil
+		}
+	}
 	res, err := n.Lookup(ctx, key)
 	if err != nil || res.Node.ID != n.self.ID {
 		return ErrNotResponsible
 	}
 	return nil
+}
+
+// ownerVia asks p for the lookup step of key. When p answers that key
+// lies between it and its successor, it returns the first live node of
+// p's successor list, as a lookup's last step does; otherwise ok is
+// false.
+func (n *Node) ownerVia(ctx context.Context, p NodeInfo, key ID) (owner NodeInfo, ok bool) {
+	resp := getResponse()
+	defer putResponse(resp)
+	req := getRequest()
+	defer putRequest(req)
+	req.Kind, req.Key = KindClosest, key
+	if err := n.call(ctx, p, req, resp); err != nil || resp.Status != StatusOK || !resp.Done {
+		return NodeInfo{}, false
+	}
+	for _, s := range resp.Nodes {
+		if !n.accept(s) {
+			continue
+		}
+		if s.ID == n.self.ID || n.ping(ctx, s) {
+			return s, true
+		}
+	}
+	return NodeInfo{}, false
 }
 
 // handoffAllowed decides whether from may hand n the block under key. Two

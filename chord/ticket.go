@@ -3,10 +3,12 @@ package chord
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/subtle"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -141,6 +143,30 @@ func NewTracker(rnd io.Reader) (*Tracker, error) {
 	}
 	return &Tracker{priv: priv, pub: pub}, nil
 }
+
+// ErrTrackerKey is returned by [NewTrackerFromKey] for a key that is not
+// a well-formed Ed25519 private key.
+var ErrTrackerKey = errors.New("chord: malformed tracker key")
+
+// NewTrackerFromKey returns a tracker signing with priv, a key kept from
+// an earlier [NewTracker] (its [Tracker.PrivateKey]) or made with
+// ed25519.NewKeyFromSeed. It refuses a key of the wrong length, or one
+// whose public half does not belong to its seed, with [ErrTrackerKey]. The
+// tracker keeps a copy of priv.
+func NewTrackerFromKey(priv ed25519.PrivateKey) (*Tracker, error) {
+	if len(priv) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("%w: %d bytes, want %d", ErrTrackerKey, len(priv), ed25519.PrivateKeySize)
+	}
+	k := ed25519.NewKeyFromSeed(priv.Seed())
+	if subtle.ConstantTimeCompare(k, priv) != 1 {
+		return nil, fmt.Errorf("%w: the public key does not match the seed", ErrTrackerKey)
+	}
+	return &Tracker{priv: k, pub: k.Public().(ed25519.PublicKey)}, nil
+}
+
+// PrivateKey returns a copy of the tracker's signing key, for keeping it
+// across restarts ([NewTrackerFromKey]). It is a secret.
+func (tr *Tracker) PrivateKey() ed25519.PrivateKey { return slices.Clone(tr.priv) }
 
 // PublicKey returns the key storers verify tickets with.
 func (tr *Tracker) PublicKey() ed25519.PublicKey { return tr.pub }

@@ -94,7 +94,7 @@ func ExampleReadFrame() {
 	// Output:
 	// 00 00 00 05 68 65 6c 6c 6f
 	// hello
-	// p2p: frame too large: 4294967295 bytes announced, limit 1179648
+	// p2p: frame too large: 4294967295 bytes announced, limit 1122605
 }
 
 // A node's ring identifier is the hash of its peer ID, hence of its

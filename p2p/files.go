@@ -47,9 +47,9 @@ type FileOptions struct {
 	// the total, from one goroutine at a time.
 	Progress func(done, total int64)
 	// Parallel is how many chunks are stored or fetched at once (default
-	// DefaultParallel): each chunk's replicas are stored one after another
-	// (each a lookup and a store whose storer looks the key up too), so
-	// several chunks in flight keep the network busy.
+	// DefaultParallel): a chunk's replicas are stored concurrently, but
+	// each is a lookup and a store that its storer checks with a call of
+	// its own, so several chunks in flight keep the network busy.
 	Parallel int
 	// Rand draws mget's seller and repaired slots (GetFile); nil means a
 	// generator seeded from crypto/rand.

@@ -14,11 +14,12 @@ const (
 	// FrameHeaderSize is the size of a frame's length prefix: a big-endian
 	// uint32 counting the payload bytes that follow.
 	FrameHeaderSize = 4
-	// MaxFrameSize bounds a frame's payload: the largest encoded
-	// [chord.Request] or [chord.Response] (a [chord.MaxBlockSize] block, a
-	// ticket and two full node lists) with room to spare. A peer announcing
-	// a longer frame is cut off before anything is allocated.
-	MaxFrameSize = chord.MaxBlockSize + 128<<10
+	// MaxFrameSize bounds a frame's payload: it is
+	// [chord.MaxMessageSize], the longest valid encoding of a
+	// [chord.Request] or [chord.Response], so that a frame carries any
+	// valid message and nothing longer. A peer announcing a longer frame is
+	// cut off before anything is allocated.
+	MaxFrameSize = chord.MaxMessageSize
 )
 
 // Frame errors.

@@ -46,9 +46,11 @@ func TestReadFrame(t *testing.T) {
 	require.ErrorIs(t, err, ErrFrameTooLarge)
 }
 
-// TestMaxFrameSizeFitsEveryMessage: the largest request the codec accepts
-// (a full block, a ticket, full node lists of the longest addresses) fits
-// in a frame.
+// TestMaxFrameSizeFitsEveryMessage: the largest request and response the
+// codec accepts (a full block, a ticket, full node lists of the longest
+// addresses) fit in a frame, the largest response exactly: a frame of
+// MaxFrameSize bytes carries it through ReadFrame and decodes, one byte
+// more is refused.
 func TestMaxFrameSizeFitsEveryMessage(t *testing.T) {
 	long := chord.NodeInfo{Addr: string(bytes.Repeat([]byte{'a'}, chord.MaxAddrLen))}
 	nodes := make([]chord.NodeInfo, chord.MaxNodes)
@@ -63,7 +65,22 @@ func TestMaxFrameSizeFitsEveryMessage(t *testing.T) {
 	resp := chord.Response{Node: long, Nodes: nodes, Succs: nodes, Data: make([]byte, chord.MaxBlockSize)}
 	b, err = resp.MarshalBinary()
 	require.NoError(t, err)
-	require.LessOrEqual(t, len(b), MaxFrameSize)
+	require.Equal(t, MaxFrameSize, len(b), "the largest response fills a frame exactly")
+
+	f, err := AppendFrame(nil, b)
+	require.NoError(t, err)
+	payload, err := ReadFrame(bytes.NewReader(f), nil, 0)
+	require.NoError(t, err)
+	var back chord.Response
+	require.NoError(t, back.UnmarshalBinary(payload))
+	require.Len(t, back.Succs, chord.MaxNodes)
+
+	_, err = AppendFrame(nil, append(b, 0))
+	require.ErrorIs(t, err, ErrFrameTooLarge)
+	var hdr [FrameHeaderSize]byte
+	binary.BigEndian.PutUint32(hdr[:], uint32(MaxFrameSize+1))
+	_, err = ReadFrame(bytes.NewReader(hdr[:]), nil, 0)
+	require.ErrorIs(t, err, ErrFrameTooLarge)
 }
 
 // FuzzReadFrame feeds arbitrary bytes to the frame reader with an
@@ -110,4 +127,53 @@ func FuzzReadFrame(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, got, back)
 	})
+}
+
+// TestSplitFrames: a message whose block is written after the frame's
+// beginning (appendRequestFrame, appendResponseFrame) puts on the wire
+// exactly the bytes of AppendFrame of its encoding, for blocks below, at
+// and above the split size.
+func TestSplitFrames(t *testing.T) {
+	from := chord.NodeInfo{ID: chord.HashID([]byte("a")), Addr: "/ip4/127.0.0.1/tcp/1/p2p/x"}
+	for _, size := range []int{0, 1, splitData - 1, splitData, 256 << 10, chord.MaxBlockSize} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i * 7)
+		}
+		req := chord.Request{Kind: chord.KindStore, From: from, Key: chord.HashID(data), Ticket: &chord.Ticket{Index: 3}, Data: data}
+		enc, err := req.MarshalBinary()
+		require.NoError(t, err)
+		want, err := AppendFrame(nil, enc)
+		require.NoError(t, err)
+		frame, rest, err := appendRequestFrame(header(nil), &req)
+		require.NoError(t, err)
+		require.Equal(t, size >= splitData, rest != nil, "size %d", size)
+		require.Equal(t, want, append(frame, rest...), "request, size %d", size)
+
+		resp := chord.Response{Found: true, Nodes: []chord.NodeInfo{from}, Data: data}
+		enc, err = resp.MarshalBinary()
+		require.NoError(t, err)
+		want, err = AppendFrame(nil, enc)
+		require.NoError(t, err)
+		frame, rest, err = appendResponseFrame(header(nil), &resp)
+		require.NoError(t, err)
+		require.Equal(t, want, append(frame, rest...), "response, size %d", size)
+	}
+	_, _, err := appendRequestFrame(header(nil), &chord.Request{Kind: chord.KindStore, Data: make([]byte, chord.MaxBlockSize+1)})
+	require.ErrorIs(t, err, chord.ErrTooLarge)
+	_, _, err = appendResponseFrame(header(nil), &chord.Response{Data: make([]byte, chord.MaxBlockSize+1)})
+	require.ErrorIs(t, err, chord.ErrTooLarge)
+}
+
+// TestFrameBufClasses: a pooled frame buffer always has room for the frame
+// it was asked for, and goes back to the class it came from.
+func TestFrameBufClasses(t *testing.T) {
+	for _, n := range []int{largeFrame + 1, 2 * largeFrame, 2*largeFrame + 1, 256<<10 + 400, MaxFrameSize} {
+		p := getFrameBuf(n)
+		require.GreaterOrEqual(t, cap(*p), n)
+		require.Less(t, cap(*p), 2*n+2*largeFrame, "size %d", n)
+		require.Equal(t, frameClass(n), frameClass(cap(*p)), "size %d", n)
+		require.Less(t, frameClass(n), len(frameBufs))
+		putFrameBuf(p)
+	}
 }

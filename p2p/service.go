@@ -117,6 +117,8 @@ type Service struct {
 
 	events  chan chord.Event
 	rejoins atomic.Uint64
+	// refreshes counts a client's route refreshes (StartClient).
+	refreshes atomic.Uint64
 	// maint runs one maintenance task at a time: each timer has its own
 	// goroutine, but the tasks take turns, as in Chord's single
 	// maintenance thread, so that (for example) FixFingers never sees
@@ -336,6 +338,13 @@ func (s *Service) Start(ctx context.Context) error {
 // notifies its successor, runs no maintenance and answers no request, so
 // no node adopts it or routes to it, and it holds no block. Its lookups
 // run through the ring from its successor and the successor's fingers.
+//
+// So that a long-lived client keeps up with a ring whose members come and
+// go, it refreshes its routes every StabilizeInterval (jittered): it joins
+// again, without notifying anyone, through the first of its successors,
+// its fingers and its bootstrap nodes that answers, and refreshes one
+// finger as FixFingers does. [Service.ClientRefreshes] counts the
+// refreshes that succeeded.
 func (s *Service) StartClient(ctx context.Context) error {
 	s.mu.Lock()
 	if s.started || s.closed {
@@ -347,8 +356,51 @@ func (s *Service) StartClient(ctx context.Context) error {
 	if len(s.cfg.Bootstrap) == 0 {
 		return fmt.Errorf("%w: a client needs a bootstrap node", ErrBootstrap)
 	}
-	return s.joinRetry(ctx)
+	if err := s.joinRetry(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	mctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(1)
+	go s.loop(mctx, s.cfg.StabilizeInterval, s.refreshClient)
+	return nil
 }
+
+// refreshClient joins the ring again through the first node that answers
+// among the client's successors, fingers and bootstrap nodes, then fixes
+// a finger.
+func (s *Service) refreshClient(ctx context.Context) {
+	st := s.node.State()
+	var addrs []string
+	for _, n := range st.Successors {
+		addrs = append(addrs, n.Addr)
+	}
+	for _, n := range st.Fingers {
+		addrs = append(addrs, n.Addr)
+	}
+	addrs = append(addrs, s.cfg.Bootstrap...)
+	seen := map[string]bool{s.info.Addr: true}
+	for _, a := range addrs {
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		if s.join(ctx, []string{a}) == nil {
+			s.refreshes.Add(1)
+			break
+		}
+	}
+	_ = s.node.FixFingers(ctx)
+}
+
+// ClientRefreshes counts the route refreshes of a client started with
+// [Service.StartClient] that reached the ring.
+func (s *Service) ClientRefreshes() uint64 { return s.refreshes.Load() }
 
 // joinAttempts is how many rounds of the bootstrap list Start tries, a
 // second apart, before giving up: a bootstrap node that refuses the

@@ -3,9 +3,11 @@ package p2p
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,11 +84,18 @@ type Transport struct {
 	wg      sync.WaitGroup // server goroutines
 
 	stats transportCounters
+
+	// observe, when set (by the benchmarks), is told of every answered
+	// call: the context, the peer, and the request and response payload
+	// sizes.
+	observe atomic.Pointer[func(ctx context.Context, p peer.ID, reqSize, respSize int)]
 }
 
 type idleStream struct {
 	s     network.Stream
 	r     *bufio.Reader
+	dec   *chord.Decoder // remembers the addresses the peer sends
+	timer *time.Timer    // resets s when a call outlives its time limit
 	since time.Time
 }
 
@@ -221,8 +230,10 @@ func (t *Transport) resolve(addr string) (peer.AddrInfo, error) {
 	return ai, nil
 }
 
-// getStream returns a pooled stream to p, or opens one.
-func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool, error) {
+// getStream returns a pooled stream to p, or opens one. With fresh, it
+// closes the streams pooled for p (a pooled stream just failed: the
+// others share its connection) and opens one.
+func (t *Transport) getStream(ctx context.Context, p peer.ID, fresh bool) (idleStream, bool, error) {
 	maxIdle := t.cfg.IdleTimeout / 2
 	t.mu.Lock()
 	if t.closed {
@@ -232,7 +243,7 @@ func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool,
 	for list := t.idle[p]; len(list) > 0; list = t.idle[p] {
 		is := list[len(list)-1]
 		t.idle[p] = list[:len(list)-1]
-		if time.Since(is.since) < maxIdle {
+		if !fresh && time.Since(is.since) < maxIdle && !is.s.Conn().IsClosed() {
 			t.mu.Unlock()
 			return is, true, nil
 		}
@@ -244,7 +255,9 @@ func (t *Transport) getStream(ctx context.Context, p peer.ID) (idleStream, bool,
 		return idleStream{}, false, err
 	}
 	t.stats.opened.Add(1)
-	return idleStream{s: s, r: bufio.NewReaderSize(s, 4096)}, false, nil
+	tm := time.AfterFunc(time.Hour, func() { _ = s.Reset() })
+	tm.Stop()
+	return idleStream{s: s, r: bufio.NewReaderSize(s, 4096), dec: new(chord.Decoder), timer: tm}, false, nil
 }
 
 func (t *Transport) putStream(p peer.ID, is idleStream) {
@@ -284,64 +297,99 @@ func (t *Transport) call(ctx context.Context, to string, req *chord.Request, res
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	body, err := req.AppendBinary(header(*bp))
+	body, data, err := appendRequestFrame(header(*bp), req)
 	if err != nil {
 		return err
 	}
 	*bp = body
-	if len(body)-FrameHeaderSize > MaxFrameSize {
-		return fmt.Errorf("%w: request of %d bytes", ErrFrameTooLarge, len(body)-FrameHeaderSize)
+	if n := len(body) - FrameHeaderSize + len(data); n > MaxFrameSize {
+		return fmt.Errorf("%w: request of %d bytes", ErrFrameTooLarge, n)
 	}
-	putLen(body, len(body)-FrameHeaderSize)
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(t.cfg.CallTimeout)
 	}
-	// A pooled stream may have been closed by the server meanwhile; it
-	// fails before any answer byte, and the call is retried once on a
-	// fresh stream. Every chord request is safe to repeat.
+	// A pooled stream may have been closed by the server meanwhile, or its
+	// connection lost (the peer restarted); it fails before any answer
+	// byte, and the call is retried once on a newly opened stream. Every
+	// chord request is safe to repeat.
 	for attempt := 0; ; attempt++ {
-		is, reused, err := t.getStream(ctx, ai.ID)
+		is, reused, err := t.getStream(ctx, ai.ID, attempt > 0)
 		if err != nil {
 			return err
 		}
-		got, err := t.exchange(ctx, is, deadline, body, bp, resp)
+		got, timedOut, n, err := t.exchange(ctx, is, !ok, deadline, body, data, bp, resp)
 		if err == nil {
-			t.putStream(ai.ID, is)
+			if f := t.observe.Load(); f != nil {
+				(*f)(ctx, ai.ID, len(body)-FrameHeaderSize+len(data), n)
+			}
+			if !timedOut { // else the answer arrived as the time limit reset the stream
+				t.putStream(ai.ID, is)
+			}
 			return nil
 		}
 		_ = is.s.Reset()
+		if timedOut {
+			return fmt.Errorf("%w after %v", errCallTimeout, t.cfg.CallTimeout)
+		}
 		if !reused || got || attempt > 0 || ctx.Err() != nil {
 			return err
 		}
 	}
 }
 
-// exchange writes one framed request on is and reads the framed answer
-// into resp. got reports whether any answer byte arrived.
-func (t *Transport) exchange(ctx context.Context, is idleStream, deadline time.Time, frame []byte, bp *[]byte, resp *chord.Response) (got bool, err error) {
-	if err := is.s.SetDeadline(deadline); err != nil {
-		return false, err
-	}
+// errCallTimeout reports a call that outlived TransportConfig.CallTimeout.
+var errCallTimeout = errors.New("p2p: call timed out")
+
+// exchange writes one framed request (frame, then the block data unless
+// it is nil) on is and reads the framed answer into resp. got reports
+// whether any answer byte arrived, timedOut whether the time limit reset
+// the stream, n the size of the answer's payload.
+//
+// The time limit is enforced by resetting the stream (context.AfterFunc
+// on ctx, and a timer until deadline when ownDeadline is set because ctx
+// has none) rather than by stream deadlines: a yamux stream deadline is a
+// timer per direction, set and cleared on every call, and on a server
+// with many streams that churn costs more than the one timer here.
+func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline bool, deadline time.Time, frame, data []byte, bp *[]byte, resp *chord.Response) (got, timedOut bool, n int, err error) {
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, func() { _ = is.s.Reset() })
-		defer stop()
+		defer func() {
+			if !stop() {
+				timedOut = true
+			}
+		}()
+	}
+	if ownDeadline {
+		is.timer.Reset(time.Until(deadline))
+		defer func() {
+			if !is.timer.Stop() {
+				timedOut = true
+			}
+		}()
 	}
 	if _, err := is.s.Write(frame); err != nil {
-		return false, err
+		return false, false, 0, err
+	}
+	if data != nil {
+		if _, err := is.s.Write(data); err != nil {
+			return false, false, 0, err
+		}
 	}
 	if _, err := is.r.Peek(1); err != nil {
-		return false, err
+		return false, false, 0, err
 	}
 	payload, err := ReadFrame(is.r, (*bp)[:0], MaxFrameSize)
 	if err != nil {
-		return true, err
+		return true, false, 0, err
 	}
-	*bp = payload[:0]
-	if err := resp.UnmarshalBinary(payload); err != nil {
-		return true, err
+	// A frame too large for the pooled buffer was read into memory of its
+	// own: resp.Data (a block) then refers to it instead of a copy.
+	is.dec.AliasData = cap(*bp) < len(payload)
+	if !is.dec.AliasData {
+		*bp = payload[:0]
 	}
-	return true, is.s.SetDeadline(time.Time{})
+	return true, false, len(payload), is.dec.Response(payload, resp)
 }
 
 // header returns b emptied to a zeroed frame header, ready for the payload
@@ -383,10 +431,25 @@ func (t *Transport) serve(s network.Stream) {
 	var in, out []byte
 	var req chord.Request
 	var resp chord.Response
+	// The request lives only while the handler runs (which neither keeps
+	// nor modifies it), so its Data may refer to the frame's memory.
+	dec := chord.Decoder{AliasData: true}
 	var lastFrom chord.NodeInfo // the last sender found to match remote
 	matched := false
+	// Stream deadlines are timers in yamux: they are moved only when they
+	// must be. The read deadline is pushed to IdleTimeout when less than
+	// half of it is left (so the server waits at least IdleTimeout/2 after
+	// a request, the longest a client keeps a stream idle), and to
+	// CallTimeout while the rest of a frame is awaited; the write deadline
+	// is pushed to CallTimeout when less than half of that is left.
+	var readBy, writeBy time.Time
+	setRead := func(d time.Time) bool {
+		readBy = d
+		return s.SetReadDeadline(d) == nil
+	}
 	for {
-		if err := s.SetReadDeadline(time.Now().Add(t.cfg.IdleTimeout)); err != nil {
+		now := time.Now()
+		if readBy.Before(now.Add(t.cfg.IdleTimeout/2)) && !setRead(now.Add(t.cfg.IdleTimeout)) {
 			_ = s.Reset()
 			return
 		}
@@ -398,8 +461,24 @@ func (t *Transport) serve(s network.Stream) {
 			}
 			return
 		}
-		_ = s.SetReadDeadline(time.Now().Add(t.cfg.CallTimeout))
-		payload, err := ReadFrame(r, in[:0], MaxFrameSize)
+		if !frameBuffered(r) {
+			if !setRead(time.Now().Add(t.cfg.CallTimeout)) {
+				_ = s.Reset()
+				return
+			}
+		}
+		// A large frame (a block) is read into a pooled buffer, given
+		// back once the request is answered: the handler copies what it
+		// keeps.
+		buf := in[:0]
+		var large *[]byte
+		if hdr, err := r.Peek(FrameHeaderSize); err == nil {
+			if n := int(binary.BigEndian.Uint32(hdr)); n > largeFrame && n <= MaxFrameSize {
+				large = getFrameBuf(n)
+				buf = (*large)[:0]
+			}
+		}
+		payload, err := ReadFrame(r, buf, MaxFrameSize)
 		if err != nil {
 			if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrFrameEmpty) {
 				t.stats.badLength.Add(1)
@@ -409,9 +488,11 @@ func (t *Transport) serve(s network.Stream) {
 			_ = s.Reset()
 			return
 		}
-		in = payload
+		if large == nil {
+			in = payload
+		}
 		resp.Reset()
-		switch err := req.UnmarshalBinary(payload); {
+		switch err := dec.Request(payload, &req); {
 		case err != nil:
 			t.stats.malformed.Add(1)
 			resp.Status = chord.StatusBadRequest
@@ -430,23 +511,127 @@ func (t *Transport) serve(s network.Stream) {
 			h.HandleFrom(ctx, from, &req, &resp)
 			cancel()
 		}
-		out, err = resp.AppendBinary(header(out))
+		var data []byte
+		out, data, err = appendResponseFrame(header(out), &resp)
 		if err != nil {
-			out, _ = (&chord.Response{Status: chord.StatusBadRequest}).AppendBinary(header(out))
+			out, data, _ = appendResponseFrame(header(out), &chord.Response{Status: chord.StatusBadRequest})
 		}
-		putLen(out, len(out)-FrameHeaderSize)
-		_ = s.SetWriteDeadline(time.Now().Add(t.cfg.CallTimeout))
-		if _, err := s.Write(out); err != nil {
+		if now := time.Now(); writeBy.Before(now.Add(t.cfg.CallTimeout / 2)) {
+			writeBy = now.Add(t.cfg.CallTimeout)
+			_ = s.SetWriteDeadline(writeBy)
+		}
+		_, err = s.Write(out)
+		if err == nil && data != nil {
+			_, err = s.Write(data)
+		}
+		if err != nil {
 			t.stats.reset.Add(1)
 			_ = s.Reset()
 			return
 		}
-		if cap(in) > 64<<10 { // do not pin a large block per idle stream
-			in = nil
+		req = chord.Request{Nodes: req.Nodes[:0]}
+		if large != nil {
+			putFrameBuf(large)
 		}
-		if cap(out) > 64<<10 {
+		if cap(out) > largeFrame { // do not pin a large buffer per idle stream
 			out = nil
 		}
-		req = chord.Request{}
+		if cap(resp.Data) > largeFrame {
+			resp.Data = nil
+		}
 	}
+}
+
+// frameBuffered reports whether r holds a whole frame (header and
+// payload), so that reading it cannot block.
+func frameBuffered(r *bufio.Reader) bool {
+	if r.Buffered() < FrameHeaderSize {
+		return false
+	}
+	hdr, _ := r.Peek(FrameHeaderSize)
+	return r.Buffered()-FrameHeaderSize >= int(binary.BigEndian.Uint32(hdr))
+}
+
+// splitData is the block size from which a message's block is written to
+// the stream on its own rather than copied into the frame first.
+const splitData = 16 << 10
+
+// appendRequestFrame appends to hdr (a zeroed frame header) the frame of
+// req. A block of splitData bytes or more is not copied: the frame is
+// then frame followed by data, the block itself; otherwise data is nil.
+// The block is the last field of the encoding (its length, then its
+// bytes), so the encoding without the block, with the length patched
+// in, is the frame's beginning.
+func appendRequestFrame(hdr []byte, req *chord.Request) (frame, data []byte, err error) {
+	if len(req.Data) < splitData {
+		frame, err = req.AppendBinary(hdr)
+		if err == nil {
+			putLen(frame, len(frame)-FrameHeaderSize)
+		}
+		return frame, nil, err
+	}
+	if len(req.Data) > chord.MaxBlockSize {
+		return nil, nil, fmt.Errorf("%w: %d bytes", chord.ErrTooLarge, len(req.Data))
+	}
+	q := *req
+	q.Data = nil
+	if frame, err = q.AppendBinary(hdr); err != nil {
+		return nil, nil, err
+	}
+	return splitFrame(frame, req.Data), req.Data, nil
+}
+
+// appendResponseFrame is appendRequestFrame for responses.
+func appendResponseFrame(hdr []byte, resp *chord.Response) (frame, data []byte, err error) {
+	if len(resp.Data) < splitData {
+		frame, err = resp.AppendBinary(hdr)
+		if err == nil {
+			putLen(frame, len(frame)-FrameHeaderSize)
+		}
+		return frame, nil, err
+	}
+	if len(resp.Data) > chord.MaxBlockSize {
+		return nil, nil, fmt.Errorf("%w: %d bytes", chord.ErrTooLarge, len(resp.Data))
+	}
+	q := *resp
+	q.Data = nil
+	if frame, err = q.AppendBinary(hdr); err != nil {
+		return nil, nil, err
+	}
+	return splitFrame(frame, resp.Data), resp.Data, nil
+}
+
+// splitFrame patches the frame of a message encoded without its block
+// (so ending in a zero block length) for data to follow it.
+func splitFrame(frame, data []byte) []byte {
+	binary.BigEndian.PutUint32(frame[len(frame)-4:], uint32(len(data)))
+	putLen(frame, len(frame)-FrameHeaderSize+len(data))
+	return frame
+}
+
+// largeFrame is the frame size above which a server reads a frame into a
+// pooled buffer rather than into its stream's own.
+const largeFrame = 64 << 10
+
+// frameBufs pools the buffers of large incoming frames by size class:
+// class k holds buffers of largeFrame<<k bytes, k from 1 to 5 (2 MiB,
+// more than MaxFrameSize).
+var frameBufs [6]sync.Pool
+
+func frameClass(n int) int { return bits.Len(uint((n - 1) / largeFrame)) }
+
+// getFrameBuf returns a buffer with room for n bytes, largeFrame < n ≤
+// MaxFrameSize.
+func getFrameBuf(n int) *[]byte {
+	k := frameClass(n)
+	if p, ok := frameBufs[k].Get().(*[]byte); ok {
+		return p
+	}
+	b := make([]byte, 0, largeFrame<<k)
+	return &b
+}
+
+func putFrameBuf(p *[]byte) {
+	*p = (*p)[:0]
+	frameBufs[frameClass(cap(*p))].Put(p)
 }

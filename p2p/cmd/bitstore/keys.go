@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
@@ -46,18 +45,10 @@ func (k *swarmKey) publicKey() ed25519.PublicKey {
 	return ed25519.NewKeyFromSeed(k.seed).Public().(ed25519.PublicKey)
 }
 
-// tracker rebuilds the chord.Tracker from the seed: chord.NewTracker draws
-// its key with ed25519.GenerateKey, which reads the seed from the reader
-// it is given. The caller checks the public key against the file.
+// tracker rebuilds the chord.Tracker from the seed. The caller checks the
+// public key against the file.
 func (k *swarmKey) tracker() (*chord.Tracker, error) {
-	tr, err := chord.NewTracker(bytes.NewReader(k.seed))
-	if err != nil {
-		return nil, err
-	}
-	if !tr.PublicKey().Equal(k.publicKey()) {
-		return nil, errors.New("tracker key could not be rebuilt from its seed")
-	}
-	return tr, nil
+	return chord.NewTrackerFromKey(ed25519.NewKeyFromSeed(k.seed))
 }
 
 func (k *swarmKey) swarm() (*chord.Swarm, error) { return chord.NewSwarm(k.secret, k.replicas) }
