@@ -43,7 +43,7 @@ func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
 // while comparing addresses reads memory elsewhere, and in a large ring
 // that costs a cache miss per comparison.
 type deadSet struct {
-	fixed [8]NodeInfo
+	fixed [16]NodeInfo
 	n     int
 	more  map[NodeInfo]struct{}
 }

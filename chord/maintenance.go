@@ -365,6 +365,9 @@ func (n *Node) resizeFingers(lo int) {
 		nf = make([]NodeInfo, size)
 	}
 	copy(nf[size-keep:], old[len(old)-keep:])
+	// mutation: equivalent — a new heap table is zero, and the inline
+	// buffer is zero outside the table (the clear below keeps it so); the
+	// line states what the new fingers hold.
 	clear(nf[:size-keep])
 	if size <= fingerInline {
 		clear(n.fingerBuf[:fingerInline-size]) // drop what was trimmed
