@@ -147,12 +147,38 @@ func (p *Plan) OffClass() int { return p.offClass }
 
 // SetStrict chooses what the plan does when no missing piece of the
 // active class is available. Strict, it waits: the host idles until a peer
-// announces one (the order keeps its pattern). Not strict (the default),
-// it releases the rarest available piece of the other class, one at a
-// time, which breaks the pattern for one window.
+// announces one (the order keeps its pattern), or until the host calls
+// [Plan.Release]. Not strict (the default), it releases the rarest
+// available piece of the other class at once, one at a time, which breaks
+// the pattern for one window.
 func (p *Plan) SetStrict(strict bool) {
 	p.strict = strict
 	p.update()
+}
+
+// Strict reports whether the plan waits when stalled (see
+// [Plan.SetStrict]).
+func (p *Plan) Strict() bool { return p.strict }
+
+// Release releases now, strict or not, the rarest available piece of the
+// other class (a random one among ties) when the plan is [Plan.Stalled]
+// and no piece it released before is still missing and available, and
+// reports whether it did; [Plan.OffClass] counts it. A host that times its
+// releases, for instance waiting out a grace period in which the peer
+// holding the active class may still connect, keeps the plan strict and
+// calls Release when its time is up. Apply [Plan.Changes] after it.
+func (p *Plan) Release() bool {
+	if p.spill >= 0 || !p.Stalled() {
+		return false
+	}
+	b := p.rarest(uint8(p.active)^1, true)
+	if b < 0 {
+		return false
+	}
+	p.spill = b
+	p.offClass++
+	p.setPrio(b, Want)
+	return true
 }
 
 // Stalled reports whether the active class has missing pieces but none
@@ -266,13 +292,8 @@ func (p *Plan) update() {
 	if p.spill >= 0 && p.avail[p.spill] == 0 {
 		p.spill = -1 // nobody has it any more: it cannot complete, release another
 	}
-	if p.strict || p.spill >= 0 || !p.Stalled() {
-		return
-	}
-	if b := p.rarest(a^1, true); b >= 0 {
-		p.spill = b
-		p.offClass++
-		p.setPrio(b, Want)
+	if !p.strict {
+		p.Release()
 	}
 }
 

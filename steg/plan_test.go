@@ -241,6 +241,17 @@ func TestPlanStall(t *testing.T) {
 			rarest, avail[b] = b, 2
 		}
 	}
+	p, _ := newTestPlan(t, m, x, 3)
+	require.False(t, p.Release(), "before the first Changes")
+	p.Changes(nil)
+	require.False(t, p.Release(), "nothing available to release")
+	p.SetStrict(true)
+	for b := range m {
+		require.NoError(t, p.SetAvailability(b, 1))
+	}
+	require.False(t, p.Stalled())
+	require.False(t, p.Release(), "not stalled")
+	require.Zero(t, p.OffClass())
 	for _, strict := range []bool{true, false} {
 		q, _ := newTestPlan(t, m, x, 3)
 		q.SetStrict(strict)
@@ -256,9 +267,21 @@ func TestPlanStall(t *testing.T) {
 				wanted = append(wanted, c.Piece)
 			}
 		}
+		require.Equal(t, strict, q.Strict())
 		if strict {
 			require.Empty(t, wanted)
 			require.Zero(t, q.OffClass())
+			// The host times the releases: one piece per Release.
+			require.True(t, q.Release())
+			require.Equal(t, []Change{{rarest, Want}}, q.Changes(nil), "the rarest piece of class 2 is released")
+			require.False(t, q.Release(), "one release at a time")
+			require.Equal(t, 1, q.OffClass())
+			require.NoError(t, q.Completed(rarest))
+			require.True(t, q.Stalled())
+			require.Empty(t, q.Changes(nil), "strict: nothing more until the host releases")
+			require.True(t, q.Release())
+			require.Len(t, q.Changes(nil), 1)
+			require.Equal(t, 2, q.OffClass())
 			continue
 		}
 		require.Equal(t, []int{rarest}, wanted, "the rarest piece of class 2 is released")
