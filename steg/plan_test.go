@@ -15,7 +15,7 @@ import (
 // order.
 type host struct {
 	t        *testing.T
-	p        *Plan
+	p        hostPlan
 	rng      *rand.Rand
 	prio     []Priority
 	avail    []int
@@ -25,7 +25,21 @@ type host struct {
 	byIndex  bool // order: lowest index first (anacrolix's tie-break); else rarest first, random ties
 }
 
-func newHost(t *testing.T, p *Plan, rng *rand.Rand, byIndex bool) *host {
+// hostPlan is what the host drives: a Plan, a SenderPlan or a BeaconPlan.
+type hostPlan interface {
+	Pieces() int
+	SetAvailability(b, peers int) error
+	Changes(dst []Change) []Change
+	Completed(b int) error
+}
+
+var (
+	_ hostPlan = (*Plan)(nil)
+	_ hostPlan = (*SenderPlan)(nil)
+	_ hostPlan = (*BeaconPlan)(nil)
+)
+
+func newHost(t *testing.T, p hostPlan, rng *rand.Rand, byIndex bool) *host {
 	m := p.Pieces()
 	h := &host{t: t, p: p, rng: rng, prio: make([]Priority, m), avail: make([]int, m), done: make([]bool, m), byIndex: byIndex}
 	return h
