@@ -39,6 +39,36 @@ type HiderConfig struct {
 	StallGrace time.Duration
 }
 
+// Encoder is the plan a [Hider] steers a torrent by: a [steg.Plan], which
+// hides one symbol all along, a [steg.BeaconPlan], which hides it in
+// bursts, or a [steg.SenderPlan], which announces a payload.
+type Encoder interface {
+	// Pieces returns the number of pieces of the torrent.
+	Pieces() int
+	// Completed records a piece the client verified (and announced).
+	Completed(b int) error
+	// SetAvailability records how many connected peers have a piece.
+	SetAvailability(b, peers int) error
+	// Changes appends the priority changes to apply.
+	Changes(dst []steg.Change) []steg.Change
+	// ActiveClass returns the class of H_x wanted now, or 0.
+	ActiveClass() int
+	// OffClass counts the pieces released outside the active class.
+	OffClass() int
+	// Strict, SetStrict, Stalled and Release let the Hider time the
+	// releases of a stalled class (see [HiderConfig.StallGrace]).
+	Strict() bool
+	SetStrict(strict bool)
+	Stalled() bool
+	Release() bool
+}
+
+var (
+	_ Encoder = (*steg.Plan)(nil)
+	_ Encoder = (*steg.SenderPlan)(nil)
+	_ Encoder = (*steg.BeaconPlan)(nil)
+)
+
 // Hider is the hiding side of [PACOM]'s HAVE channel in an
 // anacrolix/torrent client. It steers the order in which the client
 // completes the pieces of one torrent, and so the order of its HAVEs,
@@ -68,15 +98,15 @@ type Hider struct {
 	once     sync.Once
 
 	mu   sync.Mutex // guards plan and err
-	plan *steg.Plan
+	plan Encoder
 	err  error
 }
 
 // NewHider starts steering t, whose info must be known, with plan, which
 // it owns from now on (do not use it elsewhere). It returns once the
 // first priorities are set. Stop it with [Hider.Close].
-func NewHider(t *torrent.Torrent, plan *steg.Plan, cfg HiderConfig) (*Hider, error) {
-	if t == nil || plan == nil {
+func NewHider(t *torrent.Torrent, plan Encoder, cfg HiderConfig) (*Hider, error) {
+	if t == nil || isNil(plan) {
 		return nil, fmt.Errorf("%w: NewHider with a nil torrent or plan", ErrNil)
 	}
 	if t.Info() == nil {
@@ -271,4 +301,20 @@ func (s *steering) graceOver(now time.Time) {
 		s.stalled = now
 		s.buf = s.h.plan.Changes(s.buf)
 	}
+}
+
+// isNil reports whether e is nil or a nil pointer to one of package
+// steg's plans.
+func isNil(e Encoder) bool {
+	switch p := e.(type) {
+	case nil:
+		return true
+	case *steg.Plan:
+		return p == nil
+	case *steg.SenderPlan:
+		return p == nil
+	case *steg.BeaconPlan:
+		return p == nil
+	}
+	return false
 }
