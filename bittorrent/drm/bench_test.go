@@ -81,7 +81,8 @@ func BenchmarkSwarm(b *testing.B) {
 //
 // keys=local asks a tracker in process ([drm.LocalKeys]); keys=http asks
 // the HTTP key server of package reencrypt/keyserver on 127.0.0.1, every
-// node with its own authenticated client, as a real swarm would.
+// node with its own signing key, as a real swarm would (over plain HTTP:
+// TLS would add a handshake per connection, not per request).
 func BenchmarkSwarmLoss(b *testing.B) {
 	for _, keys := range []string{"local", "http"} {
 		for _, pl := range benchPieceLengths {
