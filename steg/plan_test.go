@@ -388,7 +388,8 @@ func checkPlan(t *testing.T, p *Plan) {
 }
 
 // FuzzPlan drives a Plan with any sequence of host reports (completions,
-// availability, strictness, change requests), as a host fed by hostile
+// availability, strictness, change requests, releases) and symbol changes
+// (as a SenderPlan or BeaconPlan makes them), as a host fed by hostile
 // peers would, and checks after each that bad reports are errors, the
 // bookkeeping holds, and the priorities the host was told equal the
 // plan's.
@@ -404,7 +405,7 @@ func FuzzPlan(f *testing.F) {
 		done := make([]bool, m)
 		for i := 0; i+1 < len(ops); i += 2 {
 			b := int(ops[i+1]) - 4 // some out of range
-			switch ops[i] % 4 {
+			switch ops[i] % 6 {
 			case 0:
 				err := p.Completed(b)
 				if b >= 0 && b < m && !done[b] {
@@ -430,6 +431,20 @@ func FuzzPlan(f *testing.F) {
 						require.Equal(t, pr, told[b], "piece %d", b)
 					}
 				}
+			case 4:
+				off := p.OffClass()
+				stalled := p.Stalled()
+				released := p.Release()
+				require.True(t, !released || stalled, "released while not stalled")
+				if released {
+					require.Equal(t, off+1, p.OffClass())
+				} else {
+					require.Equal(t, off, p.OffClass())
+				}
+			case 5:
+				// A SenderPlan or BeaconPlan moving to another symbol, or
+				// to a plain phase.
+				p.enter(b & 7 % 4)
 			}
 			checkPlan(t, p)
 		}
