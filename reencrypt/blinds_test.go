@@ -36,6 +36,12 @@ func TestBlindCache(t *testing.T) {
 							c, err := s.seed.Capsule(uk) // adds into a new element, not into the key
 							require.NoError(t, err)
 							require.NoError(t, k.VerifyCapsule(c))
+							// The key is the caller's own copy: spoiling it
+							// leaves the cached blind intact.
+							uk.key.Neg(uk.key)
+							again, err := tr.UploadKey(i, s.seed.ID(), k.ID())
+							require.NoError(t, err)
+							require.True(t, fresh(k.ID(), i).IsEqual(again.key), "cache spoilt through an upload key")
 							for _, j := range s.peers {
 								if j == k {
 									continue
