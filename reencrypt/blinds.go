@@ -45,6 +45,8 @@ func (c *blindCache) get(peer PeerID, i uint32, mul func() group.Element) group.
 	e, ok := c.m[k]
 	off := c.disabled
 	c.mu.Unlock()
+	// Without this a hit is computed again, to the same element: only
+	// slower (mutation: equivalent).
 	if ok {
 		return e
 	}
@@ -77,10 +79,6 @@ func (c *blindCache) resize(entries int) {
 	defer c.mu.Unlock()
 	c.disabled = entries <= 0
 	c.max = max(entries, 0)
-	if c.disabled {
-		c.m = nil
-		return
-	}
 	for old := range c.m {
 		if len(c.m) <= c.max {
 			break

@@ -9,6 +9,9 @@ import (
 	"github.com/swarmblocks/swarmblocks/elgamal"
 )
 
+// untouched stands for a tracker whose cache was never resized.
+const untouched = -1
+
 // TestBlindCache: whether a blind r_ij·Y_j comes from the cache or is
 // computed afresh, upload keys, re-keys and expected hashes are those of
 // the paper's formulas, and the capsules they make still verify and open;
@@ -25,8 +28,14 @@ func TestBlindCache(t *testing.T) {
 				require.NoError(t, err)
 				return g.NewElement().Mul(pks[0].Element(), tr.ts.scalar(id, i))
 			}
-			for _, entries := range []int{DefaultBlindCache, 2, 0} {
-				tr.SetBlindCache(entries)
+			// 3 peers × 3 pieces: the blinds the swarm needs.
+			const blinds = 9
+			for _, entries := range []int{untouched, 2, 0, DefaultBlindCache} {
+				if entries != untouched {
+					before := tr.blinds.len()
+					tr.SetBlindCache(entries)
+					require.Equal(t, min(before, max(entries, 0)), tr.blinds.len(), "resized to %d", entries)
+				}
 				for round := range 2 { // the second round hits the cache
 					for i := range uint32(3) {
 						for _, k := range s.peers {
@@ -61,9 +70,11 @@ func TestBlindCache(t *testing.T) {
 						require.NoError(t, k.SetExpectedHashes(h))
 					}
 				}
-				require.LessOrEqual(t, tr.blinds.len(), max(entries, 0), "cache bound")
-				if entries > 0 {
-					require.Positive(t, tr.blinds.len())
+				switch entries {
+				case untouched, DefaultBlindCache:
+					require.Equal(t, blinds, tr.blinds.len(), "every blind kept")
+				default:
+					require.Equal(t, max(entries, 0), tr.blinds.len(), "cache bound")
 				}
 			}
 			// The whole protocol still works after all this.
