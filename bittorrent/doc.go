@@ -6,7 +6,8 @@
 // torrent data, per-downloader capsules in a BEP 10 extension message.
 // Package [github.com/swarmblocks/swarmblocks/bittorrent/havesteg] carries
 // the HAVE-order steganography of package steg: piece priorities steered by
-// steg.Plan, HAVEs decoded per connection.
+// a steg plan (one symbol, bursts or a framed payload), HAVEs decoded per
+// connection.
 //
 // The module pins github.com/anacrolix/torrent v1.61.0, the newest release
 // that builds here: v1.62.0 needs a github.com/anacrolix/go-utp version the

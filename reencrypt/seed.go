@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cloudflare/circl/group"
 	"github.com/swarmblocks/swarmblocks/elgamal"
 )
 
@@ -13,11 +14,13 @@ import (
 // elements M_i derive, but no TS key, and the sealed bodies, sealed once by
 // [Tracker.Publish] and the same for every downloader: they are the
 // torrent's data ([Seed.Body], [Seed.WriteTo]). Per downloader it only makes
-// a capsule ([Seed.Capsule]). A Seed keeps the plain content and the sealed
-// bodies in memory, about twice the content. It is safe for concurrent use.
+// a capsule ([Seed.Capsule]). A Seed keeps the plain content, the sealed
+// bodies and the piece elements M_i in memory, about twice the content. It
+// is safe for concurrent use.
 type Seed struct {
 	torrent *Torrent
 	keys    pieceKeys
+	pieces  []group.Element // M_i, derived once at publication; never modified
 	plain   [][]byte
 	bodies  []byte // every sealed body, in piece order
 	offsets []int  // offsets[i] is where body i starts; offsets[n] = len(bodies)
@@ -107,15 +110,15 @@ func (s *Seed) checkKey(k *UploadKey) error {
 
 // Capsule is PEnc without the body: it blinds the piece element M_i with
 // upload key k (message 7 of Algorithm 1), giving the capsule M_i + r_ij·Y_j
-// for the downloader the tracker named. It costs one hash-to-group and one
-// group addition, whatever the piece size; the body to send with it is
-// [Seed.Body].
+// for the downloader the tracker named. It costs one group addition,
+// whatever the piece size: the seed derived every M_i once, when the
+// torrent was published. The body to send with it is [Seed.Body].
 func (s *Seed) Capsule(k *UploadKey) (*Capsule, error) {
 	if err := s.checkKey(k); err != nil {
 		return nil, err
 	}
-	m := s.keys.element(k.Index)
-	return &Capsule{Index: k.Index, element: m.Add(m, k.key)}, nil
+	m := s.keys.g.NewElement().Add(s.pieces[k.Index], k.key)
+	return &Capsule{Index: k.Index, element: m}, nil
 }
 
 // PEnc encrypts piece k.Index for the downloader the tracker named in upload
@@ -141,7 +144,6 @@ func (s *Seed) AppendPEnc(dst []byte, k *UploadKey) (*Piece, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := s.keys.element(k.Index)
-	body := sealBody(dst[:0], s.torrent.ID, k.Index, m, s.plain[k.Index])
+	body := sealBody(dst[:0], s.torrent.ID, k.Index, s.pieces[k.Index], s.plain[k.Index])
 	return &Piece{Index: c.Index, capsule: c.element, body: body}, nil
 }

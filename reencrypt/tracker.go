@@ -32,6 +32,8 @@ type Tracker struct {
 
 	// tsKey is ts.scalar; tests replace it with the flawed schedules of §2.4.
 	tsKey func(peer PeerID, i uint32) group.Scalar
+	// blinds caches r_ij·Y_j (see blindCache).
+	blinds blindCache
 }
 
 // NewTracker runs SGen: it sets up a tracker for one torrent over group g
@@ -123,6 +125,7 @@ func (t *Tracker) Publish(pieces [][]byte) (*Seed, *Torrent, error) {
 	seed := &Seed{
 		torrent: tor,
 		keys:    t.pieces,
+		pieces:  make([]group.Element, len(pieces)),
 		plain:   make([][]byte, len(pieces)),
 		bodies:  make([]byte, 0, total),
 		offsets: make([]int, len(pieces)+1),
@@ -132,7 +135,8 @@ func (t *Tracker) Publish(pieces [][]byte) (*Seed, *Torrent, error) {
 	for i, p := range pieces {
 		tor.Lengths[i] = len(p)
 		seed.plain[i] = append([]byte(nil), p...)
-		seed.bodies = sealBody(seed.bodies, id, uint32(i), t.pieces.element(uint32(i)), p)
+		seed.pieces[i] = t.pieces.element(uint32(i))
+		seed.bodies = sealBody(seed.bodies, id, uint32(i), seed.pieces[i], p)
 		seed.offsets[i+1] = len(seed.bodies)
 		tor.BodyHashes[i] = blake3.Sum256(seed.bodies[seed.offsets[i]:])
 	}
@@ -240,7 +244,7 @@ func (t *Tracker) UploadKey(i uint32, from, to PeerID) (*UploadKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := t.g.NewElement().Mul(pks[0].Element(), t.tsKey(to, i))
+	k := t.g.NewElement().Set(t.blind(to, pks[0], i))
 	return &UploadKey{Torrent: t.torrent.ID, Index: i, To: to, key: k}, nil
 }
 
@@ -248,6 +252,8 @@ func (t *Tracker) UploadKey(i uint32, from, to PeerID) (*UploadKey, error) {
 // returns Δ = r_ik·Y_k − r_ij·Y_j, with which j re-encrypts piece i for k.
 // from is the caller: a network front end passes the authenticated caller,
 // so a re-key goes only to its uploader. Both peers must be subscribed.
+// It costs two variable-base scalar multiplications, or one subtraction
+// when both blinds are cached ([Tracker.SetBlindCache]).
 func (t *Tracker) ReKey(i uint32, from, to PeerID) (*ReKey, error) {
 	if from == to {
 		return nil, ErrSamePeer
@@ -256,9 +262,8 @@ func (t *Tracker) ReKey(i uint32, from, to PeerID) (*ReKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := t.g.NewElement().Mul(pks[0].Element(), t.tsKey(from, i))
-	d.Neg(d)
-	d.Add(d, t.g.NewElement().Mul(pks[1].Element(), t.tsKey(to, i)))
+	d := t.g.NewElement().Neg(t.blind(from, pks[0], i))
+	d.Add(d, t.blind(to, pks[1], i))
 	return &ReKey{Torrent: t.torrent.ID, Index: i, From: from, To: to, delta: d}, nil
 }
 
@@ -291,8 +296,7 @@ func (t *Tracker) ExpectedHashes(id PeerID) ([][32]byte, error) {
 	}
 	out := make([][32]byte, t.torrent.Pieces())
 	for i := range out {
-		c := t.g.NewElement().Mul(pks[0].Element(), t.tsKey(id, uint32(i)))
-		c.Add(c, t.pieces.element(uint32(i)))
+		c := t.g.NewElement().Add(t.blind(id, pks[0], uint32(i)), t.pieces.element(uint32(i)))
 		out[i] = capsuleHash(uint32(i), c, t.torrent.BodyHashes[i])
 	}
 	return out, nil

@@ -237,5 +237,66 @@ func BenchmarkPlan(b *testing.B) {
 				i++
 			}
 		})
+		b.Run(fmt.Sprintf("sender/m=%d", m), func(b *testing.B) {
+			benchSenderPlan(b, f, rng)
+		})
+	}
+}
+
+// benchSenderPlan is a SenderPlan's cost per completion, priority changes
+// included, for a host that completes the most recently wanted piece: the
+// symbol changes every 28 HAVEs, and each change costs a pass over the
+// pieces.
+func benchSenderPlan(b *testing.B, f *Family, rng *rand.Rand) {
+	m := f.Blocks()
+	var (
+		sp    *SenderPlan
+		prio  = make([]Priority, m)
+		done  = make([]bool, m)
+		stack []int
+		dst   = make([]Change, 0, m)
+	)
+	apply := func() {
+		dst = sp.Changes(dst[:0])
+		for _, c := range dst {
+			prio[c.Piece] = c.Priority
+			if c.Priority == Want {
+				stack = append(stack, c.Piece)
+			}
+		}
+	}
+	reset := func() {
+		var err error
+		if sp, err = NewSenderPlan(f, []byte("swarm#7"), 28, rng); err != nil {
+			b.Fatal(err)
+		}
+		for blk := range m {
+			if err := sp.SetAvailability(blk, 1+rng.IntN(30)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		clear(done)
+		stack = stack[:0]
+		apply()
+	}
+	reset()
+	b.ReportAllocs()
+	for b.Loop() {
+		for len(stack) > 0 && (done[stack[len(stack)-1]] || prio[stack[len(stack)-1]] != Want) {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 {
+			b.StopTimer()
+			reset()
+			b.StartTimer()
+			continue
+		}
+		blk := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		done[blk] = true
+		if err := sp.Completed(blk); err != nil {
+			b.Fatal(err)
+		}
+		apply()
 	}
 }

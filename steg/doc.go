@@ -36,8 +36,11 @@
 //     own piece picker (anacrolix/torrent has no picker interface): it
 //     says which pieces to want and which to hold, from the completions
 //     and availability the host reports, and the host orders the wanted
-//     pieces itself. Package
-//     github.com/swarmblocks/swarmblocks/bittorrent/havesteg runs it in
+//     pieces itself. [SenderPlan] and [BeaconPlan] are [Sender] and
+//     [Beacon] in the same form. A stalled plan releases a piece of the
+//     other class at once, or, strict, when the host calls [Plan.Release]
+//     (after a grace period, say). Package
+//     github.com/swarmblocks/swarmblocks/bittorrent/havesteg runs them in
 //     anacrolix/torrent clients.
 //   - [Decoder] (batch, Algorithm 3) and [StreamDecoder] (one HAVE at a
 //     time, reports as soon as it is sure).

@@ -72,7 +72,8 @@ const (
 // A Plan is not safe for concurrent use.
 type Plan struct {
 	fam    *Family
-	x      int
+	cache  *classCache
+	x      int // the symbol hidden now; 0 in a plain phase (see phased)
 	rng    *rand.Rand
 	strict bool
 
@@ -108,6 +109,7 @@ func NewPlan(f *Family, x int, rng *rand.Rand) (*Plan, error) {
 	m := f.Blocks()
 	p := &Plan{
 		fam:     f,
+		cache:   newClassCache(f),
 		x:       x,
 		rng:     rng,
 		class:   make([]uint8, m),
@@ -119,13 +121,61 @@ func NewPlan(f *Family, x int, rng *rand.Rand) (*Plan, error) {
 		active:  -1,
 		spill:   -1,
 	}
-	cache := newClassCache(f)
+	p.classify()
 	for b := range m {
-		p.class[b] = uint8(1 - cache.get(b).bit(x))
-		p.missing[p.class[b]]++
 		p.markDirty(b) // the first Changes reports every piece
 	}
 	return p, nil
+}
+
+// classify sorts the pieces into the classes of H_x, 0 for class 1 and 1
+// for class 2, and counts the missing and available ones of each. With
+// x = 0 every piece is in class 1: the plan wants every missing piece.
+func (p *Plan) classify() {
+	p.missing, p.ready = [2]int{}, [2]int{}
+	for b, s := range p.state {
+		var c uint8
+		if p.x != 0 {
+			c = uint8(1 - p.cache.get(b).bit(p.x))
+		}
+		p.class[b] = c
+		if s == planMissing {
+			p.missing[c]++
+			if p.avail[b] > 0 {
+				p.ready[c]++
+			}
+		}
+	}
+}
+
+// enter starts hiding x, or hiding nothing if x = 0, in the pieces still
+// missing: the first active class is chosen again (see [Plan]), and the
+// pieces of the other class are held again, so pieces wanted under the
+// previous symbol and not started stay behind. Used by [SenderPlan] and
+// [BeaconPlan]; costs one pass over the pieces.
+func (p *Plan) enter(x int) {
+	p.x = x
+	p.spill = -1
+	p.classify()
+	if p.active >= 0 {
+		p.begin()
+	}
+}
+
+// begin chooses the active class and sets every missing piece's priority.
+func (p *Plan) begin() {
+	p.active = int8(p.firstClass())
+	for b, s := range p.state {
+		if s != planMissing {
+			continue
+		}
+		if p.class[b] == uint8(p.active) {
+			p.setPrio(b, Want)
+		} else {
+			p.setPrio(b, Hold)
+		}
+	}
+	p.update()
 }
 
 // Pieces returns the number of pieces of the torrent.
@@ -136,7 +186,12 @@ func (p *Plan) Symbol() int { return p.x }
 
 // ActiveClass returns 1 or 2, the class of H_x the plan wants now, or 0
 // before the first call to [Plan.Changes].
-func (p *Plan) ActiveClass() int { return int(p.active) + 1 }
+func (p *Plan) ActiveClass() int {
+	if p.x == 0 {
+		return 0
+	}
+	return int(p.active) + 1
+}
 
 // Missing returns the number of pieces not completed.
 func (p *Plan) Missing() int { return p.missing[0] + p.missing[1] }
@@ -147,18 +202,44 @@ func (p *Plan) OffClass() int { return p.offClass }
 
 // SetStrict chooses what the plan does when no missing piece of the
 // active class is available. Strict, it waits: the host idles until a peer
-// announces one (the order keeps its pattern). Not strict (the default),
-// it releases the rarest available piece of the other class, one at a
-// time, which breaks the pattern for one window.
+// announces one (the order keeps its pattern), or until the host calls
+// [Plan.Release]. Not strict (the default), it releases the rarest
+// available piece of the other class at once, one at a time, which breaks
+// the pattern for one window.
 func (p *Plan) SetStrict(strict bool) {
 	p.strict = strict
 	p.update()
 }
 
+// Strict reports whether the plan waits when stalled (see
+// [Plan.SetStrict]).
+func (p *Plan) Strict() bool { return p.strict }
+
+// Release releases now, strict or not, the rarest available piece of the
+// other class (a random one among ties) when the plan is [Plan.Stalled]
+// and no piece it released before is still missing and available, and
+// reports whether it did; [Plan.OffClass] counts it. A host that times its
+// releases, for instance waiting out a grace period in which the peer
+// holding the active class may still connect, keeps the plan strict and
+// calls Release when its time is up. Apply [Plan.Changes] after it.
+func (p *Plan) Release() bool {
+	if p.spill >= 0 || !p.Stalled() {
+		return false
+	}
+	b := p.rarest(uint8(p.active)^1, true)
+	if b < 0 {
+		return false
+	}
+	p.spill = b
+	p.offClass++
+	p.setPrio(b, Want)
+	return true
+}
+
 // Stalled reports whether the active class has missing pieces but none
 // available, as far as [Plan.SetAvailability] has said.
 func (p *Plan) Stalled() bool {
-	return p.active >= 0 && p.missing[p.active] > 0 && p.ready[p.active] == 0
+	return p.x != 0 && p.active >= 0 && p.missing[p.active] > 0 && p.ready[p.active] == 0
 }
 
 // Priority returns what the plan asks for piece b now (before the first
@@ -233,9 +314,7 @@ func (p *Plan) SetAvailability(b, peers int) error {
 // the first active class (see [Plan]).
 func (p *Plan) Changes(dst []Change) []Change {
 	if p.active < 0 {
-		p.active = int8(p.firstClass())
-		p.wantClass(uint8(p.active))
-		p.update()
+		p.begin()
 	}
 	for _, b32 := range p.dirty {
 		b := int(b32)
@@ -266,13 +345,8 @@ func (p *Plan) update() {
 	if p.spill >= 0 && p.avail[p.spill] == 0 {
 		p.spill = -1 // nobody has it any more: it cannot complete, release another
 	}
-	if p.strict || p.spill >= 0 || !p.Stalled() {
-		return
-	}
-	if b := p.rarest(a^1, true); b >= 0 {
-		p.spill = b
-		p.offClass++
-		p.setPrio(b, Want)
+	if !p.strict {
+		p.Release()
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // order.
 type host struct {
 	t        *testing.T
-	p        *Plan
+	p        hostPlan
 	rng      *rand.Rand
 	prio     []Priority
 	avail    []int
@@ -25,7 +25,21 @@ type host struct {
 	byIndex  bool // order: lowest index first (anacrolix's tie-break); else rarest first, random ties
 }
 
-func newHost(t *testing.T, p *Plan, rng *rand.Rand, byIndex bool) *host {
+// hostPlan is what the host drives: a Plan, a SenderPlan or a BeaconPlan.
+type hostPlan interface {
+	Pieces() int
+	SetAvailability(b, peers int) error
+	Changes(dst []Change) []Change
+	Completed(b int) error
+}
+
+var (
+	_ hostPlan = (*Plan)(nil)
+	_ hostPlan = (*SenderPlan)(nil)
+	_ hostPlan = (*BeaconPlan)(nil)
+)
+
+func newHost(t *testing.T, p hostPlan, rng *rand.Rand, byIndex bool) *host {
 	m := p.Pieces()
 	h := &host{t: t, p: p, rng: rng, prio: make([]Priority, m), avail: make([]int, m), done: make([]bool, m), byIndex: byIndex}
 	return h
@@ -241,6 +255,17 @@ func TestPlanStall(t *testing.T) {
 			rarest, avail[b] = b, 2
 		}
 	}
+	p, _ := newTestPlan(t, m, x, 3)
+	require.False(t, p.Release(), "before the first Changes")
+	p.Changes(nil)
+	require.False(t, p.Release(), "nothing available to release")
+	p.SetStrict(true)
+	for b := range m {
+		require.NoError(t, p.SetAvailability(b, 1))
+	}
+	require.False(t, p.Stalled())
+	require.False(t, p.Release(), "not stalled")
+	require.Zero(t, p.OffClass())
 	for _, strict := range []bool{true, false} {
 		q, _ := newTestPlan(t, m, x, 3)
 		q.SetStrict(strict)
@@ -256,9 +281,21 @@ func TestPlanStall(t *testing.T) {
 				wanted = append(wanted, c.Piece)
 			}
 		}
+		require.Equal(t, strict, q.Strict())
 		if strict {
 			require.Empty(t, wanted)
 			require.Zero(t, q.OffClass())
+			// The host times the releases: one piece per Release.
+			require.True(t, q.Release())
+			require.Equal(t, []Change{{rarest, Want}}, q.Changes(nil), "the rarest piece of class 2 is released")
+			require.False(t, q.Release(), "one release at a time")
+			require.Equal(t, 1, q.OffClass())
+			require.NoError(t, q.Completed(rarest))
+			require.True(t, q.Stalled())
+			require.Empty(t, q.Changes(nil), "strict: nothing more until the host releases")
+			require.True(t, q.Release())
+			require.Len(t, q.Changes(nil), 1)
+			require.Equal(t, 2, q.OffClass())
 			continue
 		}
 		require.Equal(t, []int{rarest}, wanted, "the rarest piece of class 2 is released")
@@ -351,7 +388,8 @@ func checkPlan(t *testing.T, p *Plan) {
 }
 
 // FuzzPlan drives a Plan with any sequence of host reports (completions,
-// availability, strictness, change requests), as a host fed by hostile
+// availability, strictness, change requests, releases) and symbol changes
+// (as a SenderPlan or BeaconPlan makes them), as a host fed by hostile
 // peers would, and checks after each that bad reports are errors, the
 // bookkeeping holds, and the priorities the host was told equal the
 // plan's.
@@ -367,7 +405,7 @@ func FuzzPlan(f *testing.F) {
 		done := make([]bool, m)
 		for i := 0; i+1 < len(ops); i += 2 {
 			b := int(ops[i+1]) - 4 // some out of range
-			switch ops[i] % 4 {
+			switch ops[i] % 6 {
 			case 0:
 				err := p.Completed(b)
 				if b >= 0 && b < m && !done[b] {
@@ -393,6 +431,20 @@ func FuzzPlan(f *testing.F) {
 						require.Equal(t, pr, told[b], "piece %d", b)
 					}
 				}
+			case 4:
+				off := p.OffClass()
+				stalled := p.Stalled()
+				released := p.Release()
+				require.True(t, !released || stalled, "released while not stalled")
+				if released {
+					require.Equal(t, off+1, p.OffClass())
+				} else {
+					require.Equal(t, off, p.OffClass())
+				}
+			case 5:
+				// A SenderPlan or BeaconPlan moving to another symbol, or
+				// to a plain phase.
+				p.enter(b & 7 % 4)
 			}
 			checkPlan(t, p)
 		}

@@ -4,8 +4,11 @@ import "fmt"
 
 // FrameDecoder recovers the payloads a [Sender] announces from the HAVE
 // messages of one peer. It detects a symbol each time the one-class run of
-// a function reaches the window c (ignoring a function equal to the last
-// symbol detected, whose run was merely interrupted), and after each new
+// a function reaches the window c, ignoring the last symbol detected,
+// whose run was merely interrupted or restarted in its other class: a
+// host that orders pieces by index follows a symbol with pieces of one
+// class of the symbol before, so that run and the new symbol's reach c
+// together, and the new symbol wins. After each new
 // symbol tries every frame length ending there: a frame is accepted when
 // its length byte, padding and keyed checksum agree. Lost, reordered or
 // spurious symbols make a frame fail its checksum; the next repetition of
@@ -40,16 +43,20 @@ func (d *FrameDecoder) Push(b int) (payload []byte, ok bool, err error) {
 		return nil, false, fmt.Errorf("%w: piece %d", ErrDuplicate, b)
 	}
 	d.t.push(b)
+	last := 0
+	if len(d.syms) > 0 {
+		last = d.syms[len(d.syms)-1]
+	}
 	sym := 0
 	for i := range d.f.n {
-		if int(d.t.run[i]) == d.c {
+		if int(d.t.run[i]) == d.c && i+1 != last {
 			if sym != 0 {
-				return nil, false, nil // two runs reach c together: an erasure
+				return nil, false, nil // two new runs reach c together: an erasure
 			}
 			sym = i + 1
 		}
 	}
-	if sym == 0 || (len(d.syms) > 0 && d.syms[len(d.syms)-1] == sym) {
+	if sym == 0 {
 		return nil, false, nil
 	}
 	if len(d.syms) == d.max {

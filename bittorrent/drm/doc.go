@@ -64,9 +64,14 @@
 //   - The extension message names the downloader; it is not authenticated
 //     by the BitTorrent connection. A peer that names another gets a
 //     capsule it cannot open.
-//   - Every capsule costs the key server a re-key (two scalar
-//     multiplications) or an upload key (one): with small pieces that cost,
-//     not T (one group addition), is what a swarm pays for the DRM.
+//   - Every capsule costs the key server a re-key or an upload key. The
+//     tracker caches the blinds r_ij·Y_j those are made of
+//     ([reencrypt.Tracker.SetBlindCache]), computed already for each
+//     peer's expected hashes, so a re-key is a group subtraction rather
+//     than two scalar multiplications, and the seed a group addition: over
+//     HTTP the request itself (a signature to check, a TLS round trip)
+//     costs more than the keys. A tracker whose swarm outgrows the cache
+//     pays the multiplications again.
 //   - [Torrent.Player] reads the whole sealed content into memory.
 //   - As in the paper, the key server, the original seed and the player
 //     are trusted; a hacked player leaks the plain content.
@@ -78,7 +83,9 @@
 //     BitTorrent-like P2P systems", Multimedia Computing and Networking
 //     (MMCN) 2008, Proc. SPIE 6818. doi:10.1117/12.775129. §3.2 reports
 //     under 10% throughput loss against plain BitTorrent; BenchmarkSwarm
-//     measures it here.
+//     and BenchmarkSwarmLoss measure it here, the latter interleaving the
+//     plain and protected swarms and asking the key server in process or
+//     over HTTP.
 //   - [BEP 10]: the BitTorrent extension protocol.
 //
 // [Runtime re-encryption DRM]: https://doi.org/10.1117/12.775129

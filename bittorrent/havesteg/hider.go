@@ -14,6 +14,10 @@ import (
 // default, how many connected peers have each piece.
 const DefaultAvailabilityInterval = 250 * time.Millisecond
 
+// DefaultStallGrace is how long, by default, a [Hider] lets the active
+// class stay stalled before it releases a piece of the other class.
+const DefaultStallGrace = time.Second
+
 // HiderConfig tunes a [Hider]; the zero value is the default.
 type HiderConfig struct {
 	// AvailabilityInterval is how often the Hider recounts the pieces its
@@ -21,7 +25,49 @@ type HiderConfig struct {
 	// the plan ([steg.Plan.SetAvailability]); 0 means
 	// [DefaultAvailabilityInterval].
 	AvailabilityInterval time.Duration
+	// StallGrace is how long the active class of H_x must stay stalled
+	// (missing pieces, none of them held by a connected peer) before the
+	// Hider releases one piece of the other class ([steg.Plan.Release]);
+	// at least as long passes between two releases. A node often meets peers
+	// holding only the other class a moment before the peer, the seed
+	// say, that holds its own: the grace waits for it instead of sending
+	// a stray HAVE. The wait is checked at every availability recount, so
+	// it lasts up to one AvailabilityInterval longer. 0 means
+	// [DefaultStallGrace]; a negative value releases at once, as a plan
+	// that is not strict does. A strict plan ([steg.Plan.SetStrict])
+	// never releases, whatever the grace.
+	StallGrace time.Duration
 }
+
+// Encoder is the plan a [Hider] steers a torrent by: a [steg.Plan], which
+// hides one symbol all along, a [steg.BeaconPlan], which hides it in
+// bursts, or a [steg.SenderPlan], which announces a payload.
+type Encoder interface {
+	// Pieces returns the number of pieces of the torrent.
+	Pieces() int
+	// Completed records a piece the client verified (and announced).
+	Completed(b int) error
+	// SetAvailability records how many connected peers have a piece.
+	SetAvailability(b, peers int) error
+	// Changes appends the priority changes to apply.
+	Changes(dst []steg.Change) []steg.Change
+	// ActiveClass returns the class of H_x wanted now, or 0.
+	ActiveClass() int
+	// OffClass counts the pieces released outside the active class.
+	OffClass() int
+	// Strict, SetStrict, Stalled and Release let the Hider time the
+	// releases of a stalled class (see [HiderConfig.StallGrace]).
+	Strict() bool
+	SetStrict(strict bool)
+	Stalled() bool
+	Release() bool
+}
+
+var (
+	_ Encoder = (*steg.Plan)(nil)
+	_ Encoder = (*steg.SenderPlan)(nil)
+	_ Encoder = (*steg.BeaconPlan)(nil)
+)
 
 // Hider is the hiding side of [PACOM]'s HAVE channel in an
 // anacrolix/torrent client. It steers the order in which the client
@@ -34,9 +80,10 @@ type HiderConfig struct {
 // ([torrent.Torrent.SubscribePieceStateChanges]) and by the availability
 // the Hider counts every [HiderConfig.AvailabilityInterval].
 //
-// When no missing piece of the active class is available the plan releases
-// one piece of the other class at a time; call [steg.Plan.SetStrict]
-// before handing the plan over to wait instead.
+// When no missing piece of the active class is available, the Hider waits
+// [HiderConfig.StallGrace], then releases one piece of the other class at
+// a time; call [steg.Plan.SetStrict] before handing the plan over to wait
+// for good instead.
 //
 // The Hider owns the piece priorities of the torrent: do not call
 // [torrent.Torrent.DownloadAll], [torrent.Torrent.DownloadPieces],
@@ -45,20 +92,21 @@ type HiderConfig struct {
 type Hider struct {
 	t        *torrent.Torrent
 	interval time.Duration
+	grace    time.Duration // < 0: the plan releases by itself, or never if strict
 	stop     chan struct{}
 	done     chan struct{}
 	once     sync.Once
 
 	mu   sync.Mutex // guards plan and err
-	plan *steg.Plan
+	plan Encoder
 	err  error
 }
 
 // NewHider starts steering t, whose info must be known, with plan, which
 // it owns from now on (do not use it elsewhere). It returns once the
 // first priorities are set. Stop it with [Hider.Close].
-func NewHider(t *torrent.Torrent, plan *steg.Plan, cfg HiderConfig) (*Hider, error) {
-	if t == nil || plan == nil {
+func NewHider(t *torrent.Torrent, plan Encoder, cfg HiderConfig) (*Hider, error) {
+	if t == nil || isNil(plan) {
 		return nil, fmt.Errorf("%w: NewHider with a nil torrent or plan", ErrNil)
 	}
 	if t.Info() == nil {
@@ -73,12 +121,22 @@ func NewHider(t *torrent.Torrent, plan *steg.Plan, cfg HiderConfig) (*Hider, err
 	h := &Hider{
 		t:        t,
 		interval: cfg.AvailabilityInterval,
+		grace:    cfg.StallGrace,
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 		plan:     plan,
 	}
 	if h.interval == 0 {
 		h.interval = DefaultAvailabilityInterval
+	}
+	switch {
+	case plan.Strict():
+		h.grace = -1 // never released
+	case h.grace == 0:
+		h.grace = DefaultStallGrace
+	}
+	if h.grace > 0 {
+		plan.SetStrict(true) // the Hider times the releases
 	}
 	s := &steering{h: h, done: make([]bool, plan.Pieces()), avail: make([]int, plan.Pieces())}
 	sub := t.SubscribePieceStateChanges() // before the first scan: no change is missed
@@ -122,10 +180,11 @@ func (h *Hider) OffClass() int {
 
 // steering is the state of a Hider's goroutine.
 type steering struct {
-	h     *Hider
-	done  []bool // completions passed to the plan
-	avail []int  // availability passed to the plan
-	buf   []steg.Change
+	h       *Hider
+	done    []bool // completions passed to the plan
+	avail   []int  // availability passed to the plan
+	buf     []steg.Change
+	stalled time.Time // since when the plan has been stalled, or zero
 }
 
 func (s *steering) run(changes <-chan torrent.PieceStateChange, unsubscribe func()) {
@@ -207,10 +266,14 @@ func (s *steering) syncAvailability() {
 	}
 }
 
-// apply sets the priorities the plan asks for.
+// apply releases a piece of the other class if the grace is over, and sets
+// the priorities the plan asks for.
 func (s *steering) apply() {
 	s.h.mu.Lock()
 	s.buf = s.h.plan.Changes(s.buf[:0])
+	if s.h.grace > 0 {
+		s.graceOver(time.Now())
+	}
 	s.h.mu.Unlock()
 	for _, c := range s.buf {
 		prio := torrent.PiecePriorityNone
@@ -219,4 +282,39 @@ func (s *steering) apply() {
 		}
 		s.h.t.Piece(c.Piece).SetPriority(prio)
 	}
+}
+
+// graceOver releases a piece of the other class once the plan has been
+// stalled for the grace period, and restarts the period at each release
+// (the plan releases no other piece while the last one is missing and
+// available). s.h.mu is held.
+func (s *steering) graceOver(now time.Time) {
+	if !s.h.plan.Stalled() {
+		s.stalled = time.Time{}
+		return
+	}
+	if s.stalled.IsZero() {
+		s.stalled = now
+		return
+	}
+	if now.Sub(s.stalled) >= s.h.grace && s.h.plan.Release() {
+		s.stalled = now
+		s.buf = s.h.plan.Changes(s.buf)
+	}
+}
+
+// isNil reports whether e is nil or a nil pointer to one of package
+// steg's plans.
+func isNil(e Encoder) bool {
+	switch p := e.(type) {
+	case nil:
+		return true
+	case *steg.Plan:
+		return p == nil
+	case *steg.SenderPlan:
+		return p == nil
+	case *steg.BeaconPlan:
+		return p == nil
+	}
+	return false
 }

@@ -138,3 +138,25 @@ func TestWatcherOtherTorrent(t *testing.T) {
 	require.NoError(t, loopback.WaitComplete(ctx, leecher))
 	require.Empty(t, w.Reports(), "HAVEs of another torrent")
 }
+
+// TestHiderBeaconPlan: a Hider steers a real client by a BeaconPlan,
+// bursts of HAVEs hiding x between plain gaps, and the watcher reads x off
+// the hiding node's HAVEs.
+func TestHiderBeaconPlan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const pieces, x, burst, gap = 160, 33, 30, 40
+	var bp *steg.BeaconPlan
+	s := runSwarm(t, swarmConfig{
+		pieces: pieces, plain: 2, key: make([]byte, steg.KeySize), window: steg.DefaultWindow,
+		plan: func(f *steg.Family, rng *rand.Rand) (havesteg.Encoder, error) {
+			var err error
+			bp, err = steg.NewBeaconPlan(f, x, burst, gap, rng)
+			return bp, err
+		},
+	}, rng, 60*time.Second)
+	h, _ := s.orders(t)
+	require.NoError(t, s.h.Close())
+	require.GreaterOrEqual(t, bp.Bursts(), 2, "a gap, then a second burst")
+	require.Len(t, h.Haves, pieces)
+	require.Equal(t, x, h.Symbol, "the watcher decodes x")
+}

@@ -64,6 +64,9 @@ type swarmConfig struct {
 	x      int // symbol the hiding node hides
 	key    []byte
 	window int
+	// plan, if set, makes the hiding node's encoder instead of a
+	// steg.Plan hiding x.
+	plan func(*steg.Family, *rand.Rand) (havesteg.Encoder, error)
 }
 
 // swarm is a seed, a hiding node and plain leechers all connected to one
@@ -106,7 +109,13 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 	wcfg.AlwaysWantConns = true
 	watcher := addNode(t, &s.closers, wcfg, mi)
 
-	plan, err := steg.NewPlan(fam, sc.x, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64())))
+	prng := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+	var plan havesteg.Encoder
+	if sc.plan != nil {
+		plan, err = sc.plan(fam, prng)
+	} else {
+		plan, err = steg.NewPlan(fam, sc.x, prng)
+	}
 	require.NoError(t, err)
 	s.h, err = havesteg.NewHider(s.hider.Torrent, plan, havesteg.HiderConfig{})
 	require.NoError(t, err)
