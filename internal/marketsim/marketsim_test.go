@@ -267,3 +267,28 @@ func TestTrades(t *testing.T) {
 	require.NoError(t, err)
 	require.Less(t, Summarize(rs).Partial, 0.5)
 }
+
+func TestComparePaired(t *testing.T) {
+	run := func(seed uint64, dl []float64, done time.Duration) *Result {
+		return &Result{Config: Config{Seed: seed, K: 5}, Downloads: dl, MeanDone: done}
+	}
+	base := []*Result{run(1, []float64{5.5, 5.5}, 100*time.Second), run(2, []float64{6, 5}, 200*time.Second)}
+	variant := []*Result{run(1, []float64{5.6, 5.6}, 110*time.Second), run(2, []float64{5.5, 5.5}, 180*time.Second)}
+	p, err := ComparePaired(base, variant)
+	require.NoError(t, err)
+	require.Equal(t, 2, p.Seeds)
+	require.Equal(t, 1, p.Worse)
+	// Overheads 0.5 → 0.6 (+20%) and 0.5 → 0.5 (0%).
+	require.InDelta(t, 0.1, p.Overhead.Mean, 1e-12)
+	require.InDelta(t, math.Sqrt(0.02), p.Overhead.SD, 1e-12)
+	// Finish times +10% and −10%.
+	require.InDelta(t, 0, p.MeanDone.Mean, 1e-12)
+	require.InDelta(t, (5.6/5.5-1)/2, p.Downloads.Mean, 1e-12)
+
+	_, err = ComparePaired(base, variant[:1])
+	require.Error(t, err)
+	_, err = ComparePaired(base, []*Result{variant[1], variant[0]})
+	require.Error(t, err, "seeds must pair")
+	_, err = ComparePaired([]*Result{run(1, []float64{5}, time.Second)}, variant[:1])
+	require.Error(t, err, "no overhead to compare with")
+}
