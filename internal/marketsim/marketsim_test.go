@@ -27,6 +27,8 @@ func TestMisuse(t *testing.T) {
 		{"zero bucket", func(c *Config) { c.Bucket = 0 }},
 		{"size spread 1", func(c *Config) { c.SizeSpread = 1 }},
 		{"negative tau", func(c *Config) { c.ArrivalTau = -time.Second }},
+		{"too many nodes", func(c *Config) { c.Clients = 1 << 22 }},
+		{"too many buckets", func(c *Config) { c.Bucket = time.Millisecond }},
 		{"bad class", func(c *Config) { c.Classes = []BandwidthClass{{Share: math.Inf(1), Up: 1, Down: 1}} }},
 		{"NaN weight", func(c *Config) { c.Valuation.Weights.Request = math.NaN() }},
 		{"negative weight", func(c *Config) { c.Valuation.Weights.Have = -1 }},
