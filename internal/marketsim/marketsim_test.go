@@ -272,3 +272,29 @@ func TestComparePaired(t *testing.T) {
 	_, err = ComparePaired([]*Result{run(1, []float64{5}, time.Second)}, variant[:1])
 	require.Error(t, err, "no overhead to compare with")
 }
+
+// TestSweep: each point runs its factor at its weight with the others at 1;
+// the centre, met once per factor, runs once and is reported for each.
+func TestSweep(t *testing.T) {
+	pts, err := Sweep(SmallConfig(0), []Factor{FactorHave, FactorRequest}, []float64{0, 1}, []uint64{1, 2}, 2)
+	require.NoError(t, err)
+	require.Len(t, pts, 4)
+	for i, want := range []struct {
+		f Factor
+		v float64
+	}{{FactorHave, 0}, {FactorHave, 1}, {FactorRequest, 0}, {FactorRequest, 1}} {
+		require.Equal(t, want.f, pts[i].Factor)
+		require.Equal(t, want.v, pts[i].Weight)
+		require.Equal(t, SetWeight(Centre(), want.f, want.v), pts[i].Weights)
+		require.Equal(t, 2, pts[i].Runs)
+		require.Equal(t, 1.0, pts[i].Finished)
+	}
+	require.Equal(t, pts[1].Downloads, pts[3].Downloads, "the centre")
+	require.NotEqual(t, pts[0].Weights, pts[2].Weights)
+	_, err = Sweep(SmallConfig(0), []Factor{FactorHave}, []float64{0}, []uint64{1}, 1)
+	require.NoError(t, err)
+	c := SmallConfig(0)
+	c.Valuation.Weights = valuation.Weights{}
+	_, err = Sweep(c, []Factor{FactorCompleteness}, []float64{-1}, []uint64{1}, 1)
+	require.ErrorIs(t, err, valuation.ErrWeight)
+}
