@@ -187,22 +187,24 @@
 // every Result is unchanged (TestDeferredDeliveryIsExact compares every
 // field with immediate delivery). Pieces held and in transfer share one
 // allocation per node, the observer volumes are per node under a packed
-// key, and a HAVE no longer costs the Market a second exp2.
+// key, a HAVE no longer costs the Market a second exp2, and the Unchoker
+// keeps its service records by peer slot rather than in a map.
 // BenchmarkMarketplace/clients=N reports the CPU per control message
 // (cpu-ns/msg, from getrusage); on the shared 2-core machine, before (load
-// 1–7) and after (load 4–5; 200 clients at load 11):
+// 1–7) and after (two runs, load 4–6; the machine's other work moves the
+// large sizes by ±20%):
 //
 //	clients   before (cpu-ns/msg)   after (cpu-ns/msg)   after ÷ 100 clients
-//	100       135                   124                  1
+//	100       135                   121–124              1
 //	200       —                     147                  1.2
-//	400       235                   185                  1.5
-//	1000      485                   312                  2.5
+//	400       235                   185–186              1.5
+//	1000      485                   312–377              2.5–3.1
 //
 // The growth left is memory latency: between two reads of a client's
 // Market its queue holds notes from many different neighbours, each in a
 // different cache line of its peer table, so batching saves the queue's
-// traffic but not those misses. A paper-scale run takes about 1.15 s of CPU
-// (target 1 s); 1,000 clients about 31 s (target 15 s). Making the cost
+// traffic but not those misses. A paper-scale run takes about 1.1 s of CPU
+// (target 1 s); 1,000 clients 31–37 s (target 15 s). Making the cost
 // linear needs Markets whose per-peer state stays in cache, for instance
 // a simulation-side aggregate of what every client advertises in place of
 // per-observer copies — a change of model, not of data layout.
