@@ -5,9 +5,9 @@
 //
 //	go run ./examples/marketplace                       # 20 paper-scale runs, figures in examples/marketplace/out
 //	go run ./examples/marketplace -runs 1 -seed 7       # one run
-//	go run ./examples/marketplace -sweep -runs 10       # the weight sweep of §5.2 (-factors have,request: a subset)
+//	go run ./examples/marketplace -sweep                # the weight sweep of §5.2, resumable (-factors have,request: a subset)
 //	go run ./examples/marketplace -small                # a reduced marketplace, in a second
-//	go run ./examples/marketplace -runs 1 -clients 1000 # a larger marketplace (cost is about linear)
+//	go run ./examples/marketplace -runs 1 -clients 1000 # a larger marketplace (about 30 s of CPU)
 //	go run ./examples/marketplace -weights 1,1,1,1      # other valuation weights
 //
 // Beyond the paper: -late-start, -even-split (§6.1), -size-spread,
@@ -124,41 +124,7 @@ func run(stdout io.Writer, cfg marketsim.Config, seeds []uint64, parallel int, s
 		cfg.K, cfg.Torrents, cfg.FileSize/1_000_000, cfg.PieceSize>>10, cfg.Clients, cfg.Torrents, float64(cfg.Bandwidth)/1e6)
 	start := time.Now()
 	if sweep {
-		fmt.Fprintf(w, "weight sweep [§5.2]: each factor over %v, the others at 1; %d runs each (seeds %d..%d)\n\n",
-			valuation.WeightGrid, len(seeds), seeds[0], seeds[len(seeds)-1])
-		var pts []marketsim.SweepPoint
-		var centre []marketsim.SweepPoint // every factor at 1, run once
-		for _, f := range factors {
-			for _, v := range valuation.WeightGrid {
-				var pt []marketsim.SweepPoint
-				if v == 1 && centre != nil {
-					pt = []marketsim.SweepPoint{centre[0]}
-					pt[0].Factor = f
-				} else {
-					var err error
-					if pt, err = marketsim.Sweep(cfg, []marketsim.Factor{f}, []float64{v}, seeds, parallel); err != nil {
-						return err
-					}
-					if v == 1 {
-						centre = pt
-					}
-				}
-				fmt.Fprintf(os.Stderr, "  %s = %g: downloads %s, mean finish %.0f s, replaced %.0f (partial %.0f) (%v)\n",
-					f, v, pt[0].Downloads, pt[0].MeanDone.Seconds(), pt[0].Replacements, pt[0].Partial, time.Since(start).Round(time.Second))
-				pts = append(pts, pt...)
-			}
-		}
-		if err := marketsim.WriteSweep(w, pts); err != nil {
-			return err
-		}
-		cw := marketsim.ChooseWeights(pts, marketsim.PaperDownloads)
-		fmt.Fprintf(w, "\nchosen (per factor, the fastest weight whose downloads lie in %s): completeness %g, demand/supply %g, have %g, request %g\n",
-			marketsim.PaperDownloads, cw.Completeness, cw.DemandSupply, cw.Have, cw.Request)
-		if err := plotSweep(filepath.Join(out, "sweep.png"), pts); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "\nfigure: %s (%v)\n", filepath.Join(out, "sweep.png"), time.Since(start).Round(time.Second))
-		return os.WriteFile(filepath.Join(out, "sweep.txt"), buf.Bytes(), 0o644)
+		return runSweep(w, &buf, cfg, seeds, parallel, factors, out, start)
 	}
 	wt := cfg.Valuation.Weights
 	fmt.Fprintf(w, "weights: completeness %g, demand/supply %g, have %g, request %g\n\n", wt.Completeness, wt.DemandSupply, wt.Have, wt.Request)
@@ -189,9 +155,16 @@ func run(stdout io.Writer, cfg marketsim.Config, seeds []uint64, parallel int, s
 				return err
 			}
 			s0 := marketsim.Summarize(rs0)
-			fmt.Fprintf(w, "\nwithout requests (request weight 0, same seeds): mean time to finish %.0f s (%+.1f%%), downloads %s (%+.1f%%), replacements %.1f (%.1f partial)\n",
-				s0.MeanDone.Mean, 100*(s0.MeanDone.Mean/s.MeanDone.Mean-1), s0.Downloads,
-				100*(s0.Downloads.Mean/s.Downloads.Mean-1), s0.Replacements, s0.Partial)
+			pc, err := marketsim.ComparePaired(rs, rs0)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "\nwithout requests (request weight 0, the same %d seeds; performance is the additional download bytes, §4):\n", pc.Seeds)
+			fmt.Fprintf(w, "  overhead (downloads - k): %.3f -> %.3f torrents per client; paired change %+.1f%% ± %.1f%% (worse on %d of %d seeds)\n",
+				s.Downloads.Mean-float64(cfg.K), s0.Downloads.Mean-float64(cfg.K), 100*pc.Overhead.Mean, 100*pc.Overhead.SD, pc.Worse, pc.Seeds)
+			fmt.Fprintf(w, "  downloads per client: %s -> %s; paired change %+.1f%% ± %.1f%%\n", s.Downloads, s0.Downloads, 100*pc.Downloads.Mean, 100*pc.Downloads.SD)
+			fmt.Fprintf(w, "  mean time to finish: %.0f s -> %.0f s; paired change %+.1f%% ± %.1f%%\n", s.MeanDone.Mean, s0.MeanDone.Mean, 100*pc.MeanDone.Mean, 100*pc.MeanDone.SD)
+			fmt.Fprintf(w, "  replacements per run: %.1f (%.1f partial) -> %.1f (%.1f partial)\n", s.Replacements, s.Partial, s0.Replacements, s0.Partial)
 			fmt.Fprintf(w, "paper: performance nearly twenty percent worse without direct requests\n")
 		}
 	}
