@@ -1,0 +1,105 @@
+// Command scaling runs the scaling suite of package internal/scaling: the
+// cost of each subsystem (Chord ring build and lookup, the PACOM Fig. 10
+// growth, the swarmmodel workload generator, the marketplace simulation)
+// against its size, the power laws fitted to cost and work, and a figure
+// of the curves.
+//
+//	go run ./examples/scaling                           # CI's sizes, a few seconds
+//	go run ./examples/scaling -long -o docs/scaling.svg # the full range, minutes; the README's figure
+//	go run ./examples/scaling -only chord/lookup -long  # one curve
+//
+// The same kernels back each package's BenchmarkScaling
+// (go test -run '^$' -bench Scaling ./...).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/swarmblocks/swarmblocks/internal/scaling"
+)
+
+func main() {
+	out := flag.String("o", "", "write the figure to this file (.svg, .png or .pdf)")
+	long := flag.Bool("long", false, "measure the full range of sizes (minutes) instead of CI's")
+	seed := flag.Uint64("seed", 1, "seed of every run")
+	only := flag.String("only", "", "comma-separated curve names to measure (default: all)")
+	flag.Parse()
+	subs, err := pick(scaling.All(), *only)
+	if err == nil {
+		err = run(os.Stdout, subs, *long, *seed, *out)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "scaling:", err)
+		os.Exit(1)
+	}
+}
+
+// pick selects the subsystems named in only, a comma-separated list.
+func pick(all []scaling.Subsystem, only string) ([]scaling.Subsystem, error) {
+	if only == "" {
+		return all, nil
+	}
+	var subs []scaling.Subsystem
+	for name := range strings.SplitSeq(only, ",") {
+		found := false
+		for _, s := range all {
+			if s.Name == name {
+				subs = append(subs, s)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("no curve named %q", name)
+		}
+	}
+	return subs, nil
+}
+
+// run measures subs, prints each curve and its fit to w, and draws the
+// figure into out unless out is empty.
+func run(w io.Writer, subs []scaling.Subsystem, long bool, seed uint64, out string) error {
+	var curves []scaling.Curve
+	for _, s := range subs {
+		sizes := s.Short
+		if long {
+			sizes = s.Long
+		}
+		c, err := scaling.Measure(s, sizes, seed)
+		if err != nil {
+			return err
+		}
+		if err := report(w, c); err != nil {
+			return err
+		}
+		curves = append(curves, c)
+	}
+	if out == "" {
+		return nil
+	}
+	if err := drawFigure(curves, out); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "wrote %s\n", out)
+	return err
+}
+
+// report prints one curve: a row per size, then the fitted exponents.
+func report(w io.Writer, c scaling.Curve) error {
+	s := c.Subsystem
+	e, err := c.Fit()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s — %s (seed %d); work: %s, expected %s\n", s.Name, s.Op, c.Seed, s.Work, s.Expected)
+	fmt.Fprintf(w, "  %12s  %14s  %14s  %14s\n", "N "+s.Size, "CPU per op", "work per op", "CPU per work")
+	for _, p := range c.Points {
+		fmt.Fprintf(w, "  %12d  %14v  %14.4g  %12.4g ns\n", p.Size, p.Cost, p.Work, float64(p.Cost.Nanoseconds())/p.Work)
+	}
+	_, err = fmt.Fprintf(w, "  fitted: cost ∝ N^%.3f (r² %.3f), work ∝ N^%.3f (r² %.3f), excess %+.3f\n\n",
+		e.Cost, e.CostR2, e.Work, e.WorkR2, e.Excess())
+	return err
+}
