@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -34,6 +35,8 @@ func drawFigure(curves []scaling.Curve, path string) error {
 		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
 		p.Add(plotter.NewGrid())
+	}
+	for _, p := range []*plot.Plot{left, right} {
 		p.Legend.Top, p.Legend.Left = true, true
 	}
 	for i, c := range curves {
@@ -55,7 +58,7 @@ func drawFigure(curves []scaling.Curve, path string) error {
 			name string
 		}{
 			{left, cost, fmt.Sprintf("%s: N^%.2f (work N^%.2f)", c.Subsystem.Name, e.Cost, e.Work)},
-			{right, unit, fmt.Sprintf("%s: N^%+.2f", c.Subsystem.Name, e.Excess())},
+			{right, unit, fmt.Sprintf("%s: N^%.2f per %s", c.Subsystem.Name, e.Excess(), singular(c.Subsystem.Work))},
 		} {
 			l, s, err := plotter.NewLinePoints(side.xy)
 			if err != nil {
@@ -67,21 +70,23 @@ func drawFigure(curves []scaling.Curve, path string) error {
 			side.p.Legend.Add(side.name, l, s)
 		}
 	}
-	// Leave the right panel room around 1 so that flat lines read as flat.
+	// Room above the curves for the legends.
+	left.Y.Max *= 1000
+	// Leave the right panel room around 1 so that flat lines read as
+	// flat, and room above for the legend; label every power of two.
 	right.Y.Min = min(right.Y.Min, 0.5)
-	right.Y.Max = max(right.Y.Max, 4)
+	right.Y.Max = max(2*right.Y.Max, 4)
+	var ticks []plot.Tick
+	for v := 0.125; v <= right.Y.Max; v *= 2 {
+		if v >= right.Y.Min {
+			ticks = append(ticks, plot.Tick{Value: v, Label: fmt.Sprint(v)})
+		}
+	}
+	right.Y.Tick.Marker = plot.ConstantTicks(ticks)
 
-	const w, h = 12 * vg.Inch, 5 * vg.Inch
-	var c vg.CanvasWriterTo
-	switch filepath.Ext(path) {
-	case ".svg":
-		c = vgsvg.New(w, h)
-	case ".png":
-		c = vgimg.PngCanvas{Canvas: vgimg.New(w, h)}
-	case ".pdf":
-		c = vgpdf.New(w, h)
-	default:
-		return fmt.Errorf("figure %s: unknown format (want .svg, .png or .pdf)", path)
+	c, err := canvas(path)
+	if err != nil {
+		return err
 	}
 	dc := draw.New(c)
 	tiles := draw.Tiles{Rows: 1, Cols: 2, PadX: vg.Inch / 4, PadTop: vg.Inch / 8, PadBottom: vg.Inch / 8, PadLeft: vg.Inch / 8, PadRight: vg.Inch / 8}
@@ -102,4 +107,28 @@ func drawFigure(curves []scaling.Curve, path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// singular names one unit of work: "network calls" → "network call".
+func singular(unit string) string {
+	if u, ok := strings.CutSuffix(unit, "entries"); ok {
+		return u + "entry"
+	}
+	return strings.TrimSuffix(unit, "s")
+}
+
+// The figure's size.
+const figW, figH = 12 * vg.Inch, 5 * vg.Inch
+
+// canvas returns a canvas for the format path's extension names.
+func canvas(path string) (vg.CanvasWriterTo, error) {
+	switch filepath.Ext(path) {
+	case ".svg":
+		return vgsvg.New(figW, figH), nil
+	case ".png":
+		return vgimg.PngCanvas{Canvas: vgimg.New(figW, figH)}, nil
+	case ".pdf":
+		return vgpdf.New(figW, figH), nil
+	}
+	return nil, fmt.Errorf("figure %s: unknown format (want .svg, .png or .pdf)", path)
 }

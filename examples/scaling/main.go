@@ -5,7 +5,7 @@
 // of the curves.
 //
 //	go run ./examples/scaling                           # CI's sizes, a few seconds
-//	go run ./examples/scaling -long -o docs/scaling.svg # the full range, minutes; the README's figure
+//	go run ./examples/scaling -long -reps 2 -o docs/scaling.svg # the full range, minutes; the README's figure
 //	go run ./examples/scaling -only chord/lookup -long  # one curve
 //
 // The same kernels back each package's BenchmarkScaling
@@ -27,10 +27,11 @@ func main() {
 	long := flag.Bool("long", false, "measure the full range of sizes (minutes) instead of CI's")
 	seed := flag.Uint64("seed", 1, "seed of every run")
 	only := flag.String("only", "", "comma-separated curve names to measure (default: all)")
+	reps := flag.Int("reps", 1, "measure each curve this many times and keep the least cost at each size")
 	flag.Parse()
 	subs, err := pick(scaling.All(), *only)
 	if err == nil {
-		err = run(os.Stdout, subs, *long, *seed, *out)
+		err = run(os.Stdout, subs, options{long: *long, seed: *seed, reps: *reps, out: *out})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "scaling:", err)
@@ -59,47 +60,72 @@ func pick(all []scaling.Subsystem, only string) ([]scaling.Subsystem, error) {
 	return subs, nil
 }
 
+// options are the command's flags.
+type options struct {
+	long bool   // the long sizes
+	seed uint64 // seed of every run
+	reps int    // measurements of each curve; the least cost is kept
+	out  string // the figure's file, or none
+}
+
 // run measures subs, prints each curve and its fit to w, and draws the
-// figure into out unless out is empty.
-func run(w io.Writer, subs []scaling.Subsystem, long bool, seed uint64, out string) error {
+// figure into o.out unless it is empty.
+func run(w io.Writer, subs []scaling.Subsystem, o options) error {
+	if o.reps < 1 {
+		return fmt.Errorf("-reps %d: need at least one measurement", o.reps)
+	}
+	if o.out != "" {
+		// Fail on a bad name before the minutes of measuring.
+		if _, err := canvas(o.out); err != nil {
+			return err
+		}
+	}
 	var curves []scaling.Curve
 	for _, s := range subs {
 		sizes := s.Short
-		if long {
+		if o.long {
 			sizes = s.Long
 		}
-		c, err := scaling.Measure(s, sizes, seed)
+		var runs []scaling.Curve
+		for range o.reps {
+			c, err := scaling.Measure(s, sizes, o.seed)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, c)
+		}
+		c, err := scaling.Best(runs...)
 		if err != nil {
 			return err
 		}
-		if err := report(w, c); err != nil {
+		if err := report(w, c, o.reps); err != nil {
 			return err
 		}
 		curves = append(curves, c)
 	}
-	if out == "" {
+	if o.out == "" {
 		return nil
 	}
-	if err := drawFigure(curves, out); err != nil {
+	if err := drawFigure(curves, o.out); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "wrote %s\n", out)
+	_, err := fmt.Fprintf(w, "wrote %s\n", o.out)
 	return err
 }
 
 // report prints one curve: a row per size, then the fitted exponents.
-func report(w io.Writer, c scaling.Curve) error {
+func report(w io.Writer, c scaling.Curve, reps int) error {
 	s := c.Subsystem
 	e, err := c.Fit()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s — %s (seed %d); work: %s, expected %s\n", s.Name, s.Op, c.Seed, s.Work, s.Expected)
+	fmt.Fprintf(w, "%s — %s (seed %d, least of %d); work: %s, expected %s\n", s.Name, s.Op, c.Seed, reps, s.Work, s.Expected)
 	fmt.Fprintf(w, "  %12s  %14s  %14s  %14s\n", "N "+s.Size, "CPU per op", "work per op", "CPU per work")
 	for _, p := range c.Points {
 		fmt.Fprintf(w, "  %12d  %14v  %14.4g  %12.4g ns\n", p.Size, p.Cost, p.Work, float64(p.Cost.Nanoseconds())/p.Work)
 	}
-	_, err = fmt.Fprintf(w, "  fitted: cost ∝ N^%.3f (r² %.3f), work ∝ N^%.3f (r² %.3f), excess %+.3f\n\n",
-		e.Cost, e.CostR2, e.Work, e.WorkR2, e.Excess())
+	_, err = fmt.Fprintf(w, "  fitted: cost ∝ N^%.3f (r² %.3f), work ∝ N^%.3f (r² %.3f), model %s ∝ N^%.3f; excess of cost over work %+.3f\n\n",
+		e.Cost, e.CostR2, e.Work, e.WorkR2, s.Expected, e.Model, e.Excess())
 	return err
 }

@@ -38,7 +38,7 @@ func Fit(sizes, costs []float64) (exponent, r2 float64, err error) {
 		x[i], y[i] = math.Log(sizes[i]), math.Log(costs[i])
 	}
 	if len(x) < 2 || stat.Variance(x, nil) == 0 {
-		return 0, 0, fmt.Errorf("%w: %d points, %d distinct sizes", ErrTooFewPoints, len(x), distinct(sizes))
+		return 0, 0, fmt.Errorf("%w: need 2 distinct sizes, got %d", ErrTooFewPoints, distinct(sizes))
 	}
 	if stat.Variance(y, nil) == 0 {
 		return 0, 1, nil

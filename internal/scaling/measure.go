@@ -156,3 +156,32 @@ var processStart = time.Now()
 
 // wallTime is the monotonic time since the process started.
 func wallTime() time.Duration { return time.Since(processStart) }
+
+// Best combines several measurements of one curve, at the same sizes,
+// into one whose cost at each size is the least measured: load from other
+// processes only ever adds time, so the least of a few runs is the
+// steadiest estimate. Work is deterministic and must agree.
+func Best(curves ...Curve) (Curve, error) {
+	if len(curves) == 0 {
+		return Curve{}, fmt.Errorf("%w: no curves", ErrTooFewPoints)
+	}
+	best := curves[0]
+	best.Points = append([]Point(nil), best.Points...)
+	for _, c := range curves[1:] {
+		if c.Subsystem.Name != best.Subsystem.Name || len(c.Points) != len(best.Points) {
+			return Curve{}, fmt.Errorf("%w: curves %s (%d points) and %s (%d points) differ",
+				ErrBadPoint, best.Subsystem.Name, len(best.Points), c.Subsystem.Name, len(c.Points))
+		}
+		for i, p := range c.Points {
+			b := &best.Points[i]
+			if p.Size != b.Size || p.Work != b.Work {
+				return Curve{}, fmt.Errorf("%w: %s measured at N = %d with work %v, and at N = %d with work %v",
+					ErrBadPoint, c.Subsystem.Name, b.Size, b.Work, p.Size, p.Work)
+			}
+			if p.Cost < b.Cost {
+				b.Cost, b.Ops = p.Cost, p.Ops
+			}
+		}
+	}
+	return best, nil
+}

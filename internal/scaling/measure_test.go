@@ -107,3 +107,28 @@ func TestCurveFitErrors(t *testing.T) {
 	_, err = zero.Fit()
 	require.ErrorIs(t, err, ErrBadPoint)
 }
+
+func TestBestKeepsLeastCost(t *testing.T) {
+	s := Subsystem{Name: "s"}
+	pt := func(n int, cost time.Duration, work float64) Point {
+		return Point{Size: n, Cost: cost, Work: work, Ops: 1}
+	}
+	a := Curve{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(20, 9, 200)}}
+	b := Curve{Subsystem: s, Points: []Point{pt(10, 7, 100), pt(20, 8, 200)}}
+	c, err := Best(a, b)
+	require.NoError(t, err)
+	require.Equal(t, []Point{pt(10, 5, 100), pt(20, 8, 200)}, c.Points)
+	require.Equal(t, time.Duration(9), a.Points[1].Cost, "inputs unchanged")
+
+	_, err = Best()
+	require.ErrorIs(t, err, ErrTooFewPoints)
+	for _, bad := range []Curve{
+		{Subsystem: Subsystem{Name: "t"}, Points: a.Points},
+		{Subsystem: s, Points: a.Points[:1]},
+		{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(30, 9, 200)}},
+		{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(20, 9, 201)}},
+	} {
+		_, err = Best(a, bad)
+		require.ErrorIs(t, err, ErrBadPoint)
+	}
+}
