@@ -102,7 +102,7 @@ var ErrSize = errors.New("scaling: invalid size")
 // MinCPU is the least CPU time [Measure] spends at each size: a kernel
 // that finishes sooner is run again, and its cost averaged, so that the
 // clock's resolution does not show in the smallest sizes.
-const MinCPU = 20 * time.Millisecond
+const MinCPU = 50 * time.Millisecond
 
 // Measure measures s at each size, in order, from seed. The set-up of
 // each size (building the ring a lookup runs on, for instance) is not

@@ -48,7 +48,7 @@ func TestWorkFollowsModel(t *testing.T) {
 			// Every node at least joins (a lookup) and stabilises.
 			require.Greater(t, p.Work, float64(2*p.Size))
 		}},
-		{ChordLookup, []int{64, 256, 1024}, 0.1, func(t *testing.T, p Point) {
+		{ChordLookup, []int{128, 256, 512}, 0.1, func(t *testing.T, p Point) {
 			// Chord's ½·log2 N hops per lookup, within a hop.
 			require.InDelta(t, 0.5*math.Log2(float64(p.Size)), p.Work, 1)
 			require.Zero(t, p.Ops%chordLookups)
