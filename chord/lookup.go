@@ -38,28 +38,31 @@ func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
 	return res, err
 }
 
-// deadSet is a small set of node addresses met during one lookup.
+// deadSet is a small set of nodes met during one lookup. Members are
+// compared by identifier first: the identifier is inline in the NodeInfo,
+// while comparing addresses reads memory elsewhere, and in a large ring
+// that costs a cache miss per comparison.
 type deadSet struct {
-	fixed [8]string
+	fixed [8]NodeInfo
 	n     int
-	more  map[string]struct{}
+	more  map[NodeInfo]struct{}
 }
 
-func (d *deadSet) add(a string) {
+func (d *deadSet) add(a NodeInfo) {
 	if d.n < len(d.fixed) {
 		d.fixed[d.n] = a
 		d.n++
 		return
 	}
 	if d.more == nil {
-		d.more = map[string]struct{}{}
+		d.more = map[NodeInfo]struct{}{}
 	}
 	d.more[a] = struct{}{}
 }
 
-func (d *deadSet) has(a string) bool {
-	for _, x := range d.fixed[:d.n] {
-		if x == a {
+func (d *deadSet) has(a NodeInfo) bool {
+	for i := range d.fixed[:d.n] {
+		if x := &d.fixed[i]; x.ID == a.ID && x.Addr == a.Addr {
 			return true
 		}
 	}
@@ -90,7 +93,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		return res, ErrLeft
 	case via != nil:
 		pending = append(pending, *via)
-		dead.add(n.self.Addr)
+		dead.add(n.self)
 	case len(n.succ) == 0:
 		n.mu.Unlock()
 		return res, ErrNoSuccessor
@@ -109,7 +112,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 	// key's range.
 	skipDead := func() {
 		for i, s := range lastSuccs {
-			if dead.has(s.Addr) {
+			if dead.has(s) {
 				continue
 			}
 			if i > 0 && BetweenRightIncl(key, lastC.ID, s.ID) {
@@ -137,7 +140,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 			fellBack = true
 			for i := len(lastSuccs) - 1; i >= 0; i-- {
 				x := lastSuccs[i]
-				if !dead.has(x.Addr) && !asked.has(x.Addr) && Between(x.ID, lastC.ID, key) && len(pending) < len(buf) {
+				if !dead.has(x) && !asked.has(x) && Between(x.ID, lastC.ID, key) && len(pending) < len(buf) {
 					pending = append(pending, x)
 				}
 			}
@@ -153,16 +156,16 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		if c.ID == n.self.ID && via == nil {
 			continue
 		}
-		if dead.has(c.Addr) {
+		if dead.has(c) {
 			skipDead()
 			continue
 		}
-		if asked.has(c.Addr) {
+		if asked.has(c) {
 			continue
 		}
-		asked.add(c.Addr)
+		asked.add(c)
 		if err := n.call(ctx, c, req, resp); err != nil || resp.Status != StatusOK {
-			dead.add(c.Addr)
+			dead.add(c)
 			res.Timeouts++
 			skipDead()
 			continue
@@ -193,7 +196,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		span := key.u().sub(cu)
 		for _, x := range resp.Nodes {
 			d := x.ID.u().sub(cu)
-			if !d.zero() && (span.zero() || d.less(span)) && !dead.has(x.Addr) {
+			if !d.zero() && (span.zero() || d.less(span)) && !dead.has(x) {
 				resp.Nodes[k] = x
 				k++
 			}
@@ -206,7 +209,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		pending = buf[:k+len(pending)]
 	}
 	for i, s := range succs {
-		if (s.ID == n.self.ID && via == nil) || (!dead.has(s.Addr) && (!verify || n.ping(ctx, s))) {
+		if (s.ID == n.self.ID && via == nil) || (!dead.has(s) && (!verify || n.ping(ctx, s))) {
 			res.Node = s
 			res.Successors = succs[i+1:]
 			return res, nil

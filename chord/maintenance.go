@@ -9,13 +9,13 @@ import (
 // This file holds the ring-maintenance operations in Zave's corrected form
 // (see the package documentation, "Ring maintenance").
 
-// normalizeSuccs returns the entries of list that form a valid successor
-// list for self: strictly increasing clockwise distance from self, without
-// self, zero entries or duplicates, at most r long. Lists received from
-// other nodes pass through it, so a malformed or malicious list can shorten
-// a node's successor list but never disorder it.
-func normalizeSuccs(self ID, list []NodeInfo, r int, accept func(NodeInfo) bool) []NodeInfo {
-	out := make([]NodeInfo, 0, min(len(list), r))
+// normalizeSuccs appends to dst the entries of list that form a valid
+// successor list for self: strictly increasing clockwise distance from
+// self, without self, zero entries or duplicates, at most r long. Lists
+// received from other nodes pass through it, so a malformed or malicious
+// list can shorten a node's successor list but never disorder it.
+func normalizeSuccs(dst []NodeInfo, self ID, list []NodeInfo, r int, accept func(NodeInfo) bool) []NodeInfo {
+	out := dst[:0]
 	var last ID // distance from self of the last accepted entry
 	for _, e := range list {
 		if len(out) == r {
@@ -77,7 +77,7 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 	if err := n.call(ctx, s, &Request{Kind: KindGetState}, &resp); err != nil {
 		return fmt.Errorf("chord: join: %w", err)
 	}
-	list := normalizeSuccs(n.self.ID, append([]NodeInfo{s}, resp.Nodes...), n.r, n.acceptNode)
+	list := normalizeSuccs(nil, n.self.ID, append([]NodeInfo{s}, resp.Nodes...), n.r, n.acceptNode)
 	if len(list) == 0 {
 		return fmt.Errorf("chord: join: %w", ErrNoSuccessor)
 	}
@@ -129,7 +129,7 @@ func (n *Node) Stabilize(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := n.call(ctx, s, &Request{Kind: KindGetState}, resp); err != nil || resp.Status != StatusOK {
+		if err := n.callKind(ctx, s, KindGetState, resp); err != nil || resp.Status != StatusOK {
 			n.mu.Lock()
 			if len(n.succ) > 0 && n.succ[0] == s {
 				n.setSuccs(n.succ[1:])
@@ -147,23 +147,27 @@ func (n *Node) Stabilize(ctx context.Context) error {
 			if p.IsZero() || !n.accept(p) || p.ID == s.ID || p.ID == n.self.ID || !(Between(p.ID, n.self.ID, s.ID) || s.ID == n.self.ID) {
 				break
 			}
-			if err := n.call(ctx, p, &Request{Kind: KindGetState}, presp); err != nil || presp.Status != StatusOK {
+			if err := n.callKind(ctx, p, KindGetState, presp); err != nil || presp.Status != StatusOK {
 				break
 			}
 			s = p
 			resp, presp = presp, resp
 		}
-		list := append([]NodeInfo{s}, resp.Nodes...)
-		norm := normalizeSuccs(n.self.ID, list, n.r, n.acceptNode)
+		// Both lists stay on the stack while r is the default; setSuccs
+		// copies what it keeps.
+		var lbuf [1 + 2*succInline]NodeInfo
+		var nbuf [succInline]NodeInfo
+		list := append(append(lbuf[:0], s), resp.Nodes...)
+		norm := normalizeSuccs(nbuf[:0], n.self.ID, list, n.r, n.acceptNode)
 		n.mu.Lock()
 		if len(norm) == 0 { // a one-node ring: its own successor
-			norm = []NodeInfo{n.self}
+			norm = append(norm, n.self)
 		}
 		n.setSuccs(norm)
 		first := norm[0]
 		n.mu.Unlock()
 		if first.ID != n.self.ID {
-			_ = n.call(ctx, first, &Request{Kind: KindNotify}, resp)
+			_ = n.callKind(ctx, first, KindNotify, resp)
 		}
 		n.handoff(ctx)
 		return nil
@@ -172,6 +176,14 @@ func (n *Node) Stabilize(ctx context.Context) error {
 
 // maxWalk bounds the predecessor steps of one stabilisation.
 const maxWalk = 64
+
+// callKind sends node to a request of kind k that carries nothing else.
+func (n *Node) callKind(ctx context.Context, to NodeInfo, k Kind, resp *Response) error {
+	req := getRequest()
+	defer putRequest(req)
+	req.Kind = k
+	return n.call(ctx, to, req, resp)
+}
 
 // nearestLiveFinger returns the nearest finger that answers and is not n.
 func (n *Node) nearestLiveFinger(ctx context.Context, fingers []NodeInfo) (NodeInfo, bool) {
@@ -281,10 +293,8 @@ func (n *Node) FixFingers(ctx context.Context) error {
 	if res.Node.ID == succ0.ID || res.Node.ID == n.self.ID {
 		// This finger and all below it are the successor: trim.
 		if i >= n.fingerLo {
-			n.fingers = n.fingers[i-n.fingerLo:]
-			n.fingerLo = i
+			n.resizeFingers(i)
 			n.fingers[0] = res.Node
-			n.markRoutes()
 		} else {
 			n.setFinger(i, res.Node)
 		}
@@ -320,34 +330,66 @@ func (n *Node) FixAllFingers(ctx context.Context) error {
 // held.
 func (n *Node) setFinger(i int, f NodeInfo) {
 	if i < n.fingerLo {
-		// Grow downwards geometrically: fix-fingers walks the indices
-		// down one at a time.
-		i0 := max(0, i-max(4, len(n.fingers)))
-		grow := n.fingerLo - i0
-		nf := make([]NodeInfo, grow+len(n.fingers))
-		copy(nf[grow:], n.fingers)
-		n.fingers = nf
-		n.fingerLo = i0
+		lo := i
+		if IDBits-i > fingerInline {
+			// Grow downwards geometrically beyond the inline table:
+			// fix-fingers walks the indices down one at a time.
+			lo = max(0, i-max(4, len(n.fingers)))
+		}
+		n.resizeFingers(lo)
 	}
-	n.fingers[i-n.fingerLo] = f
+	if n.fingers[i-n.fingerLo] != f {
+		n.fingers[i-n.fingerLo] = f
+		n.markRoutes()
+	}
+}
+
+// resizeFingers makes the finger table cover the indices [lo, IDBits),
+// keeping the fingers both tables cover and zeroing the others; n.mu is
+// held. The table is the tail of the node's inline buffer while it fits,
+// so that the table's index i-fingerLo keeps its place as it grows or
+// shrinks.
+func (n *Node) resizeFingers(lo int) {
+	size := IDBits - lo
+	old := n.fingers
+	keep := min(len(old), size)
+	var nf []NodeInfo
+	if size <= fingerInline {
+		nf = n.fingerBuf[fingerInline-size:]
+	} else {
+		nf = make([]NodeInfo, size)
+	}
+	copy(nf[size-keep:], old[len(old)-keep:])
+	clear(nf[:size-keep])
+	if size <= fingerInline {
+		clear(n.fingerBuf[:fingerInline-size]) // drop what was trimmed
+	}
+	n.fingers, n.fingerLo = nf, lo
 	n.markRoutes()
 }
 
-// setSuccs replaces the successor list; n.mu is held.
+// setSuccs replaces the successor list with a copy of list, which may
+// alias the current one; n.mu is held.
 func (n *Node) setSuccs(list []NodeInfo) {
-	if !slices.Equal(n.succ, list) {
-		n.version.Add(1)
-		if len(list) > 0 && (len(n.succ) == 0 || n.succ[0] != list[0]) {
-			n.emit(Event{Kind: EventSuccessor, Node: list[0]})
-		}
+	if slices.Equal(n.succ, list) {
+		return
 	}
-	n.succ = list
+	n.version.Add(1)
+	if len(list) > 0 && (len(n.succ) == 0 || n.succ[0] != list[0]) {
+		n.emit(Event{Kind: EventSuccessor, Node: list[0]})
+	}
+	if len(list) <= succInline {
+		s := n.succBuf[:len(list)]
+		copy(s, list) // a memmove: list may be n.succ[1:]
+		clear(n.succBuf[len(list):])
+		n.succ = s
+	} else {
+		n.succ = slices.Clone(list)
+	}
 	n.markRoutes()
-	n.succFirst, n.succLast = u256{}, u256{}
+	n.succFirst = u256{}
 	if len(list) > 0 {
-		self := n.self.ID.u()
-		n.succFirst = list[0].ID.u().sub(self)
-		n.succLast = list[len(list)-1].ID.u().sub(self)
+		n.succFirst = list[0].ID.u().sub(n.self.ID.u())
 	}
 }
 
@@ -355,8 +397,8 @@ func (n *Node) setSuccs(list []NodeInfo) {
 // successor's fingers): each hint is placed at the finger index whose
 // interval it falls in. n.mu is held.
 func (n *Node) seedFingers(hints []NodeInfo) {
-	n.fingers, n.fingerLo, n.nextFinger = nil, IDBits, IDBits-1
-	n.markRoutes()
+	n.resizeFingers(IDBits)
+	n.nextFinger = IDBits - 1
 	for _, h := range hints {
 		if h.IsZero() || h.ID == n.self.ID || len(h.Addr) > MaxAddrLen || !n.accept(h) {
 			continue
@@ -429,7 +471,7 @@ func (n *Node) handleLeave(req *Request) {
 	}
 	if len(n.succ) > 0 && req.From == n.succ[0] && len(req.Nodes) > 0 {
 		rest := append(append([]NodeInfo(nil), req.Nodes...), n.succ[1:]...)
-		if norm := normalizeSuccs(n.self.ID, rest, n.r, n.acceptNode); len(norm) > 0 {
+		if norm := normalizeSuccs(nil, n.self.ID, rest, n.r, n.acceptNode); len(norm) > 0 {
 			n.setSuccs(norm)
 		}
 	}

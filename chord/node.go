@@ -86,15 +86,21 @@ type Config struct {
 // it never holds its lock while calling another node.
 type Node struct {
 	// The fields every routing step reads come first, to share cache
-	// lines and memory pages; the route table keeps its entries inline.
+	// lines and memory pages: a routing step touches the header, the
+	// route table and a few entries of the inline finger and successor
+	// tables, all within a few kilobytes of one allocation.
 	left     atomic.Bool
 	mu       sync.Mutex
 	requests atomic.Uint64
 	self     NodeInfo
-	succ     []NodeInfo
-	// Clockwise distances from self of the first and the last successor.
-	succFirst, succLast u256
-	routes              routeTable // fingers and successors, ordered for routing
+	// Clockwise distance from self of the first successor.
+	succFirst u256
+	succ      []NodeInfo // the successor list, nearest first; in succBuf while it fits
+	fingers   []NodeInfo // finger i is fingers[i-fingerLo], successor(self + 2^i); zero if unknown
+	fingerLo  int        // fingerLo + len(fingers) == IDBits
+	routes    routeTable // fingers and successors, ordered for routing
+	succBuf   [succInline]NodeInfo
+	fingerBuf [fingerInline]NodeInfo // fingers is its tail while it fits
 
 	tr       Transport
 	r        int
@@ -105,9 +111,7 @@ type Node struct {
 	maxHops  int
 
 	pred       NodeInfo
-	leaving    NodeInfo   // a predecessor that announced its leave, until the predecessor next changes
-	fingers    []NodeInfo // finger i is successor(self + 2^i); zero if unknown
-	fingerLo   int        // fingers[j] is finger number fingerLo+j
+	leaving    NodeInfo // a predecessor that announced its leave, until the predecessor next changes
 	nextFinger int
 	version    atomic.Uint64
 	handoffDue bool
@@ -121,6 +125,15 @@ type Node struct {
 
 	stats counters
 }
+
+// Inline capacities of a node's tables; longer tables (a successor list
+// longer than the default, a finger table grown by hostile hints) move to
+// the heap. A ring of 10^6 nodes needs about 22 fingers per node; 30 fill the
+// Node's allocation size class.
+const (
+	succInline   = DefaultSuccessors
+	fingerInline = 30
+)
 
 // New returns a node that is not yet in a ring: call [Node.Create] to start
 // a ring or [Node.Join] to join one.
@@ -174,6 +187,7 @@ func New(cfg Config) (*Node, error) {
 		fingerLo:   IDBits,
 		nextFinger: IDBits - 1,
 	}
+	n.fingers = n.fingerBuf[fingerInline:]
 	n.routes.init()
 	return n, nil
 }

@@ -1,7 +1,5 @@
 package chord
 
-import "slices"
-
 // routeTable is the index the routing steps search: every distinct node of
 // the finger table and the successor list, ordered by clockwise distance
 // from the owner. It is derived from those two tables and rebuilt, lazily
@@ -9,64 +7,97 @@ import "slices"
 // search over a compact array instead of a scan of both tables, which is
 // what matters when a simulated ring of 10^5 nodes does not fit in cache.
 //
-// The search runs on the top 32 bits of each distance; entries that tie
-// with the key's are compared in full. Both arrays live inside the Node
-// while they fit (a ring of 10^6 nodes needs about 30 entries), so a
-// routing step touches one region of memory per node.
+// The table holds no copy of the entries: each refers to a finger or a
+// successor by its index, so that a node stores every NodeInfo once. The
+// search runs on the top 32 bits of each distance; entries that tie with
+// the key's are compared in full. Both arrays live inside the Node while
+// they fit (a ring of 10^6 nodes needs about 30 entries), so a routing
+// step touches one region of memory per node.
 type routeTable struct {
-	top   []uint32   // top 32 bits of each entry's distance, ascending
-	nodes []NodeInfo // the entries, nearest first
+	top   []uint32 // top 32 bits of each entry's distance, ascending
+	ref   []uint16 // each entry: an index into fingers, or refSucc|index into succ
 	stale bool
 
-	topBuf  [routeInline]uint32
-	nodeBuf [routeInline]NodeInfo
+	topBuf [routeInline]uint32
+	refBuf [routeInline]uint16
 }
 
 // routeInline is the route table's inline capacity; larger tables move to
 // the heap.
 const routeInline = 32
 
+// refSucc marks a route entry that refers to the successor list.
+const refSucc = 1 << 15
+
 func (rt *routeTable) init() {
-	rt.top, rt.nodes = rt.topBuf[:0], rt.nodeBuf[:0]
+	rt.top, rt.ref = rt.topBuf[:0], rt.refBuf[:0]
+}
+
+// entry returns the node a route entry refers to; the table is not stale.
+func (n *Node) entry(ref uint16) *NodeInfo {
+	if ref&refSucc != 0 {
+		return &n.succ[ref&^refSucc]
+	}
+	return &n.fingers[ref]
 }
 
 // markRoutes records that the fingers or successors changed; n.mu is held.
 func (n *Node) markRoutes() { n.routes.stale = true }
 
+// routeKey is a route entry with its distance from the owner, while the
+// table is rebuilt.
+type routeKey struct {
+	d   u256
+	ref uint16
+}
+
 // rebuildRoutes recomputes the route table from the fingers and the
-// successor list; n.mu is held.
+// successor list; n.mu is held. Each entry's distance is computed once.
 func (n *Node) rebuildRoutes() {
 	rt := &n.routes
 	rt.stale = false
-	rt.nodes = rt.nodes[:0]
-	for _, x := range n.fingers {
-		if !x.IsZero() && x.ID != n.self.ID {
-			rt.nodes = append(rt.nodes, x)
-		}
-	}
-	for _, x := range n.succ {
-		if !x.IsZero() && x.ID != n.self.ID {
-			rt.nodes = append(rt.nodes, x)
-		}
-	}
 	self := n.self.ID.u()
-	slices.SortStableFunc(rt.nodes, func(a, b NodeInfo) int {
-		da, db := a.ID.u().sub(self), b.ID.u().sub(self)
-		switch {
-		case da.less(db):
-			return -1
-		case db.less(da):
-			return 1
+	var buf [2 * routeInline]routeKey
+	keys := buf[:0]
+	for j := range n.fingers {
+		x := &n.fingers[j]
+		if !x.IsZero() && x.ID != n.self.ID {
+			keys = append(keys, routeKey{d: x.ID.u().sub(self), ref: uint16(j)})
 		}
-		return 0
-	})
-	// One entry per identifier. Fingers and successors naming the same
-	// identifier with different addresses cannot both be right; the
-	// first (a finger, which fix-fingers refreshes) stands.
-	rt.nodes = slices.CompactFunc(rt.nodes, func(a, b NodeInfo) bool { return a.ID == b.ID })
-	rt.top = rt.top[:0]
-	for _, x := range rt.nodes {
-		rt.top = append(rt.top, uint32(x.ID.u().sub(self)[0]>>32))
+	}
+	for j := range n.succ {
+		x := &n.succ[j]
+		if !x.IsZero() && x.ID != n.self.ID {
+			keys = append(keys, routeKey{d: x.ID.u().sub(self), ref: refSucc | uint16(j)})
+		}
+	}
+	// Fingers come first and are in distance order unless stale, and so
+	// is the successor list: an insertion sort does little work. It is
+	// stable, so that of the entries naming one identifier the first (a
+	// finger, which fix-fingers refreshes) stands: fingers and successors
+	// naming the same identifier with different addresses cannot both be
+	// right.
+	for i := 1; i < len(keys); i++ {
+		k := keys[i]
+		j := i
+		for j > 0 && k.d.less(keys[j-1].d) {
+			keys[j] = keys[j-1]
+			j--
+		}
+		keys[j] = k
+	}
+	rt.top, rt.ref = rt.top[:0], rt.ref[:0]
+	for i, k := range keys {
+		if i > 0 && k.d == keys[i-1].d {
+			continue // one entry per identifier
+		}
+		rt.top = append(rt.top, uint32(k.d[0]>>32))
+		rt.ref = append(rt.ref, k.ref)
+	}
+	if cap(rt.top) > routeInline && len(rt.top) <= routeInline {
+		// Back inline after a large table (hostile hints) shrank.
+		rt.top = append(rt.topBuf[:0], rt.top...)
+		rt.ref = append(rt.refBuf[:0], rt.ref...)
 	}
 }
 
@@ -96,16 +127,16 @@ func (n *Node) appendClosest(dst []NodeInfo, key ID, k int) []NodeInfo {
 			hi = m
 		}
 	}
-	for i < len(rt.top) && rt.top[i] == dtop && rt.nodes[i].ID.u().sub(self).less(dk) {
+	for i < len(rt.top) && rt.top[i] == dtop && n.entry(rt.ref[i]).ID.u().sub(self).less(dk) {
 		i++
 	}
 	if dk.zero() {
 		// key is n itself: (n, n) is the whole ring but n, as in Between,
 		// and the farthest entries come first.
-		i = len(rt.nodes)
+		i = len(rt.ref)
 	}
 	for j := i - 1; j >= 0 && k > 0; j-- {
-		dst = append(dst, rt.nodes[j])
+		dst = append(dst, *n.entry(rt.ref[j]))
 		k--
 	}
 	return dst

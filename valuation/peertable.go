@@ -98,7 +98,13 @@ func (pt *peerTable) reserve(torrents int) {
 	if torrents <= pt.stride {
 		return
 	}
+	// Without rows to copy, the rows take exactly the torrents known
+	// (the common case: torrents first, then peers); otherwise they
+	// double, so that adding torrents one by one stays linear.
 	stride := max(2*pt.stride, torrents, 8)
+	if len(pt.ids) == 0 {
+		stride = max(torrents, 8)
+	}
 	cells := make([]int32, len(pt.ids)*stride)
 	for s := range pt.ids {
 		copy(cells[s*stride:], pt.cells[s*pt.stride:(s+1)*pt.stride])

@@ -324,3 +324,44 @@ func plotSweep(path string, pts []marketsim.SweepPoint) error {
 	p.Legend.Left = true
 	return p.Save(16*vg.Centimeter, 11*vg.Centimeter, path)
 }
+
+// plotTradeOff draws, for every configuration of the sweep, the held-out
+// advantage of the best threshold distinguisher (the largest over start
+// rank, end rank and global volume) against the downloads per client: the
+// trade-off between trading (overhead) and hiding the native interest.
+func plotTradeOff(path string, pts []marketsim.SweepPoint) error {
+	p := plot.New()
+	p.Title.Text = "Trade-off: advantage of the best distinguisher against overhead"
+	p.X.Label.Text = "downloads per client (torrents; k = 5 is no overhead)"
+	p.Y.Label.Text = "held-out advantage, max over start/end/volume"
+	colors := []color.Color{nativeColor, coverColor, color.RGBA{G: 140, A: 255}, color.RGBA{R: 200, G: 140, A: 255}}
+	for i, f := range marketsim.Factors {
+		var xys plotter.XYs
+		for _, pt := range pts {
+			a := math.Max(pt.HeldOut[0], math.Max(pt.HeldOut[1], pt.HeldOut[2]))
+			if pt.Factor == f && !math.IsNaN(a) {
+				xys = append(xys, plotter.XY{X: pt.Downloads.Mean, Y: a})
+			}
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		s, err := plotter.NewScatter(xys)
+		if err != nil {
+			return err
+		}
+		s.Color = colors[i%len(colors)]
+		p.Add(s)
+		p.Legend.Add(string(f), s)
+	}
+	target, err := plotter.NewLine(plotter.XYs{{X: 5, Y: 0.05}, {X: 8, Y: 0.05}})
+	if err != nil {
+		return err
+	}
+	target.Color = greyColor
+	target.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	p.Add(target)
+	p.Legend.Add("advantage 0.05", target)
+	p.Legend.Top = true
+	return p.Save(16*vg.Centimeter, 11*vg.Centimeter, path)
+}

@@ -5,7 +5,7 @@
 //
 //	go run ./examples/marketplace                       # 20 paper-scale runs, figures in examples/marketplace/out
 //	go run ./examples/marketplace -runs 1 -seed 7       # one run
-//	go run ./examples/marketplace -sweep -runs 10       # the weight sweep of §5.2 (-factors have,request: a subset)
+//	go run ./examples/marketplace -sweep                # the weight sweep of §5.2, resumable (-factors have,request: a subset)
 //	go run ./examples/marketplace -small                # a reduced marketplace, in a second
 //	go run ./examples/marketplace -runs 1 -clients 1000 # a larger marketplace (cost is about linear)
 //	go run ./examples/marketplace -weights 1,1,1,1      # other valuation weights
@@ -124,41 +124,7 @@ func run(stdout io.Writer, cfg marketsim.Config, seeds []uint64, parallel int, s
 		cfg.K, cfg.Torrents, cfg.FileSize/1_000_000, cfg.PieceSize>>10, cfg.Clients, cfg.Torrents, float64(cfg.Bandwidth)/1e6)
 	start := time.Now()
 	if sweep {
-		fmt.Fprintf(w, "weight sweep [§5.2]: each factor over %v, the others at 1; %d runs each (seeds %d..%d)\n\n",
-			valuation.WeightGrid, len(seeds), seeds[0], seeds[len(seeds)-1])
-		var pts []marketsim.SweepPoint
-		var centre []marketsim.SweepPoint // every factor at 1, run once
-		for _, f := range factors {
-			for _, v := range valuation.WeightGrid {
-				var pt []marketsim.SweepPoint
-				if v == 1 && centre != nil {
-					pt = []marketsim.SweepPoint{centre[0]}
-					pt[0].Factor = f
-				} else {
-					var err error
-					if pt, err = marketsim.Sweep(cfg, []marketsim.Factor{f}, []float64{v}, seeds, parallel); err != nil {
-						return err
-					}
-					if v == 1 {
-						centre = pt
-					}
-				}
-				fmt.Fprintf(os.Stderr, "  %s = %g: downloads %s, mean finish %.0f s, replaced %.0f (partial %.0f) (%v)\n",
-					f, v, pt[0].Downloads, pt[0].MeanDone.Seconds(), pt[0].Replacements, pt[0].Partial, time.Since(start).Round(time.Second))
-				pts = append(pts, pt...)
-			}
-		}
-		if err := marketsim.WriteSweep(w, pts); err != nil {
-			return err
-		}
-		cw := marketsim.ChooseWeights(pts, marketsim.PaperDownloads)
-		fmt.Fprintf(w, "\nchosen (per factor, the fastest weight whose downloads lie in %s): completeness %g, demand/supply %g, have %g, request %g\n",
-			marketsim.PaperDownloads, cw.Completeness, cw.DemandSupply, cw.Have, cw.Request)
-		if err := plotSweep(filepath.Join(out, "sweep.png"), pts); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "\nfigure: %s (%v)\n", filepath.Join(out, "sweep.png"), time.Since(start).Round(time.Second))
-		return os.WriteFile(filepath.Join(out, "sweep.txt"), buf.Bytes(), 0o644)
+		return runSweep(w, &buf, cfg, seeds, parallel, factors, out, start)
 	}
 	wt := cfg.Valuation.Weights
 	fmt.Fprintf(w, "weights: completeness %g, demand/supply %g, have %g, request %g\n\n", wt.Completeness, wt.DemandSupply, wt.Have, wt.Request)

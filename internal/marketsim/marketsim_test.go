@@ -52,12 +52,8 @@ func TestDeterministic(t *testing.T) {
 	require.NoError(t, err)
 	b, err := Run(SmallConfig(7))
 	require.NoError(t, err)
-	require.Equal(t, a.Downloads, b.Downloads)
-	require.Equal(t, a.NativeStart, b.NativeStart)
-	require.Equal(t, a.PoolCover, b.PoolCover)
-	require.Equal(t, a.ObsPoolNative, b.ObsPoolNative)
-	require.Equal(t, a.Bytes, b.Bytes)
-	require.Equal(t, a.Events, b.Events)
+	a.Wall, b.Wall = 0, 0
+	require.Empty(t, differingFields(a, b), "the same seed, the same Result")
 	c, err := Run(SmallConfig(8))
 	require.NoError(t, err)
 	require.NotEqual(t, a.Bytes, c.Bytes, "another seed, another run")
@@ -203,22 +199,45 @@ func TestPaperScale(t *testing.T) {
 	require.InDelta(t, 5.24, s.Downloads.Mean, 0.15, "downloads per client")
 }
 
+// TestChooseWeights: the choice is the fastest configuration in which
+// every client finished and whose downloads lie in the band; without one,
+// the configuration closest to the band's centre.
 func TestChooseWeights(t *testing.T) {
 	pt := func(f Factor, w, dl float64, done time.Duration) SweepPoint {
-		return SweepPoint{Factor: f, Weight: w, Downloads: MeanSD{Mean: dl}, MeanDone: done}
+		return SweepPoint{Factor: f, Weight: w, Weights: SetWeight(Centre(), f, w), Downloads: MeanSD{Mean: dl}, MeanDone: done, Finished: 1}
 	}
-	pts := []SweepPoint{
-		// Completeness: 16 is fastest but does not trade; 1 trades.
-		pt(FactorCompleteness, 16, 5.0, 5000), pt(FactorCompleteness, 1, 5.5, 6000), pt(FactorCompleteness, 0.5, 5.9, 6500),
-		// Demand/supply: nothing in band, 2 comes closest.
-		pt(FactorDemandSupply, 0, 5.0, 5000), pt(FactorDemandSupply, 2, 5.2, 5100),
-		// Have: both in band, 0.25 faster.
-		pt(FactorHave, 0.25, 5.6, 5900), pt(FactorHave, 4, 5.7, 6100),
-		// Request: 8 is the only one in band.
-		pt(FactorRequest, 0, 5.0, 4000), pt(FactorRequest, 8, 6.0, 7000),
+	tests := []struct {
+		name string
+		pts  []SweepPoint
+		want int
+	}{
+		{"fastest in band", []SweepPoint{
+			pt(FactorCompleteness, 16, 5.0, 5000), // fastest, but does not trade
+			pt(FactorCompleteness, 1, 5.5, 6000),
+			pt(FactorHave, 4, 5.7, 5900),    // in band and faster than completeness 1
+			pt(FactorRequest, 8, 6.2, 5800), // faster, but above the band
+		}, 2},
+		{"band edges count", []SweepPoint{
+			pt(FactorRequest, 0, 5.71-0.43, 6000), pt(FactorRequest, 2, 5.71+0.43, 5999),
+		}, 1},
+		{"unfinished runs do not count", []SweepPoint{
+			func() SweepPoint { p := pt(FactorDemandSupply, 16, 5.7, 3000); p.Finished = 0.99; return p }(),
+			pt(FactorHave, 0, 5.5, 6000),
+		}, 1},
+		{"none in band: closest to the centre", []SweepPoint{
+			pt(FactorDemandSupply, 0, 5.0, 5000), pt(FactorDemandSupply, 2, 5.2, 5100), pt(FactorDemandSupply, 4, 7.0, 5050),
+		}, 1},
 	}
-	got := ChooseWeights(pts, PaperDownloads)
-	require.Equal(t, valuation.Weights{Completeness: 1, DemandSupply: 2, Have: 0.25, Request: 8}, got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, i := ChooseWeights(tt.pts, PaperDownloads)
+			require.Equal(t, tt.want, i)
+			require.Equal(t, tt.pts[tt.want].Weights, w)
+		})
+	}
+	w, i := ChooseWeights(nil, PaperDownloads)
+	require.Equal(t, -1, i)
+	require.Equal(t, Centre(), w)
 }
 
 // TestTrades: the reduced marketplace trades — clients replace partly

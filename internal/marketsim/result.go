@@ -101,7 +101,10 @@ func (w *world) result() *Result {
 			}
 		}
 		r.StrataStart = append(r.StrataStart, st)
-		for t, rank := range started {
+		// In torrent order: ranging over the map would make the
+		// samples' order, and so the Result, differ between runs.
+		for _, t := range sortedKeys(started) {
+			rank := started[t]
 			if t == d.native {
 				r.NativeStart = append(r.NativeStart, rank)
 				r.TorrentNativeStart[t] = append(r.TorrentNativeStart[t], rank)
@@ -125,7 +128,8 @@ func (w *world) result() *Result {
 			}
 		}
 		r.StrataEnd = append(r.StrataEnd, en)
-		for t, rank := range endRanks {
+		for _, t := range sortedKeys(endRanks) {
+			rank := endRanks[t]
 			if t == d.native {
 				r.NativeEnd = append(r.NativeEnd, rank)
 				r.TorrentNativeEnd[t] = append(r.TorrentNativeEnd[t], rank)
@@ -179,25 +183,25 @@ func (w *world) observerView(r *Result, covers float64, done map[int][]int) {
 	type os struct{ observer, slice, target int32 }
 	agg := make(map[os][]float64)
 	var order []os
-	for k, v := range w.obs {
-		key := os{k.observer, k.slice, k.target}
-		a := agg[key]
-		if a == nil {
-			a = make([]float64, w.cfg.Torrents)
-			agg[key] = a
-			order = append(order, key)
+	for _, u := range w.clients { // in id order
+		first := len(order)
+		for k, v := range u.obs {
+			key := os{int32(u.id), k.slice, k.target}
+			a := agg[key]
+			if a == nil {
+				a = make([]float64, w.cfg.Torrents)
+				agg[key] = a
+				order = append(order, key)
+			}
+			a[k.torrent] += v
 		}
-		a[k.torrent] += v
+		slices.SortFunc(order[first:], func(a, b os) int {
+			if a.slice != b.slice {
+				return int(a.slice - b.slice)
+			}
+			return int(a.target - b.target)
+		})
 	}
-	slices.SortFunc(order, func(a, b os) int {
-		if a.observer != b.observer {
-			return int(a.observer - b.observer)
-		}
-		if a.slice != b.slice {
-			return int(a.slice - b.slice)
-		}
-		return int(a.target - b.target)
-	})
 	for i := 0; i < len(order); {
 		j := i
 		var nat, cov, n float64

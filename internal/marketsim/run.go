@@ -12,7 +12,11 @@ import (
 
 // Run simulates one marketplace run of cfg and returns its measurements. It
 // is deterministic: the same cfg (seed included) gives the same Result.
-func Run(cfg Config) (*Result, error) {
+func Run(cfg Config) (*Result, error) { return run(cfg, false) }
+
+// run is Run; eager delivers every HAVE and REQUEST to the Markets at
+// once instead of in batches (see [world.post]).
+func run(cfg Config, eager bool) (*Result, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -21,6 +25,7 @@ func Run(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.eager = eager
 	for w.err == nil && w.left < cfg.Clients && w.sim.Now() <= cfg.MaxTime && w.sim.Step() {
 	}
 	if w.err != nil {
@@ -34,7 +39,7 @@ func Run(cfg Config) (*Result, error) {
 func build(cfg Config) (*world, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6d61726b6574))
 	nt, nc := cfg.Torrents, cfg.Clients
-	w := &world{cfg: cfg, rng: rng, obs: make(map[obsKey]float64)}
+	w := &world{cfg: cfg, rng: rng}
 	w.sizes = make([]int64, nt)
 	w.pieces = make([]int, nt)
 	w.members = make([][]int, nt)
@@ -48,6 +53,10 @@ func build(cfg Config) (*world, error) {
 		w.pieces[t] = int((size + int64(cfg.PieceSize) - 1) / int64(cfg.PieceSize))
 		w.ids = append(w.ids, valuation.TorrentID(t))
 	}
+	w.off = make([]int, nt+1)
+	for t := range nt {
+		w.off[t+1] = w.off[t] + 2*words(w.pieces[t])
+	}
 	total := nt + nc
 	bw := float64(cfg.Bandwidth) / 8
 	// Seeds: node t seeds torrent t.
@@ -55,9 +64,9 @@ func build(cfg Config) (*world, error) {
 		s := newNode(w, t, total)
 		s.seedOf = t
 		s.upCap, s.downCap = bw, bw
-		s.have[t] = make([]uint64, words(w.pieces[t]))
+		h := w.have(s, t)
 		for i := range w.pieces[t] {
-			s.have[t][i>>6] |= 1 << (uint(i) & 63)
+			h[i>>6] |= 1 << (uint(i) & 63)
 		}
 		s.haveCount[t] = w.pieces[t]
 		w.nodes = append(w.nodes, s)
@@ -105,7 +114,7 @@ func build(cfg Config) (*world, error) {
 				return nil, err
 			}
 		}
-		d.market = m
+		d.mkt = m
 		nrng := rand.New(rand.NewPCG(cfg.Seed, uint64(id)))
 		if d.set, err = valuation.NewActiveSet(setCfg, valuation.TorrentID(d.native), w.ids, nrng); err != nil {
 			return nil, fmt.Errorf("marketsim: %w", err)

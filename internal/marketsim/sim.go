@@ -24,14 +24,20 @@ type flow struct {
 }
 
 type node struct {
-	id             int
-	seedOf         int     // torrent a seed serves, or -1 for a client
+	id     int
+	seedOf int  // torrent a seed serves, or -1 for a client
+	active bool // joined and not left
+	// inbox and mkt share the first cache line with the fields above,
+	// which is all that delivering a HAVE to a neighbour touches. mkt is
+	// the client's valuation; read it through [world.market], which
+	// first delivers the observations queued in inbox.
+	inbox []note
+	mkt   *valuation.Market
+
 	upCap, downCap float64 // bytes/s
 	joinAt         time.Duration
-	active         bool // joined and not left
 	native         int
 
-	market   *valuation.Market
 	set      *valuation.ActiveSet
 	unchoker *valuation.Unchoker
 
@@ -43,16 +49,19 @@ type node struct {
 	upFlows  []*flow
 	down     []*flow
 
-	have      [][]uint64 // per torrent, nil until the first piece
+	// bits holds, per torrent t from world.off[t], the pieces held and
+	// then the pieces in transfer: one allocation, so that a lookup
+	// touches few cache lines (see [world.have], [world.inflight]).
+	bits      []uint64
 	haveCount []int
-	inflight  [][]uint64
 
 	// metrics
 	startAt, endAt []time.Duration // per torrent, -1 if never
 	started        int
 	downloaded     int64
 	finishAt       time.Duration
-	vol            [][]float64 // [slice][torrent] bytes received
+	vol            [][]float64        // [slice][torrent] bytes received
+	obs            map[obsKey]float64 // bytes uploaded, as an observer
 }
 
 type world struct {
@@ -63,6 +72,7 @@ type world struct {
 	clients []*node
 	sizes   []int64
 	pieces  []int
+	off     []int   // per torrent, its offset in node.bits; off[Torrents] is the length
 	members [][]int // per torrent, nodes advertising it
 	ids     []valuation.TorrentID
 	left    int
@@ -72,14 +82,16 @@ type world struct {
 	lostBytes                         int64
 	bytes                             int64
 	err                               error
-	obs                               map[obsKey]float64
+	eager                             bool // deliver notes at once (tests)
 	scratch                           []valuation.PeerID
 	scratch2                          []valuation.PeerID
 	tscratch                          []valuation.TorrentID
 }
 
+// obsKey is a cell of what a client, as an observer, uploaded: per bucket
+// of its own lifetime, target and torrent.
 type obsKey struct {
-	observer, slice, target, torrent int32
+	slice, target, torrent int32
 }
 
 func (w *world) fail(err error) {
@@ -97,6 +109,19 @@ func (w *world) pieceLen(t, i int) float64 {
 }
 
 func words(n int) int { return (n + 63) / 64 }
+
+// have returns the bitset of the pieces of t that n holds.
+func (w *world) have(n *node, t int) []uint64 {
+	o := w.off[t]
+	return n.bits[o : o+words(w.pieces[t])]
+}
+
+// inflight returns the bitset of the pieces of t that n is fetching.
+func (w *world) inflight(n *node, t int) []uint64 {
+	k := words(w.pieces[t])
+	o := w.off[t] + k
+	return n.bits[o : o+k]
+}
 
 func (n *node) isClient() bool { return n.seedOf < 0 }
 
@@ -117,20 +142,14 @@ func (n *node) downloading(t int) bool {
 
 // available returns the number of pieces of t that u holds, d lacks and d is
 // not already fetching, and, if pick ≥ 0, the pick-th of them.
-func available(u, d *node, t, pick int) (count, piece int) {
-	uh := u.have[t]
-	if uh == nil {
+func (w *world) available(u, d *node, t, pick int) (count, piece int) {
+	if u.haveCount[t] == 0 {
 		return 0, -1
 	}
-	dh, df := d.have[t], d.inflight[t]
+	uh, dh, df := w.have(u, t), w.have(d, t), w.inflight(d, t)
 	piece = -1
 	for wi, x := range uh {
-		if dh != nil {
-			x &^= dh[wi]
-		}
-		if df != nil {
-			x &^= df[wi]
-		}
+		x &^= dh[wi] | df[wi]
 		c := bits.OnesCount64(x)
 		if pick >= count && pick < count+c {
 			for k := pick - count; k > 0; k-- {
@@ -151,7 +170,7 @@ func (w *world) interested(u, d *node) bool {
 	for _, tid := range d.set.AppendMembers(w.tscratch[:0]) {
 		t := int(tid)
 		if u.serves(t) && d.downloading(t) {
-			if c, _ := available(u, d, t, -1); c > 0 {
+			if c, _ := w.available(u, d, t, -1); c > 0 {
 				return true
 			}
 		}
@@ -208,11 +227,11 @@ func (w *world) tryStart(u, d *node) {
 		if !u.serves(t) || !d.downloading(t) {
 			continue
 		}
-		c, _ := available(u, d, t, -1)
+		c, _ := w.available(u, d, t, -1)
 		if c == 0 {
 			continue
 		}
-		v, err := d.market.Value(now, valuation.TorrentID(t))
+		v, err := w.market(d).Value(now, valuation.TorrentID(t))
 		if err != nil {
 			w.fail(err)
 			return
@@ -225,17 +244,14 @@ func (w *world) tryStart(u, d *node) {
 		return
 	}
 	t := best
-	_, piece := available(u, d, t, w.rng.IntN(bestCount))
-	if d.inflight[t] == nil {
-		d.inflight[t] = make([]uint64, words(w.pieces[t]))
-	}
-	d.inflight[t][piece>>6] |= 1 << (uint(piece) & 63)
+	_, piece := w.available(u, d, t, w.rng.IntN(bestCount))
+	w.inflight(d, t)[piece>>6] |= 1 << (uint(piece) & 63)
 	if d.startAt[t] < 0 {
 		d.started++
 		d.startAt[t] = now
 	}
 	if u.isClient() {
-		w.fail(u.market.ObserveRequest(now, valuation.PeerID(d.id), valuation.TorrentID(t), piece))
+		w.post(u, note{at: now, from: int32(d.id), t: int32(t), piece: int32(piece), request: true})
 	}
 	w.msgs++
 	f := &flow{from: u, to: d, t: t, piece: piece, remaining: w.pieceLen(t, piece), last: now}
@@ -259,9 +275,7 @@ func (w *world) detach(f *flow) {
 	u.upTo[d.id] = nil
 	u.upFlows = removeFlow(u.upFlows, f)
 	d.down = removeFlow(d.down, f)
-	if fl := d.inflight[f.t]; fl != nil {
-		fl[f.piece>>6] &^= 1 << (uint(f.piece) & 63)
-	}
+	w.inflight(d, f.t)[f.piece>>6] &^= 1 << (uint(f.piece) & 63)
 	w.retimeAll(u, d)
 }
 
@@ -276,17 +290,14 @@ func (w *world) finish(f *flow) {
 	w.bytes += int64(n)
 	d.downloaded += int64(n)
 	w.account(u, d, t, n)
-	if d.have[t] == nil {
-		d.have[t] = make([]uint64, words(w.pieces[t]))
-	}
-	d.have[t][f.piece>>6] |= 1 << (uint(f.piece) & 63)
+	w.have(d, t)[f.piece>>6] |= 1 << (uint(f.piece) & 63)
 	d.haveCount[t]++
 	tid := valuation.TorrentID(t)
-	w.fail(d.market.SetOwnPieces(tid, d.haveCount[t]))
+	w.fail(w.market(d).SetOwnPieces(tid, d.haveCount[t]))
 	w.fail(d.unchoker.Received(valuation.PeerID(u.id), tid, int64(n)))
 	for _, x := range d.nbr {
 		if xn := w.nodes[x]; xn.isClient() && xn.active {
-			w.fail(xn.market.ObserveHave(now, valuation.PeerID(d.id), tid, f.piece))
+			w.post(xn, note{at: now, from: int32(d.id), t: int32(t), piece: int32(f.piece)})
 		}
 		w.msgs++
 	}
@@ -326,14 +337,17 @@ func (w *world) account(u, d *node, t int, n float64) {
 	}
 	d.vol[slice][t] += n
 	if u.isClient() {
-		k := obsKey{int32(u.id), int32((w.sim.Now() - u.joinAt) / w.cfg.Bucket), int32(d.id), int32(t)}
-		w.obs[k] += n
+		if u.obs == nil {
+			u.obs = make(map[obsKey]float64)
+		}
+		u.obs[obsKey{int32((w.sim.Now() - u.joinAt) / w.cfg.Bucket), int32(d.id), int32(t)}] += n
 	}
 }
 
 // leave takes a finished client out of the marketplace.
 func (w *world) leave(d *node) {
 	d.active = false
+	d.inbox = nil // a client that left reads its Market no more
 	d.finishAt = w.sim.Now()
 	w.left++
 	for _, f := range slices.Clone(d.down) {
@@ -389,10 +403,11 @@ func (w *world) connect(a, b *node) {
 		if !x.isClient() {
 			continue
 		}
-		w.fail(x.market.AddPeer(valuation.PeerID(y.id)))
+		m := w.market(x)
+		w.fail(m.AddPeer(valuation.PeerID(y.id)))
 		y.tscratch(w)
 		for _, t := range w.tscratch {
-			w.fail(x.market.ObserveJoin(now, valuation.PeerID(y.id), t, y.haveCount[t]))
+			w.fail(m.ObserveJoin(now, valuation.PeerID(y.id), t, y.haveCount[t]))
 			w.msgs++
 		}
 	}
@@ -409,7 +424,7 @@ func (w *world) disconnect(a, b *node) {
 			w.detach(f)
 		}
 		if x.isClient() && x.active {
-			w.fail(x.market.RemovePeer(valuation.PeerID(y.id)))
+			w.fail(w.market(x).RemovePeer(valuation.PeerID(y.id)))
 			x.unchoker.Forget(valuation.PeerID(y.id))
 		}
 	}
@@ -467,7 +482,7 @@ func (w *world) unchokeRound(u *node) {
 	var chosen []valuation.PeerID
 	if u.isClient() {
 		var err error
-		chosen, err = u.unchoker.Round(now, u.market, interested, w.scratch2[:0])
+		chosen, err = u.unchoker.Round(now, w.market(u), interested, w.scratch2[:0])
 		if err != nil {
 			w.fail(err)
 			return
@@ -518,7 +533,7 @@ func (w *world) updateRound(d *node) {
 		return
 	}
 	now := w.sim.Now()
-	ch, err := d.set.Update(now, d.market)
+	ch, err := d.set.Update(now, w.market(d))
 	if err != nil {
 		w.fail(err)
 		return
@@ -572,18 +587,19 @@ func (w *world) sendWants(d *node) {
 		}
 		d.wantTurn++
 		t := want[d.wantTurn%len(want)]
-		piece := missingPiece(d, t, w.pieces[t])
-		w.fail(xn.market.ObserveRequest(now, valuation.PeerID(d.id), valuation.TorrentID(t), piece))
+		piece := w.missingPiece(d, t)
+		w.post(xn, note{at: now, from: int32(d.id), t: int32(t), piece: int32(piece), request: true})
 		w.msgs++
 	}
 }
 
 // missingPiece returns the first piece of t that d lacks.
-func missingPiece(d *node, t, pieces int) int {
-	h := d.have[t]
-	if h == nil {
+func (w *world) missingPiece(d *node, t int) int {
+	pieces := w.pieces[t]
+	if d.haveCount[t] == 0 {
 		return 0
 	}
+	h := w.have(d, t)
 	for wi, x := range h {
 		if x != ^uint64(0) {
 			if p := wi*64 + bits.TrailingZeros64(^x); p < pieces {
@@ -610,7 +626,7 @@ func (w *world) upkeep(d *node) {
 		served := false
 		for _, x := range d.nbr {
 			if xn := w.nodes[x]; xn.serves(t) {
-				if c, _ := available(xn, d, t, -1); c > 0 {
+				if c, _ := w.available(xn, d, t, -1); c > 0 {
 					served = true
 					break
 				}
@@ -622,7 +638,7 @@ func (w *world) upkeep(d *node) {
 		var cands []int
 		for _, x := range w.members[t] {
 			if xn := w.nodes[x]; x != d.id && !d.isNbr[x] && xn.serves(t) {
-				if c, _ := available(xn, d, t, -1); c > 0 {
+				if c, _ := w.available(xn, d, t, -1); c > 0 {
 					cands = append(cands, x)
 				}
 			}
@@ -662,9 +678,9 @@ func (w *world) swap(d *node, dropped, joined int) {
 		// implies (§5.3: 5.71 torrents downloaded for k = 5).
 		w.partialReplacements++
 		w.lostBytes += int64(c) * int64(w.cfg.PieceSize)
-		d.have[dropped] = nil
+		clear(w.have(d, dropped))
 		d.haveCount[dropped] = 0
-		w.fail(d.market.SetOwnPieces(valuation.TorrentID(dropped), 0))
+		w.fail(w.market(d).SetOwnPieces(valuation.TorrentID(dropped), 0))
 	}
 	w.members[dropped] = deleteInt(w.members[dropped], d.id)
 	w.members[joined] = append(w.members[joined], d.id)
@@ -672,8 +688,9 @@ func (w *world) swap(d *node, dropped, joined int) {
 		xn := w.nodes[x]
 		w.msgs += 2
 		if xn.isClient() && xn.active {
-			w.fail(xn.market.ObserveWithdraw(now, valuation.PeerID(d.id), valuation.TorrentID(dropped)))
-			w.fail(xn.market.ObserveJoin(now, valuation.PeerID(d.id), valuation.TorrentID(joined), d.haveCount[joined]))
+			m := w.market(xn)
+			w.fail(m.ObserveWithdraw(now, valuation.PeerID(d.id), valuation.TorrentID(dropped)))
+			w.fail(m.ObserveJoin(now, valuation.PeerID(d.id), valuation.TorrentID(joined), d.haveCount[joined]))
 		}
 	}
 	// Meet a few peers of the new torrent if none of the neighbours has it.
@@ -729,7 +746,7 @@ func newNode(w *world, id, n int) *node {
 	d := &node{
 		id: id, seedOf: -1, native: -1,
 		isNbr: make([]bool, n), unchokes: make([]bool, n), upTo: make([]*flow, n),
-		have: make([][]uint64, nt), haveCount: make([]int, nt), inflight: make([][]uint64, nt),
+		bits: make([]uint64, w.off[nt]), haveCount: make([]int, nt),
 		startAt: make([]time.Duration, nt), endAt: make([]time.Duration, nt),
 		finishAt: -1,
 	}
