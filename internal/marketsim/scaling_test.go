@@ -10,5 +10,5 @@ import (
 // BenchmarkScaling measures the CPU time of a marketplace run against the
 // number of clients and reports the fitted exponents (package
 // internal/scaling, [scaling.Marketplace]); SWARMBLOCKS_LONG=1 runs up to
-// 960 clients.
+// 1,920 clients.
 func BenchmarkScaling(b *testing.B) { scalingtest.Benchmark(b, scaling.Marketplace) }
