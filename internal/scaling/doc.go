@@ -36,9 +36,11 @@
 // other processes on the machine do not count, but the garbage
 // collector's background work does); on platforms without getrusage they
 // are wall time. CPU time still varies with the load on a shared machine
-// (caches and memory bandwidth are shared), by about ±10% per point here;
-// over CI's short ranges (a factor of 8 in N) that moves a fitted exponent
-// by about ±0.1. Only the long ranges support conclusions. A fitted
+// (caches and memory bandwidth are shared): between runs on the loaded
+// 2-core reference machine a point moved by up to 15%, and over CI's short
+// ranges (a factor of 8 in N) a fitted exponent by up to ±0.1. Only the
+// long ranges, measured twice keeping the least cost at each size
+// ([Best]), support conclusions. A fitted
 // exponent is a local slope: for N·log N it is 1 + 1/ln N, not 1, which is
 // why the model is fitted over the same sizes rather than quoted.
 package scaling

@@ -114,10 +114,10 @@ func TestBestKeepsLeastCost(t *testing.T) {
 		return Point{Size: n, Cost: cost, Work: work, Ops: 1}
 	}
 	a := Curve{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(20, 9, 200)}}
-	b := Curve{Subsystem: s, Points: []Point{pt(10, 7, 100), pt(20, 8, 200)}}
+	b := Curve{Subsystem: s, Points: []Point{pt(10, 7, 100.5), pt(20, 8, 201)}}
 	c, err := Best(a, b)
 	require.NoError(t, err)
-	require.Equal(t, []Point{pt(10, 5, 100), pt(20, 8, 200)}, c.Points)
+	require.Equal(t, []Point{pt(10, 5, 100), pt(20, 8, 201)}, c.Points, "each point keeps its own work")
 	require.Equal(t, time.Duration(9), a.Points[1].Cost, "inputs unchanged")
 
 	_, err = Best()
@@ -126,7 +126,8 @@ func TestBestKeepsLeastCost(t *testing.T) {
 		{Subsystem: Subsystem{Name: "t"}, Points: a.Points},
 		{Subsystem: s, Points: a.Points[:1]},
 		{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(30, 9, 200)}},
-		{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(20, 9, 201)}},
+		{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(20, 9, 203)}},
+		{Subsystem: s, Points: []Point{pt(10, 5, 100), pt(20, 9, math.NaN())}},
 	} {
 		_, err = Best(a, bad)
 		require.ErrorIs(t, err, ErrBadPoint)
