@@ -4,9 +4,14 @@
 // against its size, the power laws fitted to cost and work, and a figure
 // of the curves.
 //
-//	go run ./examples/scaling                           # CI's sizes, a few seconds
-//	go run ./examples/scaling -long -reps 2 -o docs/scaling.svg # the full range, minutes; the README's figure
-//	go run ./examples/scaling -only chord/lookup -long  # one curve
+//	go run ./examples/scaling                                    # CI's sizes, a few seconds
+//	go run ./examples/scaling -long -reps 2 -o docs/scaling.svg  # the README's figure, about 10 minutes
+//	go run ./examples/scaling -long -only chord/lookup -o a.png  # one curve, as a PNG
+//
+// Costs are process CPU times; -reps measures each curve several times
+// and keeps the least cost at each size, the steadiest figure on a shared
+// machine. Run it from the repository's root (the workspace covers the
+// examples module).
 //
 // The same kernels back each package's BenchmarkScaling
 // (go test -run '^$' -bench Scaling ./...).
@@ -23,7 +28,7 @@ import (
 )
 
 func main() {
-	out := flag.String("o", "", "write the figure to this file (.svg, .png or .pdf)")
+	out := flag.String("o", "", "write the figure to these files (comma-separated; .svg, .png or .pdf)")
 	long := flag.Bool("long", false, "measure the full range of sizes (minutes) instead of CI's")
 	seed := flag.Uint64("seed", 1, "seed of every run")
 	only := flag.String("only", "", "comma-separated curve names to measure (default: all)")
@@ -65,18 +70,22 @@ type options struct {
 	long bool   // the long sizes
 	seed uint64 // seed of every run
 	reps int    // measurements of each curve; the least cost is kept
-	out  string // the figure's file, or none
+	out  string // the figure's files, comma-separated, or none
 }
 
 // run measures subs, prints each curve and its fit to w, and draws the
-// figure into o.out unless it is empty.
+// figure into each file of o.out.
 func run(w io.Writer, subs []scaling.Subsystem, o options) error {
 	if o.reps < 1 {
 		return fmt.Errorf("-reps %d: need at least one measurement", o.reps)
 	}
+	var outs []string
 	if o.out != "" {
+		outs = strings.Split(o.out, ",")
+	}
+	for _, out := range outs {
 		// Fail on a bad name before the minutes of measuring.
-		if _, err := canvas(o.out); err != nil {
+		if _, err := canvas(out); err != nil {
 			return err
 		}
 	}
@@ -103,14 +112,15 @@ func run(w io.Writer, subs []scaling.Subsystem, o options) error {
 		}
 		curves = append(curves, c)
 	}
-	if o.out == "" {
-		return nil
+	for _, out := range outs {
+		if err := drawFigure(curves, out); err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "wrote %s\n", out); err != nil {
+			return err
+		}
 	}
-	if err := drawFigure(curves, o.out); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "wrote %s\n", o.out)
-	return err
+	return nil
 }
 
 // report prints one curve: a row per size, then the fitted exponents.

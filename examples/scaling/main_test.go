@@ -33,14 +33,18 @@ func tiny() []scaling.Subsystem {
 func TestRunDrawsEveryCurve(t *testing.T) {
 	for _, ext := range []string{".svg", ".png"} {
 		t.Run(ext, func(t *testing.T) {
-			// Every curve in the SVG; two measurements of one in the PNG.
+			// Every curve in the SVG; two measurements of one in the PNG,
+			// drawn into two files.
 			subs, reps := tiny(), 1
+			out := filepath.Join(t.TempDir(), "fig", "scaling"+ext)
+			outs := out
 			if ext != ".svg" {
 				subs, reps = subs[3:4], 2
+				outs += "," + filepath.Join(t.TempDir(), "scaling.pdf")
 			}
-			out := filepath.Join(t.TempDir(), "fig", "scaling"+ext)
 			var buf bytes.Buffer
-			require.NoError(t, run(&buf, subs, options{seed: 1, reps: reps, out: out}))
+			require.NoError(t, run(&buf, subs, options{seed: 1, reps: reps, out: outs}))
+			require.Equal(t, strings.Count(outs, ",")+1, strings.Count(buf.String(), "wrote "))
 			text := buf.String()
 			for _, s := range subs {
 				require.Contains(t, text, s.Name+" — ")
@@ -64,7 +68,7 @@ func TestRunDrawsEveryCurve(t *testing.T) {
 func TestRunRejects(t *testing.T) {
 	subs := tiny()[3:4]
 	var buf bytes.Buffer
-	require.ErrorContains(t, run(&buf, subs, options{seed: 1, reps: 1, out: filepath.Join(t.TempDir(), "fig.gif")}), "unknown format")
+	require.ErrorContains(t, run(&buf, subs, options{seed: 1, reps: 1, out: filepath.Join(t.TempDir(), "fig.svg") + ",fig.gif"}), "unknown format")
 	require.Empty(t, buf.String(), "a bad file name is refused before measuring")
 	require.ErrorContains(t, run(&buf, subs, options{seed: 1, reps: 0}), "-reps")
 	_, err := pick(scaling.All(), "chord/build,nope")
