@@ -87,11 +87,12 @@
 // measured by BFS from 256 sources, each a scan of the N + 2·edges
 // adjacency entries. BenchmarkScaling (package internal/scaling; the
 // README's Scaling section) measures 512 to 32,768 clients: the entries
-// grow as N^1.01 and the CPU time as N^1.06, from 0.62 µs to 0.72 µs per
-// entry. The excess is memory latency, not extra work: the BFS, 85% of
-// the time at 32,768 clients, visits adjacency lists in breadth-first
-// order, a random order over 1.8·10^6 entries (7 MB) that no longer fit
-// in the L2 cache. A run of 32,768 clients costs 1.3 s of CPU.
+// grow as N^1.01 and the CPU time as N^1.06 to N^1.11 (two runs), from
+// 0.61 µs per entry to 0.72–0.93 µs. The excess is memory latency, not
+// extra work: the BFS, 85% of the time at 32,768 clients, visits
+// adjacency lists in breadth-first order, a random order over 1.8·10^6
+// entries (7 MB) that no longer fit in the L2 cache. A run of 32,768
+// clients costs 1.3–1.7 s of CPU.
 //
 // [PACOM §6]: https://doi.org/10.1016/j.comnet.2014.08.015
 // [Bootstrapper]: https://pkg.go.dev/github.com/swarmblocks/swarmblocks/pacomchan#Bootstrapper
