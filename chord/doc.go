@@ -107,9 +107,13 @@
 //
 // Each node answers a routing step from a route table derived from its
 // fingers and successor list: the distinct nodes ordered by distance,
-// searched by bisection on a compact prefix of each distance and kept
-// inside the Node, so that a step on a ring too large for the processor's
-// cache touches few memory lines. The successor list travels with every
+// searched by bisection on a compact prefix of each distance. The table
+// refers to its entries by their index in the finger table or the
+// successor list, which are themselves stored inside the Node (about 2.7
+// kB, holding up to 30 fingers and the default 8 successors), so that a
+// node stores each entry once and a step on a ring too large for the
+// processor's cache touches few memory lines; a finger change updates the
+// table in place. The successor list travels with every
 // step: the asker uses it to step over dead successors when the key falls
 // within its span, and falls back on it, farthest entry first, when every
 // candidate of the step has failed (fingers that departed since they were
@@ -244,20 +248,24 @@
 //	SWARMBLOCKS_LONG=1 go test -run TestLong -v -timeout 3h ./chord/simnet
 //	go test -run '^$' -bench . -benchtime 1x ./chord
 //
-// Lookup path length on rings grown by the protocol (seed 1, r = 8, 10,000
-// iterative lookups each, every one answered by the true owner). Paths
-// are a little shorter than ½·log2 N because each hop may also use the
-// successor list:
+// Lookup path length on one ring grown by the protocol and measured each
+// time it doubled, on the ideal ring with every finger refreshed (seed 1,
+// r = 8, 10,000 iterative lookups each, every one answered by the true
+// owner; TestLongHops). Paths are a little shorter than ½·log2 N because
+// each hop may also use the successor list:
 //
-//	     N   ½·log2 N   mean   p99
-//	  1024       5.00   4.31     7
-//	  2048       5.50   4.78     8
-//	  4096       6.00   5.31     9
-//	  8192       6.50   5.81     9
-//	 16384       7.00   6.30    10
-//	 32768       7.50   6.78    11
-//	 65536       8.00   7.31    11
-//	131072       8.50   7.78    12
+//	      N   ½·log2 N   mean   p99
+//	   1024       5.00   4.31     7
+//	   2048       5.50   4.79     8
+//	   4096       6.00   5.30     9
+//	   8192       6.50   5.80     9
+//	  16384       7.00   6.30    10
+//	  32768       7.50   6.82    11
+//	  65536       8.00   7.29    11
+//	 131072       8.50   7.76    12
+//	 262144       9.00   8.29    13
+//	 524288       9.50   8.79    13
+//	1048576      10.00   9.26    14
 //
 // Lookups under churn, as in the Chord paper's §V: a 1,000-node ring
 // (r = 8), joins and crash failures each a Poisson process of rate R,
@@ -311,9 +319,9 @@
 // runs in fresh processes; BenchmarkLookup runs one lookup at a time,
 // BenchmarkLookupParallel one per core):
 //
-//	BenchmarkBuildRing/N=1000          0.08 s   3,689 B/node
-//	BenchmarkBuildRing/N=10000         1.45 s   4,001 B/node
-//	BenchmarkBuildRing/N=100000       21–23 s   4,054 B/node
+//	BenchmarkBuildRing/N=1000          0.03 s   2,968 B/node (*)
+//	BenchmarkBuildRing/N=10000         0.45 s   2,937 B/node (*)
+//	BenchmarkBuildRing/N=100000        16 s     2,928 B/node (*)
 //	BenchmarkLookup/N=1000             1.9 µs/lookup   ≈520,000/s   4.31 hops
 //	BenchmarkLookup/N=10000            6.5 µs/lookup   ≈150,000/s   5.95 hops
 //	BenchmarkLookup/N=100000          10.5–11.2 µs     89,000–95,000/s   7.61 hops
@@ -324,19 +332,29 @@
 //	BenchmarkMPut                      1.24 ms per 16 KiB chunk, 10 replicas (13.2 MB/s)
 //	BenchmarkMGet                      0.25 ms per 16 KiB chunk (67 MB/s)
 //
-// A 10^5-node ring is built by the protocol in about 22 s (the target was
-// 30 s). Lookups on it run at about 209,000 per second with both cores
-// busy (the target was 200,000) and at about 92,000 per second from a
-// single goroutine. At that size every hop touches a node that is not in
-// the processor's cache: a lookup costs about four memory misses per node
-// visited (the network's endpoint, the node, its route table, the
-// candidates copied out), and on this virtual machine a miss costs about
-// 200 ns. A ring of 10^6 nodes (the stretch goal; SWARMBLOCKS_LONG=1
-// SWARMBLOCKS_MILLION=1 go test -run TestLongMillion ./chord/simnet) was
-// built in 6 min 8 s (other jobs sharing the machine) using 4,343 B/node;
-// 100,000 lookups on it took 9.27 hops on average (½·log2 N = 9.97, p99
-// 14), all answered by the true owner, at 42,900 lookups/s from one
-// goroutine with the oracle check.
+// (*) Measured on the machine shared with other jobs (load average 5 to
+// 6), side by side with the previous code, which took 0.08 s, 1.31 s and
+// 44 s and held 4,173 to 4,534 B/node. A node now stores each finger and
+// successor once, inside its own allocation, and the route table refers
+// to them by index; a finger change updates the table in place; finger
+// maintenance and joins allocate nothing per call. The lookup rows above
+// were measured on the idle machine before that change; side by side on
+// the loaded machine, lookups at N = 10^5 ran at 84,000 per second from
+// one goroutine (30,000 before) and 56,000 per second from two (32,000
+// before), with the same paths (7.61 hops). At that size every hop
+// touches a node that is not in the processor's cache: the network's
+// endpoint slot, the node's first cache line, its route table and the
+// entries and successor list copied out, and on this virtual machine a
+// miss costs 100 to 300 ns.
+//
+// A ring of 10^6 nodes (SWARMBLOCKS_LONG=1 go test -run TestLongMillion
+// -v ./chord/simnet) is built and stabilised by the protocol in 143 s of
+// processor time (9 min 51 s of wall time on the loaded machine, where
+// the test got a quarter of a core), using 2,951 B/node and a peak
+// resident memory of 5.00 GiB (the test bounds the collector's headroom
+// at 5 GiB). 100,000 lookups on it took 9.27 hops on average (½·log2 N =
+// 9.97, p99 14), all answered by the true owner, at 21,500 lookups/s from
+// one goroutine on the loaded machine.
 //
 // # Interpretation choices
 //

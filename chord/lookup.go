@@ -31,7 +31,7 @@ type LookupResult struct {
 // key is a ring identifier, used as is: callers hash their own keys.
 func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
 	n.stats.lookups.Add(1)
-	res, err := n.lookup(ctx, key, true, nil)
+	res, err := n.lookup(ctx, key, true, nil, true)
 	if err != nil {
 		n.stats.lookupFails.Add(1)
 	}
@@ -43,7 +43,7 @@ func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
 // while comparing addresses reads memory elsewhere, and in a large ring
 // that costs a cache miss per comparison.
 type deadSet struct {
-	fixed [8]NodeInfo
+	fixed [16]NodeInfo
 	n     int
 	more  map[NodeInfo]struct{}
 }
@@ -66,6 +66,9 @@ func (d *deadSet) has(a NodeInfo) bool {
 			return true
 		}
 	}
+	if d.more == nil {
+		return false
+	}
 	_, ok := d.more[a]
 	return ok
 }
@@ -75,7 +78,9 @@ func (d *deadSet) has(a NodeInfo) bool {
 // hint and dead fingers are skipped when used. A non-nil via starts the
 // lookup at that node instead of at n's own tables, with n itself treated
 // as absent: a node that lost every successor finds its way back this way.
-func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (LookupResult, error) {
+// The result's successor list is filled in only with wantSuccs: finger
+// maintenance keeps only the node found, and does not allocate.
+func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, wantSuccs bool) (LookupResult, error) {
 	var res LookupResult
 	var dead, asked deadSet // nodes found dead; nodes already asked
 	var buf [4 * maxClosest]NodeInfo
@@ -85,6 +90,8 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 	fellBack := false // the successor-list fallback has been used since the last answer
 	lastC := n.self
 	var succs []NodeInfo
+	var obuf [2 * succInline]NodeInfo
+	out := obuf[:0]
 
 	n.mu.Lock()
 	switch {
@@ -98,7 +105,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 		n.mu.Unlock()
 		return res, ErrNoSuccessor
 	case n.succOwns(key.u().sub(n.self.ID.u())):
-		succs = append([]NodeInfo(nil), n.succ...)
+		succs = keepNodes(out, n.succ)
 	default:
 		pending = n.appendClosest(pending, key, maxClosest)
 		lastSuccs = append(sbuf[:0], n.succ[:min(len(n.succ), len(sbuf))]...)
@@ -116,7 +123,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 				continue
 			}
 			if i > 0 && BetweenRightIncl(key, lastC.ID, s.ID) {
-				succs = append([]NodeInfo(nil), lastSuccs[i:]...)
+				succs = keepNodes(out, lastSuccs[i:])
 			}
 			return
 		}
@@ -177,7 +184,7 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 			resp.Succs = slices.DeleteFunc(resp.Succs, func(x NodeInfo) bool { return !n.acceptNode(x) })
 		}
 		if resp.Done {
-			succs = append(make([]NodeInfo, 0, len(resp.Nodes)), resp.Nodes...)
+			succs = keepNodes(out, resp.Nodes)
 			if len(succs) == 0 {
 				return res, fmt.Errorf("%w: %v has no successor", ErrLookupFailed, c)
 			}
@@ -211,12 +218,25 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo) (
 	for i, s := range succs {
 		if (s.ID == n.self.ID && via == nil) || (!dead.has(s) && (!verify || n.ping(ctx, s))) {
 			res.Node = s
-			res.Successors = succs[i+1:]
+			if wantSuccs {
+				res.Successors = append(make([]NodeInfo, 0, len(succs)-i-1), succs[i+1:]...)
+			}
 			return res, nil
 		}
 		res.Timeouts++
 	}
 	return res, fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
+}
+
+// keepNodes returns a copy of src in out's array if it fits there, else
+// in a new one; the result is not nil.
+func keepNodes(out, src []NodeInfo) []NodeInfo {
+	if out != nil && len(src) <= cap(out) {
+		out = out[:len(src)]
+		copy(out, src)
+		return out
+	}
+	return append(make([]NodeInfo, 0, len(src)), src...)
 }
 
 // succOwns reports whether the key at clockwise distance dk from n lies in
@@ -244,11 +264,13 @@ func (n *Node) closestStep(key ID, resp *Response) {
 		resp.Nodes = append(resp.Nodes, n.succ...)
 		return
 	}
+	// The successor list is copied first: its loads do not depend on the
+	// route table's, so the memory system fetches both at once.
+	resp.Succs = append(resp.Succs, n.succ...)
 	resp.Nodes = n.appendClosest(resp.Nodes, key, closestCandidates)
 	if len(resp.Nodes) == 0 {
 		resp.Nodes = append(resp.Nodes, n.succ[0])
 	}
-	resp.Succs = append(resp.Succs, n.succ...)
 }
 
 // LookupRecursive finds successor(key) recursively: each node forwards the
@@ -301,13 +323,15 @@ func (n *Node) findSuccessorRecursive(ctx context.Context, req *Request, resp *R
 		resp.Status = StatusUnavailable
 		return
 	}
-	fwd := *req
+	fwd := getRequest()
+	defer putRequest(fwd)
+	*fwd = *req
 	fwd.Hops++
 	for _, c := range cands {
 		if c.ID == n.self.ID {
 			continue
 		}
-		err := n.call(ctx, c, &fwd, resp)
+		err := n.call(ctx, c, fwd, resp)
 		if err == nil && resp.Status == StatusOK {
 			return
 		}

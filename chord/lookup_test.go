@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/swarmblocks/swarmblocks/chord"
 	"github.com/swarmblocks/swarmblocks/chord/simnet"
 )
 
@@ -33,5 +34,25 @@ func TestLookupFallsBackOnSuccessors(t *testing.T) {
 		res, err = c.Random().LookupRecursive(ctx, k)
 		require.NoError(t, err, "seed %d, recursive lookup %d", seed, i)
 		require.Equal(t, c.Owner(k), res.Node, "seed %d, recursive lookup %d", seed, i)
+	}
+}
+
+// TestLookupSuccessors checks what a lookup returns besides the owner: on
+// an ideal ring, the owner's r−1 successors in ring order (the rest of the
+// key's predecessor's successor list), in a slice the caller owns.
+func TestLookupSuccessors(t *testing.T) {
+	const seed, n, r = 3, 200, 8
+	c := simnet.NewCluster(simnet.ClusterConfig{Successors: r}, seed)
+	require.NoError(t, c.Grow(n))
+	for i := range 50 {
+		k := randomKey(c)
+		res, err := c.Random().Lookup(ctx, k)
+		require.NoError(t, err, "seed %d, lookup %d", seed, i)
+		owner := c.Owner(k)
+		require.Equal(t, owner, res.Node, "seed %d, lookup %d", seed, i)
+		want := c.Node(owner.Addr).State().Successors[:r-1]
+		require.Equal(t, want, res.Successors, "seed %d, lookup %d", seed, i)
+		res.Successors[0] = chord.NodeInfo{} // the caller's own memory
+		require.Equal(t, want[0], c.Node(owner.Addr).Successor(), "seed %d, lookup %d", seed, i)
 	}
 }

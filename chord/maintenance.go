@@ -46,8 +46,12 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 	if bootstrap.IsZero() {
 		return fmt.Errorf("%w: no bootstrap node", ErrNilArgument)
 	}
-	var resp Response
-	if err := n.call(ctx, bootstrap, &Request{Kind: KindFindSuccessor, Key: n.self.ID}, &resp); err != nil {
+	resp, fresp := getResponse(), getResponse()
+	defer func() { putResponse(resp); putResponse(fresp) }()
+	req := getRequest()
+	defer putRequest(req)
+	req.Kind, req.Key = KindFindSuccessor, n.self.ID
+	if err := n.call(ctx, bootstrap, req, resp); err != nil {
 		return fmt.Errorf("chord: join: %w", err)
 	}
 	if err := resp.Status.Err(); err != nil {
@@ -62,7 +66,7 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 		// its place). Its successor is the first node after it.
 		// Routing would lead back to n, so n looks the key up itself,
 		// starting at the bootstrap node and treating itself as absent.
-		res, err := n.lookup(ctx, n.self.ID.Add(IDFromUint64(1)), true, &bootstrap)
+		res, err := n.lookup(ctx, n.self.ID.Add(IDFromUint64(1)), true, &bootstrap, false)
 		if err != nil {
 			return fmt.Errorf("chord: rejoin: %w", err)
 		}
@@ -74,15 +78,16 @@ func (n *Node) Join(ctx context.Context, bootstrap NodeInfo) error {
 	if s.IsZero() {
 		return fmt.Errorf("chord: join: %w", ErrLookupFailed)
 	}
-	if err := n.call(ctx, s, &Request{Kind: KindGetState}, &resp); err != nil {
+	if err := n.callKind(ctx, s, KindGetState, resp); err != nil {
 		return fmt.Errorf("chord: join: %w", err)
 	}
-	list := normalizeSuccs(nil, n.self.ID, append([]NodeInfo{s}, resp.Nodes...), n.r, n.acceptNode)
+	var lbuf [1 + 2*succInline]NodeInfo
+	var nbuf [succInline]NodeInfo
+	list := normalizeSuccs(nbuf[:0], n.self.ID, append(append(lbuf[:0], s), resp.Nodes...), n.r, n.acceptNode)
 	if len(list) == 0 {
 		return fmt.Errorf("chord: join: %w", ErrNoSuccessor)
 	}
-	var fresp Response
-	_ = n.call(ctx, s, &Request{Kind: KindGetFingers}, &fresp)
+	_ = n.callKind(ctx, s, KindGetFingers, fresp)
 	n.mu.Lock()
 	n.setSuccs(list)
 	n.setPred(NodeInfo{})
@@ -275,7 +280,7 @@ func (n *Node) FixFingers(ctx context.Context) error {
 	}
 	i := n.nextFinger
 	n.mu.Unlock()
-	res, err := n.lookup(ctx, n.self.ID.AddPow2(i), false, nil)
+	res, err := n.lookup(ctx, n.self.ID.AddPow2(i), false, nil, false)
 	if err != nil {
 		n.mu.Lock()
 		n.nextFinger = IDBits - 1
@@ -338,9 +343,9 @@ func (n *Node) setFinger(i int, f NodeInfo) {
 		}
 		n.resizeFingers(lo)
 	}
-	if n.fingers[i-n.fingerLo] != f {
+	if old := n.fingers[i-n.fingerLo]; old != f {
 		n.fingers[i-n.fingerLo] = f
-		n.markRoutes()
+		n.updateFinger(i-n.fingerLo, old)
 	}
 }
 
@@ -360,6 +365,9 @@ func (n *Node) resizeFingers(lo int) {
 		nf = make([]NodeInfo, size)
 	}
 	copy(nf[size-keep:], old[len(old)-keep:])
+	// mutation: equivalent — a new heap table is zero, and the inline
+	// buffer is zero outside the table (the clear below keeps it so); the
+	// line states what the new fingers hold.
 	clear(nf[:size-keep])
 	if size <= fingerInline {
 		clear(n.fingerBuf[:fingerInline-size]) // drop what was trimmed

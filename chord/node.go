@@ -224,13 +224,21 @@ func (n *Node) State() State {
 	defer n.mu.Unlock()
 	st := State{Self: n.self, Pred: n.pred, Successors: append([]NodeInfo(nil), n.succ...), Left: n.left.Load()}
 	st.Blocks, st.BlockBytes = n.store.Usage()
-	for i := len(n.fingers) - 1; i >= 0; i-- {
+	st.Fingers = n.appendFingers(nil, len(n.fingers))
+	return st
+}
+
+// appendFingers appends to dst up to limit of n's distinct non-zero
+// fingers, farthest first; n.mu is held.
+func (n *Node) appendFingers(dst []NodeInfo, limit int) []NodeInfo {
+	start := len(dst)
+	for i := len(n.fingers) - 1; i >= 0 && len(dst)-start < limit; i-- {
 		f := n.fingers[i]
-		if !f.IsZero() && (len(st.Fingers) == 0 || st.Fingers[len(st.Fingers)-1] != f) {
-			st.Fingers = append(st.Fingers, f)
+		if !f.IsZero() && (len(dst) == start || dst[len(dst)-1] != f) {
+			dst = append(dst, f)
 		}
 	}
-	return st
+	return dst
 }
 
 // HandleFrom answers a request that a network transport received from the
@@ -300,8 +308,9 @@ func (n *Node) Handle(ctx context.Context, req *Request, resp *Response) {
 	case KindFindSuccessor:
 		n.findSuccessorRecursive(ctx, req, resp)
 	case KindGetFingers:
-		st := n.State()
-		resp.Nodes = append(resp.Nodes, st.Fingers[:min(len(st.Fingers), MaxNodes)]...)
+		n.mu.Lock()
+		resp.Nodes = n.appendFingers(resp.Nodes, MaxNodes)
+		n.mu.Unlock()
 	case KindLeave:
 		n.handleLeave(req)
 	case KindStore:
@@ -461,6 +470,15 @@ func (n *Node) Successor() NodeInfo {
 		return NodeInfo{}
 	}
 	return n.succ[0]
+}
+
+// AppendSuccessors appends n's successor list, nearest first, to dst and
+// returns the extended slice. It is [Node.State]'s Successors without the
+// rest of the snapshot, for checking the rings of large simulations.
+func (n *Node) AppendSuccessors(dst []NodeInfo) []NodeInfo {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append(dst, n.succ...)
 }
 
 // Predecessor returns n's predecessor (zero if unknown).

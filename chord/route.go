@@ -1,5 +1,7 @@
 package chord
 
+import "slices"
+
 // routeTable is the index the routing steps search: every distinct node of
 // the finger table and the successor list, ordered by clockwise distance
 // from the owner. It is derived from those two tables and rebuilt, lazily
@@ -99,6 +101,71 @@ func (n *Node) rebuildRoutes() {
 		rt.top = append(rt.topBuf[:0], rt.top...)
 		rt.ref = append(rt.refBuf[:0], rt.ref...)
 	}
+}
+
+// updateFinger brings a fresh route table up to date after finger j
+// changed from old to its current value, without a full rebuild: the
+// finger walk of fix-fingers changes one finger at a time, and each
+// change would otherwise cost a rebuild at the next lookup. n.mu is held.
+func (n *Node) updateFinger(j int, old NodeInfo) {
+	rt := &n.routes
+	if rt.stale {
+		return
+	}
+	self := n.self.ID.u()
+	ref := uint16(j)
+	// Drop old's entry if the finger was its source; another finger or a
+	// successor naming the same identifier takes its place.
+	if p := slices.Index(rt.ref, ref); p >= 0 {
+		if r, ok := n.routeSource(old.ID, j); ok {
+			rt.ref[p] = r
+		} else {
+			rt.top = slices.Delete(rt.top, p, p+1)
+			rt.ref = slices.Delete(rt.ref, p, p+1)
+		}
+	}
+	f := n.fingers[j]
+	if f.IsZero() || f.ID == n.self.ID {
+		return
+	}
+	// Insert f after the entries nearer than it, unless an entry names the
+	// same identifier; of the two, the finger with the lower index, or the
+	// finger rather than a successor, stands (as in rebuildRoutes).
+	d := f.ID.u().sub(self)
+	dtop := uint32(d[0] >> 32)
+	p, _ := slices.BinarySearch(rt.top, dtop)
+	for p < len(rt.top) && rt.top[p] == dtop {
+		e := n.entry(rt.ref[p])
+		if e.ID == f.ID {
+			if r := rt.ref[p]; r&refSucc != 0 || int(r) > j {
+				rt.ref[p] = ref
+			}
+			return
+		}
+		if !e.ID.u().sub(self).less(d) {
+			break
+		}
+		p++
+	}
+	rt.top = slices.Insert(rt.top, p, dtop)
+	rt.ref = slices.Insert(rt.ref, p, ref)
+}
+
+// routeSource returns the preferred reference to identifier id among the
+// fingers other than finger skip and the successors: the lowest finger,
+// else the nearest successor. n.mu is held.
+func (n *Node) routeSource(id ID, skip int) (uint16, bool) {
+	for k := range n.fingers {
+		if k != skip && n.fingers[k].ID == id && !n.fingers[k].IsZero() {
+			return uint16(k), true
+		}
+	}
+	for k := range n.succ {
+		if n.succ[k].ID == id && !n.succ[k].IsZero() {
+			return refSucc | uint16(k), true
+		}
+	}
+	return 0, false
 }
 
 // maxClosest bounds the candidates appendClosest returns.

@@ -31,12 +31,20 @@ func closestBrute(n *Node, key ID, k int) []NodeInfo {
 // each 9-byte record is a table slot and an identifier seed. Identifiers
 // are small (all top bits equal, so the compact search always ties) or
 // spread over the ring, and finger slots need not be in distance order, as
-// in a table with stale entries.
+// in a table with stale entries. The successor list is set first; records
+// with bit 2 of the slot set bring the route table up to date before the
+// next finger changes, so that the next change updates it in place, and
+// every in-place update is checked against a full rebuild.
 func routeNode(t testing.TB, self ID, data []byte) *Node {
 	n, err := New(Config{Addr: "self", ID: self, Transport: nopTransport{}})
 	require.NoError(t, err)
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	type rec struct {
+		slot int
+		x    NodeInfo
+	}
+	var recs []rec
 	var succ []NodeInfo
 	for i := 0; i+9 <= len(data) && i < 9*64; i += 9 {
 		slot := int(data[i])
@@ -51,11 +59,30 @@ func routeNode(t testing.TB, self ID, data []byte) *Node {
 		if slot < 32 {
 			succ = append(succ, x)
 		} else {
-			n.setFinger(slot%IDBits, x)
+			recs = append(recs, rec{slot, x})
 		}
 	}
 	n.setSuccs(succ)
+	for _, r := range recs {
+		fresh := !n.routes.stale
+		n.setFinger(r.slot%IDBits, r.x)
+		if fresh && !n.routes.stale {
+			requireRoutesRebuilt(t, n)
+		}
+		if r.slot&4 != 0 && n.routes.stale {
+			n.rebuildRoutes()
+		}
+	}
 	return n
+}
+
+// requireRoutesRebuilt checks that n's route table is what a full rebuild
+// gives; n.mu is held.
+func requireRoutesRebuilt(t testing.TB, n *Node) {
+	top, ref := slices.Clone(n.routes.top), slices.Clone(n.routes.ref)
+	n.rebuildRoutes()
+	require.Equal(t, n.routes.top, top, "top bits after an in-place update")
+	require.Equal(t, n.routes.ref, ref, "references after an in-place update")
 }
 
 func checkClosest(t *testing.T, n *Node, key ID) {
@@ -90,6 +117,10 @@ func TestAppendClosest(t *testing.T) {
 		{"duplicates across tables", IDFromUint64(100),
 			cat(rec(0, 110), rec(40, 110), rec(42, 110), rec(2, 130)),
 			[]ID{IDFromUint64(111), IDFromUint64(131), IDFromUint64(99)}},
+		{"in-place updates: duplicates, overwrites and successors named by fingers", IDFromUint64(100),
+			cat(rec(4, 110), rec(6, 140), rec(36, 110), rec(44, 110), rec(52, 300), rec(36, 120), rec(44, 500), rec(60, 140),
+				rec(52, 110), rec(60, 300), rec(36, 100), rec(60, 777), rec(52, 777)),
+			[]ID{IDFromUint64(111), IDFromUint64(125), IDFromUint64(141), IDFromUint64(301), IDFromUint64(99)}},
 		{"spread and stale fingers", HashID([]byte("self")),
 			cat(rec(1, 1), rec(3, 2), rec(5, 3), rec(201, 4), rec(203, 5), rec(61, 6), rec(99, 7), rec(255, 8)),
 			[]ID{HashID([]byte("a")), HashID([]byte("b")), HashID([]byte("c")), HashID([]byte("self"))}},

@@ -131,15 +131,16 @@ func TestReplacement(t *testing.T) {
 }
 
 // TestCompletenessProtects checks the paper's fix (§5.2): a nearly complete
-// download is not dropped for a torrent surging in popularity.
+// download is not dropped for a torrent a neighbour just started to
+// download and announce (its demand/supply and HAVE factors high).
 func TestCompletenessProtects(t *testing.T) {
 	m := newTestMarket(t, DefaultWeights(), 4, 100, 1)
 	a, err := NewActiveSet(ActiveSetConfig{K: 2}, 0, []TorrentID{0, 1}, rand.New(rand.NewPCG(1, 1)))
 	require.NoError(t, err)
 	require.True(t, a.Contains(1))
-	require.NoError(t, m.SetOwnPieces(1, 95))
+	require.NoError(t, m.SetOwnPieces(1, 99))
 	require.NoError(t, m.ObserveJoin(0, 1, 2, 0))
-	for i := range 3 {
+	for i := range 2 {
 		require.NoError(t, m.ObserveHave(0, 1, 2, i))
 	}
 	ch, err := a.Update(0, m)

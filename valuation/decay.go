@@ -19,9 +19,10 @@ type decayClock struct {
 	scale    float64       // 2^((at−epoch)/halfLife)
 }
 
-// renormAbove is the scale beyond which the counts are rebased on a new
-// epoch, far from float64 overflow (2^1024).
-const renormAbove = 0x1p256
+// renormAfter is the number of half-lives after which the counts are
+// rebased on a new epoch: the scale is then 2^256, far from float64
+// overflow (2^1024).
+const renormAfter = 256
 
 func newDecayClock(halfLife time.Duration) decayClock {
 	return decayClock{halfLife: halfLife, scale: 1}
@@ -36,8 +37,13 @@ func (c *decayClock) scaleAt(now time.Duration) float64 {
 	return c.scale
 }
 
-// needsRebase reports whether the counts should be rebased at now.
-func (c *decayClock) needsRebase(now time.Duration) bool { return c.scaleAt(now) > renormAbove }
+// needsRebase reports whether the counts should be rebased at now: whether
+// the scale at now exceeds 2^renormAfter. It compares the exponent, so
+// that checking a clock costs no exp2: [Market.ObserveHave] checks both
+// of the Market's clocks and needs the scale of one.
+func (c *decayClock) needsRebase(now time.Duration) bool {
+	return float64(now-c.epoch)/float64(c.halfLife) > renormAfter
+}
 
 // rebase moves the epoch to now; the caller divides every count of the
 // clock by the returned factor.

@@ -38,7 +38,7 @@ func ExampleMarket() {
 			t, f.Completeness, f.DemandSupply, f.Request, v)
 	}
 	// Output:
-	// torrent 0: completeness 0.00 demand/supply 0.00 request 0.64 -> value 0.48
+	// torrent 0: completeness 0.00 demand/supply 0.00 request 0.64 -> value 0.64
 	// torrent 1: completeness 0.80 demand/supply 0.00 request 0.00 -> value 0.80
 	// torrent 2: completeness 0.00 demand/supply 0.80 request 0.00 -> value 0.60
 }

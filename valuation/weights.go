@@ -29,15 +29,17 @@ var WeightGrid = []float64{0, 0.25, 0.5, 0.75, 1, 2, 4, 8, 16}
 
 // DefaultWeights returns the weights this package recommends, derived the
 // paper's way [Paper §5.2]: each factor swept over [WeightGrid] with the
-// others at 1, ten seeds per configuration, in the paper-scale marketplace
-// simulation (internal/marketsim; the table is in the package
-// documentation), and for each factor the weight of least mean finish time
-// among those whose marketplace trades at the paper's level (downloads per
-// client within 5.71 ± 0.43 torrents). Without that condition the fastest
-// weights are those that never replace a started download (completeness
-// 16), a marketplace that rotates no cover traffic.
+// others at 1, twenty seeds per configuration, in the paper-scale
+// marketplace simulation (internal/marketsim; the table is in the package
+// documentation), and of all the configurations run, the one of least mean
+// finish time among those whose marketplace trades at the paper's level
+// (downloads per client within 5.71 ± 0.43 torrents; marketsim's
+// ChooseWeights): demand/supply 0.75, the others 1. Without that condition
+// the fastest weights are those that hardly ever replace a started
+// download (demand/supply 0: 5.00 torrents), a marketplace that rotates no
+// cover traffic.
 func DefaultWeights() Weights {
-	return Weights{Completeness: 1, DemandSupply: 0.75, Have: 0.75, Request: 0.75}
+	return Weights{Completeness: 1, DemandSupply: 0.75, Have: 1, Request: 1}
 }
 
 // Sum returns the sum of the weights, the (exclusive) upper bound of a value.

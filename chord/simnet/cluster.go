@@ -308,9 +308,16 @@ func (c *Cluster) StabilizeUntilStable(maxRounds int) (int, error) {
 	}
 }
 
-// FixAllFingers refreshes every node's finger table.
+// FixAllFingers refreshes every node's finger table. Nodes take their
+// turns in identifier order: neighbours look up nearly the same keys along
+// nearly the same paths, so each node's lookups find the nodes they visit
+// still in the processor's cache from its predecessor's. The order is
+// only a schedule the simulator picks; on a stable ring every order gives
+// the same tables.
 func (c *Cluster) FixAllFingers() {
-	for _, n := range c.nodes {
+	nodes := slices.Clone(c.nodes)
+	slices.SortFunc(nodes, func(a, b *chord.Node) int { return a.ID().Cmp(b.ID()) })
+	for _, n := range nodes {
 		_ = n.FixAllFingers(c.ctx)
 	}
 }
@@ -429,12 +436,27 @@ func (c *Cluster) States() []chord.State {
 	return st
 }
 
+// ringStates returns what the ring checks read of every live node: its
+// identity, predecessor and successor list, the lists sharing one
+// allocation. A check of a 10^6-node ring then allocates a few hundred
+// megabytes once instead of a full [chord.State] per node.
+func (c *Cluster) ringStates() []chord.State {
+	st := make([]chord.State, len(c.nodes))
+	succs := make([]chord.NodeInfo, 0, len(c.nodes)*c.cfg.Successors)
+	for i, n := range c.nodes {
+		start := len(succs)
+		succs = n.AppendSuccessors(succs)
+		st[i] = chord.State{Self: n.Info(), Pred: n.Predecessor(), Successors: succs[start:len(succs):len(succs)]}
+	}
+	return st
+}
+
 // Check checks Zave's invariants ([chord.CheckInvariants]) on the live
 // nodes.
-func (c *Cluster) Check() error { return chord.CheckInvariants(c.States()) }
+func (c *Cluster) Check() error { return chord.CheckInvariants(c.ringStates()) }
 
 // CheckStable checks that the ring is ideal ([chord.CheckStable]).
-func (c *Cluster) CheckStable() error { return chord.CheckStable(c.States(), c.cfg.Successors) }
+func (c *Cluster) CheckStable() error { return chord.CheckStable(c.ringStates(), c.cfg.Successors) }
 
 // Owner returns the oracle's answer for successor(key): the live node
 // whose identifier is the first at or after key (zero if the cluster is

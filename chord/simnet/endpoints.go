@@ -13,11 +13,16 @@ const maxNumbered = 1 << 24
 // endpoints maps addresses to endpoints. Resolving the destination is the
 // one step every call makes, and in a 10^5-node ring a map lookup costs
 // more cache misses than a lookup step itself; so addresses of the form
-// "n<k>" (those a [Cluster] hands out) are kept in a slice indexed by k,
-// and only other addresses in a map. An address is in one of the two,
-// never both.
+// "n<k>" (those a [Cluster] hands out) resolve by their number k, an index
+// into a slice of handlers (16 bytes each, so that the slice of a large
+// ring stays as small as it can), and only other addresses go through a
+// map. An address is in one of the two, never both. Partition groups of
+// numbered endpoints live in a slice of their own, allocated only once
+// some endpoint leaves group 0, so that calls in an unpartitioned network
+// never read it.
 type endpoints struct {
-	byNum  []endpoint // byNum[k] is the endpoint of "n<k>" if its h is set
+	byNum  []chord.Handler // byNum[k] is the handler of "n<k>", nil if none
+	grpNum []int           // grpNum[k] is the group of "n<k>"; nil while all are 0
 	byName map[string]endpoint
 	n      int // endpoints in byNum
 }
@@ -38,9 +43,27 @@ func number(addr string) (int, bool) {
 	return k, true
 }
 
+// handler returns the handler at addr, or nil: the fast path of a call in
+// an unpartitioned network.
+func (es *endpoints) handler(addr string) chord.Handler {
+	if k, ok := number(addr); ok && k < len(es.byNum) {
+		if h := es.byNum[k]; h != nil {
+			return h
+		}
+	}
+	if len(es.byName) == 0 {
+		return nil
+	}
+	return es.byName[addr].h
+}
+
 func (es *endpoints) get(addr string) (endpoint, bool) {
-	if k, ok := number(addr); ok && k < len(es.byNum) && es.byNum[k].h != nil {
-		return es.byNum[k], true
+	if k, ok := number(addr); ok && k < len(es.byNum) && es.byNum[k] != nil {
+		e := endpoint{h: es.byNum[k]}
+		if k < len(es.grpNum) {
+			e.group = es.grpNum[k]
+		}
+		return e, true
 	}
 	if len(es.byName) == 0 {
 		return endpoint{}, false
@@ -56,12 +79,18 @@ func (es *endpoints) set(addr string, e endpoint) {
 	k, ok := number(addr)
 	if ok && (k < len(es.byNum) || (k < maxNumbered && k < 2*es.n+1024)) {
 		if k >= len(es.byNum) {
-			es.byNum = append(es.byNum, make([]endpoint, k+1-len(es.byNum))...)
+			es.byNum = append(es.byNum, make([]chord.Handler, k+1-len(es.byNum))...)
 		}
-		if es.byNum[k].h == nil {
+		if es.byNum[k] == nil {
 			es.n++
 		}
-		es.byNum[k] = e
+		es.byNum[k] = e.h
+		if e.group != 0 || k < len(es.grpNum) {
+			if len(es.grpNum) < len(es.byNum) {
+				es.grpNum = append(es.grpNum, make([]int, len(es.byNum)-len(es.grpNum))...)
+			}
+			es.grpNum[k] = e.group
+		}
 		delete(es.byName, addr)
 		return
 	}
@@ -72,8 +101,11 @@ func (es *endpoints) set(addr string, e endpoint) {
 }
 
 func (es *endpoints) delete(addr string) {
-	if k, ok := number(addr); ok && k < len(es.byNum) && es.byNum[k].h != nil {
-		es.byNum[k] = endpoint{}
+	if k, ok := number(addr); ok && k < len(es.byNum) && es.byNum[k] != nil {
+		es.byNum[k] = nil
+		if k < len(es.grpNum) {
+			es.grpNum[k] = 0
+		}
 		es.n--
 		return
 	}
@@ -82,8 +114,13 @@ func (es *endpoints) delete(addr string) {
 
 // setGroupAll puts every endpoint in group g.
 func (es *endpoints) setGroupAll(g int) {
-	for k := range es.byNum {
-		es.byNum[k].group = g
+	if g == 0 {
+		es.grpNum = nil
+	} else {
+		es.grpNum = make([]int, len(es.byNum))
+		for k := range es.grpNum {
+			es.grpNum[k] = g
+		}
 	}
 	for a, e := range es.byName {
 		e.group = g

@@ -1,13 +1,21 @@
 package simnet
 
 import (
+	"context"
+	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/swarmblocks/swarmblocks/chord"
 )
 
 // The measurements quoted in the chord package documentation. They take
@@ -20,48 +28,103 @@ func long(t *testing.T) {
 	}
 }
 
-// TestLongHops measures lookup path lengths for N = 2^10 … 2^17.
+// TestLongHops measures lookup path lengths for N = 2^10 … 2^20 on one
+// ring grown by the protocol, measured each time it doubles (every
+// measurement on an ideal ring with every finger refreshed).
 func TestLongHops(t *testing.T) {
 	long(t)
 	const seed = 1
-	t.Logf("seed %d; 10,000 iterative lookups per ring, rings grown by the protocol", seed)
-	t.Logf("%8s %10s %6s %6s %9s %s", "N", "½·log2 N", "mean", "p99", "build", "B/node")
-	for k := 10; k <= 17; k++ {
+	t.Logf("seed %d; 10,000 iterative lookups per ring, one ring grown by the protocol and measured as it doubles", seed)
+	t.Logf("%8s %10s %6s %6s %9s", "N", "½·log2 N", "mean", "p99", "grown in")
+	c := NewCluster(ClusterConfig{}, seed)
+	start := time.Now()
+	for k := 10; k <= 20; k++ {
 		n := 1 << k
-		c := NewCluster(ClusterConfig{}, seed)
-		start := time.Now()
-		require.NoError(t, c.Grow(n))
-		build := time.Since(start)
+		require.NoError(t, c.Grow(n-c.Len()))
+		grown := time.Since(start)
 		r := c.MeasureLookups(10_000)
 		require.Zero(t, r.Failed+r.Wrong)
-		t.Logf("%8d %10.2f %6.2f %6d %9v", n, r.Half, r.Mean, r.P99, build.Round(time.Millisecond))
+		t.Logf("%8d %10.2f %6.2f %6d %9v", n, r.Half, r.Mean, r.P99, grown.Round(time.Millisecond))
+		start = time.Now()
 	}
 }
 
-// TestLongMillion is the stretch goal: a ring of 10^6 nodes grown by the
-// protocol, its memory, and its lookups.
+// TestLongMillion builds a ring of 10^6 nodes by the protocol (joins,
+// stabilisation, finger refresh) until it is ideal, and reports the time
+// it took, the memory each node holds, the process's peak resident
+// memory, the lookup path lengths and the lookup rate. The target is 3
+// minutes and 6 GiB on the 2-core reference machine; only the memory is
+// asserted, since times depend on the machine's load.
 func TestLongMillion(t *testing.T) {
 	long(t)
-	if os.Getenv("SWARMBLOCKS_MILLION") != "1" {
-		t.Skip("set SWARMBLOCKS_MILLION=1 as well: about 5 GB and several minutes")
-	}
-	const n = 1_000_000
+	const (
+		n       = 1_000_000
+		seed    = 1
+		maxPeak = 6 << 30
+	)
+	// The ring holds about 3 GB; the limit keeps the collector's headroom
+	// (by default as much again) within the target.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(5 << 30))
 	var m0, m1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&m0)
 	start := time.Now()
-	c := NewCluster(ClusterConfig{}, 1)
+	c := NewCluster(ClusterConfig{}, seed)
 	require.NoError(t, c.Grow(n))
 	build := time.Since(start)
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
+	perNode := float64(m1.HeapAlloc-m0.HeapAlloc) / n
 	require.NoError(t, c.CheckStable())
-	start = time.Now()
 	r := c.MeasureLookups(100_000)
-	took := time.Since(start)
 	require.Zero(t, r.Failed+r.Wrong)
-	t.Logf("N=%d: built in %v, %.0f B/node; 100,000 lookups: mean hops %.2f (½·log2 N = %.2f), p99 %d, %.0f lookups/s (one goroutine, oracle check included)",
-		n, build.Round(time.Second), float64(m1.HeapAlloc-m0.HeapAlloc)/n, r.Mean, r.Half, r.P99, float64(r.Lookups)/took.Seconds())
+	// The lookup rate without the oracle's check, one goroutine.
+	keys := make([]chord.ID, 100_000)
+	for i := range keys {
+		keys[i] = randomID(c.Rand())
+	}
+	nodes := c.Nodes()
+	start = time.Now()
+	for _, k := range keys {
+		_, err := nodes[c.Rand().IntN(len(nodes))].Lookup(context.Background(), k)
+		require.NoError(t, err)
+	}
+	rate := float64(len(keys)) / time.Since(start).Seconds()
+	peak := peakRSS()
+	t.Logf("seed %d N=%d: built and stabilised in %v, %.0f B/node (heap), peak resident memory %.2f GiB",
+		seed, n, build.Round(time.Second), perNode, float64(peak)/(1<<30))
+	t.Logf("100,000 lookups: mean hops %.2f (½·log2 N = %.2f), p99 %d, all answered by the true owner; %.0f lookups/s from one goroutine",
+		r.Mean, r.Half, r.P99, rate)
+	require.LessOrEqual(t, peak, uint64(maxPeak), "peak resident memory")
+}
+
+// randomID draws a uniformly random ring identifier from rng.
+func randomID(rng *rand.Rand) chord.ID {
+	var id chord.ID
+	for i := 0; i < chord.IDSize; i += 8 {
+		binary.LittleEndian.PutUint64(id[i:], rng.Uint64())
+	}
+	return id
+}
+
+// peakRSS returns the process's peak resident memory from
+// /proc/self/status (VmHWM), or the memory the Go runtime obtained from
+// the system where that file does not exist.
+func peakRSS() uint64 {
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				if f := strings.Fields(rest); len(f) == 2 && f[1] == "kB" {
+					if kb, err := strconv.ParseUint(f[0], 10, 64); err == nil {
+						return kb << 10
+					}
+				}
+			}
+		}
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Sys
 }
 
 // TestLongChurn measures lookups under churn, as in the Chord paper's

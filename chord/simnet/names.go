@@ -10,9 +10,10 @@ const nameBlock = 1024
 
 // names hands out the cluster's node addresses "n1", "n2", … . They are
 // cut from shared blocks rather than allocated one by one: every call
-// resolves its destination by hashing the address, and a large ring's
-// addresses then sit together in a few hundred kilobytes that stay in
-// cache, instead of one scattered allocation per node.
+// resolves its destination by reading the number in the address (see
+// endpoints), and a large ring's addresses then sit together in a few
+// hundred kilobytes that stay in cache, instead of one scattered
+// allocation per node.
 type names struct {
 	next  int      // the number of the next address handed out
 	block []string // addresses cut but not yet handed out

@@ -206,21 +206,22 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 	}
 	nw := p.nw
 	nw.mu.RLock()
-	dst, ok := nw.eps.get(to)
-	if ok && nw.groups {
-		if src, found := nw.eps.get(p.addr); found && src.group != dst.group {
-			ok = false
+	var h chord.Handler
+	if !nw.groups {
+		h = nw.eps.handler(to)
+	} else if dst, ok := nw.eps.get(to); ok {
+		if src, found := nw.eps.get(p.addr); !found || src.group == dst.group {
+			h = dst.h
 		}
 	}
 	nw.mu.RUnlock()
 	p.calls.Add(1)
-	if !ok || nw.lost() {
+	if h == nil || nw.lost() {
 		p.failed.Add(1)
 		p.charged.Add(int64(nw.cfg.Timeout))
 		return fmt.Errorf("%w: %s", chord.ErrUnreachable, to)
 	}
 	p.charged.Add(int64(nw.roundTrip()))
-	h := dst.h
 
 	if nw.cfg.Wire {
 		return callWire(ctx, h, req, resp)

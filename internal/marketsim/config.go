@@ -113,6 +113,14 @@ func SmallConfig(seed uint64) Config {
 	return c
 }
 
+// Limits of a run's size, from the packing of the observer volumes
+// (obsKey): node and torrent indices in 22 bits, buckets in 20 (half of
+// them for MaxTime, the rest for the events a run executes past it).
+const (
+	maxNodes   = 1 << 22
+	maxBuckets = 1 << 20
+)
+
 func (c Config) validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
@@ -140,6 +148,10 @@ func (c Config) validate() error {
 		return bad("size spread %v", c.SizeSpread)
 	case c.ArrivalTau < 0:
 		return bad("arrival tau %v", c.ArrivalTau)
+	case c.Torrents+c.Clients >= maxNodes:
+		return bad("%d torrents and %d clients, at most %d nodes", c.Torrents, c.Clients, maxNodes-1)
+	case c.MaxTime/c.Bucket >= maxBuckets/2:
+		return bad("%v buckets over %v: at most %d", c.Bucket, c.MaxTime, maxBuckets/2-1)
 	}
 	total := 0.0
 	for _, b := range c.Classes {

@@ -3,7 +3,6 @@ package marketsim
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
@@ -28,6 +27,8 @@ func TestMisuse(t *testing.T) {
 		{"zero bucket", func(c *Config) { c.Bucket = 0 }},
 		{"size spread 1", func(c *Config) { c.SizeSpread = 1 }},
 		{"negative tau", func(c *Config) { c.ArrivalTau = -time.Second }},
+		{"too many nodes", func(c *Config) { c.Clients = 1 << 22 }},
+		{"too many buckets", func(c *Config) { c.Bucket = time.Millisecond }},
 		{"bad class", func(c *Config) { c.Classes = []BandwidthClass{{Share: math.Inf(1), Up: 1, Down: 1}} }},
 		{"NaN weight", func(c *Config) { c.Valuation.Weights.Request = math.NaN() }},
 		{"negative weight", func(c *Config) { c.Valuation.Weights.Have = -1 }},
@@ -178,27 +179,6 @@ func TestStats(t *testing.T) {
 	require.True(t, math.IsNaN(d) && math.IsNaN(p))
 }
 
-// TestPaperScale runs the paper's configuration with the default weights
-// over four seeds (tens of seconds; set SWARMBLOCKS_LONG=1) and checks the
-// trading regime [Paper §5.3]: every client finishes, clients replace
-// partly downloaded torrents (a marketplace that never switches, such as
-// the old defaults, fails here), and the mean downloads per client lie in
-// the band reproduced over twenty runs (5.24 ± 0.11 between run means, so
-// the mean of four runs within ±0.15), which lies just below the paper's
-// 5.71 ± 0.43.
-func TestPaperScale(t *testing.T) {
-	if os.Getenv("SWARMBLOCKS_LONG") != "1" {
-		t.Skip("set SWARMBLOCKS_LONG=1 for the paper-scale runs")
-	}
-	rs, err := RunSeeds(PaperConfig(0), []uint64{1, 2, 3, 4}, 2)
-	require.NoError(t, err)
-	s := Summarize(rs)
-	t.Logf("downloads %v, mean finish %v s, replacements %.1f (%.1f partial) per run", s.Downloads, s.MeanDone, s.Replacements, s.Partial)
-	require.Equal(t, s.Clients, s.Finished)
-	require.Greater(t, s.Partial, 10.0, "partly downloaded torrents replaced per run")
-	require.InDelta(t, 5.24, s.Downloads.Mean, 0.15, "downloads per client")
-}
-
 // TestChooseWeights: the choice is the fastest configuration in which
 // every client finished and whose downloads lie in the band; without one,
 // the configuration closest to the band's centre.
@@ -266,4 +246,55 @@ func TestTrades(t *testing.T) {
 	rs, err = RunSeeds(cfg, seeds, 2)
 	require.NoError(t, err)
 	require.Less(t, Summarize(rs).Partial, 0.5)
+}
+
+func TestComparePaired(t *testing.T) {
+	run := func(seed uint64, dl []float64, done time.Duration) *Result {
+		return &Result{Config: Config{Seed: seed, K: 5}, Downloads: dl, MeanDone: done}
+	}
+	base := []*Result{run(1, []float64{5.5, 5.5}, 100*time.Second), run(2, []float64{6, 5}, 200*time.Second)}
+	variant := []*Result{run(1, []float64{5.6, 5.6}, 110*time.Second), run(2, []float64{5.5, 5.5}, 180*time.Second)}
+	p, err := ComparePaired(base, variant)
+	require.NoError(t, err)
+	require.Equal(t, 2, p.Seeds)
+	require.Equal(t, 1, p.Worse)
+	// Overheads 0.5 → 0.6 (+20%) and 0.5 → 0.5 (0%).
+	require.InDelta(t, 0.1, p.Overhead.Mean, 1e-12)
+	require.InDelta(t, math.Sqrt(0.02), p.Overhead.SD, 1e-12)
+	// Finish times +10% and −10%.
+	require.InDelta(t, 0, p.MeanDone.Mean, 1e-12)
+	require.InDelta(t, (5.6/5.5-1)/2, p.Downloads.Mean, 1e-12)
+
+	_, err = ComparePaired(base, variant[:1])
+	require.Error(t, err)
+	_, err = ComparePaired(base, []*Result{variant[1], variant[0]})
+	require.Error(t, err, "seeds must pair")
+	_, err = ComparePaired([]*Result{run(1, []float64{5}, time.Second)}, variant[:1])
+	require.Error(t, err, "no overhead to compare with")
+}
+
+// TestSweep: each point runs its factor at its weight with the others at 1;
+// the centre, met once per factor, runs once and is reported for each.
+func TestSweep(t *testing.T) {
+	pts, err := Sweep(SmallConfig(0), []Factor{FactorHave, FactorRequest}, []float64{0, 1}, []uint64{1, 2}, 2)
+	require.NoError(t, err)
+	require.Len(t, pts, 4)
+	for i, want := range []struct {
+		f Factor
+		v float64
+	}{{FactorHave, 0}, {FactorHave, 1}, {FactorRequest, 0}, {FactorRequest, 1}} {
+		require.Equal(t, want.f, pts[i].Factor)
+		require.Equal(t, want.v, pts[i].Weight)
+		require.Equal(t, SetWeight(Centre(), want.f, want.v), pts[i].Weights)
+		require.Equal(t, 2, pts[i].Runs)
+		require.Equal(t, 1.0, pts[i].Finished)
+	}
+	require.Equal(t, pts[1].Downloads, pts[3].Downloads, "the centre")
+	require.NotEqual(t, pts[0].Weights, pts[2].Weights)
+	_, err = Sweep(SmallConfig(0), []Factor{FactorHave}, []float64{0}, []uint64{1}, 1)
+	require.NoError(t, err)
+	c := SmallConfig(0)
+	c.Valuation.Weights = valuation.Weights{}
+	_, err = Sweep(c, []Factor{FactorCompleteness}, []float64{-1}, []uint64{1}, 1)
+	require.ErrorIs(t, err, valuation.ErrWeight)
 }

@@ -186,14 +186,14 @@ func (w *world) observerView(r *Result, covers float64, done map[int][]int) {
 	for _, u := range w.clients { // in id order
 		first := len(order)
 		for k, v := range u.obs {
-			key := os{int32(u.id), k.slice, k.target}
+			key := os{int32(u.id), k.slice(), k.target()}
 			a := agg[key]
 			if a == nil {
 				a = make([]float64, w.cfg.Torrents)
 				agg[key] = a
 				order = append(order, key)
 			}
-			a[k.torrent] += v
+			a[k.torrent()] += v
 		}
 		slices.SortFunc(order[first:], func(a, b os) int {
 			if a.slice != b.slice {

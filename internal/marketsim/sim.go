@@ -1,6 +1,7 @@
 package marketsim
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
@@ -90,9 +91,18 @@ type world struct {
 
 // obsKey is a cell of what a client, as an observer, uploaded: per bucket
 // of its own lifetime, target and torrent.
-type obsKey struct {
-	slice, target, torrent int32
+// obsKey packs them in a uint64 (slice, target and torrent in 20, 22 and
+// 22 bits; [Config] validation keeps them in range), which maps hash
+// fast: a struct key cost a generic hash and compare on every piece.
+type obsKey uint64
+
+func makeObsKey(slice, target, torrent int) obsKey {
+	return obsKey(uint64(slice)<<44 | uint64(target)<<22 | uint64(torrent))
 }
+
+func (k obsKey) slice() int32   { return int32(k >> 44) }
+func (k obsKey) target() int32  { return int32(k >> 22 & (1<<22 - 1)) }
+func (k obsKey) torrent() int32 { return int32(k & (1<<22 - 1)) }
 
 func (w *world) fail(err error) {
 	if w.err == nil && err != nil {
@@ -340,7 +350,12 @@ func (w *world) account(u, d *node, t int, n float64) {
 		if u.obs == nil {
 			u.obs = make(map[obsKey]float64)
 		}
-		u.obs[obsKey{int32((w.sim.Now() - u.joinAt) / w.cfg.Bucket), int32(d.id), int32(t)}] += n
+		slice := int((w.sim.Now() - u.joinAt) / w.cfg.Bucket)
+		if slice >= maxBuckets {
+			w.fail(fmt.Errorf("marketsim: bucket %d of client %d beyond the limit %d", slice, u.id, maxBuckets))
+			return
+		}
+		u.obs[makeObsKey(slice, d.id, t)] += n
 	}
 }
 
