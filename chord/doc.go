@@ -338,10 +338,13 @@
 // successor once, inside its own allocation, and the route table refers
 // to them by index; a finger change updates the table in place; finger
 // maintenance and joins allocate nothing per call. The lookup rows above
-// were measured on the idle machine before that change; side by side on
-// the loaded machine, lookups at N = 10^5 ran at 84,000 per second from
-// one goroutine (30,000 before) and 56,000 per second from two (32,000
-// before), with the same paths (7.61 hops). At that size every hop
+// were measured on the idle machine before that change; in four runs of
+// each side by side on the loaded machine (load average 5 to 10), lookups
+// at N = 10^5 ran at 30,000 to 84,000 per second from one goroutine
+// (24,000 to 38,000 before) and 33,000 to 86,000 per second from two
+// (27,000 to 43,000 before), with the same paths (7.61 hops): the
+// targets of 250,000 and 400,000 per second await a measurement on the
+// idle machine, and are probably not met. At that size every hop
 // touches a node that is not in the processor's cache: the network's
 // endpoint slot, the node's first cache line, its route table and the
 // entries and successor list copied out, and on this virtual machine a

@@ -18,73 +18,89 @@ const denseIDs = 1 << 16
 // advertises n pieces without naming them ([Market.ObserveJoin]), and
 // −(n+1) if it advertises n named pieces, whose set is in bits.
 type peerTable struct {
-	dense  []int32 // PeerID → slot+1, 0 if absent
-	sparse map[PeerID]int32
-	ids    []PeerID // slot → PeerID
-	live   []bool   // slot → in use
-	free   []int32
-	n      int
+	peerIndex
 
 	stride int     // columns per row, at least the number of torrents
 	cells  []int32 // [slot*stride + torrent index]
 	bits   map[int64]bitset
 }
 
+// peerIndex gives each PeerID a small slot: a dense array indexed by PeerID
+// below denseIDs, a map above, and freed slots reused. The [Market]'s peer
+// table and the [Unchoker]'s service records keep their per-peer state in
+// slices by slot, so that a lookup touches one small array.
+type peerIndex struct {
+	dense  []int32 // PeerID → slot+1, 0 if absent
+	sparse map[PeerID]int32
+	ids    []PeerID // slot → PeerID
+	live   []bool   // slot → in use
+	free   []int32
+	n      int
+}
+
 func bitsKey(slot, ti int32) int64 { return int64(slot)<<32 | int64(uint32(ti)) }
 
 // slot returns p's slot, or −1.
-func (pt *peerTable) slot(p PeerID) int32 {
+func (x *peerIndex) slot(p PeerID) int32 {
 	if p < denseIDs {
-		if int(p) < len(pt.dense) {
-			return pt.dense[p] - 1
+		if int(p) < len(x.dense) {
+			return x.dense[p] - 1
 		}
 		return -1
 	}
-	if s, ok := pt.sparse[p]; ok {
+	if s, ok := x.sparse[p]; ok {
 		return s
 	}
 	return -1
 }
 
+// add gives p a slot and reports whether the slot is new (beyond the
+// slots used before); p must be absent.
+func (x *peerIndex) add(p PeerID) (s int32, fresh bool) {
+	if k := len(x.free); k > 0 {
+		s = x.free[k-1]
+		x.free = x.free[:k-1]
+		x.ids[s], x.live[s] = p, true
+	} else {
+		s, fresh = int32(len(x.ids)), true
+		x.ids = append(x.ids, p)
+		x.live = append(x.live, true)
+	}
+	if p < denseIDs {
+		if int(p) >= len(x.dense) {
+			x.dense = append(x.dense, make([]int32, int(p)+1-len(x.dense))...)
+		}
+		x.dense[p] = s + 1
+	} else {
+		if x.sparse == nil {
+			x.sparse = make(map[PeerID]int32)
+		}
+		x.sparse[p] = s
+	}
+	x.n++
+	return s, fresh
+}
+
+// remove frees slot s of peer p.
+func (x *peerIndex) remove(p PeerID, s int32) {
+	if p < denseIDs {
+		x.dense[p] = 0
+	} else {
+		delete(x.sparse, p)
+	}
+	x.live[s] = false
+	x.free = append(x.free, s)
+	x.n--
+}
+
 // add gives p a slot with an empty row; p must be absent.
 func (pt *peerTable) add(p PeerID, torrents int) int32 {
 	pt.reserve(torrents)
-	var s int32
-	if k := len(pt.free); k > 0 {
-		s = pt.free[k-1]
-		pt.free = pt.free[:k-1]
-		pt.ids[s], pt.live[s] = p, true
-	} else {
-		s = int32(len(pt.ids))
-		pt.ids = append(pt.ids, p)
-		pt.live = append(pt.live, true)
+	s, fresh := pt.peerIndex.add(p)
+	if fresh {
 		pt.cells = append(pt.cells, make([]int32, pt.stride)...)
 	}
-	if p < denseIDs {
-		if int(p) >= len(pt.dense) {
-			pt.dense = append(pt.dense, make([]int32, int(p)+1-len(pt.dense))...)
-		}
-		pt.dense[p] = s + 1
-	} else {
-		if pt.sparse == nil {
-			pt.sparse = make(map[PeerID]int32)
-		}
-		pt.sparse[p] = s
-	}
-	pt.n++
 	return s
-}
-
-// remove frees slot s of peer p; its row must be empty.
-func (pt *peerTable) remove(p PeerID, s int32) {
-	if p < denseIDs {
-		pt.dense[p] = 0
-	} else {
-		delete(pt.sparse, p)
-	}
-	pt.live[s] = false
-	pt.free = append(pt.free, s)
-	pt.n--
 }
 
 // row returns slot s's cells.

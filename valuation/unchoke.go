@@ -94,7 +94,8 @@ type ranked struct {
 type Unchoker struct {
 	cfg        UnchokeConfig
 	rng        *rand.Rand
-	service    map[PeerID]*peerService
+	peers      peerIndex
+	service    []*peerService // by slot of peers; nil for a free slot
 	optimistic []PeerID
 	optRounds  int
 	values     map[TorrentID]float64 // this round's values; NaN: unknown torrent
@@ -112,10 +113,9 @@ func NewUnchoker(cfg UnchokeConfig, rng *rand.Rand) (*Unchoker, error) {
 		return nil, err
 	}
 	return &Unchoker{
-		cfg:     cfg,
-		rng:     rng,
-		service: make(map[PeerID]*peerService),
-		values:  make(map[TorrentID]float64),
+		cfg:    cfg,
+		rng:    rng,
+		values: make(map[TorrentID]float64),
 	}, nil
 }
 
@@ -124,10 +124,17 @@ func (u *Unchoker) Received(p PeerID, t TorrentID, n int64) error {
 	if n < 0 {
 		return fmt.Errorf("%w: %d", ErrBytes, n)
 	}
-	ps := u.service[p]
-	if ps == nil {
+	var ps *peerService
+	if i := u.peers.slot(p); i >= 0 {
+		ps = u.service[i]
+	} else {
+		i, fresh := u.peers.add(p)
 		ps = &peerService{entries: make([]serviceEntry, 0, defaultServiceEntriesCap)}
-		u.service[p] = ps
+		if fresh {
+			u.service = append(u.service, ps)
+		} else {
+			u.service[i] = ps
+		}
 	}
 	for i := range ps.entries {
 		if e := &ps.entries[i]; e.t == t {
@@ -141,7 +148,10 @@ func (u *Unchoker) Received(p PeerID, t TorrentID, n int64) error {
 
 // Forget drops what the Unchoker knows of peer p (it disconnected).
 func (u *Unchoker) Forget(p PeerID) {
-	delete(u.service, p)
+	if s := u.peers.slot(p); s >= 0 {
+		u.peers.remove(p, s)
+		u.service[s] = nil
+	}
 	if i := slices.Index(u.optimistic, p); i >= 0 {
 		u.optimistic = slices.Delete(u.optimistic, i, i+1)
 	}
@@ -153,8 +163,8 @@ func (u *Unchoker) Discarded() int64 { return u.discarded }
 
 // Score returns p's value-weighted service as of the last round.
 func (u *Unchoker) Score(p PeerID) float64 {
-	if ps := u.service[p]; ps != nil {
-		return ps.score
+	if s := u.peers.slot(p); s >= 0 {
+		return u.service[s].score
 	}
 	return 0
 }
@@ -176,7 +186,11 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 	// Value every torrent first, so that an error leaves the state as it
 	// was.
 	clear(u.values)
-	for p, ps := range u.service {
+	for s, ps := range u.service {
+		if ps == nil {
+			continue
+		}
+		p := u.peers.ids[s]
 		for _, e := range ps.entries {
 			if _, ok := u.values[e.t]; ok {
 				continue
@@ -194,6 +208,9 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 		}
 	}
 	for _, ps := range u.service {
+		if ps == nil {
+			continue
+		}
 		s := ps.score * u.cfg.ServiceMemory
 		for _, e := range ps.entries {
 			if val := u.values[e.t]; math.IsNaN(val) {

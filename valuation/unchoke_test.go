@@ -103,6 +103,17 @@ func TestUnchokeForget(t *testing.T) {
 	got, err := u.Round(0, m, []PeerID{2}, nil)
 	require.NoError(t, err)
 	require.False(t, slices.Contains(got, 1))
+	// Peer 3 takes the forgotten peer's record and starts from nothing;
+	// peer 1, come back, too; a large ID works like a small one.
+	require.NoError(t, u.Received(3, 0, 50))
+	require.NoError(t, u.Received(1, 0, 10))
+	require.NoError(t, u.Received(1<<20, 0, 30))
+	_, err = u.Round(0, m, []PeerID{1, 3, 1 << 20}, nil)
+	require.NoError(t, err)
+	require.InDelta(t, 5*u.Score(1), u.Score(3), 1e-9)
+	require.InDelta(t, 3*u.Score(1), u.Score(1<<20), 1e-9)
+	u.Forget(1 << 20)
+	require.Zero(t, u.Score(1<<20))
 	// Service for an unknown torrent is discarded, and counted.
 	require.NoError(t, u.Received(2, 99, 100))
 	_, err = u.Round(0, m, []PeerID{2}, nil)

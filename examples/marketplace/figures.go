@@ -327,20 +327,24 @@ func plotSweep(path string, pts []marketsim.SweepPoint) error {
 
 // plotTradeOff draws, for every configuration of the sweep, the held-out
 // advantage of the best threshold distinguisher (the largest over start
-// rank, end rank and global volume) against the downloads per client: the
-// trade-off between trading (overhead) and hiding the native interest.
-func plotTradeOff(path string, pts []marketsim.SweepPoint) error {
+// rank, end rank and global volume) against the overhead, the downloads per
+// client beyond k (log scale): the trade-off between trading and hiding
+// the native interest.
+func plotTradeOff(path string, pts []marketsim.SweepPoint, k int) error {
 	p := plot.New()
 	p.Title.Text = "Trade-off: advantage of the best distinguisher against overhead"
-	p.X.Label.Text = "downloads per client (torrents; k = 5 is no overhead)"
+	p.X.Label.Text = "overhead: downloads per client - k (torrents, log scale)"
 	p.Y.Label.Text = "held-out advantage, max over start/end/volume"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Min = 0
 	colors := []color.Color{nativeColor, coverColor, color.RGBA{G: 140, A: 255}, color.RGBA{R: 200, G: 140, A: 255}}
 	for i, f := range marketsim.Factors {
 		var xys plotter.XYs
 		for _, pt := range pts {
 			a := math.Max(pt.HeldOut[0], math.Max(pt.HeldOut[1], pt.HeldOut[2]))
-			if pt.Factor == f && !math.IsNaN(a) {
-				xys = append(xys, plotter.XY{X: pt.Downloads.Mean, Y: a})
+			if o := pt.Downloads.Mean - float64(k); pt.Factor == f && !math.IsNaN(a) && o > 0 {
+				xys = append(xys, plotter.XY{X: o, Y: a})
 			}
 		}
 		if len(xys) == 0 {
@@ -354,7 +358,7 @@ func plotTradeOff(path string, pts []marketsim.SweepPoint) error {
 		p.Add(s)
 		p.Legend.Add(string(f), s)
 	}
-	target, err := plotter.NewLine(plotter.XYs{{X: 5, Y: 0.05}, {X: 8, Y: 0.05}})
+	target, err := plotter.NewLine(plotter.XYs{{X: 1e-3, Y: 0.05}, {X: 100, Y: 0.05}})
 	if err != nil {
 		return err
 	}
@@ -363,5 +367,6 @@ func plotTradeOff(path string, pts []marketsim.SweepPoint) error {
 	p.Add(target)
 	p.Legend.Add("advantage 0.05", target)
 	p.Legend.Top = true
+	p.Legend.Left = true
 	return p.Save(16*vg.Centimeter, 11*vg.Centimeter, path)
 }

@@ -80,7 +80,7 @@ func runSweep(w io.Writer, buf *bytes.Buffer, cfg marketsim.Config, seeds []uint
 	if err := plotSweep(filepath.Join(out, "sweep.png"), pts); err != nil {
 		return err
 	}
-	if err := plotTradeOff(filepath.Join(out, "tradeoff.png"), pts); err != nil {
+	if err := plotTradeOff(filepath.Join(out, "tradeoff.png"), pts, cfg.K); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nfigures: %s, %s (%v)\n", filepath.Join(out, "sweep.png"), filepath.Join(out, "tradeoff.png"), time.Since(start).Round(time.Second))

@@ -167,10 +167,14 @@
 // (0.102 / 0.044 / 0.022, 136 partial replacements, 5.03 torrents),
 // completeness 16 (0.023 / 0.088 / 0.036, 35) and demand/supply 0 (0.021 /
 // 0.127 / 0.049, 20) — marketplaces that hardly trade. The plot is
-// examples/marketplace/out/tradeoff.png. Hiding the start would need cover
-// torrents that start as early as the native one and stay, or a native
-// interest that starts like a cover (§6.1's late start, which moves the
-// tell to a late start instead); neither was tried at paper scale here.
+// examples/marketplace/out/tradeoff.png. §6.1's late start, which joins the
+// native interest only after a delay, moves the tell rather than hiding it
+// (default weights, seeds 1..8, -late-start 5m, 15m, 30m): held-out
+// advantage on the start rank 0.25, 0.26, 0.29 and on the end rank 0.28,
+// 0.29, 0.38, against 0.17 and 0.15 without, while the global volume's
+// falls to 0.07, 0.06, 0.02. Hiding the start would need a native interest
+// whose start is drawn like a cover's — among the first k or at a later
+// replacement, in proportion — which was not tried.
 //
 // # Cost
 //
@@ -185,19 +189,20 @@
 // allocation per node, the observer volumes are per node under a packed
 // key, and a HAVE no longer costs the Market a second exp2.
 // BenchmarkMarketplace/clients=N reports the CPU per control message
-// (cpu-ns/msg, from getrusage); on the shared 2-core machine (load 7–11):
+// (cpu-ns/msg, from getrusage); on the shared 2-core machine, before (load
+// 1–7) and after (load 4–5; 200 clients at load 11):
 //
-//	clients   before (cpu-ns/msg)   after    after ÷ (100 clients)
-//	100       135                   122      1
-//	200       —                     147      1.2
-//	400       235                   184      1.5
-//	1000      485                   ≈ 380    ≈ 3
+//	clients   before (cpu-ns/msg)   after (cpu-ns/msg)   after ÷ 100 clients
+//	100       135                   124                  1
+//	200       —                     147                  1.2
+//	400       235                   185                  1.5
+//	1000      485                   312                  2.5
 //
 // The growth left is memory latency: between two reads of a client's
 // Market its queue holds notes from many different neighbours, each in a
 // different cache line of its peer table, so batching saves the queue's
-// traffic but not those misses. A paper-scale run takes about 1.1 s of CPU
-// (target 1 s); 1,000 clients about 40 s (target 15 s). Making the cost
+// traffic but not those misses. A paper-scale run takes about 1.15 s of CPU
+// (target 1 s); 1,000 clients about 31 s (target 15 s). Making the cost
 // linear needs Markets whose per-peer state stays in cache, for instance
 // a simulation-side aggregate of what every client advertises in place of
 // per-observer copies — a change of model, not of data layout.

@@ -156,9 +156,10 @@ var PaperDownloads = MeanSD{Mean: 5.71, SD: 0.43}
 // suggests, gives weights that were never run together: with the ten-seed
 // sweep it gave (1, 0.75, 0.75, 0.75), whose marketplace trades less than
 // any of its parts (5.24 torrents, below the band). Without the band the
-// fastest configurations are those that never replace a started download
-// (completeness 16: 5.00 torrents), a marketplace that rotates no cover
-// traffic and so tests nothing of the paper's.
+// fastest configurations are those that hardly replace a started download
+// (demand/supply 0 or completeness 16: 5.00 torrents, 20 and 35 partial
+// replacements per run), marketplaces that rotate almost no cover traffic
+// and so test little of the paper's.
 func ChooseWeights(pts []SweepPoint, band MeanSD) (valuation.Weights, int) {
 	best, found := -1, false
 	for i, p := range pts {
