@@ -147,8 +147,8 @@
 // the live peers and draws a torrent by binary search, O(log N) steps.
 // BenchmarkScaling (package internal/scaling; the README's Scaling
 // section) measures 2·10^3 to 2·10^6 peers born: the events grow as
-// N^1.00 and the CPU time as N^1.25–1.26 (three runs), from 0.14–0.16 µs
-// to 0.78–0.82 µs per event.
+// N^1.00 and the CPU time as N^1.23–1.26 (four runs), from 0.14–0.16 µs
+// to 0.73–0.82 µs per event.
 // The logarithm accounts for 0.1 of the excess (about a million live peers
 // at the largest size: a heap twenty levels deep against ten); the rest is
 // memory latency. At 10^6 peers the profile is the heap's pops (46%,

@@ -87,7 +87,7 @@
 // measured by BFS from 256 sources, each a scan of the N + 2·edges
 // adjacency entries. BenchmarkScaling (package internal/scaling; the
 // README's Scaling section) measures 512 to 32,768 clients: the entries
-// grow as N^1.01 and the CPU time as N^1.06 to N^1.11 (three runs), from
+// grow as N^1.01 and the CPU time as N^1.06 to N^1.11 (four runs), from
 // about 0.6 µs per entry to 0.72–0.93 µs. The excess is memory latency, not
 // extra work: the BFS, 85% of the time at 32,768 clients, visits
 // adjacency lists in breadth-first order, a random order over 1.8·10^6
