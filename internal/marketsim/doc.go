@@ -209,6 +209,11 @@
 // a simulation-side aggregate of what every client advertises in place of
 // per-observer copies — a change of model, not of data layout.
 //
+// BenchmarkScaling (internal/scaling; README, Scaling) runs SmallConfig's
+// marketplace with 60 to 1,920 clients: control messages grow as N^1.04,
+// processor time as N^1.36–1.39, from 0.16 to 0.54 µs per message — the
+// same memory latency; the run is not yet linear in the clients.
+//
 // Reference: S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity
 // Marketplace", arXiv:1108.2718, 2011.
 //
