@@ -60,6 +60,9 @@ func Example() {
 		defer seedClient.Close()
 		t, _ := seedClient.AddTorrent(release.MetaInfo)
 		t.VerifyDataContext(context.Background())
+		// Completion follows the verified pieces asynchronously: wait for
+		// it, or a peer connecting now sees a seed with nothing to offer.
+		<-t.Complete().On()
 		d, err := carrier.AddSeed(t, release, seed, drm.LocalKeys{Tracker: tracker, Caller: seed.ID()}, drm.Options{})
 		if err != nil {
 			panic(err)

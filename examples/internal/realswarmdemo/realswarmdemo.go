@@ -289,6 +289,14 @@ func (s *swarm) client(name string) (*node, error) {
 		if err := n.t.VerifyDataContext(context.Background()); err != nil {
 			return nil, err
 		}
+		// The torrent's completion follows the pieces' asynchronously; a
+		// peer that connects before it sees a seed with nothing to offer
+		// and may never be told otherwise.
+		select {
+		case <-n.t.Complete().On():
+		case <-time.After(30 * time.Second):
+			return nil, errors.New("the seed's data does not match the release")
+		}
 		if s.plain {
 			return n, nil
 		}
