@@ -167,7 +167,20 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	if err != nil {
 		return 0, err
 	}
-	return getChunks(ctx, n, sw, issuer, mo, size, cs, hashes, w, opts)
+	// Each fetch draws from its own generator (*rand.Rand is not safe for
+	// concurrent use), seeded in chunk order, so the draws do not depend
+	// on the goroutines' schedule.
+	seeds := make([][2]uint64, len(hashes))
+	for i := range seeds {
+		seeds[i] = [2]uint64{rng.Uint64(), rng.Uint64()}
+	}
+	fetch := func(ctx context.Context, i int) ([]byte, error) {
+		o := mo
+		o.Rand = rand.New(rand.NewPCG(seeds[i][0], seeds[i][1]))
+		res, err := n.MGet(ctx, sw, issuer, hashes[i], o)
+		return res.Chunk, err
+	}
+	return getChunks(ctx, len(hashes), fetch, size, cs, w, opts)
 }
 
 // getChunks fetches the chunks of a file with up to opts.Parallel of them
@@ -176,7 +189,7 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 // batch is done, so one slow chunk delays only itself (an earlier version
 // waited for the slowest of each batch, and its four fetches in flight
 // were slower than one). At most Parallel chunks are held in memory.
-func getChunks(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.TicketIssuer, mo chord.MGetOptions, size int64, cs int, hashes [][32]byte, w io.Writer, opts FileOptions) (int64, error) {
+func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i int) ([]byte, error), size int64, cs int, w io.Writer, opts FileOptions) (int64, error) {
 	type fetched struct {
 		chunk []byte
 		err   error
@@ -187,35 +200,26 @@ func getChunks(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord
 		cancel()
 		wg.Wait()
 	}()
-	results := make([]chan fetched, len(hashes))
+	results := make([]chan fetched, count)
 	for i := range results {
 		results[i] = make(chan fetched, 1) // a fetch never waits for the writer
 	}
-	// Each fetch draws from its own generator (*rand.Rand is not safe for
-	// concurrent use), seeded here in chunk order, so the draws do not
-	// depend on the goroutines' schedule.
-	seeds := make([][2]uint64, len(hashes))
-	for i := range seeds {
-		seeds[i] = [2]uint64{mo.Rand.Uint64(), mo.Rand.Uint64()}
-	}
 	sem := make(chan struct{}, parallel(opts.Parallel))
 	wg.Go(func() {
-		for i, h := range hashes {
+		for i := range count {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				return
 			}
-			o := mo
-			o.Rand = rand.New(rand.NewPCG(seeds[i][0], seeds[i][1]))
 			wg.Go(func() {
-				res, err := n.MGet(ctx, sw, issuer, h, o)
-				results[i] <- fetched{res.Chunk, err}
+				c, err := fetch(ctx, i)
+				results[i] <- fetched{c, err}
 			})
 		}
 	})
 	var done int64
-	for i := range hashes {
+	for i := range count {
 		var f fetched
 		select {
 		case f = <-results[i]:
