@@ -401,6 +401,59 @@ func BenchmarkStreamThroughput(b *testing.B) {
 	}
 }
 
+// streamRef times a throughput benchmark's operations and, after each,
+// the raw-stream reference of BenchmarkStreamThroughput carrying the same
+// bytes (256 KiB frames over one reused stream between two hosts of the
+// ring), with the benchmark timer stopped: both are measured in one
+// process, under the same load, so their ratio holds when other jobs
+// share the machine and the absolute figures do not. It also measures the
+// process's CPU time (both ends of every exchange run in it) per byte of
+// each.
+type streamRef struct {
+	e                 *echoClient
+	opWall, opCPU     time.Duration
+	refWall, refCPU   time.Duration
+	opBytes, refBytes int64
+}
+
+func newStreamRef(b *testing.B, nodes []*Service) *streamRef {
+	r := &streamRef{e: newEcho(b, nodes[0], nodes[1])}
+	r.e.roundTrip(b, benchChunk, 8)
+	return r
+}
+
+// op runs one operation moving n bytes, then the reference for as many.
+func (r *streamRef) op(b *testing.B, n int64, f func()) {
+	w0, c0 := time.Now(), processCPU()
+	f()
+	r.opWall += time.Since(w0)
+	r.opCPU += processCPU() - c0
+	r.opBytes += n
+	b.StopTimer()
+	w0, c0 = time.Now(), processCPU()
+	for sent := int64(0); sent < n; sent += benchChunk {
+		r.e.roundTrip(b, benchChunk, 8)
+		r.refBytes += benchChunk
+	}
+	r.refWall += time.Since(w0)
+	r.refCPU += processCPU() - c0
+	b.StartTimer()
+}
+
+// report adds the metrics: op-MB/s and ref-MB/s (the operation's bytes
+// and the reference's, per second of their own wall time), ratio (the
+// first over the second, the target being at least 0.5), and
+// op-cpu-ns/B and ref-cpu-ns/B (process CPU time per byte).
+func (r *streamRef) report(b *testing.B) {
+	opRate := float64(r.opBytes) / r.opWall.Seconds() / 1e6
+	refRate := float64(r.refBytes) / r.refWall.Seconds() / 1e6
+	b.ReportMetric(opRate, "op-MB/s")
+	b.ReportMetric(refRate, "ref-MB/s")
+	b.ReportMetric(opRate/refRate, "ratio")
+	b.ReportMetric(float64(r.opCPU)/float64(r.opBytes), "op-cpu-ns/B")
+	b.ReportMetric(float64(r.refCPU)/float64(r.refBytes), "ref-cpu-ns/B")
+}
+
 // BenchmarkMPut stores 256 KiB chunks with q_s = 2 from random nodes;
 // bytes/s counts the replica bytes stored (q_s per chunk), to compare with
 // BenchmarkStreamThroughput. An mput seals the chunk and hashes it, then
@@ -413,6 +466,7 @@ func BenchmarkMPut(b *testing.B) {
 	rng := mrand.New(mrand.NewPCG(2, 2))
 	buf := make([]byte, benchChunk)
 	ctx := context.Background()
+	ref := newStreamRef(b, nodes)
 	b.SetBytes(2 * benchChunk)
 	b.ReportAllocs()
 	i := 0
@@ -422,11 +476,15 @@ func BenchmarkMPut(b *testing.B) {
 		}
 		i++
 		buf[8], buf[9], buf[10] = byte(i), byte(i>>8), byte(i>>16)
-		res, err := nodes[rng.IntN(len(nodes))].Node().MPut(ctx, sw, bench.tracker, buf)
-		if err != nil || res.Failed > 0 {
-			b.Fatal(err, res.Err)
-		}
+		from := nodes[rng.IntN(len(nodes))].Node()
+		ref.op(b, 2*benchChunk, func() {
+			res, err := from.MPut(ctx, sw, bench.tracker, buf)
+			if err != nil || res.Failed > 0 {
+				b.Fatal(err, res.Err)
+			}
+		})
 	}
+	ref.report(b)
 	// Free the nodes' memory for the next benchmark.
 	b.StopTimer()
 	for _, s := range nodes {
@@ -448,14 +506,19 @@ func BenchmarkMGet(b *testing.B) {
 		require.NoError(b, err)
 		hashes = append(hashes, res.ChunkHash)
 	}
+	ref := newStreamRef(b, nodes)
 	b.SetBytes(benchChunk)
 	b.ReportAllocs()
 	for b.Loop() {
 		h := hashes[rng.IntN(len(hashes))]
-		if _, err := nodes[rng.IntN(len(nodes))].Node().MGet(ctx, sw, bench.tracker, h, chord.MGetOptions{Rand: rng, Repair: -1}); err != nil {
-			b.Fatal(err)
-		}
+		from := nodes[rng.IntN(len(nodes))].Node()
+		ref.op(b, benchChunk, func() {
+			if _, err := from.MGet(ctx, sw, bench.tracker, h, chord.MGetOptions{Rand: rng, Repair: -1}); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
+	ref.report(b)
 }
 
 // benchFile is the file size of BenchmarkPutFile and BenchmarkGetFile.
@@ -469,16 +532,20 @@ func BenchmarkPutFile(b *testing.B) {
 	sw := newSwarm(b, 2)
 	file := chunk(7, benchFile)
 	ctx := context.Background()
-	b.SetBytes(2 * benchFile)
+	ref := newStreamRef(b, nodes)
+	b.SetBytes(benchFile)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
 		file[0], file[1] = byte(i), byte(i>>8)
-		if _, err := PutFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk}); err != nil {
-			b.Fatal(err)
-		}
+		ref.op(b, benchFile, func() {
+			if _, err := PutFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk}); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
+	ref.report(b)
 	b.StopTimer()
 	for _, s := range nodes {
 		_ = s.Node().ExpireBlocks()
@@ -494,13 +561,17 @@ func BenchmarkGetFile(b *testing.B) {
 	ctx := context.Background()
 	key, err := PutFile(ctx, nodes[0].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk})
 	require.NoError(b, err)
+	ref := newStreamRef(b, nodes)
 	b.SetBytes(benchFile)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := GetFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, key, io.Discard, FileOptions{Repair: -1}); err != nil {
-			b.Fatal(err)
-		}
+		ref.op(b, benchFile, func() {
+			if _, err := GetFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, key, io.Discard, FileOptions{Repair: -1}); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
+	ref.report(b)
 }

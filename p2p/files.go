@@ -167,40 +167,79 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	if err != nil {
 		return 0, err
 	}
-	var done int64
-	par := parallel(opts.Parallel)
-	chunks := make([][]byte, par)
-	errs := make([]error, par)
-	for base := 0; base < len(hashes); base += par {
-		batch := hashes[base:min(base+par, len(hashes))]
-		var wg sync.WaitGroup
-		for j, h := range batch {
-			// Each fetch draws from its own generator: *rand.Rand is not
-			// safe for concurrent use.
-			o := mo
-			o.Rand = rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+	// Each fetch draws from its own generator (*rand.Rand is not safe for
+	// concurrent use), seeded in chunk order, so the draws do not depend
+	// on the goroutines' schedule.
+	seeds := make([][2]uint64, len(hashes))
+	for i := range seeds {
+		seeds[i] = [2]uint64{rng.Uint64(), rng.Uint64()}
+	}
+	fetch := func(ctx context.Context, i int) ([]byte, error) {
+		o := mo
+		o.Rand = rand.New(rand.NewPCG(seeds[i][0], seeds[i][1]))
+		res, err := n.MGet(ctx, sw, issuer, hashes[i], o)
+		return res.Chunk, err
+	}
+	return getChunks(ctx, len(hashes), fetch, size, cs, w, opts)
+}
+
+// getChunks fetches the chunks of a file with up to opts.Parallel of them
+// in flight, and writes them to w in order. The window slides: a new fetch
+// starts as soon as the oldest chunk has been written, not when a whole
+// batch is done, so one slow chunk delays only itself (an earlier version
+// waited for the slowest of each batch, and its four fetches in flight
+// were slower than one). At most Parallel chunks are held in memory.
+func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i int) ([]byte, error), size int64, cs int, w io.Writer, opts FileOptions) (int64, error) {
+	type fetched struct {
+		chunk []byte
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	results := make([]chan fetched, count)
+	for i := range results {
+		results[i] = make(chan fetched, 1) // a fetch never waits for the writer
+	}
+	sem := make(chan struct{}, parallel(opts.Parallel))
+	wg.Go(func() {
+		for i := range count {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
 			wg.Go(func() {
-				res, err := n.MGet(ctx, sw, issuer, h, o)
-				chunks[j], errs[j] = res.Chunk, err
+				c, err := fetch(ctx, i)
+				results[i] <- fetched{c, err}
 			})
 		}
-		wg.Wait()
-		for j := range batch {
-			i := base + j
-			if errs[j] != nil {
-				return done, fmt.Errorf("p2p: chunk %d: %w", i, errs[j])
-			}
-			want := min(int64(cs), size-done)
-			if int64(len(chunks[j])) != want {
-				return done, fmt.Errorf("%w: chunk %d has %d bytes, want %d", ErrManifest, i, len(chunks[j]), want)
-			}
-			if _, err := w.Write(chunks[j]); err != nil {
-				return done, fmt.Errorf("p2p: write: %w", err)
-			}
-			done += want
-			if opts.Progress != nil {
-				opts.Progress(done, size)
-			}
+	})
+	var done int64
+	for i := range count {
+		var f fetched
+		select {
+		case f = <-results[i]:
+		case <-ctx.Done():
+			return done, ctx.Err()
+		}
+		if f.err != nil {
+			return done, fmt.Errorf("p2p: chunk %d: %w", i, f.err)
+		}
+		want := min(int64(cs), size-done)
+		if int64(len(f.chunk)) != want {
+			return done, fmt.Errorf("%w: chunk %d has %d bytes, want %d", ErrManifest, i, len(f.chunk), want)
+		}
+		if _, err := w.Write(f.chunk); err != nil {
+			return done, fmt.Errorf("p2p: write: %w", err)
+		}
+		<-sem
+		done += want
+		if opts.Progress != nil {
+			opts.Progress(done, size)
 		}
 	}
 	return done, nil

@@ -471,7 +471,7 @@ func (t *Transport) serve(s network.Stream) {
 		// back once the request is answered: the handler copies what it
 		// keeps.
 		buf := in[:0]
-		var large *[]byte
+		var large, fetchBuf *[]byte
 		if hdr, err := r.Peek(FrameHeaderSize); err == nil {
 			if n := int(binary.BigEndian.Uint32(hdr)); n > largeFrame && n <= MaxFrameSize {
 				large = getFrameBuf(n)
@@ -507,6 +507,13 @@ func (t *Transport) serve(s network.Stream) {
 				}
 			}
 			t.stats.served.Add(1)
+			if req.Kind == chord.KindFetch {
+				// The answer's block is copied into a pooled buffer,
+				// given back once it is written: a fetch costs no
+				// block-sized allocation on the server.
+				fetchBuf = getFrameBuf(chord.MaxBlockSize)
+				resp.Data = (*fetchBuf)[:0]
+			}
 			ctx, cancel := context.WithTimeout(t.ctx, t.cfg.CallTimeout)
 			h.HandleFrom(ctx, from, &req, &resp)
 			cancel()
@@ -532,6 +539,15 @@ func (t *Transport) serve(s network.Stream) {
 		req = chord.Request{Nodes: req.Nodes[:0]}
 		if large != nil {
 			putFrameBuf(large)
+		}
+		if fetchBuf != nil {
+			// Only the buffer lent above goes back to the pool, not
+			// memory a handler put in its place (which it may keep).
+			if cap(resp.Data) > 0 && &resp.Data[:1][0] == &(*fetchBuf)[:1][0] {
+				putFrameBuf(fetchBuf)
+				resp.Data = nil
+			}
+			fetchBuf = nil
 		}
 		if cap(out) > largeFrame { // do not pin a large buffer per idle stream
 			out = nil
