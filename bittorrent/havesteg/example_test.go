@@ -77,7 +77,7 @@ func Example() {
 		panic(err)
 	}
 	defer h.Close()
-	boot.Torrent.AddPeers(joining.Addrs())
+	boot.Tell(joining)
 	for len(joining.Torrent.PeerConns()) == 0 { // connected before the first HAVE
 		select {
 		case <-ctx.Done():

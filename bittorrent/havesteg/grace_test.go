@@ -45,28 +45,32 @@ func TestHiderStallGrace(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, class2)
-	partial.Torrent.AddPeers(seed.Addrs())
-	require.Eventually(t, func() bool {
+	partial.Tell(seed)
+	require.NoError(t, loopback.Wait(ctx, partial, func() bool {
 		for _, i := range class2 {
 			if !partial.Torrent.PieceState(i).Complete {
 				return false
 			}
 		}
 		return true
-	}, 30*time.Second, 10*time.Millisecond, "the partial leecher gets class 2")
+	}), "the partial leecher gets class 2")
 
 	const interval = 20 * time.Millisecond
 	// hider starts a hiding node that knows no peer yet (so its active
 	// class is class 1, which partial lacks) and connects it to partial.
+	// The hiding nodes live in the parent's closers, so their data goes in
+	// the parent's temporary directory: a subtest's is removed while the
+	// node may still be writing.
+	tempDir := t.TempDir
 	hider := func(t *testing.T, grace time.Duration) (*loopback.Node, *havesteg.Hider) {
-		n := addNode(t, &c, loopback.ClientConfig(t.TempDir()), mi)
+		n := addNode(t, &c, loopback.ClientConfig(tempDir()), mi)
 		plan, err := steg.NewPlan(f, x, rng)
 		require.NoError(t, err)
 		h, err := havesteg.NewHider(n.Torrent, plan, havesteg.HiderConfig{AvailabilityInterval: interval, StallGrace: grace})
 		require.NoError(t, err)
 		c.add(func() { _ = h.Close() })
 		require.Equal(t, 1, h.ActiveClass())
-		n.Torrent.AddPeers(partial.Addrs())
+		n.Tell(partial)
 		require.Eventually(t, func() bool {
 			for _, pc := range n.Torrent.PeerConns() {
 				if pc.PeerPieces().GetCardinality() == uint64(len(class2)) {
@@ -83,7 +87,7 @@ func TestHiderStallGrace(t *testing.T) {
 		time.Sleep(25 * interval) // the plan has been stalled for many recounts
 		require.Zero(t, h.OffClass())
 		require.Zero(t, n.Torrent.BytesCompleted(), "no piece of class 2 while stalled")
-		n.Torrent.AddPeers(seed.Addrs())
+		n.Tell(seed)
 		require.NoError(t, loopback.WaitComplete(ctx, n))
 		require.Zero(t, h.OffClass(), "no stray HAVE")
 		require.NoError(t, h.Close())

@@ -133,7 +133,7 @@ func TestWatcherOtherTorrent(t *testing.T) {
 	c.add(seed.Close)
 	leecher := addNode(t, &c, loopback.ClientConfig(t.TempDir()), other)
 	leecher.Torrent.DownloadAll()
-	leecher.Torrent.AddPeers(watcher.Addrs())
+	leecher.Tell(watcher)
 	loopback.Connect(seed, leecher)
 	require.NoError(t, loopback.WaitComplete(ctx, leecher))
 	require.Empty(t, w.Reports(), "HAVEs of another torrent")

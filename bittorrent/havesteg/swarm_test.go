@@ -129,7 +129,7 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 	}
 	leechers := append([]*loopback.Node{s.hider}, s.plain...)
 	for _, l := range leechers {
-		l.Torrent.AddPeers(watcher.Addrs())
+		l.Tell(watcher)
 	}
 	waitConns(ctx, t, watcher.Torrent, len(leechers))
 	loopback.Connect(append([]*loopback.Node{s.seed}, leechers...)...)

@@ -21,6 +21,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/anacrolix/torrent"
@@ -37,6 +39,10 @@ import (
 // field, e.g. to install callbacks, before [torrent.NewClient].
 func ClientConfig(dir string) *torrent.ClientConfig {
 	cfg := torrent.NewDefaultClientConfig()
+	// Loopback peers never need a long dial, but a loaded machine (tests
+	// under the race detector) can take seconds to finish a handshake: the
+	// default 4 s limit drops such a peer, and nothing redials it.
+	cfg.HandshakesTimeout, cfg.MinDialTimeout = 30*time.Second, 10*time.Second
 	cfg.DataDir = dir
 	cfg.DefaultStorage = storage.NewFileOpts(storage.NewFileClientOpts{
 		ClientBaseDir:   dir,
@@ -86,6 +92,27 @@ type Node struct {
 	Client  *torrent.Client
 	Torrent *torrent.Torrent
 	Dir     string
+
+	mu   sync.Mutex
+	told []torrent.PeerInfo // the peers Tell gave, re-given by Nudge
+}
+
+// Tell gives n the addresses of others to connect to, and remembers them
+// so that [Nudge] can give them again.
+func (n *Node) Tell(others ...*Node) {
+	n.Torrent.AddPeers(n.remember(others))
+}
+
+// remember records others for [Nudge] without dialling them now.
+func (n *Node) remember(others []*Node) []torrent.PeerInfo {
+	var ps []torrent.PeerInfo
+	for _, o := range others {
+		ps = append(ps, o.Addrs()...)
+	}
+	n.mu.Lock()
+	n.told = append(n.told, ps...)
+	n.mu.Unlock()
+	return ps
 }
 
 // NewSeed starts a client with cfg, writes data into its data directory
@@ -172,22 +199,68 @@ func (n *Node) Addrs() []torrent.PeerInfo {
 func Connect(nodes ...*Node) {
 	for i, a := range nodes {
 		for _, b := range nodes[i+1:] {
-			a.Torrent.AddPeers(b.Addrs())
+			a.Tell(b)
+			b.remember([]*Node{a}) // dialled only if a nudge finds b stalled
 		}
 	}
 }
 
 // WaitComplete waits until every node's torrent is complete, or ctx ends.
+//
+// A node whose download makes no progress for [StallAfter] is nudged: its
+// outstanding requests are cancelled and made afresh. anacrolix/torrent
+// v1.61 now and then stops requesting from a connected seed on a loaded
+// machine (seen under the race detector: a leecher stuck at 655,360 of
+// 1,048,576 bytes with both connections open for a minute); a nudge is
+// what a real client's churn of peers and re-announces would do.
 func WaitComplete(ctx context.Context, nodes ...*Node) error {
 	for i, n := range nodes {
-		select {
-		case <-n.Torrent.Complete().On():
-		case <-ctx.Done():
-			return fmt.Errorf("loopback: node %d of %d has %d of %d bytes: %w",
-				i, len(nodes), n.Torrent.BytesCompleted(), n.Torrent.Length(), ctx.Err())
+		if err := Wait(ctx, n, func() bool { return n.Torrent.Complete().Bool() }); err != nil {
+			return fmt.Errorf("loopback: node %d of %d: %w", i, len(nodes), err)
 		}
 	}
 	return nil
+}
+
+// Wait polls done until it reports true or ctx ends, nudging n (see
+// [WaitComplete]) whenever its download makes no progress for
+// [StallAfter].
+func Wait(ctx context.Context, n *Node, done func() bool) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	last, since := n.Torrent.BytesCompleted(), time.Now()
+	for !done() {
+		select {
+		case <-tick.C:
+			if b := n.Torrent.BytesCompleted(); b != last {
+				last, since = b, time.Now()
+			} else if time.Since(since) >= StallAfter {
+				Nudge(n)
+				since = time.Now()
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("has %d of %d bytes (%d connections): %w",
+				n.Torrent.BytesCompleted(), n.Torrent.Length(), len(n.Torrent.PeerConns()), ctx.Err())
+		}
+	}
+	return nil
+}
+
+// StallAfter is how long [WaitComplete] lets a download make no progress
+// before it nudges the node.
+const StallAfter = 8 * time.Second
+
+// Nudge gives a node again the peers it was told of (a dropped connection
+// is not redialled by itself), cancels its outstanding requests and has
+// its client request afresh from every connection, leaving piece
+// priorities as they are.
+func Nudge(n *Node) {
+	n.mu.Lock()
+	told := slices.Clone(n.told)
+	n.mu.Unlock()
+	n.Torrent.AddPeers(told)
+	n.Torrent.DisallowDataDownload()
+	n.Torrent.AllowDataDownload()
 }
 
 // Swarm is one seed and its leechers.

@@ -230,6 +230,10 @@ func publish(size, pieceLength int) (*owner, error) {
 // clientConfig is a client on 127.0.0.1 that finds peers only by being told.
 func clientConfig(dir string) *torrent.ClientConfig {
 	cfg := torrent.NewDefaultClientConfig()
+	// Loopback peers never need a long dial, but a loaded machine (tests
+	// under the race detector) can take seconds to finish a handshake: the
+	// default 4 s limit drops such a peer, and nothing redials it.
+	cfg.HandshakesTimeout, cfg.MinDialTimeout = 30*time.Second, 10*time.Second
 	cfg.DataDir = dir
 	cfg.DefaultStorage = storage.NewFileOpts(storage.NewFileClientOpts{ClientBaseDir: dir, PieceCompletion: storage.NewMapPieceCompletion()})
 	cfg.ListenHost = func(string) string { return "127.0.0.1" }
