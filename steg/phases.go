@@ -105,10 +105,8 @@ func (ph *phased) Release() bool { return ph.p.Release() }
 // A SenderPlan is not safe for concurrent use.
 type SenderPlan struct {
 	phased
-	payload []byte
-	slot    int
-	queue   []int
-	frames  int
+	slot int
+	sym  symbols
 }
 
 // NewSenderPlan returns a plan announcing payload in the order in which a
@@ -132,7 +130,7 @@ func NewSenderPlan(f *Family, payload []byte, slot int, rng *rand.Rand) (*Sender
 	if err != nil {
 		return nil, err
 	}
-	return &SenderPlan{phased: phased{p: p}, payload: bytes.Clone(payload), slot: slot, queue: queue}, nil
+	return &SenderPlan{phased: phased{p: p}, slot: slot, sym: symbols{payload: bytes.Clone(payload), queue: queue}}, nil
 }
 
 // Completed records that the host has verified piece b and sent its HAVE
@@ -143,24 +141,16 @@ func (s *SenderPlan) Completed(b int) error {
 	if err != nil || run < s.slot {
 		return err
 	}
-	if len(s.queue) == 0 {
-		q, err := FrameSymbols(s.p.fam, s.p.x, s.payload)
-		if err != nil {
-			return err
-		}
-		s.queue = q
-	}
-	x := s.queue[0]
-	s.queue = s.queue[1:]
-	if len(s.queue) == 0 {
-		s.frames++
+	x, err := s.sym.next(s.p.fam, s.p.x)
+	if err != nil {
+		return err
 	}
 	s.enter(x)
 	return nil
 }
 
 // Frames returns the number of frames whose last symbol has started.
-func (s *SenderPlan) Frames() int { return s.frames }
+func (s *SenderPlan) Frames() int { return s.sym.frames }
 
 // BeaconPlan is [Beacon] as a priority plan for a host client that keeps
 // its own piece picker (see [Plan]): burst HAVEs that follow Algorithm 2

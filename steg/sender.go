@@ -17,11 +17,35 @@ import (
 // between: every symbol gets at least slot clean HAVEs, at the price of
 // slots somewhat longer than slot when many requests are in flight.
 type Sender struct {
-	s       *schedule
+	s    *schedule
+	slot int
+	sym  symbols
+}
+
+// symbols is the stream of frame symbols a sender hides: the payload's
+// frames, one after another, each starting from the symbol before it.
+type symbols struct {
 	payload []byte
-	slot    int
 	queue   []int
-	frames  int
+	frames  int // frames whose last symbol has started
+}
+
+// next returns the symbol to hide after prev, starting another frame of
+// the payload when the last one is used up.
+func (q *symbols) next(f *Family, prev int) (int, error) {
+	if len(q.queue) == 0 {
+		next, err := FrameSymbols(f, prev, q.payload)
+		if err != nil {
+			return 0, err
+		}
+		q.queue = next
+	}
+	x := q.queue[0]
+	q.queue = q.queue[1:]
+	if len(q.queue) == 0 {
+		q.frames++
+	}
+	return x, nil
 }
 
 // NewSender starts announcing payload with p, which it drives from now on:
@@ -47,7 +71,7 @@ func NewSender(p *Picker, f *Family, payload []byte, slot int) (*Sender, error) 
 	if err := s.enter(anchor); err != nil {
 		return nil, err
 	}
-	return &Sender{s: s, payload: bytes.Clone(payload), slot: slot, queue: queue}, nil
+	return &Sender{s: s, slot: slot, sym: symbols{payload: bytes.Clone(payload), queue: queue}}, nil
 }
 
 // Next returns the next piece to download (see [Picker.Next]).
@@ -63,17 +87,9 @@ func (s *Sender) Downloaded(b int) error {
 	if err != nil || run < s.slot {
 		return err
 	}
-	if len(s.queue) == 0 {
-		q, err := FrameSymbols(s.s.f, s.s.x, s.payload)
-		if err != nil {
-			return err
-		}
-		s.queue = q
-	}
-	x := s.queue[0]
-	s.queue = s.queue[1:]
-	if len(s.queue) == 0 {
-		s.frames++
+	x, err := s.sym.next(s.s.f, s.s.x)
+	if err != nil {
+		return err
 	}
 	return s.s.enter(x)
 }
@@ -82,7 +98,7 @@ func (s *Sender) Downloaded(b int) error {
 func (s *Sender) Symbol() int { return s.s.x }
 
 // Frames returns the number of frames whose last symbol has started.
-func (s *Sender) Frames() int { return s.frames }
+func (s *Sender) Frames() int { return s.sym.frames }
 
 // Picker returns the underlying Picker (for availability updates).
 func (s *Sender) Picker() *Picker { return s.s.p }
