@@ -142,12 +142,8 @@ func (p *Peer) ExactDecrypt(i uint32, cipher []byte, now time.Time) ([]byte, err
 func (p *Peer) exactUnmask(i uint32, now time.Time) (*big.Int, error) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	l := p.licence
-	if l == nil {
-		return nil, ErrNoLicence
-	}
-	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
-		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
+	if err := p.licenceUsable(now); err != nil {
+		return nil, err
 	}
 	if err := p.torrent.checkIndex(i); err != nil {
 		return nil, err

@@ -344,6 +344,19 @@ func (p *Peer) AppendDecrypt(dst []byte, pc *Piece, now time.Time) ([]byte, erro
 	return openBody(dst, p.torrent.ID, pc.Index, m, pc.body)
 }
 
+// licenceUsable reports why the installed licence cannot decrypt at now,
+// or nil if it can. p.mu is held.
+func (p *Peer) licenceUsable(now time.Time) error {
+	l := p.licence
+	if l == nil {
+		return ErrNoLicence
+	}
+	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
+		return fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
+	}
+	return nil
+}
+
 // pieceElement checks the licence and the piece and recovers the piece
 // element M_i = C − s·L_i = C + unblind[i]. It holds the read lock while it
 // uses unblind[i], which setLicence erases once replaced.
@@ -353,12 +366,8 @@ func (p *Peer) pieceElement(pc *Piece, now time.Time) (group.Element, error) {
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	l := p.licence
-	if l == nil {
-		return nil, ErrNoLicence
-	}
-	if na := l.Policy.NotAfter; !na.IsZero() && now.After(na) {
-		return nil, fmt.Errorf("%w: licence expired at %v", ErrPolicy, na)
+	if err := p.licenceUsable(now); err != nil {
+		return nil, err
 	}
 	if pc == nil || pc.capsule == nil {
 		return nil, fmt.Errorf("%w: piece without capsule", ErrMalformed)
