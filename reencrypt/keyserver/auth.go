@@ -47,9 +47,10 @@ func parseAuth(h string) (*auth, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: Authorization must use scheme %s", ErrUnauthenticated, AuthScheme)
 	}
-	// The decoded length is checked below; this refuses a token of the wrong
-	// size before decoding it (mutation: equivalent).
-	if base64.RawURLEncoding.DecodedLen(len(token)) != tokenSize {
+	// The decoder skips '\r' and '\n', so a token is refused unless it is
+	// exactly as long as the encoding of tokenSize bytes: one header, one
+	// encoding.
+	if len(token) != base64.RawURLEncoding.EncodedLen(tokenSize) || strings.ContainsAny(token, "\r\n") {
 		return nil, fmt.Errorf("%w: Authorization token of %d characters", ErrUnauthenticated, len(token))
 	}
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(token)
