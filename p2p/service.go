@@ -294,19 +294,39 @@ func (s *Service) Transport() *Transport { return s.tr }
 // nodes bootstrap from).
 func (s *Service) Info() chord.NodeInfo { return s.info }
 
+// begin marks the service started, once: a second Start or StartClient,
+// or one after Close, returns ErrStarted.
+func (s *Service) begin() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started || s.closed {
+		return ErrStarted
+	}
+	s.started = true
+	return nil
+}
+
+// runContextLocked returns the context the service's goroutines run
+// under, cancelled by Close, or ErrClosed if Close came first. s.mu is
+// held.
+func (s *Service) runContextLocked() (context.Context, error) {
+	if s.closed {
+		return nil, ErrClosed
+	}
+	mctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	return mctx, nil
+}
+
 // Start serves the node, joins the ring through the first bootstrap node
 // that answers (or creates a ring when there are none), and starts the
 // maintenance timers. It returns an error wrapping [ErrBootstrap] when
 // every bootstrap node failed three times, a second apart; the service
 // must still be closed.
 func (s *Service) Start(ctx context.Context) error {
-	s.mu.Lock()
-	if s.started || s.closed {
-		s.mu.Unlock()
-		return ErrStarted
+	if err := s.begin(); err != nil {
+		return err
 	}
-	s.started = true
-	s.mu.Unlock()
 	s.tr.Serve(s.node)
 	if len(s.cfg.Bootstrap) == 0 {
 		s.node.Create()
@@ -315,11 +335,10 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return ErrClosed
+	mctx, err := s.runContextLocked()
+	if err != nil {
+		return err
 	}
-	mctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
 	s.wg.Add(3)
 	go s.loop(mctx, s.cfg.StabilizeInterval, s.stabilize)
 	go s.loop(mctx, s.cfg.FixFingersInterval, func(ctx context.Context) { _ = s.node.FixFingers(ctx) })
@@ -346,13 +365,9 @@ func (s *Service) Start(ctx context.Context) error {
 // finger as FixFingers does. [Service.ClientRefreshes] counts the
 // refreshes that succeeded.
 func (s *Service) StartClient(ctx context.Context) error {
-	s.mu.Lock()
-	if s.started || s.closed {
-		s.mu.Unlock()
-		return ErrStarted
+	if err := s.begin(); err != nil {
+		return err
 	}
-	s.started = true
-	s.mu.Unlock()
 	if len(s.cfg.Bootstrap) == 0 {
 		return fmt.Errorf("%w: a client needs a bootstrap node", ErrBootstrap)
 	}
@@ -361,11 +376,10 @@ func (s *Service) StartClient(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return ErrClosed
+	mctx, err := s.runContextLocked()
+	if err != nil {
+		return err
 	}
-	mctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
 	s.wg.Add(1)
 	go s.loop(mctx, s.cfg.StabilizeInterval, s.refreshClient)
 	return nil
