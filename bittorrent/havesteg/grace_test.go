@@ -20,8 +20,7 @@ import (
 // torrent without a stray HAVE; after a short grace, or at once with a
 // negative one, it releases a piece of the other class.
 func TestHiderStallGrace(t *testing.T) {
-	var c closers
-	t.Cleanup(c.close)
+	c := newClosers(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -34,7 +33,7 @@ func TestHiderStallGrace(t *testing.T) {
 	require.NoError(t, err)
 	c.add(seed.Close)
 	// partial holds the pieces of class 2 of H_x only.
-	partial := addNode(t, &c, loopback.ClientConfig(t.TempDir()), mi)
+	partial := addNode(t, c, loopback.ClientConfig(t.TempDir()), mi)
 	var class2 []int
 	for i := range pieces {
 		in, err := f.InClass1(x, i)
@@ -63,7 +62,7 @@ func TestHiderStallGrace(t *testing.T) {
 	// node may still be writing.
 	tempDir := t.TempDir
 	hider := func(t *testing.T, grace time.Duration) (*loopback.Node, *havesteg.Hider) {
-		n := addNode(t, &c, loopback.ClientConfig(tempDir()), mi)
+		n := addNode(t, c, loopback.ClientConfig(tempDir()), mi)
 		plan, err := steg.NewPlan(f, x, rng)
 		require.NoError(t, err)
 		h, err := havesteg.NewHider(n.Torrent, plan, havesteg.HiderConfig{AvailabilityInterval: interval, StallGrace: grace})

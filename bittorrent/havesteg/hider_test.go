@@ -17,11 +17,10 @@ import (
 )
 
 func TestHiderErrors(t *testing.T) {
-	var c closers
-	t.Cleanup(c.close)
+	c := newClosers(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	mi, _ := carrier(t, 32, rng)
-	n := addNode(t, &c, loopback.ClientConfig(t.TempDir()), mi)
+	n := addNode(t, c, loopback.ClientConfig(t.TempDir()), mi)
 	f, err := steg.NewFamily(make([]byte, steg.KeySize), 64, steg.DefaultFunctions)
 	require.NoError(t, err)
 	plan, err := steg.NewPlan(f, 1, rng)
@@ -53,12 +52,11 @@ func TestHiderErrors(t *testing.T) {
 // TestHiderPriorities: with no peer yet, the Hider wants class 1 of H_x
 // (PiecePriorityNormal) and holds class 2 (PiecePriorityNone).
 func TestHiderPriorities(t *testing.T) {
-	var c closers
-	t.Cleanup(c.close)
+	c := newClosers(t)
 	rng := rand.New(rand.NewPCG(3, 4))
 	const pieces, x = 64, 17
 	mi, _ := carrier(t, pieces, rng)
-	n := addNode(t, &c, loopback.ClientConfig(t.TempDir()), mi)
+	n := addNode(t, c, loopback.ClientConfig(t.TempDir()), mi)
 	f, err := steg.NewFamily(make([]byte, steg.KeySize), pieces, steg.DefaultFunctions)
 	require.NoError(t, err)
 	plan, err := steg.NewPlan(f, x, rng)
@@ -109,8 +107,7 @@ func TestWatcherErrors(t *testing.T) {
 // TestWatcherOtherTorrent: a Watcher reads the connections of its own
 // torrent only, though its client serves others.
 func TestWatcherOtherTorrent(t *testing.T) {
-	var c closers
-	t.Cleanup(c.close)
+	c := newClosers(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -124,14 +121,14 @@ func TestWatcherOtherTorrent(t *testing.T) {
 	cfg := loopback.ClientConfig(t.TempDir())
 	require.NoError(t, w.Install(cfg))
 	cfg.AlwaysWantConns = true
-	watcher := addNode(t, &c, cfg, mine)
+	watcher := addNode(t, c, cfg, mine)
 	_, err = watcher.Client.AddTorrent(other)
 	require.NoError(t, err)
 
 	seed, err := loopback.NewSeed(loopback.ClientConfig(t.TempDir()), other, data)
 	require.NoError(t, err)
 	c.add(seed.Close)
-	leecher := addNode(t, &c, loopback.ClientConfig(t.TempDir()), other)
+	leecher := addNode(t, c, loopback.ClientConfig(t.TempDir()), other)
 	leecher.Torrent.DownloadAll()
 	leecher.Tell(watcher)
 	loopback.Connect(seed, leecher)

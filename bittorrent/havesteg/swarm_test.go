@@ -26,6 +26,18 @@ type closers struct {
 	fns  []func()
 }
 
+// newClosers returns closers that t closes when it ends. It creates t's
+// temporary directory first: cleanups run last-registered first, so the
+// directory is removed only after every client in it has closed (removing
+// it under a live client fails with "directory not empty" when the client
+// writes a file meanwhile).
+func newClosers(t testing.TB) *closers {
+	t.TempDir()
+	c := &closers{}
+	t.Cleanup(c.close)
+	return c
+}
+
 func (c *closers) add(f func()) { c.fns = append(c.fns, f) }
 
 func (c *closers) close() {
@@ -78,7 +90,7 @@ type swarm struct {
 	plain   []*loopback.Node
 	watcher *havesteg.Watcher
 	h       *havesteg.Hider
-	closers closers
+	closers *closers
 }
 
 // runSwarm builds the swarm, lets every leecher download the whole file
@@ -89,16 +101,15 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 	mi, data := carrier(t, sc.pieces, rng)
 	fam, err := steg.NewFamily(sc.key, sc.pieces, steg.DefaultFunctions)
 	require.NoError(t, err)
-	s := &swarm{fam: fam}
-	t.Cleanup(s.closers.close)
+	s := &swarm{fam: fam, closers: newClosers(t)}
 
 	s.seed, err = loopback.NewSeed(loopback.ClientConfig(t.TempDir()), mi, data)
 	require.NoError(t, err)
 	s.closers.add(s.seed.Close)
 
-	s.hider = addNode(t, &s.closers, loopback.ClientConfig(t.TempDir()), mi)
+	s.hider = addNode(t, s.closers, loopback.ClientConfig(t.TempDir()), mi)
 	for range sc.plain {
-		s.plain = append(s.plain, addNode(t, &s.closers, loopback.ClientConfig(t.TempDir()), mi))
+		s.plain = append(s.plain, addNode(t, s.closers, loopback.ClientConfig(t.TempDir()), mi))
 	}
 	s.watcher, err = havesteg.NewWatcher(fam, mi.HashInfoBytes(), sc.window)
 	require.NoError(t, err)
@@ -107,7 +118,7 @@ func runSwarm(t testing.TB, sc swarmConfig, rng *rand.Rand, timeout time.Duratio
 	// The watcher only listens: it wants no piece, so anacrolix would open
 	// no connection for it; it accepts the leechers' instead.
 	wcfg.AlwaysWantConns = true
-	watcher := addNode(t, &s.closers, wcfg, mi)
+	watcher := addNode(t, s.closers, wcfg, mi)
 
 	prng := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
 	var plan havesteg.Encoder
