@@ -143,20 +143,24 @@
 //
 // The [Workload]'s work is linear in the size of the system: scaling λ_p
 // and λ_t together, 30 days hold about 10.6 events per peer born at every
-// size. Each event pops or pushes one pending step on a binary heap of
+// size. Each event pops or pushes one pending step on a heap of
 // the live peers and draws a torrent by binary search, O(log N) steps.
 // BenchmarkScaling (package internal/scaling; the README's Scaling
 // section) measures 2·10^3 to 2·10^6 peers born: the events grow as
-// N^1.00 and the CPU time as N^1.23–1.26 (four runs), from 0.14–0.16 µs
-// to 0.73–0.82 µs per event.
+// N^1.00 and the CPU time as N^1.20–1.26 (five runs), from 0.14–0.16 µs
+// to 0.72–0.82 µs per event.
 // The logarithm accounts for 0.1 of the excess (about a million live peers
-// at the largest size: a heap twenty levels deep against ten); the rest is
-// memory latency. At 10^6 peers the profile is the heap's pops (46%,
-// whose lower levels miss the caches at every level), the first touch of
-// the scattered peer's state and its list of torrents (30%) and the
-// torrent draw (14%). A heap with fewer, wider levels (a 4-ary heap in
-// internal/minheap) would halve the pops' misses; the generator still
-// streams a million events per second at 2·10^6 peers.
+// at the largest size: a heap ten levels deep against five); the rest is
+// memory latency. At 10^6 peers the profile of the binary heap used before
+// was the heap's pops (46%, whose lower levels miss the caches at every
+// level), the first touch of the scattered peer's state and its list of
+// torrents (30%) and the torrent draw (14%). The heap (internal/minheap)
+// is now 4-ary: a pop and push at 2^20 events costs 0.88–1.08 µs instead
+// of 1.17–1.82 µs (BenchmarkPushPop, loaded machine), but the workload at
+// 2·10^6 peers took 16.0 s of CPU against 15.5 s with the binary heap,
+// within the noise of a loaded machine: the misses that remain are the
+// peers' own state. The generator streams over a million events per
+// second at 2·10^6 peers.
 //
 // # Limits
 //

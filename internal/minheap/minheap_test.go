@@ -1,6 +1,7 @@
 package minheap
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -22,6 +23,8 @@ func TestHeapSorts(t *testing.T) {
 		{"sorted", []num{1, 2, 3, 4}},
 		{"reversed", []num{9, 7, 5, 3, 1}},
 		{"duplicates", []num{2, 2, 1, 1, 3, 3}},
+		{"four levels", shuffled(200, 1)},
+		{"four levels, duplicates", halves(shuffled(200, 2))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,6 +43,24 @@ func TestHeapSorts(t *testing.T) {
 			require.Equal(t, want, out)
 		})
 	}
+}
+
+// shuffled returns 0 … n−1 in an order drawn from seed.
+func shuffled(n int, seed uint64) []num {
+	s := make([]num, n)
+	for i := range s {
+		s[i] = num(i)
+	}
+	rand.New(rand.NewPCG(seed, 0)).Shuffle(n, func(i, j int) { s[i], s[j] = s[j], s[i] })
+	return s
+}
+
+// halves maps every element x to x/2, so each value occurs twice.
+func halves(s []num) []num {
+	for i := range s {
+		s[i] /= 2
+	}
+	return s
 }
 
 // FuzzHeap: any interleaving of pushes and pops returns the minimum each time.
@@ -66,17 +87,37 @@ func FuzzHeap(f *testing.F) {
 	})
 }
 
+// event is shaped like a simulation's pending event: a time and a
+// sequence number to break ties, plus a payload.
+type event struct {
+	t       float64
+	seq     uint64
+	payload [2]int32
+}
+
+func (e event) Less(x event) bool { return e.t < x.t || e.t == x.t && e.seq < x.seq }
+
+// BenchmarkPushPop is the classic hold model of an event queue: each
+// iteration pops the earliest event and pushes one an exponential delay
+// later, so the heap keeps its size. At 2^20 events the heap is far larger
+// than the caches and the pops' misses dominate.
 func BenchmarkPushPop(b *testing.B) {
-	var h Heap[num]
-	for i := range 1024 {
-		h.Push(num(i * 7919 % 1024))
-	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		h.Push(num(i % 1024))
-		h.Pop()
-		i++
+	for _, n := range []int{1 << 10, 1 << 20} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			var h Heap[event]
+			var seq uint64
+			for range n {
+				seq++
+				h.Push(event{t: rng.ExpFloat64() * float64(n), seq: seq})
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				e := h.Pop()
+				seq++
+				h.Push(event{t: e.t + rng.ExpFloat64()*float64(n), seq: seq})
+			}
+		})
 	}
 }
 
