@@ -21,7 +21,7 @@ import (
 // negative one, it releases a piece of the other class.
 func TestHiderStallGrace(t *testing.T) {
 	c := newClosers(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rng := rand.New(rand.NewPCG(11, 12))
 	const pieces, x = 32, 5
@@ -95,7 +95,7 @@ func TestHiderStallGrace(t *testing.T) {
 		t.Run("grace "+grace.String(), func(t *testing.T) {
 			n, h := hider(t, grace)
 			require.Eventually(t, func() bool { return h.OffClass() > 0 }, 30*time.Second, 5*time.Millisecond)
-			require.Eventually(t, func() bool { return n.Torrent.BytesCompleted() > 0 }, 30*time.Second, 5*time.Millisecond,
+			require.NoError(t, loopback.Wait(ctx, n, func() bool { return n.Torrent.BytesCompleted() > 0 }),
 				"the released piece of class 2 downloads")
 			require.NoError(t, h.Close())
 		})
