@@ -323,6 +323,18 @@ type MPutResult struct {
 // fall to one node in a small ring; Holders counts distinct nodes. The
 // error is non-nil only when no replica could be placed.
 func (n *Node) MPut(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk []byte) (MPutResult, error) {
+	return n.MPutWith(ctx, sw, issuer, chunk, MPutOptions{})
+}
+
+// MPutOptions configures [Node.MPutWith].
+type MPutOptions struct {
+	// Owners, if not nil, is consulted for each replica's holder before a
+	// lookup, and taught what the lookups find (see [OwnerCache]).
+	Owners *OwnerCache
+}
+
+// MPutWith is [Node.MPut] with options.
+func (n *Node) MPutWith(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk []byte, opts MPutOptions) (MPutResult, error) {
 	if sw == nil || issuer == nil {
 		return MPutResult{}, fmt.Errorf("%w: mput needs a swarm and a ticket issuer", ErrNilArgument)
 	}
@@ -331,7 +343,14 @@ func (n *Node) MPut(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk [
 	for i := range all {
 		all[i] = i
 	}
-	res := n.putSlots(ctx, sw, issuer, ch, sealed, all, nil)
+	var owners []LookupResult
+	if opts.Owners != nil {
+		owners = make([]LookupResult, len(all))
+		for i := range owners {
+			owners[i].Node, _ = opts.Owners.Owner(sw.ReplicaKey(ch, i))
+		}
+	}
+	res := n.putSlots(ctx, sw, issuer, ch, sealed, all, owners, opts.Owners)
 	if res.Stored+res.Present == 0 {
 		return res, fmt.Errorf("chord: mput: %w", res.Err)
 	}
@@ -343,8 +362,10 @@ func (n *Node) MPut(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk [
 // on the network. owners, if not nil, holds for each slot the holder an
 // earlier lookup found (a zero Node where none was found), used without a
 // new lookup. The result does not depend on the order in which the
-// stores complete: slots are reported in the order given.
-func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch [32]byte, sealed []byte, slots []int, owners []LookupResult) MPutResult {
+// stores complete: slots are reported in the order given. A cache, if not
+// nil, learns the holders that lookups found, and forgets a given owner
+// that was replaced.
+func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch [32]byte, sealed []byte, slots []int, owners []LookupResult, cache *OwnerCache) MPutResult {
 	type outcome struct {
 		fresh bool
 		lr    LookupResult
@@ -359,7 +380,14 @@ func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch 
 			owner = &owners[k]
 		}
 		o := &out[k]
-		o.fresh, o.lr, o.err = n.storeReplica(ctx, issuer, sw, ch, uint32(i), sw.ReplicaKey(ch, i), sealed, dataHash, owner)
+		key := sw.ReplicaKey(ch, i)
+		o.fresh, o.lr, o.err = n.storeReplica(ctx, issuer, sw, ch, uint32(i), key, sealed, dataHash, owner)
+		if cache != nil && !o.lr.Node.IsZero() && (owner == nil || o.lr.Node != owner.Node) {
+			if owner != nil && !owner.Node.IsZero() {
+				cache.Forget(owner.Node)
+			}
+			cache.Learn(key, o.lr)
+		}
 	}
 	if len(slots) == 1 {
 		store(0)
@@ -438,6 +466,10 @@ type MGetOptions struct {
 	// Rand draws the repaired slots and the default picker's choice.
 	// Required.
 	Rand *rand.Rand
+	// Owners, if not nil, is asked for each slot's holder before a lookup
+	// and taught what the lookups find (see [OwnerCache]): a slot whose
+	// cached holder has the chunk costs one has-check and no lookup.
+	Owners *OwnerCache
 }
 
 // DefaultRepair is c, the slots an mget re-puts, as in §4.2's example.
@@ -487,14 +519,34 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	locate := func(i int) {
 		s := &slots[i]
 		s.key = sw.ReplicaKey(chunkHash, i)
+		req := Request{Kind: KindHas, Key: s.key}
 		var has Response
-		lr, err := n.callOwner(ctx, s.key, &Request{Kind: KindHas, Key: s.key}, &has)
+		cached, ok := opts.Owners.Owner(s.key)
+		if ok {
+			// A cached holder that has the chunk is a holder, whether or
+			// not it is still responsible; one that does not, or does
+			// not answer, is looked past.
+			err := n.call(ctx, cached, &req, &has)
+			if err == nil && has.Status == StatusOK && has.Found {
+				s.lr.Node, s.has = cached, true
+				return
+			}
+			if err != nil {
+				opts.Owners.Forget(cached)
+			}
+			has = Response{}
+		}
+		lr, err := n.callOwner(ctx, s.key, &req, &has)
 		s.lr.Hops = lr.Hops
 		if err != nil {
 			return
 		}
 		s.lr = lr
 		s.has = has.Found
+		if ok && lr.Node != cached {
+			opts.Owners.Forget(cached)
+		}
+		opts.Owners.Learn(s.key, lr)
 	}
 	if len(slots) == 1 {
 		locate(0)
@@ -564,7 +616,7 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 		for k, i := range repair {
 			owners[k] = slots[i].lr
 		}
-		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, repair, owners)
+		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, repair, owners, opts.Owners)
 	}
 	return res, nil
 }

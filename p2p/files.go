@@ -56,6 +56,19 @@ type FileOptions struct {
 	Rand *rand.Rand
 	// Repair is mget's c (see [chord.MGetOptions]).
 	Repair int
+	// Owners caches the holders of replica slots across the file's
+	// chunks, so most mputs and mgets go straight to the holders without
+	// a lookup (see [chord.OwnerCache]). Nil means a new cache for each
+	// PutFile or GetFile call; a caller that stores or fetches many files
+	// can share one.
+	Owners *chord.OwnerCache
+}
+
+func (o *FileOptions) owners() *chord.OwnerCache {
+	if o.Owners == nil {
+		return chord.NewOwnerCache(0)
+	}
+	return o.Owners
 }
 
 // PutFile stores the size bytes read from r in the swarm: each chunk is
@@ -85,6 +98,7 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	binary.BigEndian.PutUint32(m[16:], uint32(cs))
 	binary.BigEndian.PutUint32(m[20:], uint32(count))
 	hashes := make([][32]byte, count)
+	mo := chord.MPutOptions{Owners: opts.owners()}
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -119,7 +133,7 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			res, err := n.MPut(ctx, sw, issuer, c)
+			res, err := n.MPutWith(ctx, sw, issuer, c, mo)
 			if err != nil {
 				fail(fmt.Errorf("p2p: chunk %d: %w", i, err))
 				return
@@ -143,7 +157,7 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	for _, h := range hashes {
 		m = append(m, h[:]...)
 	}
-	res, err := n.MPut(ctx, sw, issuer, m)
+	res, err := n.MPutWith(ctx, sw, issuer, m, mo)
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("p2p: manifest: %w", err)
 	}
@@ -158,7 +172,7 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	if rng == nil {
 		rng = newRand()
 	}
-	mo := chord.MGetOptions{Rand: rng, Repair: opts.Repair}
+	mo := chord.MGetOptions{Rand: rng, Repair: opts.Repair, Owners: opts.owners()}
 	mres, err := n.MGet(ctx, sw, issuer, key, mo)
 	if err != nil {
 		return 0, fmt.Errorf("p2p: manifest: %w", err)
