@@ -216,7 +216,7 @@ func (n *Node) Get(ctx context.Context, key ID) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := n.fetch(ctx, res.Node, key)
+	data, err := n.fetch(ctx, res.Node, key, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -226,8 +226,11 @@ func (n *Node) Get(ctx context.Context, key ID) ([]byte, error) {
 	return data, nil
 }
 
-func (n *Node) fetch(ctx context.Context, from NodeInfo, key ID) ([]byte, error) {
-	var resp Response
+// fetch asks from for the block under key. The block is returned in
+// dst's memory when it fits there (and the transport uses it, as the p2p
+// transport does), else in memory of its own.
+func (n *Node) fetch(ctx context.Context, from NodeInfo, key ID, dst []byte) ([]byte, error) {
+	resp := Response{Data: dst[:0]}
 	if err := n.call(ctx, from, &Request{Kind: KindFetch, Key: key}, &resp); err != nil {
 		return nil, err
 	}
@@ -470,6 +473,12 @@ type MGetOptions struct {
 	// and taught what the lookups find (see [OwnerCache]): a slot whose
 	// cached holder has the chunk costs one has-check and no lookup.
 	Owners *OwnerCache
+	// Buffer, if not nil, is memory MGet may use for the fetched block:
+	// with repair off (Repair < 0) and room for the sealed chunk
+	// (chunk size + Overhead), the chunk MGet returns is decrypted in
+	// it, so a caller fetching many chunks can reuse one buffer per
+	// chunk in flight. The returned chunk then aliases Buffer.
+	Buffer []byte
 }
 
 // DefaultRepair is c, the slots an mget re-puts, as in §4.2's example.
@@ -587,7 +596,11 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 			return res, fmt.Errorf("%w: picker chose %d of %d holders", ErrNoSeller, k, len(cands))
 		}
 		seller := cands[k]
-		data, err := n.fetch(ctx, seller, keyOf[seller.Addr])
+		var buf []byte
+		if c < 0 {
+			buf = opts.Buffer
+		}
+		data, err := n.fetch(ctx, seller, keyOf[seller.Addr], buf)
 		if err == nil {
 			// The fetched block is ours: without a repair, which re-puts
 			// the sealed chunk, it is decrypted in place.

@@ -440,6 +440,15 @@ func (r *streamRef) op(b *testing.B, n int64, f func()) {
 	b.StartTimer()
 }
 
+// lookups returns the lookups the nodes have started so far.
+func lookups(nodes []*Service) uint64 {
+	var l uint64
+	for _, s := range nodes {
+		l += s.Node().Stats().Lookups
+	}
+	return l
+}
+
 // report adds the metrics: op-MB/s and ref-MB/s (the operation's bytes
 // and the reference's, per second of their own wall time), ratio (the
 // first over the second, the target being at least 0.5), and
@@ -535,6 +544,7 @@ func BenchmarkPutFile(b *testing.B) {
 	ref := newStreamRef(b, nodes)
 	b.SetBytes(benchFile)
 	b.ReportAllocs()
+	l0 := lookups(nodes)
 	i := 0
 	for b.Loop() {
 		i++
@@ -546,6 +556,7 @@ func BenchmarkPutFile(b *testing.B) {
 		})
 	}
 	ref.report(b)
+	b.ReportMetric(float64(lookups(nodes)-l0)/float64(b.N), "lookups/op")
 	b.StopTimer()
 	for _, s := range nodes {
 		_ = s.Node().ExpireBlocks()
@@ -564,6 +575,7 @@ func BenchmarkGetFile(b *testing.B) {
 	ref := newStreamRef(b, nodes)
 	b.SetBytes(benchFile)
 	b.ReportAllocs()
+	l0 := lookups(nodes)
 	i := 0
 	for b.Loop() {
 		i++
@@ -574,4 +586,5 @@ func BenchmarkGetFile(b *testing.B) {
 		})
 	}
 	ref.report(b)
+	b.ReportMetric(float64(lookups(nodes)-l0)/float64(b.N), "lookups/op")
 }

@@ -188,9 +188,10 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	for i := range seeds {
 		seeds[i] = [2]uint64{rng.Uint64(), rng.Uint64()}
 	}
-	fetch := func(ctx context.Context, i int) ([]byte, error) {
+	fetch := func(ctx context.Context, i int, buf []byte) ([]byte, error) {
 		o := mo
 		o.Rand = rand.New(rand.NewPCG(seeds[i][0], seeds[i][1]))
+		o.Buffer = buf
 		res, err := n.MGet(ctx, sw, issuer, hashes[i], o)
 		return res.Chunk, err
 	}
@@ -202,11 +203,14 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 // starts as soon as the oldest chunk has been written, not when a whole
 // batch is done, so one slow chunk delays only itself (an earlier version
 // waited for the slowest of each batch, and its four fetches in flight
-// were slower than one). At most Parallel chunks are held in memory.
-func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i int) ([]byte, error), size int64, cs int, w io.Writer, opts FileOptions) (int64, error) {
+// were slower than one). At most Parallel chunks are held in memory, and
+// their buffers are reused: fetch gets a buffer of cs + chord.Overhead
+// bytes that it may return the chunk in, and that buffer goes to a later
+// fetch once the chunk has been written.
+func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i int, buf []byte) ([]byte, error), size int64, cs int, w io.Writer, opts FileOptions) (int64, error) {
 	type fetched struct {
-		chunk []byte
-		err   error
+		chunk, buf []byte
+		err        error
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -219,6 +223,7 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 		results[i] = make(chan fetched, 1) // a fetch never waits for the writer
 	}
 	sem := make(chan struct{}, parallel(opts.Parallel))
+	free := make(chan []byte, parallel(opts.Parallel))
 	wg.Go(func() {
 		for i := range count {
 			select {
@@ -226,9 +231,15 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 			case <-ctx.Done():
 				return
 			}
+			var buf []byte
+			select {
+			case buf = <-free:
+			default:
+				buf = make([]byte, 0, cs+chord.Overhead)
+			}
 			wg.Go(func() {
-				c, err := fetch(ctx, i)
-				results[i] <- fetched{c, err}
+				c, err := fetch(ctx, i, buf)
+				results[i] <- fetched{c, buf, err}
 			})
 		}
 	})
@@ -250,6 +261,8 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 		if _, err := w.Write(f.chunk); err != nil {
 			return done, fmt.Errorf("p2p: write: %w", err)
 		}
+		// The buffer goes back before the slot: the next fetch finds it.
+		free <- f.buf
 		<-sem
 		done += want
 		if opts.Progress != nil {
