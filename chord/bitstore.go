@@ -479,7 +479,21 @@ type MGetOptions struct {
 	// it, so a caller fetching many chunks can reuse one buffer per
 	// chunk in flight. The returned chunk then aliases Buffer.
 	Buffer []byte
+	// Direct skips the search among holders: MGet asks the holders of
+	// the replica slots, in a random order, for the chunk itself until
+	// one delivers it, without first asking each whether it has it. It
+	// saves q_s has-checks per chunk (and, without a cached holder, a
+	// lookup for every slot after the first that delivers), but there is
+	// no choice among holders, so it cannot be combined with a Picker,
+	// and Holders and Slots report only the holder that delivered. It is
+	// for fetching chunks one may have for free (one's own files), not
+	// for buying them (§5's auction needs the holders).
+	Direct bool
 }
+
+// ErrDirectPicker is returned by MGet for options with both Direct and a
+// Picker.
+var ErrDirectPicker = errors.New("chord: MGetOptions.Direct does not choose a seller: no Picker may be set")
 
 // DefaultRepair is c, the slots an mget re-puts, as in §4.2's example.
 const DefaultRepair = 3
@@ -512,6 +526,16 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	}
 	if sw == nil || (issuer == nil && opts.Repair >= 0) {
 		return res, fmt.Errorf("%w: mget needs a swarm, and a ticket issuer unless repair is off", ErrNilArgument)
+	}
+	c := opts.Repair
+	if c == 0 {
+		c = DefaultRepair
+	}
+	if opts.Direct {
+		if opts.Picker != nil {
+			return res, ErrDirectPicker
+		}
+		return n.mgetDirect(ctx, sw, issuer, chunkHash, opts, c)
 	}
 	picker := opts.Picker
 	if picker == nil {
@@ -581,10 +605,6 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	if len(res.Holders) == 0 {
 		return res, ErrChunkLost
 	}
-	c := opts.Repair
-	if c == 0 {
-		c = DefaultRepair
-	}
 	cands := append([]NodeInfo(nil), res.Holders...)
 	var sealed []byte
 	for len(cands) > 0 {
@@ -618,18 +638,88 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	if res.Chunk == nil {
 		return res, ErrNoSeller
 	}
-	if c > 0 {
-		c = min(c, sw.replicas)
-		repair := opts.Rand.Perm(sw.replicas)[:c]
-		// The slots' holders are known from the search: a re-put goes
-		// straight to them (a holder that answered the search is still
-		// responsible unless the ring changed meanwhile, and then the
-		// re-put looks the slot up again).
-		owners := make([]LookupResult, c)
-		for k, i := range repair {
-			owners[k] = slots[i].lr
-		}
-		res.Repaired = n.putSlots(ctx, sw, issuer, chunkHash, sealed, repair, owners, opts.Owners)
-	}
+	// The slots' holders are known from the search: a re-put goes
+	// straight to them (a holder that answered the search is still
+	// responsible unless the ring changed meanwhile, and then the re-put
+	// looks the slot up again).
+	res.Repaired = n.repair(ctx, sw, issuer, chunkHash, sealed, opts, c, func(i int) LookupResult { return slots[i].lr })
 	return res, nil
+}
+
+// repair re-puts the sealed chunk in c randomly chosen slots (none when c
+// ≤ 0), sending each to the holder owner names for it, if any.
+func (n *Node) repair(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHash [32]byte, sealed []byte, opts MGetOptions, c int, owner func(slot int) LookupResult) MPutResult {
+	if c <= 0 {
+		return MPutResult{}
+	}
+	c = min(c, sw.replicas)
+	repair := opts.Rand.Perm(sw.replicas)[:c]
+	owners := make([]LookupResult, c)
+	for k, i := range repair {
+		owners[k] = owner(i)
+	}
+	return n.putSlots(ctx, sw, issuer, chunkHash, sealed, repair, owners, opts.Owners)
+}
+
+// mgetDirect is MGet with opts.Direct: the slots are tried one at a
+// time, in a random order, with a fetch sent to the cached holder or,
+// failing that, to the owner a lookup finds.
+func (n *Node) mgetDirect(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHash [32]byte, opts MGetOptions, c int) (MGetResult, error) {
+	var res MGetResult
+	var buf []byte
+	if c < 0 {
+		buf = opts.Buffer
+	}
+	holders := make([]LookupResult, sw.replicas)
+	for _, i := range opts.Rand.Perm(sw.replicas) {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		key := sw.ReplicaKey(chunkHash, i)
+		req := Request{Kind: KindFetch, Key: key}
+		resp := Response{Data: buf[:0]}
+		lr, ok := LookupResult{}, false
+		if cached, hit := opts.Owners.Owner(key); hit {
+			err := n.call(ctx, cached, &req, &resp)
+			switch {
+			case err != nil:
+				opts.Owners.Forget(cached)
+			case resp.Status == StatusOK:
+				lr, ok = LookupResult{Node: cached}, true
+			}
+		}
+		if !ok {
+			resp = Response{Data: buf[:0]}
+			found, err := n.callOwner(ctx, key, &req, &resp)
+			res.Hops += found.Hops
+			if err != nil {
+				continue
+			}
+			opts.Owners.Learn(key, found)
+			if resp.Status != StatusOK {
+				continue
+			}
+			lr = found
+		}
+		holders[i] = lr
+		var dst []byte
+		if c < 0 && len(resp.Data) > 0 {
+			dst = resp.Data[1:1]
+		}
+		sealed := resp.Data
+		pt, err := sw.open(dst, chunkHash, sealed)
+		if err != nil {
+			continue
+		}
+		res.Chunk, res.Seller, res.Holders, res.Slots = pt, lr.Node, []NodeInfo{lr.Node}, 1
+		res.Repaired = n.repair(ctx, sw, issuer, chunkHash, sealed, opts, c, func(i int) LookupResult {
+			if !holders[i].Node.IsZero() {
+				return holders[i]
+			}
+			o, _ := opts.Owners.Owner(sw.ReplicaKey(chunkHash, i))
+			return LookupResult{Node: o}
+		})
+		return res, nil
+	}
+	return res, ErrChunkLost
 }

@@ -166,13 +166,16 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 
 // GetFile fetches the file whose key [PutFile] returned and writes it to w,
 // each chunk with [chord.Node.MGet] (which verifies it against its hash
-// and lazily repairs its replicas). It returns the bytes written.
+// and lazily repairs its replicas). It returns the bytes written. The
+// chunks are fetched directly ([chord.MGetOptions].Direct): from the
+// holder of one replica slot after another, found through the file's
+// owner cache, with no search among holders and no auction.
 func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.TicketIssuer, key [32]byte, w io.Writer, opts FileOptions) (int64, error) {
 	rng := opts.Rand
 	if rng == nil {
 		rng = newRand()
 	}
-	mo := chord.MGetOptions{Rand: rng, Repair: opts.Repair, Owners: opts.owners()}
+	mo := chord.MGetOptions{Rand: rng, Repair: opts.Repair, Owners: opts.owners(), Direct: true}
 	mres, err := n.MGet(ctx, sw, issuer, key, mo)
 	if err != nil {
 		return 0, fmt.Errorf("p2p: manifest: %w", err)
@@ -235,7 +238,7 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 			select {
 			case buf = <-free:
 			default:
-				buf = make([]byte, 0, cs+chord.Overhead)
+				buf = getChunkBuf(cs)
 			}
 			wg.Go(func() {
 				c, err := fetch(ctx, i, buf)
@@ -243,6 +246,16 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 			})
 		}
 	})
+	defer func() {
+		for {
+			select {
+			case b := <-free:
+				putChunkBuf(b)
+			default:
+				return
+			}
+		}
+	}()
 	var done int64
 	for i := range count {
 		var f fetched
@@ -270,6 +283,25 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 		}
 	}
 	return done, nil
+}
+
+// chunkBufs pools the chunk buffers of GetFile at the default chunk size,
+// so that fetching many files does not allocate Parallel buffers each.
+var chunkBufs = sync.Pool{New: func() any { b := make([]byte, 0, DefaultChunkSize+chord.Overhead); return &b }}
+
+// getChunkBuf returns an empty buffer with room for a sealed chunk of
+// size cs.
+func getChunkBuf(cs int) []byte {
+	if cs == DefaultChunkSize {
+		return (*chunkBufs.Get().(*[]byte))[:0]
+	}
+	return make([]byte, 0, cs+chord.Overhead)
+}
+
+func putChunkBuf(b []byte) {
+	if cap(b) == DefaultChunkSize+chord.Overhead {
+		chunkBufs.Put(&b)
+	}
 }
 
 func parallel(p int) int {
