@@ -139,10 +139,15 @@ const gcmTagSize = 16
 // processor time.
 func (s *Swarm) Seal(chunk []byte) ([32]byte, []byte) {
 	ch := ChunkHash(chunk)
-	out := make([]byte, 1, Overhead+len(chunk))
-	out[0] = SealFormat
+	return ch, s.seal(nil, ch, chunk)
+}
+
+// seal appends the sealed chunk, whose hash is ch, to dst.
+func (s *Swarm) seal(dst []byte, ch [32]byte, chunk []byte) []byte {
+	dst = slices.Grow(dst, Overhead+len(chunk))
+	dst = append(dst, SealFormat)
 	var nonce [12]byte
-	return ch, s.aead(ch).Seal(out, nonce[:], chunk, ch[:])
+	return s.aead(ch).Seal(dst, nonce[:], chunk, ch[:])
 }
 
 // Open decrypts a sealed chunk and checks it against chunkHash: the GCM
@@ -334,6 +339,11 @@ type MPutOptions struct {
 	// Owners, if not nil, is consulted for each replica's holder before a
 	// lookup, and taught what the lookups find (see [OwnerCache]).
 	Owners *OwnerCache
+	// Buffer, if it has room for the sealed chunk (chunk size +
+	// Overhead), holds the sealed chunk while it is stored; MPutWith does
+	// not keep it after it returns, so a caller storing many chunks can
+	// reuse one buffer per chunk in flight.
+	Buffer []byte
 }
 
 // MPutWith is [Node.MPut] with options.
@@ -341,7 +351,8 @@ func (n *Node) MPutWith(ctx context.Context, sw *Swarm, issuer TicketIssuer, chu
 	if sw == nil || issuer == nil {
 		return MPutResult{}, fmt.Errorf("%w: mput needs a swarm and a ticket issuer", ErrNilArgument)
 	}
-	ch, sealed := sw.Seal(chunk)
+	ch := ChunkHash(chunk)
+	sealed := sw.seal(opts.Buffer[:0], ch, chunk)
 	all := make([]int, sw.replicas)
 	for i := range all {
 		all[i] = i

@@ -98,7 +98,7 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	binary.BigEndian.PutUint32(m[16:], uint32(cs))
 	binary.BigEndian.PutUint32(m[20:], uint32(count))
 	hashes := make([][32]byte, count)
-	mo := chord.MPutOptions{Owners: opts.owners()}
+	owners := opts.owners()
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -117,13 +117,22 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	}
 	sem := make(chan struct{}, parallel(opts.Parallel))
 	var off int64
-	for i := range count {
-		c := make([]byte, min(int64(cs), size-off))
-		off += int64(len(c))
-		if _, err := io.ReadFull(r, c); err != nil {
-			fail(fmt.Errorf("p2p: read chunk %d: %w", i, err))
-			break
+	// Each chunk in flight has a buffer for the chunk and one for its
+	// sealed form, reused by later chunks (and pooled across files at the
+	// default chunk size): the storers copy what they keep.
+	free := make(chan [2][]byte, cap(sem))
+	defer func() {
+		for {
+			select {
+			case b := <-free:
+				putChunkBuf(b[0])
+				putChunkBuf(b[1])
+			default:
+				return
+			}
 		}
+	}()
+	for i := range count {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -131,9 +140,25 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 		if ctx.Err() != nil {
 			break
 		}
+		var bufs [2][]byte
+		select {
+		case bufs = <-free:
+		default:
+			bufs = [2][]byte{getChunkBuf(cs), getChunkBuf(cs)}
+		}
+		c := bufs[0][:min(int64(cs), size-off)]
+		off += int64(len(c))
+		if _, err := io.ReadFull(r, c); err != nil {
+			<-sem
+			fail(fmt.Errorf("p2p: read chunk %d: %w", i, err))
+			break
+		}
 		wg.Go(func() {
-			defer func() { <-sem }()
-			res, err := n.MPutWith(ctx, sw, issuer, c, mo)
+			defer func() {
+				free <- bufs
+				<-sem
+			}()
+			res, err := n.MPutWith(ctx, sw, issuer, c, chord.MPutOptions{Owners: owners, Buffer: bufs[1]})
 			if err != nil {
 				fail(fmt.Errorf("p2p: chunk %d: %w", i, err))
 				return
@@ -157,7 +182,7 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	for _, h := range hashes {
 		m = append(m, h[:]...)
 	}
-	res, err := n.MPutWith(ctx, sw, issuer, m, mo)
+	res, err := n.MPutWith(ctx, sw, issuer, m, chord.MPutOptions{Owners: owners})
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("p2p: manifest: %w", err)
 	}
