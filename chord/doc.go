@@ -157,6 +157,12 @@
 //
 // [Node.MPut] (Figure 2, case 1) stores all q_s replicas, concurrently,
 // and reports the distinct holders (two keys can fall to one node in a small ring).
+// An [OwnerCache] ([MPutOptions], [MGetOptions]) remembers the ring arcs
+// that lookups found, so that most stores and has-checks of a file's
+// chunks go straight to their holders; its entries are hints that the
+// holders' answers correct. [MGetOptions].Direct fetches a chunk from one
+// slot's holder after another without the search among holders, for
+// getters that need no auction.
 // [Node.MGet] (case 2) finds the holders that still have the chunk, lets a
 // [SellerPicker] choose the seller (the auction package plugs in there,
 // through examples/bitstore, without this package importing it), fetches

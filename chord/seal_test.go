@@ -119,3 +119,32 @@ func FuzzSwarmOpen(f *testing.F) {
 		require.Equal(t, data, pt)
 	})
 }
+
+// BenchmarkSwarmSeal and BenchmarkSwarmOpen time a 256 KiB chunk's
+// encryption (with its chunk hash) and decryption (with the check of the
+// hash), the processor time a replica costs its putter and its getter
+// beyond the network.
+func BenchmarkSwarmSeal(b *testing.B) {
+	sw, err := chord.NewSwarm([]byte("a benchmark swarm secret........"), 2)
+	require.NoError(b, err)
+	data := chunk(1, 256<<10)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		sw.Seal(data)
+	}
+}
+
+func BenchmarkSwarmOpen(b *testing.B) {
+	sw, err := chord.NewSwarm([]byte("a benchmark swarm secret........"), 2)
+	require.NoError(b, err)
+	data := chunk(1, 256<<10)
+	ch, sealed := sw.Seal(data)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sw.Open(ch, sealed); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

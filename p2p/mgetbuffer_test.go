@@ -4,6 +4,7 @@ import (
 	"context"
 	mrand "math/rand/v2"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -53,10 +54,15 @@ func TestMGetIntoBuffer(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		return (after.TotalAlloc - before.TotalAlloc) / rounds
 	}
+	// The collector, which empties the transports' buffer pools, is off
+	// while the allocations are counted; the race detector's pools drop
+	// buffers at random, so it gets only the aliasing check.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	with, without := perGet(buf), perGet(nil)
 	t.Logf("bytes allocated per mget: %d with a buffer, %d without", with, without)
-	// Pool misses after a garbage collection cost both the same; the
-	// block allocated by every fetch without a buffer is what differs.
+	if raceEnabled {
+		return
+	}
 	require.Greater(t, without, uint64(size))
 	require.Greater(t, without, with+size/4)
 }
