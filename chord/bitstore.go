@@ -618,6 +618,7 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 	}
 	cands := append([]NodeInfo(nil), res.Holders...)
 	var sealed []byte
+	var lastErr error // why the last seller failed
 	for len(cands) > 0 {
 		k, err := picker.PickSeller(ctx, chunkHash, cands)
 		if err != nil {
@@ -639,15 +640,18 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 			if c < 0 && len(data) > 0 {
 				dst = data[1:1]
 			}
-			if pt, oerr := sw.open(dst, chunkHash, data); oerr == nil {
+			pt, oerr := sw.open(dst, chunkHash, data)
+			if oerr == nil {
 				res.Chunk, res.Seller, sealed = pt, seller, data
 				break
 			}
+			err = oerr
 		}
+		lastErr = fmt.Errorf("seller %v: %w", seller, err)
 		cands = append(cands[:k], cands[k+1:]...)
 	}
 	if res.Chunk == nil {
-		return res, ErrNoSeller
+		return res, fmt.Errorf("%w: %w", ErrNoSeller, lastErr)
 	}
 	// The slots' holders are known from the search: a re-put goes
 	// straight to them (a holder that answered the search is still
@@ -682,6 +686,7 @@ func (n *Node) mgetDirect(ctx context.Context, sw *Swarm, issuer TicketIssuer, c
 		buf = opts.Buffer
 	}
 	holders := make([]LookupResult, sw.replicas)
+	var lastErr error // why the last block delivered did not open
 	for _, i := range opts.Rand.Perm(sw.replicas) {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -720,6 +725,7 @@ func (n *Node) mgetDirect(ctx context.Context, sw *Swarm, issuer TicketIssuer, c
 		sealed := resp.Data
 		pt, err := sw.open(dst, chunkHash, sealed)
 		if err != nil {
+			lastErr = fmt.Errorf("slot %d at %v: %w", i, lr.Node, err)
 			continue
 		}
 		res.Chunk, res.Seller, res.Holders, res.Slots = pt, lr.Node, []NodeInfo{lr.Node}, 1
@@ -731,6 +737,10 @@ func (n *Node) mgetDirect(ctx context.Context, sw *Swarm, issuer TicketIssuer, c
 			return LookupResult{Node: o}
 		})
 		return res, nil
+	}
+	if lastErr != nil {
+		// Holders answered, but with blocks that do not open.
+		return res, fmt.Errorf("%w: %w", ErrNoSeller, lastErr)
 	}
 	return res, ErrChunkLost
 }

@@ -148,3 +148,26 @@ func BenchmarkSwarmOpen(b *testing.B) {
 		}
 	}
 }
+
+// TestMGetReportsOldFormat: a chunk whose every replica holds a block of
+// the previous format (stored under valid tickets) fails mget with
+// ErrNoSeller wrapping ErrSealFormat, with and without the search among
+// holders: the caller learns why, rather than that the chunk is lost.
+func TestMGetReportsOldFormat(t *testing.T) {
+	c, tr := storageRing(t, 12, 4, 0, 51)
+	sw := testSwarm(t, 2)
+	data := chunk(9, 700)
+	ch := chord.ChunkHash(data)
+	aead, err := chacha20poly1305.NewX(make([]byte, chacha20poly1305.KeySize))
+	require.NoError(t, err)
+	old := aead.Seal([]byte{0x7f}, make([]byte, chacha20poly1305.NonceSizeX), data, ch[:])
+	for i := range 2 {
+		req := replicaStore(t, tr, sw, ch, uint32(i), old)
+		require.NoError(t, send(t, c, "client", c.Owner(req.Key).Addr, req))
+	}
+	for _, direct := range []bool{false, true} {
+		_, err := c.Random().MGet(ctx, sw, tr, ch, chord.MGetOptions{Rand: c.Rand(), Repair: -1, Direct: direct})
+		require.ErrorIs(t, err, chord.ErrNoSeller, "direct %v", direct)
+		require.ErrorIs(t, err, chord.ErrSealFormat, "direct %v", direct)
+	}
+}
