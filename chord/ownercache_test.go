@@ -131,3 +131,87 @@ func TestOwnerCacheAgainstRing(t *testing.T) {
 		}
 	}
 }
+
+// FuzzOwnerCache feeds a cache lookup results, truthful ones about a
+// fuzzer-chosen ring and lies (arbitrary owners and successor lists, as a
+// hostile node could answer), and forgets nodes at random: the cache never
+// panics and never exceeds its size, and as long as it has been told only
+// the truth it answers every key with its true owner.
+func FuzzOwnerCache(f *testing.F) {
+	f.Add([]byte{3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, []byte{0, 1, 2, 3, 4, 5, 6, 7, 8})
+	f.Add([]byte{200, 100, 50}, []byte{0, 9, 0, 200, 2, 1, 0, 0})
+	f.Fuzz(func(t *testing.T, ringBytes, ops []byte) {
+		seen := map[chord.ID]bool{}
+		var ring []chord.NodeInfo
+		for _, b := range ringBytes {
+			id := chord.ID{0: b, 1: b ^ 0x5a}
+			if !seen[id] {
+				seen[id] = true
+				ring = append(ring, chord.NodeInfo{ID: id, Addr: fmt.Sprint(b)})
+			}
+		}
+		if len(ring) == 0 {
+			return
+		}
+		slices.SortFunc(ring, func(a, b chord.NodeInfo) int { return a.ID.Cmp(b.ID) })
+		owner := func(k chord.ID) int {
+			i, _ := slices.BinarySearchFunc(ring, k, func(n chord.NodeInfo, k chord.ID) int { return n.ID.Cmp(k) })
+			return i % len(ring)
+		}
+		c := chord.NewOwnerCache(4)
+		truthful := true
+		for len(ops) >= 2 {
+			op, b := ops[0], ops[1]
+			ops = ops[2:]
+			k := chord.ID{0: b, 1: op}
+			switch op % 4 {
+			case 0, 1: // a truthful lookup
+				o := owner(k)
+				var succs []chord.NodeInfo
+				for j := 1; j <= int(op%3) && j < len(ring); j++ {
+					succs = append(succs, ring[(o+j)%len(ring)])
+				}
+				c.Learn(k, chord.LookupResult{Node: ring[o], Successors: succs})
+			case 2: // a lie
+				truthful = false
+				c.Learn(k, chord.LookupResult{Node: ring[int(b)%len(ring)], Successors: []chord.NodeInfo{ring[int(op)%len(ring)], {ID: k}}})
+			case 3:
+				c.Forget(ring[int(b)%len(ring)])
+			}
+			require.LessOrEqual(t, c.Len(), 4)
+			if !truthful {
+				continue
+			}
+			r := ring[int(b)%len(ring)].ID
+			one := chord.IDFromUint64(1)
+			for _, q := range []chord.ID{{}, {0: b, 1: op}, {0: 255, 1: op}, r, r.Add(one), r.Sub(one)} {
+				if got, ok := c.Owner(q); ok {
+					require.Equal(t, ring[owner(q)], got, "key %v", q)
+				}
+			}
+		}
+	})
+}
+
+// An OwnerCache learns arcs of the ring from lookups: the owner of the
+// looked-up key, and the arcs of the successors that came with it.
+func ExampleOwnerCache() {
+	n := func(v uint64) chord.NodeInfo {
+		return chord.NodeInfo{ID: chord.IDFromUint64(v), Addr: fmt.Sprintf("node-%d", v)}
+	}
+	c := chord.NewOwnerCache(0)
+	// A lookup of key 150 found node 200, whose successors are 300 and 400.
+	c.Learn(chord.IDFromUint64(150), chord.LookupResult{Node: n(200), Successors: []chord.NodeInfo{n(300), n(400)}})
+	for _, k := range []uint64{160, 250, 390, 450} {
+		if o, ok := c.Owner(chord.IDFromUint64(k)); ok {
+			fmt.Printf("key %d: %s\n", k, o.Addr)
+		} else {
+			fmt.Printf("key %d: look it up\n", k)
+		}
+	}
+	// Output:
+	// key 160: node-200
+	// key 250: node-300
+	// key 390: node-400
+	// key 450: look it up
+}
