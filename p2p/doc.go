@@ -144,9 +144,9 @@
 // block again, verifies the tracker's ed25519 signature (80 µs, 0.3 ns
 // per replica byte), copies the block it keeps, and asks its predecessor
 // whether a newer node owns the key (one small call per replica). The hashes and signature are
-// the store path's defences against hostile putters and cannot go;
-// caching the predecessor's answer for a short while would save that call
-// (by estimate 5% of PutFile's processor time), and is not built. BLAKE3 of
+// the store path's defences against hostile putters and cannot go; the
+// predecessor's call is not where the time goes either (with it removed,
+// two runs of PutFile cost 5.5–5.9 ns/B against 5.3–5.6 with it). BLAKE3 of
 // 256 KiB (lukechampine.com/blake3) fans out over 16 goroutines, 64
 // allocations per hash; a serving node copies a fetched block into a
 // pooled buffer.
