@@ -273,7 +273,10 @@ func (t *Transport) putStream(p peer.ID, is idleStream) {
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// Call implements [chord.Transport].
+// Call implements [chord.Transport]. A block in the answer is returned in
+// resp.Data's memory when the caller lent some there (capacity for it),
+// read through a pooled buffer; otherwise resp.Data refers to memory of
+// its own.
 func (t *Transport) Call(ctx context.Context, to string, req *chord.Request, resp *chord.Response) error {
 	t.stats.calls.Add(1)
 	err := t.call(ctx, to, req, resp)
