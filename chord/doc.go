@@ -151,11 +151,18 @@
 // a BLAKE3 keyed hash under a key derived from the secret, so only swarm
 // members can locate the replicas; replica i lives at
 // successor(ReplicaKey(chunk_hash, i)). [Swarm.Seal] encrypts chunks with
-// XChaCha20-Poly1305 under a key derived from the secret before they are
-// stored (§4.4), so storers see only ciphertext and ring keys.
+// AES-256-GCM under a per-chunk key derived from the secret and the chunk
+// hash before they are stored (§4.4), so storers see only ciphertext and
+// ring keys; [Swarm.Open] checks the tag and then the chunk hash.
 //
 // [Node.MPut] (Figure 2, case 1) stores all q_s replicas, concurrently,
 // and reports the distinct holders (two keys can fall to one node in a small ring).
+// An [OwnerCache] ([MPutOptions], [MGetOptions]) remembers the ring arcs
+// that lookups found, so that most stores and has-checks of a file's
+// chunks go straight to their holders; its entries are hints that the
+// holders' answers correct. [MGetOptions].Direct fetches a chunk from one
+// slot's holder after another without the search among holders, for
+// getters that need no auction.
 // [Node.MGet] (case 2) finds the holders that still have the chunk, lets a
 // [SellerPicker] choose the seller (the auction package plugs in there,
 // through examples/bitstore, without this package importing it), fetches

@@ -1,6 +1,8 @@
 package chord
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/binary"
 	"testing"
 
@@ -40,19 +42,30 @@ func TestReplicaKeysAllocations(t *testing.T) {
 	require.LessOrEqual(t, testing.AllocsPerRun(100, func() { _ = sw.ReplicaKeys(nil, ch) }), 2.0)
 }
 
-// TestNonceIsKeyedBLAKE3: the AEAD nonce of a chunk is the library's
-// keyed BLAKE3 hash of the chunk hash, truncated to the nonce size.
-func TestNonceIsKeyedBLAKE3(t *testing.T) {
+// TestSealIsAESGCMUnderKeyedBLAKE3 recomputes a sealed chunk with the
+// libraries alone: SealFormat, then AES-256-GCM with a zero nonce and the
+// chunk hash as additional data, under the key that is the keyed BLAKE3
+// hash of the chunk hash with the key derived from the swarm secret.
+func TestSealIsAESGCMUnderKeyedBLAKE3(t *testing.T) {
 	secret := []byte("a swarm secret of some length")
 	sw, err := NewSwarm(secret, 1)
 	require.NoError(t, err)
-	var key [32]byte
-	blake3.DeriveKey(key[:], "swarmblocks chord 2026 chunk nonce", secret)
-	for i := range 3 {
-		ch := ChunkHash([]byte{byte(i)})
-		h := blake3.New(24, key[:])
+	var kk [32]byte
+	blake3.DeriveKey(kk[:], "swarmblocks chord 2026 chunk key AES-256-GCM", secret)
+	for _, size := range []int{1, 100, 64 << 10} {
+		chunk := make([]byte, size)
+		for i := range chunk {
+			chunk[i] = byte(i * 7)
+		}
+		ch, sealed := sw.Seal(chunk)
+		require.Equal(t, blake3.Sum256(func() []byte { h := blake3.Sum256(chunk); return h[:] }()), ch)
+		h := blake3.New(32, kk[:])
 		h.Write(ch[:])
-		nonce := sw.nonce(ch)
-		require.Equal(t, h.Sum(nil), nonce[:])
+		b, err := aes.NewCipher(h.Sum(nil))
+		require.NoError(t, err)
+		g, err := cipher.NewGCM(b)
+		require.NoError(t, err)
+		want := g.Seal([]byte{SealFormat}, make([]byte, 12), chunk, ch[:])
+		require.Equal(t, want, sealed, "size %d", size)
 	}
 }

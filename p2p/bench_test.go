@@ -535,17 +535,22 @@ func BenchmarkPutFile(b *testing.B) {
 	ref := newStreamRef(b, nodes)
 	b.SetBytes(benchFile)
 	b.ReportAllocs()
+	var lookups uint64
 	i := 0
 	for b.Loop() {
 		i++
 		file[0], file[1] = byte(i), byte(i>>8)
+		n := nodes[i%len(nodes)].Node()
+		l0 := n.Stats().Lookups
 		ref.op(b, benchFile, func() {
-			if _, err := PutFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk}); err != nil {
+			if _, err := PutFile(ctx, n, sw, bench.tracker, bytes.NewReader(file), benchFile, FileOptions{ChunkSize: benchChunk}); err != nil {
 				b.Fatal(err)
 			}
 		})
+		lookups += n.Stats().Lookups - l0
 	}
 	ref.report(b)
+	b.ReportMetric(float64(lookups)/float64(b.N), "lookups/op")
 	b.StopTimer()
 	for _, s := range nodes {
 		_ = s.Node().ExpireBlocks()
@@ -553,8 +558,17 @@ func BenchmarkPutFile(b *testing.B) {
 }
 
 // BenchmarkGetFile fetches a 2 MiB file (256 KiB chunks, q_s = 2, no
-// repair, four chunks in flight).
-func BenchmarkGetFile(b *testing.B) {
+// repair, four chunks in flight) from a different node each time, with
+// GetFile's defaults: a new owner cache for each file, so about half the
+// slots need a lookup.
+func BenchmarkGetFile(b *testing.B) { benchGetFile(b, false) }
+
+// BenchmarkGetFileWarm is BenchmarkGetFile with each fetching node
+// keeping one owner cache across files (FileOptions.Owners), as a
+// long-running client does: after its first files it needs no lookups.
+func BenchmarkGetFileWarm(b *testing.B) { benchGetFile(b, true) }
+
+func benchGetFile(b *testing.B, warm bool) {
 	nodes := benchRing(b)
 	sw := newSwarm(b, 2)
 	file := chunk(8, benchFile)
@@ -564,14 +578,25 @@ func BenchmarkGetFile(b *testing.B) {
 	ref := newStreamRef(b, nodes)
 	b.SetBytes(benchFile)
 	b.ReportAllocs()
+	caches := make([]*chord.OwnerCache, len(nodes))
+	if warm {
+		for k := range caches {
+			caches[k] = chord.NewOwnerCache(0)
+		}
+	}
+	var lookups uint64
 	i := 0
 	for b.Loop() {
 		i++
+		n := nodes[i%len(nodes)].Node()
+		l0 := n.Stats().Lookups
 		ref.op(b, benchFile, func() {
-			if _, err := GetFile(ctx, nodes[i%len(nodes)].Node(), sw, bench.tracker, key, io.Discard, FileOptions{Repair: -1}); err != nil {
+			if _, err := GetFile(ctx, n, sw, bench.tracker, key, io.Discard, FileOptions{Repair: -1, Owners: caches[i%len(nodes)]}); err != nil {
 				b.Fatal(err)
 			}
 		})
+		lookups += n.Stats().Lookups - l0
 	}
 	ref.report(b)
+	b.ReportMetric(float64(lookups)/float64(b.N), "lookups/op")
 }

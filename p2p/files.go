@@ -56,6 +56,19 @@ type FileOptions struct {
 	Rand *rand.Rand
 	// Repair is mget's c (see [chord.MGetOptions]).
 	Repair int
+	// Owners caches the holders of replica slots across the file's
+	// chunks, so most mputs and mgets go straight to the holders without
+	// a lookup (see [chord.OwnerCache]). Nil means a new cache for each
+	// PutFile or GetFile call; a caller that stores or fetches many files
+	// can share one.
+	Owners *chord.OwnerCache
+}
+
+func (o *FileOptions) owners() *chord.OwnerCache {
+	if o.Owners == nil {
+		return chord.NewOwnerCache(0)
+	}
+	return o.Owners
 }
 
 // PutFile stores the size bytes read from r in the swarm: each chunk is
@@ -85,6 +98,7 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	binary.BigEndian.PutUint32(m[16:], uint32(cs))
 	binary.BigEndian.PutUint32(m[20:], uint32(count))
 	hashes := make([][32]byte, count)
+	owners := opts.owners()
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -103,13 +117,22 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	}
 	sem := make(chan struct{}, parallel(opts.Parallel))
 	var off int64
-	for i := range count {
-		c := make([]byte, min(int64(cs), size-off))
-		off += int64(len(c))
-		if _, err := io.ReadFull(r, c); err != nil {
-			fail(fmt.Errorf("p2p: read chunk %d: %w", i, err))
-			break
+	// Each chunk in flight has a buffer for the chunk and one for its
+	// sealed form, reused by later chunks (and pooled across files at the
+	// default chunk size): the storers copy what they keep.
+	free := make(chan [2][]byte, cap(sem))
+	defer func() {
+		for {
+			select {
+			case b := <-free:
+				putChunkBuf(b[0])
+				putChunkBuf(b[1])
+			default:
+				return
+			}
 		}
+	}()
+	for i := range count {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -117,9 +140,25 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 		if ctx.Err() != nil {
 			break
 		}
+		var bufs [2][]byte
+		select {
+		case bufs = <-free:
+		default:
+			bufs = [2][]byte{getChunkBuf(cs), getChunkBuf(cs)}
+		}
+		c := bufs[0][:min(int64(cs), size-off)]
+		off += int64(len(c))
+		if _, err := io.ReadFull(r, c); err != nil {
+			<-sem
+			fail(fmt.Errorf("p2p: read chunk %d: %w", i, err))
+			break
+		}
 		wg.Go(func() {
-			defer func() { <-sem }()
-			res, err := n.MPut(ctx, sw, issuer, c)
+			defer func() {
+				free <- bufs
+				<-sem
+			}()
+			res, err := n.MPutWith(ctx, sw, issuer, c, chord.MPutOptions{Owners: owners, Buffer: bufs[1]})
 			if err != nil {
 				fail(fmt.Errorf("p2p: chunk %d: %w", i, err))
 				return
@@ -143,7 +182,7 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	for _, h := range hashes {
 		m = append(m, h[:]...)
 	}
-	res, err := n.MPut(ctx, sw, issuer, m)
+	res, err := n.MPutWith(ctx, sw, issuer, m, chord.MPutOptions{Owners: owners})
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("p2p: manifest: %w", err)
 	}
@@ -152,13 +191,16 @@ func PutFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 
 // GetFile fetches the file whose key [PutFile] returned and writes it to w,
 // each chunk with [chord.Node.MGet] (which verifies it against its hash
-// and lazily repairs its replicas). It returns the bytes written.
+// and lazily repairs its replicas). It returns the bytes written. The
+// chunks are fetched directly ([chord.MGetOptions].Direct): from the
+// holder of one replica slot after another, found through the file's
+// owner cache, with no search among holders and no auction.
 func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.TicketIssuer, key [32]byte, w io.Writer, opts FileOptions) (int64, error) {
 	rng := opts.Rand
 	if rng == nil {
 		rng = newRand()
 	}
-	mo := chord.MGetOptions{Rand: rng, Repair: opts.Repair}
+	mo := chord.MGetOptions{Rand: rng, Repair: opts.Repair, Owners: opts.owners(), Direct: true}
 	mres, err := n.MGet(ctx, sw, issuer, key, mo)
 	if err != nil {
 		return 0, fmt.Errorf("p2p: manifest: %w", err)
@@ -174,9 +216,10 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 	for i := range seeds {
 		seeds[i] = [2]uint64{rng.Uint64(), rng.Uint64()}
 	}
-	fetch := func(ctx context.Context, i int) ([]byte, error) {
+	fetch := func(ctx context.Context, i int, buf []byte) ([]byte, error) {
 		o := mo
 		o.Rand = rand.New(rand.NewPCG(seeds[i][0], seeds[i][1]))
+		o.Buffer = buf
 		res, err := n.MGet(ctx, sw, issuer, hashes[i], o)
 		return res.Chunk, err
 	}
@@ -188,11 +231,14 @@ func GetFile(ctx context.Context, n *chord.Node, sw *chord.Swarm, issuer chord.T
 // starts as soon as the oldest chunk has been written, not when a whole
 // batch is done, so one slow chunk delays only itself (an earlier version
 // waited for the slowest of each batch, and its four fetches in flight
-// were slower than one). At most Parallel chunks are held in memory.
-func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i int) ([]byte, error), size int64, cs int, w io.Writer, opts FileOptions) (int64, error) {
+// were slower than one). At most Parallel chunks are held in memory, and
+// their buffers are reused: fetch gets a buffer of cs + chord.Overhead
+// bytes that it may return the chunk in, and that buffer goes to a later
+// fetch once the chunk has been written.
+func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i int, buf []byte) ([]byte, error), size int64, cs int, w io.Writer, opts FileOptions) (int64, error) {
 	type fetched struct {
-		chunk []byte
-		err   error
+		chunk, buf []byte
+		err        error
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -205,6 +251,7 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 		results[i] = make(chan fetched, 1) // a fetch never waits for the writer
 	}
 	sem := make(chan struct{}, parallel(opts.Parallel))
+	free := make(chan []byte, parallel(opts.Parallel))
 	wg.Go(func() {
 		for i := range count {
 			select {
@@ -212,12 +259,28 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 			case <-ctx.Done():
 				return
 			}
+			var buf []byte
+			select {
+			case buf = <-free:
+			default:
+				buf = getChunkBuf(cs)
+			}
 			wg.Go(func() {
-				c, err := fetch(ctx, i)
-				results[i] <- fetched{c, err}
+				c, err := fetch(ctx, i, buf)
+				results[i] <- fetched{c, buf, err}
 			})
 		}
 	})
+	defer func() {
+		for {
+			select {
+			case b := <-free:
+				putChunkBuf(b)
+			default:
+				return
+			}
+		}
+	}()
 	var done int64
 	for i := range count {
 		var f fetched
@@ -236,6 +299,8 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 		if _, err := w.Write(f.chunk); err != nil {
 			return done, fmt.Errorf("p2p: write: %w", err)
 		}
+		// The buffer goes back before the slot: the next fetch finds it.
+		free <- f.buf
 		<-sem
 		done += want
 		if opts.Progress != nil {
@@ -243,6 +308,25 @@ func getChunks(ctx context.Context, count int, fetch func(ctx context.Context, i
 		}
 	}
 	return done, nil
+}
+
+// chunkBufs pools the chunk buffers of GetFile at the default chunk size,
+// so that fetching many files does not allocate Parallel buffers each.
+var chunkBufs = sync.Pool{New: func() any { b := make([]byte, 0, DefaultChunkSize+chord.Overhead); return &b }}
+
+// getChunkBuf returns an empty buffer with room for a sealed chunk of
+// size cs.
+func getChunkBuf(cs int) []byte {
+	if cs == DefaultChunkSize {
+		return (*chunkBufs.Get().(*[]byte))[:0]
+	}
+	return make([]byte, 0, cs+chord.Overhead)
+}
+
+func putChunkBuf(b []byte) {
+	if cap(b) == DefaultChunkSize+chord.Overhead {
+		chunkBufs.Put(&b)
+	}
 }
 
 func parallel(p int) int {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/swarmblocks/swarmblocks/chord"
 )
 
 // TestGetChunksWindow checks GetFile's fetch window with a fake fetch:
@@ -45,7 +47,7 @@ func TestGetChunksWindow(t *testing.T) {
 				started[i] = make(chan struct{})
 			}
 			var inFlight, peak atomic.Int32
-			fetch := func(ctx context.Context, i int) ([]byte, error) {
+			fetch := func(ctx context.Context, i int, _ []byte) ([]byte, error) {
 				n := inFlight.Add(1)
 				defer inFlight.Add(-1)
 				for {
@@ -83,7 +85,7 @@ func TestGetChunksError(t *testing.T) {
 	boom := errors.New("boom")
 	var mu sync.Mutex
 	running := 0
-	fetch := func(ctx context.Context, i int) ([]byte, error) {
+	fetch := func(ctx context.Context, i int, _ []byte) ([]byte, error) {
 		mu.Lock()
 		running++
 		mu.Unlock()
@@ -110,4 +112,35 @@ func TestGetChunksError(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Zero(t, running, "fetches still running after GetFile returned")
+}
+
+// TestGetChunksReusesBuffers: every fetch gets a buffer with room for a
+// sealed chunk, chunks returned in those buffers are written intact (a
+// buffer goes to another fetch only after its chunk is written), and at
+// most Parallel buffers are made for a file of many chunks.
+func TestGetChunksReusesBuffers(t *testing.T) {
+	const cs, count, par = 16, 40, 3
+	chunkOf := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, cs) }
+	var want []byte
+	for i := range count {
+		want = append(want, chunkOf(i)...)
+	}
+	var mu sync.Mutex
+	seen := map[*byte]bool{}
+	fetch := func(ctx context.Context, i int, buf []byte) ([]byte, error) {
+		if cap(buf) < cs+chord.Overhead {
+			return nil, fmt.Errorf("chunk %d: buffer of %d bytes", i, cap(buf))
+		}
+		mu.Lock()
+		seen[&buf[:1][0]] = true
+		mu.Unlock()
+		time.Sleep(time.Duration(i%3) * time.Millisecond)
+		return append(buf[:0], chunkOf(i)...), nil
+	}
+	var out bytes.Buffer
+	n, err := getChunks(context.Background(), count, fetch, int64(len(want)), cs, &out, FileOptions{Parallel: par})
+	require.NoError(t, err)
+	require.Equal(t, int64(len(want)), n)
+	require.Equal(t, want, out.Bytes())
+	require.LessOrEqual(t, len(seen), par)
 }

@@ -273,7 +273,10 @@ func (t *Transport) putStream(p peer.ID, is idleStream) {
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// Call implements [chord.Transport].
+// Call implements [chord.Transport]. A block in the answer is returned in
+// resp.Data's memory when the caller lent some there (capacity for it),
+// read through a pooled buffer; otherwise resp.Data refers to memory of
+// its own.
 func (t *Transport) Call(ctx context.Context, to string, req *chord.Request, resp *chord.Response) error {
 	t.stats.calls.Add(1)
 	err := t.call(ctx, to, req, resp)
@@ -379,14 +382,39 @@ func (t *Transport) exchange(ctx context.Context, is idleStream, ownDeadline boo
 	if _, err := is.r.Peek(1); err != nil {
 		return false, false, 0, err
 	}
-	payload, err := ReadFrame(is.r, (*bp)[:0], MaxFrameSize)
+	// A large frame (a block) for a caller that lent memory for it in
+	// resp.Data is read into a pooled buffer and its block copied into
+	// that memory: the call then allocates nothing block-sized.
+	buf := (*bp)[:0]
+	var large *[]byte
+	if cap(resp.Data) > 0 {
+		if hdr, err := is.r.Peek(FrameHeaderSize); err == nil {
+			if n := int(binary.BigEndian.Uint32(hdr)); n > largeFrame && n <= MaxFrameSize {
+				large = getFrameBuf(n)
+				buf = (*large)[:0]
+			}
+		}
+	}
+	payload, err := ReadFrame(is.r, buf, MaxFrameSize)
 	if err != nil {
+		if large != nil {
+			putFrameBuf(large)
+		}
 		return true, false, 0, err
 	}
-	// A frame too large for the pooled buffer was read into memory of its
-	// own: resp.Data (a block) then refers to it instead of a copy.
-	is.dec.AliasData = cap(*bp) < len(payload)
-	if !is.dec.AliasData {
+	switch {
+	case large != nil:
+		is.dec.AliasData = false
+		err = is.dec.Response(payload, resp)
+		putFrameBuf(large)
+		return true, false, len(payload), err
+	case cap(*bp) < len(payload):
+		// A frame too large for the pooled buffer was read into memory
+		// of its own: resp.Data (a block) then refers to it instead of a
+		// copy.
+		is.dec.AliasData = true
+	default:
+		is.dec.AliasData = false
 		*bp = payload[:0]
 	}
 	return true, false, len(payload), is.dec.Response(payload, resp)
