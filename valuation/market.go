@@ -97,8 +97,9 @@ type Market struct {
 	now      time.Duration
 	torrents []torrentState
 
-	// Torrent indices and peers by ID: dense slices for IDs below
-	// denseIDs (torrent index+1, 0 meaning unknown), maps above.
+	// Torrent indices by ID: a dense slice for IDs below denseIDs
+	// (torrent index+1, 0 meaning unknown), a map above. Peers by ID:
+	// see [peerTable].
 	denseIndex []int32
 	index      map[TorrentID]int32
 	peers      peerTable
@@ -187,9 +188,8 @@ func (m *Market) RemovePeer(p PeerID) error {
 	if s < 0 {
 		return fmt.Errorf("%w: %d", ErrUnknownPeer, p)
 	}
-	row := m.peers.row(s)
 	for ti := range m.torrents {
-		if row[ti] != 0 {
+		if *m.peers.cell(s, int32(ti)) != 0 {
 			m.withdraw(s, int32(ti))
 		}
 	}
@@ -205,9 +205,8 @@ func (m *Market) allAdverts() iter.Seq2[PeerID, advertView] {
 			if !m.peers.live[s] {
 				continue
 			}
-			row := m.peers.row(int32(s))
 			for ti := range m.torrents {
-				if c := row[ti]; c != 0 {
+				if c := *m.peers.cell(int32(s), int32(ti)); c != 0 {
 					n, named := cellCount(c)
 					v := advertView{ti: int32(ti), n: n}
 					if named {
@@ -289,7 +288,7 @@ func (m *Market) lookupPiece(now time.Duration, p PeerID, t TorrentID, piece int
 
 // withdraw removes the advert of slot s for torrent ti, which must exist.
 func (m *Market) withdraw(s, ti int32) {
-	cell := &m.peers.cells[int(s)*m.peers.stride+int(ti)]
+	cell := m.peers.cell(s, ti)
 	n, named := cellCount(*cell)
 	ts := &m.torrents[ti]
 	ts.advertisers--
@@ -303,7 +302,7 @@ func (m *Market) withdraw(s, ti int32) {
 // advertise replaces what slot s advertised for torrent ti by n pieces,
 // named by b if b is not nil.
 func (m *Market) advertise(s, ti int32, n int, b bitset) {
-	if m.peers.row(s)[ti] != 0 {
+	if *m.peers.cell(s, ti) != 0 {
 		m.withdraw(s, ti)
 	}
 	cell := int32(n + 1)
@@ -314,7 +313,7 @@ func (m *Market) advertise(s, ti int32, n int, b bitset) {
 		}
 		m.peers.bits[bitsKey(s, ti)] = b
 	}
-	m.peers.row(s)[ti] = cell
+	*m.peers.cell(s, ti) = cell
 	ts := &m.torrents[ti]
 	ts.advertisers++
 	ts.haveSum += int64(n)
@@ -367,7 +366,7 @@ func (m *Market) ObserveWithdraw(now time.Duration, p PeerID, t TorrentID) error
 		return err
 	}
 	m.now = now
-	if m.peers.row(s)[ti] != 0 {
+	if *m.peers.cell(s, ti) != 0 {
 		m.withdraw(s, ti)
 	}
 	return nil
@@ -384,7 +383,7 @@ func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int
 	}
 	ts := &m.torrents[ti]
 	m.now = now
-	cell := &m.peers.cells[int(s)*m.peers.stride+int(ti)]
+	cell := m.peers.cell(s, ti)
 	if *cell == 0 {
 		m.advertise(s, ti, 0, newBitset(ts.pieces))
 	}
