@@ -39,6 +39,10 @@ type Config struct {
 	// denominators of the HAVE and REQUEST shares, so that a lone old
 	// message does not make a torrent look in demand.
 	HaveScale, RequestScale float64
+	// DecayCache, if not nil, is shared with other Markets used from the
+	// same goroutine to save recomputing the same exponentials (see
+	// [DecayCache]); it changes no value.
+	DecayCache *DecayCache
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -116,8 +120,8 @@ func NewMarket(cfg Config) (*Market, error) {
 	}
 	return &Market{
 		cfg:          cfg,
-		haveClock:    newDecayClock(cfg.HaveHalfLife),
-		requestClock: newDecayClock(cfg.RequestHalfLife),
+		haveClock:    newDecayClock(cfg.HaveHalfLife, cfg.DecayCache),
+		requestClock: newDecayClock(cfg.RequestHalfLife, cfg.DecayCache),
 	}, nil
 }
 
