@@ -95,7 +95,7 @@ type Unchoker struct {
 	cfg        UnchokeConfig
 	rng        *rand.Rand
 	peers      peerIndex
-	service    []*peerService // by slot of peers; nil for a free slot
+	service    []peerService // by slot of peers (inline: one miss fewer per piece received)
 	optimistic []PeerID
 	optRounds  int
 	values     map[TorrentID]float64 // this round's values; NaN: unknown torrent
@@ -124,18 +124,15 @@ func (u *Unchoker) Received(p PeerID, t TorrentID, n int64) error {
 	if n < 0 {
 		return fmt.Errorf("%w: %d", ErrBytes, n)
 	}
-	var ps *peerService
-	if i := u.peers.slot(p); i >= 0 {
-		ps = u.service[i]
-	} else {
-		i, fresh := u.peers.add(p)
-		ps = &peerService{entries: make([]serviceEntry, 0, defaultServiceEntriesCap)}
-		if fresh {
-			u.service = append(u.service, ps)
-		} else {
-			u.service[i] = ps
+	i := u.peers.slot(p)
+	if i < 0 {
+		var fresh bool
+		if i, fresh = u.peers.add(p); fresh {
+			u.service = append(u.service, peerService{entries: make([]serviceEntry, 0, defaultServiceEntriesCap)})
 		}
+		// A reused slot was emptied by Forget.
 	}
+	ps := &u.service[i]
 	for i := range ps.entries {
 		if e := &ps.entries[i]; e.t == t {
 			e.bytes = min(e.bytes, math.MaxInt64-n) + n // saturates
@@ -150,7 +147,8 @@ func (u *Unchoker) Received(p PeerID, t TorrentID, n int64) error {
 func (u *Unchoker) Forget(p PeerID) {
 	if s := u.peers.slot(p); s >= 0 {
 		u.peers.remove(p, s)
-		u.service[s] = nil
+		// Empty the slot for its next peer, keeping its entries' room.
+		u.service[s] = peerService{entries: u.service[s].entries[:0]}
 	}
 	if i := slices.Index(u.optimistic, p); i >= 0 {
 		u.optimistic = slices.Delete(u.optimistic, i, i+1)
@@ -186,10 +184,11 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 	// Value every torrent first, so that an error leaves the state as it
 	// was.
 	clear(u.values)
-	for s, ps := range u.service {
-		if ps == nil {
+	for s := range u.service {
+		if !u.peers.live[s] {
 			continue
 		}
+		ps := &u.service[s]
 		p := u.peers.ids[s]
 		for _, e := range ps.entries {
 			if _, ok := u.values[e.t]; ok {
@@ -207,10 +206,11 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 			u.values[e.t] = val
 		}
 	}
-	for _, ps := range u.service {
-		if ps == nil {
+	for s := range u.service {
+		if !u.peers.live[s] {
 			continue
 		}
+		ps := &u.service[s]
 		s := ps.score * u.cfg.ServiceMemory
 		for _, e := range ps.entries {
 			if val := u.values[e.t]; math.IsNaN(val) {

@@ -51,6 +51,7 @@ type node struct {
 	isNbr    idSet
 	unchokes idSet   // this node unchokes node x
 	upFlows  []*flow // at most one per downloader: see [node.upTo]
+	upIDs    []int32 // upIDs[i] = upFlows[i].to.id
 	down     []*flow
 
 	// bits holds, per torrent t from world.off[t], the pieces held and
@@ -150,13 +151,13 @@ func (w *world) inflight(n *node, t int) []uint64 {
 
 func (n *node) isClient() bool { return n.seedOf < 0 }
 
-// upTo returns the flow from n to d, if any: n uploads to each downloader
+// upTo returns the flow from n to node d, if any: n uploads to each downloader
 // at most one piece at a time, and to few at once, so a scan of its
 // uploads beats an array by node ID.
-func (n *node) upTo(d *node) *flow {
-	for _, f := range n.upFlows {
-		if f.to == d {
-			return f
+func (n *node) upTo(d int) *flow {
+	for i, id := range n.upIDs {
+		if int(id) == d {
+			return n.upFlows[i]
 		}
 	}
 	return nil
@@ -262,7 +263,7 @@ func (w *world) retimeAll(u, d *node) {
 // idle and u has something d wants. d requests the piece of the torrent it
 // values most among those u can serve.
 func (w *world) tryStart(u, d *node) {
-	if !u.active || !d.active || !u.unchokes.has(d.id) || u.upTo(d) != nil || !d.isClient() {
+	if !u.active || !d.active || !u.unchokes.has(d.id) || u.upTo(d.id) != nil || !d.isClient() {
 		return
 	}
 	now := w.sim.Now()
@@ -303,6 +304,7 @@ func (w *world) tryStart(u, d *node) {
 	f := &flow{from: u, to: d, t: t, piece: piece, remaining: w.pieceLen(t, piece), last: now}
 	f.fire = func() { w.finish(f) }
 	u.upFlows = append(u.upFlows, f)
+	u.upIDs = append(u.upIDs, int32(d.id))
 	d.down = append(d.down, f)
 	w.retime(f)
 	w.retimeAll(u, d)
@@ -317,7 +319,9 @@ func removeFlow(s []*flow, f *flow) []*flow {
 func (w *world) detach(f *flow) {
 	w.sim.Cancel(f.ev)
 	u, d := f.from, f.to
-	u.upFlows = removeFlow(u.upFlows, f)
+	i := slices.Index(u.upFlows, f)
+	u.upFlows = slices.Delete(u.upFlows, i, i+1)
+	u.upIDs = slices.Delete(u.upIDs, i, i+1)
 	d.down = removeFlow(d.down, f)
 	w.inflight(d, f.t)[f.piece>>6] &^= 1 << (uint(f.piece) & 63)
 	w.retimeAll(u, d)
@@ -366,7 +370,7 @@ func (w *world) finish(f *flow) {
 	w.tryStart(u, d)
 	// d has a new piece: its idle unchoked neighbours may want it.
 	for _, x := range d.nbr {
-		if d.unchokes.has(x) && d.upTo(w.nodes[x]) == nil {
+		if d.unchokes.has(x) && d.upTo(x) == nil {
 			w.tryStart(d, w.nodes[x])
 		}
 	}
@@ -479,7 +483,7 @@ func (w *world) disconnect(a, b *node) {
 	b.unchokes.unset(a.id)
 	for _, p := range [][2]*node{{a, b}, {b, a}} {
 		x, y := p[0], p[1]
-		if f := x.upTo(y); f != nil {
+		if f := x.upTo(y.id); f != nil {
 			w.detach(f)
 		}
 		if x.isClient() && x.active {
