@@ -1,19 +1,9 @@
 package marketsim
 
-import (
-	"time"
-
-	"github.com/swarmblocks/swarmblocks/valuation"
-)
+import "github.com/swarmblocks/swarmblocks/valuation"
 
 // note is a HAVE or REQUEST on its way to a client's Market.
-type note struct {
-	at      time.Duration
-	from    int32
-	t       int32
-	piece   int32
-	request bool
-}
+type note = valuation.Observation
 
 // post queues an observation for client x's Market. Delivery is deferred
 // until x next reads or changes its Market ([world.market]), which then
@@ -48,14 +38,6 @@ func (w *world) market(x *node) *valuation.Market {
 }
 
 func (w *world) drain(x *node) {
-	m := x.mkt
-	for _, n := range x.inbox {
-		p, t := valuation.PeerID(n.from), valuation.TorrentID(n.t)
-		if n.request {
-			w.fail(m.ObserveRequest(n.at, p, t, int(n.piece)))
-		} else {
-			w.fail(m.ObserveHave(n.at, p, t, int(n.piece)))
-		}
-	}
+	w.fail(x.mkt.Observe(x.inbox))
 	x.inbox = x.inbox[:0]
 }

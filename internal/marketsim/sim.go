@@ -298,7 +298,7 @@ func (w *world) tryStart(u, d *node) {
 		d.startAt[t] = now
 	}
 	if u.isClient() {
-		w.post(u, note{at: now, from: int32(d.id), t: int32(t), piece: int32(piece), request: true})
+		w.post(u, note{At: now, Peer: valuation.PeerID(d.id), Torrent: valuation.TorrentID(t), Piece: int32(piece), Request: true})
 	}
 	w.msgs++
 	f := &flow{from: u, to: d, t: t, piece: piece, remaining: w.pieceLen(t, piece), last: now}
@@ -345,7 +345,7 @@ func (w *world) finish(f *flow) {
 	w.fail(d.unchoker.Received(valuation.PeerID(u.id), tid, int64(n)))
 	for _, x := range d.nbr {
 		if xn := w.nodes[x]; xn.isClient() && xn.active {
-			w.post(xn, note{at: now, from: int32(d.id), t: int32(t), piece: int32(f.piece)})
+			w.post(xn, note{At: now, Peer: valuation.PeerID(d.id), Torrent: tid, Piece: int32(f.piece)})
 		}
 		w.msgs++
 	}
@@ -651,7 +651,7 @@ func (w *world) sendWants(d *node) {
 		d.wantTurn++
 		t := want[d.wantTurn%len(want)]
 		piece := w.missingPiece(d, t)
-		w.post(xn, note{at: now, from: int32(d.id), t: int32(t), piece: int32(piece), request: true})
+		w.post(xn, note{At: now, Peer: valuation.PeerID(d.id), Torrent: valuation.TorrentID(t), Piece: int32(piece), Request: true})
 		w.msgs++
 	}
 }
