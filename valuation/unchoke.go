@@ -98,7 +98,8 @@ type Unchoker struct {
 	service    []peerService // by slot of peers (inline: one miss fewer per piece received)
 	optimistic []PeerID
 	optRounds  int
-	values     map[TorrentID]float64 // this round's values; NaN: unknown torrent
+	values     []torrentValue    // this round's values; NaN: unknown torrent
+	valueIndex map[TorrentID]int // index into values once it is long
 	rank       []ranked
 	discarded  int64
 }
@@ -113,9 +114,8 @@ func NewUnchoker(cfg UnchokeConfig, rng *rand.Rand) (*Unchoker, error) {
 		return nil, err
 	}
 	return &Unchoker{
-		cfg:    cfg,
-		rng:    rng,
-		values: make(map[TorrentID]float64),
+		cfg: cfg,
+		rng: rng,
 	}, nil
 }
 
@@ -155,6 +155,51 @@ func (u *Unchoker) Forget(p PeerID) {
 	}
 }
 
+// torrentValue is a torrent's value in an unchoke round.
+type torrentValue struct {
+	t TorrentID
+	v float64
+}
+
+// maxScannedValues is the number of a round's values found by a scan;
+// beyond it, through a map.
+const maxScannedValues = 32
+
+// value returns t's value in this round, if known. A round values the
+// few torrents its peers uploaded: a scan of a short slice costs less
+// than a map, which is used only if a round values many torrents.
+func (u *Unchoker) value(t TorrentID) (float64, bool) {
+	if len(u.values) > maxScannedValues {
+		i, ok := u.valueIndex[t]
+		if !ok {
+			return 0, false
+		}
+		return u.values[i].v, true
+	}
+	for _, x := range u.values {
+		if x.t == t {
+			return x.v, true
+		}
+	}
+	return 0, false
+}
+
+// addValue records t's value in this round.
+func (u *Unchoker) addValue(t TorrentID, v float64) {
+	u.values = append(u.values, torrentValue{t, v})
+	switch n := len(u.values); {
+	case n == maxScannedValues+1:
+		if u.valueIndex == nil {
+			u.valueIndex = make(map[TorrentID]int)
+		}
+		for i, x := range u.values {
+			u.valueIndex[x.t] = i
+		}
+	case n > maxScannedValues+1:
+		u.valueIndex[t] = n - 1
+	}
+}
+
 // Discarded returns the bytes of service [Unchoker.Round] has discarded
 // because they were in torrents its Valuer did not know.
 func (u *Unchoker) Discarded() int64 { return u.discarded }
@@ -183,7 +228,8 @@ func (u *Unchoker) Score(p PeerID) float64 {
 func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst []PeerID) ([]PeerID, error) {
 	// Value every torrent first, so that an error leaves the state as it
 	// was.
-	clear(u.values)
+	u.values = u.values[:0]
+	clear(u.valueIndex)
 	for s := range u.service {
 		if !u.peers.live[s] {
 			continue
@@ -191,7 +237,7 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 		ps := &u.service[s]
 		p := u.peers.ids[s]
 		for _, e := range ps.entries {
-			if _, ok := u.values[e.t]; ok {
+			if _, ok := u.value(e.t); ok {
 				continue
 			}
 			val, err := v.Value(now, e.t)
@@ -203,7 +249,7 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 			case math.IsNaN(val) || math.IsInf(val, 0) || val < 0:
 				return dst, fmt.Errorf("%w: value %v of torrent %d", ErrWeight, val, e.t)
 			}
-			u.values[e.t] = val
+			u.addValue(e.t, val)
 		}
 	}
 	for s := range u.service {
@@ -213,7 +259,7 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 		ps := &u.service[s]
 		s := ps.score * u.cfg.ServiceMemory
 		for _, e := range ps.entries {
-			if val := u.values[e.t]; math.IsNaN(val) {
+			if val, _ := u.value(e.t); math.IsNaN(val) {
 				u.discarded += e.bytes
 			} else {
 				s += float64(e.bytes) * val
