@@ -234,8 +234,9 @@
 //
 // BenchmarkScaling (internal/scaling; README, Scaling) runs SmallConfig's
 // marketplace with 60 to 1,920 clients: control messages grow as N^1.04,
-// processor time as N^1.36–1.39, from 0.16 to 0.54 µs per message — the
-// same memory latency; the run is not yet linear in the clients.
+// processor time as N^1.26–1.35 (three runs; before, N^1.39), from 0.14–0.17
+// to 0.35–0.43 µs per message (before, 0.16–0.17 to 0.54) — the same
+// memory latency; the run is not yet linear in the clients.
 //
 // Reference: S. J. Nielson and D. S. Wallach, "The BitTorrent Anonymity
 // Marketplace", arXiv:1108.2718, 2011.
