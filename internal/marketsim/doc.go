@@ -155,9 +155,10 @@
 // against 0.115 on the global volume and 0.055 against 0.045 for one
 // observer. The marketplace trades as much either way (268 against 266
 // partly downloaded torrents dropped per run), but with requests each drop
-// throws away about three times the pieces (0.12 torrents against 0.04):
-// a neighbour's want requests draw a torrent in, and the drop that
-// follows comes later in its download.
+// throws away about three times the pieces (0.12 torrents against 0.04,
+// the overhead over the partial drops): the drops come later in the
+// downloads, presumably because requests keep a torrent valued for a
+// while before demand moves on (not measured directly).
 //
 // Trading makes the native interest stand out: it is never dropped, so it
 // starts early (rank 3.26 against 4.64 over the started torrents) while the
