@@ -12,13 +12,14 @@ type note = valuation.Observation
 // would have made, in the same order, so the run does not change (see
 // TestDeferredDeliveryIsExact).
 //
-// Deferring is what keeps the cost per message flat as the marketplace
-// grows: a HAVE goes to some thirty neighbours, and delivering it at once
-// touches four or five cache lines in each neighbour's Market — misses
-// once the markets of all clients outgrow the cache (the CPU per message
-// tripled from 100 to 1,000 clients). Queued, a note costs an append to a
-// short per-client buffer, and the Market takes a whole batch while its
-// lines are in cache.
+// Deferring keeps down the cost per message as the marketplace grows: a
+// HAVE goes to some thirty neighbours, and delivering it at once touches a
+// few cache lines in each neighbour's Market — misses once the Markets of
+// all clients outgrow the cache. Queued, a note costs an append to a short
+// per-client buffer, and the Market takes the whole batch at once
+// ([valuation.Market.Observe]), its lines in cache for all but the first
+// notes and the misses of the batch overlapping (see Cost in the package
+// doc).
 func (w *world) post(x *node, n note) {
 	if w.eager {
 		x.inbox = append(x.inbox[:0], n)
