@@ -7,7 +7,7 @@
 //	go run ./examples/marketplace -runs 1 -seed 7       # one run
 //	go run ./examples/marketplace -sweep                # the weight sweep of §5.2, resumable (-factors have,request: a subset)
 //	go run ./examples/marketplace -small                # a reduced marketplace, in a second
-//	go run ./examples/marketplace -runs 1 -clients 1000 # a larger marketplace (about 23 s of CPU)
+//	go run ./examples/marketplace -runs 1 -clients 1000 # a larger marketplace (about 20 s of CPU)
 //	go run ./examples/marketplace -weights 1,1,1,1      # other valuation weights
 //
 // Beyond the paper: -late-start, -even-split (§6.1), -size-spread,
