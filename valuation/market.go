@@ -39,6 +39,10 @@ type Config struct {
 	// denominators of the HAVE and REQUEST shares, so that a lone old
 	// message does not make a torrent look in demand.
 	HaveScale, RequestScale float64
+	// DecayCache, if not nil, is shared with other Markets used from the
+	// same goroutine to save recomputing the same exponentials (see
+	// [DecayCache]); it changes no value.
+	DecayCache *DecayCache
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -97,14 +101,18 @@ type Market struct {
 	now      time.Duration
 	torrents []torrentState
 
-	// Torrent indices and peers by ID: dense slices for IDs below
-	// denseIDs (torrent index+1, 0 meaning unknown), maps above.
+	// Torrent indices by ID: a dense slice for IDs below denseIDs
+	// (torrent index+1, 0 meaning unknown), a map above. Peers by ID:
+	// see [peerTable].
 	denseIndex []int32
 	index      map[TorrentID]int32
 	peers      peerTable
 
 	haveClock, requestClock decayClock
 	haveTotal, requestTotal float64
+
+	resolved []resolved // scratch of Observe
+	sink     int32      // keeps Observe's early loads of the cells
 }
 
 // NewMarket returns an empty Market.
@@ -115,8 +123,8 @@ func NewMarket(cfg Config) (*Market, error) {
 	}
 	return &Market{
 		cfg:          cfg,
-		haveClock:    newDecayClock(cfg.HaveHalfLife),
-		requestClock: newDecayClock(cfg.RequestHalfLife),
+		haveClock:    newDecayClock(cfg.HaveHalfLife, cfg.DecayCache),
+		requestClock: newDecayClock(cfg.RequestHalfLife, cfg.DecayCache),
 	}, nil
 }
 
@@ -187,9 +195,8 @@ func (m *Market) RemovePeer(p PeerID) error {
 	if s < 0 {
 		return fmt.Errorf("%w: %d", ErrUnknownPeer, p)
 	}
-	row := m.peers.row(s)
 	for ti := range m.torrents {
-		if row[ti] != 0 {
+		if *m.peers.cell(s, int32(ti)) != 0 {
 			m.withdraw(s, int32(ti))
 		}
 	}
@@ -205,9 +212,8 @@ func (m *Market) allAdverts() iter.Seq2[PeerID, advertView] {
 			if !m.peers.live[s] {
 				continue
 			}
-			row := m.peers.row(int32(s))
 			for ti := range m.torrents {
-				if c := row[ti]; c != 0 {
+				if c := *m.peers.cell(int32(s), int32(ti)); c != 0 {
 					n, named := cellCount(c)
 					v := advertView{ti: int32(ti), n: n}
 					if named {
@@ -289,7 +295,7 @@ func (m *Market) lookupPiece(now time.Duration, p PeerID, t TorrentID, piece int
 
 // withdraw removes the advert of slot s for torrent ti, which must exist.
 func (m *Market) withdraw(s, ti int32) {
-	cell := &m.peers.cells[int(s)*m.peers.stride+int(ti)]
+	cell := m.peers.cell(s, ti)
 	n, named := cellCount(*cell)
 	ts := &m.torrents[ti]
 	ts.advertisers--
@@ -303,7 +309,7 @@ func (m *Market) withdraw(s, ti int32) {
 // advertise replaces what slot s advertised for torrent ti by n pieces,
 // named by b if b is not nil.
 func (m *Market) advertise(s, ti int32, n int, b bitset) {
-	if m.peers.row(s)[ti] != 0 {
+	if *m.peers.cell(s, ti) != 0 {
 		m.withdraw(s, ti)
 	}
 	cell := int32(n + 1)
@@ -314,7 +320,7 @@ func (m *Market) advertise(s, ti int32, n int, b bitset) {
 		}
 		m.peers.bits[bitsKey(s, ti)] = b
 	}
-	m.peers.row(s)[ti] = cell
+	*m.peers.cell(s, ti) = cell
 	ts := &m.torrents[ti]
 	ts.advertisers++
 	ts.haveSum += int64(n)
@@ -367,7 +373,7 @@ func (m *Market) ObserveWithdraw(now time.Duration, p PeerID, t TorrentID) error
 		return err
 	}
 	m.now = now
-	if m.peers.row(s)[ti] != 0 {
+	if *m.peers.cell(s, ti) != 0 {
 		m.withdraw(s, ti)
 	}
 	return nil
@@ -382,16 +388,23 @@ func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int
 	if err != nil {
 		return err
 	}
+	m.have(now, s, ti, piece)
+	return nil
+}
+
+// have records a HAVE from slot s for piece of torrent index ti at now,
+// all checked.
+func (m *Market) have(now time.Duration, s, ti int32, piece int) {
 	ts := &m.torrents[ti]
 	m.now = now
-	cell := &m.peers.cells[int(s)*m.peers.stride+int(ti)]
+	cell := m.peers.cell(s, ti)
 	if *cell == 0 {
 		m.advertise(s, ti, 0, newBitset(ts.pieces))
 	}
 	if *cell < 0 {
 		b := m.peers.bits[bitsKey(s, ti)]
 		if b.has(piece) {
-			return nil
+			return
 		}
 		b.set(piece)
 		if int(-*cell)-1 < ts.pieces {
@@ -406,7 +419,6 @@ func (m *Market) ObserveHave(now time.Duration, p PeerID, t TorrentID, piece int
 	w := m.haveClock.scaleAt(now)
 	ts.haves += w
 	m.haveTotal += w
-	return nil
 }
 
 // ObserveRequest records a REQUEST from peer p for a piece of torrent t.
@@ -415,12 +427,83 @@ func (m *Market) ObserveRequest(now time.Duration, p PeerID, t TorrentID, piece 
 	if err != nil {
 		return err
 	}
+	m.request(now, ti)
+	return nil
+}
+
+// request records a REQUEST for torrent index ti at now, all checked.
+func (m *Market) request(now time.Duration, ti int32) {
 	ts := &m.torrents[ti]
 	m.now = now
 	m.rebase(now)
 	w := m.requestClock.scaleAt(now)
 	ts.requests += w
 	m.requestTotal += w
+}
+
+// Observation is a HAVE or a REQUEST received, for [Market.Observe].
+type Observation struct {
+	At      time.Duration
+	Peer    PeerID
+	Torrent TorrentID
+	Piece   int32
+	Request bool // a REQUEST; otherwise a HAVE
+}
+
+// resolved is an Observation's peer slot and torrent index, or −1.
+type resolved struct{ s, ti int32 }
+
+// Observe records a batch of HAVEs and REQUESTs in order. It is the same
+// as calling [Market.ObserveHave] or [Market.ObserveRequest] for each in
+// turn and stopping at the first error, which it returns: the
+// observations before it are recorded, the others not.
+//
+// It is faster than one call each when the Market is not in cache (a
+// simulation that queues each node's observations and delivers them in
+// batches): it finds the peers and torrents of the whole batch first and
+// then touches their cells, loads that do not depend on one another and
+// so wait for memory together, before it records the observations one by
+// one.
+func (m *Market) Observe(batch []Observation) error {
+	res := m.resolved[:0]
+	bad := len(batch)
+	for i := range batch {
+		o := &batch[i]
+		s := m.peers.slot(o.Peer)
+		ti, ok := m.torrentIndex(o.Torrent)
+		if s < 0 || !ok {
+			bad = i
+			break
+		}
+		res = append(res, resolved{s, ti})
+	}
+	m.resolved = res
+	var sink int32
+	for _, r := range res {
+		sink |= *m.peers.cell(r.s, r.ti) | int32(m.torrents[r.ti].haveSum)
+	}
+	m.sink = sink
+	for i, r := range res {
+		o := &batch[i]
+		if err := m.checkClock(o.At); err != nil {
+			return err
+		}
+		if n := m.torrents[r.ti].pieces; o.Piece < 0 || int(o.Piece) >= n {
+			return fmt.Errorf("%w: piece %d of %d", ErrPiece, o.Piece, n)
+		}
+		if o.Request {
+			m.request(o.At, r.ti)
+		} else {
+			m.have(o.At, r.s, r.ti, int(o.Piece))
+		}
+	}
+	if bad < len(batch) {
+		o := &batch[bad]
+		if o.Request {
+			return m.ObserveRequest(o.At, o.Peer, o.Torrent, int(o.Piece))
+		}
+		return m.ObserveHave(o.At, o.Peer, o.Torrent, int(o.Piece))
+	}
 	return nil
 }
 

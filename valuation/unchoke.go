@@ -95,10 +95,11 @@ type Unchoker struct {
 	cfg        UnchokeConfig
 	rng        *rand.Rand
 	peers      peerIndex
-	service    []*peerService // by slot of peers; nil for a free slot
+	service    []peerService // by slot of peers (inline: one miss fewer per piece received)
 	optimistic []PeerID
 	optRounds  int
-	values     map[TorrentID]float64 // this round's values; NaN: unknown torrent
+	values     []torrentValue    // this round's values; NaN: unknown torrent
+	valueIndex map[TorrentID]int // index into values once it is long
 	rank       []ranked
 	discarded  int64
 }
@@ -113,9 +114,8 @@ func NewUnchoker(cfg UnchokeConfig, rng *rand.Rand) (*Unchoker, error) {
 		return nil, err
 	}
 	return &Unchoker{
-		cfg:    cfg,
-		rng:    rng,
-		values: make(map[TorrentID]float64),
+		cfg: cfg,
+		rng: rng,
 	}, nil
 }
 
@@ -124,18 +124,15 @@ func (u *Unchoker) Received(p PeerID, t TorrentID, n int64) error {
 	if n < 0 {
 		return fmt.Errorf("%w: %d", ErrBytes, n)
 	}
-	var ps *peerService
-	if i := u.peers.slot(p); i >= 0 {
-		ps = u.service[i]
-	} else {
-		i, fresh := u.peers.add(p)
-		ps = &peerService{entries: make([]serviceEntry, 0, defaultServiceEntriesCap)}
-		if fresh {
-			u.service = append(u.service, ps)
-		} else {
-			u.service[i] = ps
+	i := u.peers.slot(p)
+	if i < 0 {
+		var fresh bool
+		if i, fresh = u.peers.add(p); fresh {
+			u.service = append(u.service, peerService{entries: make([]serviceEntry, 0, defaultServiceEntriesCap)})
 		}
+		// A reused slot was emptied by Forget.
 	}
+	ps := &u.service[i]
 	for i := range ps.entries {
 		if e := &ps.entries[i]; e.t == t {
 			e.bytes = min(e.bytes, math.MaxInt64-n) + n // saturates
@@ -150,10 +147,56 @@ func (u *Unchoker) Received(p PeerID, t TorrentID, n int64) error {
 func (u *Unchoker) Forget(p PeerID) {
 	if s := u.peers.slot(p); s >= 0 {
 		u.peers.remove(p, s)
-		u.service[s] = nil
+		// Empty the slot for its next peer, keeping its entries' room.
+		u.service[s] = peerService{entries: u.service[s].entries[:0]}
 	}
 	if i := slices.Index(u.optimistic, p); i >= 0 {
 		u.optimistic = slices.Delete(u.optimistic, i, i+1)
+	}
+}
+
+// torrentValue is a torrent's value in an unchoke round.
+type torrentValue struct {
+	t TorrentID
+	v float64
+}
+
+// maxScannedValues is the number of a round's values found by a scan;
+// beyond it, through a map.
+const maxScannedValues = 32
+
+// value returns t's value in this round, if known. A round values the
+// few torrents its peers uploaded: a scan of a short slice costs less
+// than a map, which is used only if a round values many torrents.
+func (u *Unchoker) value(t TorrentID) (float64, bool) {
+	if len(u.values) > maxScannedValues {
+		i, ok := u.valueIndex[t]
+		if !ok {
+			return 0, false
+		}
+		return u.values[i].v, true
+	}
+	for _, x := range u.values {
+		if x.t == t {
+			return x.v, true
+		}
+	}
+	return 0, false
+}
+
+// addValue records t's value in this round.
+func (u *Unchoker) addValue(t TorrentID, v float64) {
+	u.values = append(u.values, torrentValue{t, v})
+	switch n := len(u.values); {
+	case n == maxScannedValues+1:
+		if u.valueIndex == nil {
+			u.valueIndex = make(map[TorrentID]int)
+		}
+		for i, x := range u.values {
+			u.valueIndex[x.t] = i
+		}
+	case n > maxScannedValues+1:
+		u.valueIndex[t] = n - 1
 	}
 }
 
@@ -185,14 +228,16 @@ func (u *Unchoker) Score(p PeerID) float64 {
 func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst []PeerID) ([]PeerID, error) {
 	// Value every torrent first, so that an error leaves the state as it
 	// was.
-	clear(u.values)
-	for s, ps := range u.service {
-		if ps == nil {
+	u.values = u.values[:0]
+	clear(u.valueIndex)
+	for s := range u.service {
+		if !u.peers.live[s] {
 			continue
 		}
+		ps := &u.service[s]
 		p := u.peers.ids[s]
 		for _, e := range ps.entries {
-			if _, ok := u.values[e.t]; ok {
+			if _, ok := u.value(e.t); ok {
 				continue
 			}
 			val, err := v.Value(now, e.t)
@@ -204,16 +249,17 @@ func (u *Unchoker) Round(now time.Duration, v Valuer, interested []PeerID, dst [
 			case math.IsNaN(val) || math.IsInf(val, 0) || val < 0:
 				return dst, fmt.Errorf("%w: value %v of torrent %d", ErrWeight, val, e.t)
 			}
-			u.values[e.t] = val
+			u.addValue(e.t, val)
 		}
 	}
-	for _, ps := range u.service {
-		if ps == nil {
+	for s := range u.service {
+		if !u.peers.live[s] {
 			continue
 		}
+		ps := &u.service[s]
 		s := ps.score * u.cfg.ServiceMemory
 		for _, e := range ps.entries {
-			if val := u.values[e.t]; math.IsNaN(val) {
+			if val, _ := u.value(e.t); math.IsNaN(val) {
 				u.discarded += e.bytes
 			} else {
 				s += float64(e.bytes) * val

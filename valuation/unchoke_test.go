@@ -1,6 +1,7 @@
 package valuation
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -161,4 +162,45 @@ func TestUnchokeBadValuations(t *testing.T) {
 	_, err = u.Round(now+20*time.Second, m, []PeerID{1, 2}, nil)
 	require.NoError(t, err)
 	require.Greater(t, u.Score(1), 0.0)
+}
+
+// countingValuer values torrent t at t+1 and counts the valuations.
+type countingValuer struct{ calls map[TorrentID]int }
+
+func (v *countingValuer) Value(_ time.Duration, t TorrentID) (float64, error) {
+	v.calls[t]++
+	return float64(t) + 1, nil
+}
+
+func (v *countingValuer) AppendAdvertised(dst []TorrentID) []TorrentID { return dst }
+
+// TestUnchokeRoundValuesEachTorrentOnce: a round values each torrent that
+// peers uploaded exactly once, whether few torrents (a scan) or many (a
+// map), and credits each peer the bytes times the value.
+func TestUnchokeRoundValuesEachTorrentOnce(t *testing.T) {
+	for _, torrents := range []int{3, maxScannedValues, maxScannedValues + 1, 100} {
+		t.Run(fmt.Sprintf("torrents=%d", torrents), func(t *testing.T) {
+			u, err := NewUnchoker(UnchokeConfig{ServiceMemory: -1}, rand.New(rand.NewPCG(1, 1)))
+			require.NoError(t, err)
+			want := map[PeerID]float64{}
+			for p := range PeerID(4) {
+				for i := range torrents {
+					tid := TorrentID((i*7 + int(p)) % torrents)
+					n := int64(p+1) * 10
+					require.NoError(t, u.Received(p, tid, n))
+					want[p] += float64(n) * (float64(tid) + 1)
+				}
+			}
+			v := &countingValuer{calls: map[TorrentID]int{}}
+			_, err = u.Round(0, v, []PeerID{0, 1, 2, 3}, nil)
+			require.NoError(t, err)
+			require.Len(t, v.calls, torrents)
+			for tid, c := range v.calls {
+				require.Equal(t, 1, c, "torrent %d valued once", tid)
+			}
+			for p, s := range want {
+				require.Equal(t, s, u.Score(p), "peer %d", p)
+			}
+		})
+	}
 }

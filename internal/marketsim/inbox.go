@@ -1,19 +1,9 @@
 package marketsim
 
-import (
-	"time"
-
-	"github.com/swarmblocks/swarmblocks/valuation"
-)
+import "github.com/swarmblocks/swarmblocks/valuation"
 
 // note is a HAVE or REQUEST on its way to a client's Market.
-type note struct {
-	at      time.Duration
-	from    int32
-	t       int32
-	piece   int32
-	request bool
-}
+type note = valuation.Observation
 
 // post queues an observation for client x's Market. Delivery is deferred
 // until x next reads or changes its Market ([world.market]), which then
@@ -22,13 +12,14 @@ type note struct {
 // would have made, in the same order, so the run does not change (see
 // TestDeferredDeliveryIsExact).
 //
-// Deferring is what keeps the cost per message flat as the marketplace
-// grows: a HAVE goes to some thirty neighbours, and delivering it at once
-// touches four or five cache lines in each neighbour's Market — misses
-// once the markets of all clients outgrow the cache (the CPU per message
-// tripled from 100 to 1,000 clients). Queued, a note costs an append to a
-// short per-client buffer, and the Market takes a whole batch while its
-// lines are in cache.
+// Deferring keeps down the cost per message as the marketplace grows: a
+// HAVE goes to some thirty neighbours, and delivering it at once touches a
+// few cache lines in each neighbour's Market — misses once the Markets of
+// all clients outgrow the cache. Queued, a note costs an append to a short
+// per-client buffer, and the Market takes the whole batch at once
+// ([valuation.Market.Observe]), its lines in cache for all but the first
+// notes and the misses of the batch overlapping (see Cost in the package
+// doc).
 func (w *world) post(x *node, n note) {
 	if w.eager {
 		x.inbox = append(x.inbox[:0], n)
@@ -48,14 +39,6 @@ func (w *world) market(x *node) *valuation.Market {
 }
 
 func (w *world) drain(x *node) {
-	m := x.mkt
-	for _, n := range x.inbox {
-		p, t := valuation.PeerID(n.from), valuation.TorrentID(n.t)
-		if n.request {
-			w.fail(m.ObserveRequest(n.at, p, t, int(n.piece)))
-		} else {
-			w.fail(m.ObserveHave(n.at, p, t, int(n.piece)))
-		}
-	}
+	w.fail(x.mkt.Observe(x.inbox))
 	x.inbox = x.inbox[:0]
 }

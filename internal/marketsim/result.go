@@ -185,7 +185,8 @@ func (w *world) observerView(r *Result, covers float64, done map[int][]int) {
 	var order []os
 	for _, u := range w.clients { // in id order
 		first := len(order)
-		for k, v := range u.obs {
+		for _, c := range u.obs {
+			k, v := c.key, c.bytes
 			key := os{int32(u.id), k.slice(), k.target()}
 			a := agg[key]
 			if a == nil {

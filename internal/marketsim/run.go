@@ -86,6 +86,11 @@ func build(cfg Config) (*world, error) {
 	}
 	setCfg := cfg.ActiveSet
 	setCfg.K = cfg.K
+	// The clients' Markets share one cache of decay weights: a HAVE
+	// reaches some thirty of them at the same time. (Result.Config keeps
+	// cfg as given.)
+	valCfg := cfg.Valuation
+	valCfg.DecayCache = new(valuation.DecayCache)
 	for i, ci := range rng.Perm(nc) {
 		id := nt + ci
 		_ = i
@@ -105,7 +110,7 @@ func build(cfg Config) (*world, error) {
 		if arrivals != nil {
 			d.joinAt = arrivals[ci]
 		}
-		m, err := valuation.NewMarket(cfg.Valuation)
+		m, err := valuation.NewMarket(valCfg)
 		if err != nil {
 			return nil, fmt.Errorf("marketsim: %w", err)
 		}
