@@ -88,17 +88,24 @@ type Node struct {
 	// The fields every routing step reads come first, to share cache
 	// lines and memory pages: a routing step touches the header, the
 	// route table and a few entries of the inline finger and successor
-	// tables, all within a few kilobytes of one allocation.
-	left     atomic.Bool
-	mu       sync.Mutex
-	requests atomic.Uint64
-	self     NodeInfo
-	// Clockwise distance from self of the first successor.
-	succFirst u256
+	// tables, all within a few kilobytes of one allocation. The first
+	// 128 bytes (a Node is allocated 128-byte aligned, and processors
+	// fetch such a pair of cache lines together) hold everything whose
+	// value the step needs to find the rest: the lock, the counters the
+	// step updates, and the headers of the tables. Once they arrive,
+	// the loads of the route table, the successor list and the node's
+	// identifier are independent and proceed at once, so that a step
+	// waits for about three memory round trips: this header, those
+	// tables, and the entries the route table points to.
+	left      atomic.Bool
+	mu        sync.Mutex
+	requests  atomic.Uint64
 	succ      []NodeInfo // the successor list, nearest first; in succBuf while it fits
 	fingers   []NodeInfo // finger i is fingers[i-fingerLo], successor(self + 2^i); zero if unknown
-	fingerLo  int        // fingerLo + len(fingers) == IDBits
-	routes    routeTable // fingers and successors, ordered for routing
+	routes    routeTable // fingers and successors, ordered for routing; its slice headers come first
+	self      NodeInfo
+	succFirst u256 // clockwise distance from self of the first successor
+	fingerLo  int  // fingerLo + len(fingers) == IDBits
 	succBuf   [succInline]NodeInfo
 	fingerBuf [fingerInline]NodeInfo // fingers is its tail while it fits
 

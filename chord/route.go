@@ -20,6 +20,10 @@ type routeTable struct {
 	ref   []uint16 // each entry: an index into fingers, or refSucc|index into succ
 	stale bool
 
+	// The inline arrays follow the headers: in a Node (on 64-bit
+	// platforms) they start at byte 128, on cache lines of their own.
+	_ [0]uint64
+
 	topBuf [routeInline]uint32
 	refBuf [routeInline]uint16
 }
