@@ -56,3 +56,32 @@ func TestLookupSuccessors(t *testing.T) {
 		require.Equal(t, want[0], c.Node(owner.Addr).Successor(), "seed %d, lookup %d", seed, i)
 	}
 }
+
+// TestLookupInto checks that LookupInto gives Lookup's answer, overwrites
+// every field of a reused result, and allocates nothing once the result's
+// successor slice has grown: the property BenchmarkLookup relies on.
+func TestLookupInto(t *testing.T) {
+	const seed, n = 4, 300
+	c := simnet.NewCluster(simnet.ClusterConfig{}, seed)
+	require.NoError(t, c.Grow(n))
+	res := chord.LookupResult{Hops: 99, Timeouts: 7, Node: chord.NodeInfo{Addr: "stale"}}
+	for i := range 50 {
+		k := randomKey(c)
+		from := c.Random()
+		want, err := from.Lookup(ctx, k)
+		require.NoError(t, err, "seed %d, lookup %d", seed, i)
+		require.NoError(t, from.LookupInto(ctx, k, &res), "seed %d, lookup %d", seed, i)
+		require.Equal(t, want, res, "seed %d, lookup %d", seed, i)
+	}
+	require.ErrorIs(t, c.Random().LookupInto(ctx, randomKey(c), nil), chord.ErrNilArgument)
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	from, k := c.Random(), randomKey(c)
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := from.LookupInto(ctx, k, &res); err != nil {
+			t.Error(err)
+		}
+	})
+	require.Zero(t, allocs, "allocations per LookupInto with a reused result")
+}
