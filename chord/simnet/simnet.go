@@ -94,6 +94,15 @@ func (nw *Network) Register(addr string, h chord.Handler) {
 	nw.eps.set(addr, endpoint{h: h})
 }
 
+// numberedAddr returns the address "n<k>", whose bytes share memory with
+// the handler registered at it (see [endpoints.addr]): calls to it resolve
+// in one memory access. k is below maxNumbered.
+func (nw *Network) numberedAddr(k int) string {
+	nw.mu.lock()
+	defer nw.mu.unlock()
+	return nw.eps.addr(k)
+}
+
 // Crash makes addr silent: every call to it times out. The node's memory is
 // gone as far as the network is concerned (crash-stop).
 func (nw *Network) Crash(addr string) {
