@@ -45,7 +45,7 @@ type Cluster struct {
 	pos      map[string]int
 	timers   map[string][]des.Event
 	base     map[string]bool
-	lastName int // the number k of the last address "n<k>" handed out
+	lastName int              // the number k of the last address "n<k>" handed out
 	sorted   []chord.NodeInfo // oracle view, nil when stale
 	ctx      context.Context
 	churnOff bool
