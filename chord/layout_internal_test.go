@@ -11,8 +11,9 @@ import (
 // the comment on Node's fields): the lock, the request counter and the
 // headers of the tables lie in the first 128 bytes, the pair of cache
 // lines the first touch of a node fetches, and the route table's inline
-// arrays start right after them. A field added in front of them costs a
-// memory round trip on every hop of every lookup in a large ring.
+// arrays start right after them, and a Node takes at most 2 KiB. A field
+// added in front of them, or one that makes a Node larger, costs a memory
+// round trip on every hop of every lookup in a large ring.
 func TestNodeLayout(t *testing.T) {
 	if unsafe.Sizeof(uintptr(0)) != 8 {
 		t.Skip("layout is tuned for 64-bit platforms")
@@ -35,7 +36,9 @@ func TestNodeLayout(t *testing.T) {
 		require.LessOrEqual(t, f.off+f.size, uintptr(128), "Node.%s ends at byte %d", f.name, f.off+f.size)
 	}
 	require.Equal(t, uintptr(128), unsafe.Offsetof(n.routes)+unsafe.Offsetof(n.routes.topBuf), "route table's inline arrays")
-	// A Node starts 128-byte aligned: it is allocated from a span that is
-	// page aligned, and every size class of the Go allocator above 1 KiB
-	// is a multiple of 128 bytes (a Node takes 2,688).
+	// A Node fits the allocator's 2,048-byte size class: Nodes are then
+	// 2,048-byte aligned, none straddles two pages, and the first 128
+	// bytes are a pair of cache lines. Fields routing does not read
+	// belong in nodeCold.
+	require.LessOrEqual(t, unsafe.Sizeof(n), uintptr(2048), "Node outgrew the 2,048-byte size class")
 }
