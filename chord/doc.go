@@ -340,17 +340,34 @@
 // successor once, inside its own allocation, and the route table refers
 // to them by index; a finger change updates the table in place; finger
 // maintenance and joins allocate nothing per call. The lookup rows above
-// were measured on the idle machine before that change; in four runs of
-// each side by side on the loaded machine (load average 5 to 10), lookups
-// at N = 10^5 ran at 30,000 to 84,000 per second from one goroutine
-// (24,000 to 38,000 before) and 33,000 to 86,000 per second from two
-// (27,000 to 43,000 before), with the same paths (7.61 hops): the
-// targets of 250,000 and 400,000 per second await a measurement on the
-// idle machine, and are probably not met. At that size every hop
-// touches a node that is not in the processor's cache: the network's
-// endpoint slot, the node's first cache line, its route table and the
-// entries and successor list copied out, and on this virtual machine a
-// miss costs 100 to 300 ns.
+// were measured on the idle machine before that change.
+//
+// Lookups at N = 10^5 are bound by memory latency. A lookup makes about
+// 8.6 calls (7.6 routing steps and the owner's liveness check), each to a
+// node not in the processor's caches, and on this virtual machine a
+// dependent load from a random place in 200 to 500 MiB costs 350 to 500 ns
+// (a translation miss and a memory access; 100 to 230 ns within 64 MiB).
+// A call therefore waits for at least four such loads in turn: the
+// network's endpoint slot (the address's bytes and the handler share 32
+// bytes), the node's first 128 bytes (lock, counters, table headers),
+// then together its route table, identifier and successor list, and
+// last the finger entries the route table names. A [Node] fits the
+// allocator's 2,048-byte size class so that none straddles two pages;
+// [Node.LookupInto] reuses the caller's result and allocates nothing;
+// the simulated network's read lock is sharded so that two cores do not
+// share a cache line per call. Side by side with the code before those
+// changes on the loaded machine (load average 4.5 to 6; best of six
+// runs of -benchtime 300000x), BenchmarkLookup/N=100000 took 11.0 µs
+// (91,000 lookups/s; before 13.0 µs, 77,000/s) and
+// BenchmarkLookupParallel/N=100000 9.2 µs (108,600/s; before 11.7 µs,
+// 85,000/s); the processor time of one lookup, which leaves out the time
+// the loaded machine took the benchmark off its core, fell from 10.6–12.8
+// µs to 8.9–10.3 µs. In the profile, 3.2 µs of a lookup is spent on the
+// first touch of each node, 1.3 µs on endpoint slots, 2.2 µs on the
+// route tables, entries and successor lists, and about 1 µs on the
+// asking node's own first access. The targets of 250,000 lookups/s on one
+// core (4 µs: one memory access per call) and 400,000/s on two are
+// below that floor for this layout on this machine.
 //
 // A ring of 10^6 nodes (SWARMBLOCKS_LONG=1 go test -run TestLongMillion
 // -v ./chord/simnet) is built and stabilised by the protocol in 143 s of
