@@ -45,10 +45,10 @@ func (n *Node) LookupInto(ctx context.Context, key ID, res *LookupResult) error 
 	if res == nil {
 		return fmt.Errorf("%w: LookupInto result", ErrNilArgument)
 	}
-	n.stats.lookups.Add(1)
 	err := n.lookupInto(ctx, key, true, nil, true, res)
+	n.lookups.Add(1)
 	if err != nil {
-		n.stats.lookupFails.Add(1)
+		n.lookupFails.Add(1)
 	}
 	return err
 }
@@ -309,15 +309,15 @@ func (n *Node) closestStep(key ID, resp *Response) {
 // not answer, and the key's predecessor answers with its first live
 // successor. Hops counts the forwards.
 func (n *Node) LookupRecursive(ctx context.Context, key ID) (LookupResult, error) {
-	n.stats.lookups.Add(1)
+	n.lookups.Add(1)
 	var resp Response
 	n.findSuccessorRecursive(ctx, &Request{Kind: KindFindSuccessor, Key: key, From: n.self}, &resp)
 	if err := resp.Status.Err(); err != nil {
-		n.stats.lookupFails.Add(1)
+		n.lookupFails.Add(1)
 		return LookupResult{}, fmt.Errorf("%w: %w", ErrLookupFailed, err)
 	}
 	if !n.accept(resp.Node) {
-		n.stats.lookupFails.Add(1)
+		n.lookupFails.Add(1)
 		return LookupResult{}, fmt.Errorf("%w: result %v refused by Config.AcceptNode", ErrLookupFailed, resp.Node)
 	}
 	return LookupResult{Node: resp.Node, Successors: resp.Nodes, Hops: int(resp.Hops)}, nil

@@ -1,6 +1,7 @@
 package chord_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -84,4 +85,32 @@ func TestLookupInto(t *testing.T) {
 		}
 	})
 	require.Zero(t, allocs, "allocations per LookupInto with a reused result")
+}
+
+// TestLookupStats checks that every kind of lookup is counted in Stats,
+// and every failed one as a failure.
+func TestLookupStats(t *testing.T) {
+	const seed = 6
+	c := simnet.NewCluster(simnet.ClusterConfig{}, seed)
+	require.NoError(t, c.Grow(50))
+	n := c.Random()
+	before := n.Stats()
+	var res chord.LookupResult
+	for range 3 {
+		_, err := n.Lookup(ctx, randomKey(c))
+		require.NoError(t, err)
+		require.NoError(t, n.LookupInto(ctx, randomKey(c), &res))
+		_, err = n.LookupRecursive(ctx, randomKey(c))
+		require.NoError(t, err)
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := n.Lookup(canceled, randomKey(c))
+	require.Error(t, err)
+	require.Error(t, n.LookupInto(canceled, randomKey(c), &res))
+	_, err = n.LookupRecursive(canceled, randomKey(c))
+	require.Error(t, err)
+	after := n.Stats()
+	require.Equal(t, before.Lookups+12, after.Lookups, "seed %d", seed)
+	require.Equal(t, before.LookupFails+3, after.LookupFails, "seed %d", seed)
 }

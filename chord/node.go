@@ -105,9 +105,15 @@ type Node struct {
 	routes    routeTable // fingers and successors, ordered for routing; its slice headers come first
 	self      NodeInfo
 	succFirst u256 // clockwise distance from self of the first successor
-	fingerLo  int  // fingerLo + len(fingers) == IDBits
-	succBuf   [succInline]NodeInfo
-	fingerBuf [fingerInline]NodeInfo // fingers is its tail while it fits
+	// Lookup, LookupInto and LookupRecursive count here, when a lookup
+	// ends: its first step has read this cache line (beside self and
+	// succFirst), so the count costs no memory access of its own, where
+	// the counters in nodeCold would cost one. [Node.Stats] adds these to
+	// the other lookups counted in stats.
+	lookups, lookupFails atomic.Uint64
+	fingerLo             int // fingerLo + len(fingers) == IDBits
+	succBuf              [succInline]NodeInfo
+	fingerBuf            [fingerInline]NodeInfo // fingers is its tail while it fits
 
 	// Read by the node's own lookups, once per hop.
 	tr         Transport
@@ -472,8 +478,8 @@ type counters struct {
 func (n *Node) Stats() Stats {
 	s := Stats{
 		Requests: n.requests.Load(), Malformed: n.stats.malformed.Load(),
-		Unreachable: n.stats.unreachable.Load(), Lookups: n.stats.lookups.Load(),
-		LookupFails: n.stats.lookupFails.Load(), Stored: n.stats.stored.Load(),
+		Unreachable: n.stats.unreachable.Load(), Lookups: n.stats.lookups.Load() + n.lookups.Load(),
+		LookupFails: n.stats.lookupFails.Load() + n.lookupFails.Load(), Stored: n.stats.stored.Load(),
 		Duplicates: n.stats.duplicates.Load(), Expired: n.stats.expired.Load(),
 		HandedOff: n.stats.handedOff.Load(), Refused: map[Status]uint64{},
 		Spoofed: n.stats.spoofed.Load(), StoreErrors: n.stats.storeErrors.Load(),
