@@ -357,18 +357,19 @@
 // [Node.LookupInto] reuses the caller's result and allocates nothing;
 // the simulated network's read lock is sharded so that two cores do not
 // share a cache line per call. Side by side with the code before those
-// changes on the loaded machine (load average 4.5 to 6; best of six
-// runs of -benchtime 300000x), BenchmarkLookup/N=100000 took 11.0 µs
-// (91,000 lookups/s; before 13.0 µs, 77,000/s) and
-// BenchmarkLookupParallel/N=100000 9.2 µs (108,600/s; before 11.7 µs,
-// 85,000/s); the processor time of one lookup, which leaves out the time
-// the loaded machine took the benchmark off its core, fell from 10.6–12.8
-// µs to 8.9–10.3 µs. In the profile, 3.2 µs of a lookup is spent on the
+// changes (eight runs of each with -benchtime 300000x, alternating, load
+// average 2.5 to 3.3), BenchmarkLookup/N=100000 took 8.3–11.3 µs
+// (88,000–121,000 lookups/s; before 10.2–12.5 µs, 80,000–98,000/s) and
+// BenchmarkLookupParallel/N=100000 at best 3.8 µs (263,000/s; before at
+// best 5.1 µs, 198,000/s), its other runs slowed by the other jobs; the
+// processor time of one lookup, which leaves out the time the loaded
+// machine took the benchmark off its core, fell from 10.6–12.8 µs to
+// 8.9–10.3 µs. In the profile, 3.2 µs of a lookup is spent on the
 // first touch of each node, 1.3 µs on endpoint slots, 2.2 µs on the
 // route tables, entries and successor lists, and about 1 µs on the
 // asking node's own first access. The targets of 250,000 lookups/s on one
-// core (4 µs: one memory access per call) and 400,000/s on two are
-// below that floor for this layout on this machine.
+// core and 400,000/s on two would need a lookup in 4 µs, one such memory
+// access per call: below the floor of this layout on this machine.
 //
 // A ring of 10^6 nodes (SWARMBLOCKS_LONG=1 go test -run TestLongMillion
 // -v ./chord/simnet) is built and stabilised by the protocol in 143 s of
