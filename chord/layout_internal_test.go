@@ -8,17 +8,32 @@ import (
 )
 
 // TestNodeLayout guards the memory layout a routing step relies on (see
-// the comment on Node's fields): the lock, the request counter and the
-// headers of the tables lie in the first 128 bytes, the pair of cache
-// lines the first touch of a node fetches, and the route table's inline
-// arrays start right after them, and a Node takes at most 2 KiB. A field
-// added in front of them, or one that makes a Node larger, costs a memory
-// round trip on every hop of every lookup in a large ring.
+// the comment on Node's fields). Nodes lie in 2,048-byte slots, none
+// across two pages; the lock, the request counter and the headers of the
+// tables lie in the slot's first 128 bytes, the pair of cache lines the
+// first touch of a node fetches; the route table's inline arrays start
+// right after them. A field added in front, or one that makes a Node
+// larger, costs a memory round trip on every hop of every lookup in a
+// large ring; fields routing does not read belong in nodeCold.
 func TestNodeLayout(t *testing.T) {
 	if unsafe.Sizeof(uintptr(0)) != 8 {
 		t.Skip("layout is tuned for 64-bit platforms")
 	}
+	const slot = 2048
+	var nodes []*Node // kept alive, so that each allocation is new
+	var start uintptr // where a Node starts in its slot (after the allocator's header)
+	for i := range 8 {
+		n, err := New(Config{Addr: "n", Transport: nopTransport{}})
+		require.NoError(t, err)
+		nodes = append(nodes, n)
+		off := uintptr(unsafe.Pointer(n)) % slot
+		if i == 0 {
+			start = off
+		}
+		require.Equal(t, start, off, "Nodes start at one offset in 2,048-byte slots")
+	}
 	var n Node
+	require.LessOrEqual(t, start+unsafe.Sizeof(n), uintptr(slot), "Node (at byte %d of its slot) outgrew the 2,048-byte size class", start)
 	hot := []struct {
 		name      string
 		off, size uintptr
@@ -30,15 +45,10 @@ func TestNodeLayout(t *testing.T) {
 		{"fingers", unsafe.Offsetof(n.fingers), unsafe.Sizeof(n.fingers)},
 		{"routes.top", unsafe.Offsetof(n.routes) + unsafe.Offsetof(n.routes.top), unsafe.Sizeof(n.routes.top)},
 		{"routes.ref", unsafe.Offsetof(n.routes) + unsafe.Offsetof(n.routes.ref), unsafe.Sizeof(n.routes.ref)},
-		{"routes.stale", unsafe.Offsetof(n.routes) + unsafe.Offsetof(n.routes.stale), unsafe.Sizeof(n.routes.stale)},
 	}
 	for _, f := range hot {
-		require.LessOrEqual(t, f.off+f.size, uintptr(128), "Node.%s ends at byte %d", f.name, f.off+f.size)
+		require.LessOrEqual(t, start+f.off+f.size, uintptr(128), "Node.%s ends at byte %d of its slot", f.name, start+f.off+f.size)
 	}
-	require.Equal(t, uintptr(128), unsafe.Offsetof(n.routes)+unsafe.Offsetof(n.routes.topBuf), "route table's inline arrays")
-	// A Node fits the allocator's 2,048-byte size class: Nodes are then
-	// 2,048-byte aligned, none straddles two pages, and the first 128
-	// bytes are a pair of cache lines. Fields routing does not read
-	// belong in nodeCold.
-	require.LessOrEqual(t, unsafe.Sizeof(n), uintptr(2048), "Node outgrew the 2,048-byte size class")
+	require.Equal(t, uintptr(128), start+unsafe.Offsetof(n.routes)+unsafe.Offsetof(n.routes.topBuf), "route table's inline arrays")
+	require.Len(t, nodes, 8)
 }

@@ -88,11 +88,14 @@ type Node struct {
 	// The fields every routing step reads come first, to share cache
 	// lines and memory pages: a routing step touches the header, the
 	// route table and a few entries of the inline finger and successor
-	// tables, all within a few kilobytes of one allocation. The first
-	// 128 bytes (a Node is allocated 128-byte aligned, and processors
-	// fetch such a pair of cache lines together) hold everything whose
-	// value the step needs to find the rest: the lock, the counters the
-	// step updates, and the headers of the tables. Once they arrive,
+	// tables, all within a few kilobytes of one allocation. The
+	// allocator places a Node 8 bytes into a 2,048-byte slot, after the
+	// header it gives every object of more than 512 bytes that holds
+	// pointers; the Node's first 120 bytes complete the slot's first
+	// 128, a pair of cache lines that processors fetch together. They
+	// hold everything whose value the step needs to find the rest: the
+	// lock, the counters the step updates, and the headers of the
+	// tables. Once they arrive,
 	// the loads of the route table, the successor list and the node's
 	// identifier are independent and proceed at once, so that a step
 	// waits for about three memory round trips: this header, those
@@ -101,7 +104,7 @@ type Node struct {
 	mu        sync.Mutex
 	requests  atomic.Uint64
 	succ      []NodeInfo // the successor list, nearest first; in succBuf while it fits
-	fingers   []NodeInfo // finger i is fingers[i-fingerLo], successor(self + 2^i); zero if unknown
+	fingers   []NodeInfo // finger i is fingers[i-fingerLo()], successor(self + 2^i); zero if unknown
 	routes    routeTable // fingers and successors, ordered for routing; its slice headers come first
 	self      NodeInfo
 	succFirst u256 // clockwise distance from self of the first successor
@@ -111,7 +114,6 @@ type Node struct {
 	// the counters in nodeCold would cost one. [Node.Stats] adds these to
 	// the other lookups counted in stats.
 	lookups, lookupFails atomic.Uint64
-	fingerLo             int // fingerLo + len(fingers) == IDBits
 	succBuf              [succInline]NodeInfo
 	fingerBuf            [fingerInline]NodeInfo // fingers is its tail while it fits
 
@@ -121,11 +123,12 @@ type Node struct {
 	acceptNode func(NodeInfo) bool
 
 	// What routing never reads lives in an allocation of its own, so
-	// that a Node fits the allocator's 2,048-byte size class: two Nodes
-	// to a 4 KiB page, none of them straddling two pages. A Node of more
-	// than 2 KiB would share pages with its neighbours and one in three
-	// would lie across a page boundary, costing a second address
-	// translation on the hops that read both halves.
+	// that a Node and its allocation header fit the allocator's
+	// 2,048-byte size class: two Nodes to a 4 KiB page, none of them
+	// straddling two pages. A Node of more than 2,040 bytes would take
+	// a 2,304-byte slot or more, and some Nodes would lie across a page
+	// boundary, costing a second address translation on the hops that
+	// read both halves.
 	*nodeCold
 }
 
@@ -206,7 +209,6 @@ func New(cfg Config) (*Node, error) {
 		self:       NodeInfo{ID: id, Addr: cfg.Addr},
 		tr:         cfg.Transport,
 		maxHops:    cfg.MaxHops,
-		fingerLo:   IDBits,
 		nodeCold: &nodeCold{
 			store:      cfg.Store,
 			events:     cfg.Events,
@@ -222,6 +224,10 @@ func New(cfg Config) (*Node, error) {
 	n.routes.init()
 	return n, nil
 }
+
+// fingerLo returns the index of the lowest finger the table holds; n.mu
+// is held.
+func (n *Node) fingerLo() int { return IDBits - len(n.fingers) }
 
 // Info returns the node's identifier and address.
 func (n *Node) Info() NodeInfo { return n.self }
