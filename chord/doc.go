@@ -357,14 +357,14 @@
 // [Node.LookupInto] reuses the caller's result and allocates nothing;
 // the simulated network's read lock is sharded so that two cores do not
 // share a cache line per call. Side by side with the code before those
-// changes (eight runs of each with -benchtime 300000x, alternating, load
-// average 2.5 to 3.3), BenchmarkLookup/N=100000 took 8.3–11.3 µs
-// (88,000–121,000 lookups/s; before 10.2–12.5 µs, 80,000–98,000/s) and
-// BenchmarkLookupParallel/N=100000 at best 3.8 µs (263,000/s; before at
-// best 5.1 µs, 198,000/s), its other runs slowed by the other jobs; the
+// changes (six runs of each with -benchtime 300000x, alternating, load
+// average 2.1 to 3.4), BenchmarkLookup/N=100000 took 10.5–12.0 µs
+// (83,000–95,000 lookups/s; before 12.1–14.0 µs, 71,000–83,000/s) and
+// BenchmarkLookupParallel/N=100000 at best 5.8 µs (172,000/s; before at
+// best 6.9 µs, 146,000/s), its other runs slowed by the other jobs; the
 // processor time of one lookup, which leaves out the time the loaded
-// machine took the benchmark off its core, fell from 10.6–12.8 µs to
-// 8.9–10.3 µs. In the profile, 3.2 µs of a lookup is spent on the
+// machine took the benchmark off its core, fell from 11.2–11.9 µs to
+// 8.6–10.6 µs. In the profile, 3.2 µs of a lookup is spent on the
 // first touch of each node, 1.3 µs on endpoint slots, 2.2 µs on the
 // route tables, entries and successor lists, and about 1 µs on the
 // asking node's own first access. The targets of 250,000 lookups/s on one
