@@ -347,17 +347,36 @@
 // successor once, inside its own allocation, and the route table refers
 // to them by index; a finger change updates the table in place; finger
 // maintenance and joins allocate nothing per call. The lookup rows above
-// were measured on the idle machine before that change; in four runs of
-// each side by side on the loaded machine (load average 5 to 10), lookups
-// at N = 10^5 ran at 30,000 to 84,000 per second from one goroutine
-// (24,000 to 38,000 before) and 33,000 to 86,000 per second from two
-// (27,000 to 43,000 before), with the same paths (7.61 hops): the
-// targets of 250,000 and 400,000 per second await a measurement on the
-// idle machine, and are probably not met. At that size every hop
-// touches a node that is not in the processor's cache: the network's
-// endpoint slot, the node's first cache line, its route table and the
-// entries and successor list copied out, and on this virtual machine a
-// miss costs 100 to 300 ns.
+// were measured on the idle machine before that change.
+//
+// Lookups at N = 10^5 are bound by memory latency. A lookup makes about
+// 8.6 calls (7.6 routing steps and the owner's liveness check), each to a
+// node not in the processor's caches, and on this virtual machine a
+// dependent load from a random place in 200 to 500 MiB costs 350 to 500 ns
+// (a translation miss and a memory access; 100 to 230 ns within 64 MiB).
+// A call therefore waits for at least four such loads in turn: the
+// network's endpoint slot (the address's bytes and the handler share 32
+// bytes), the node's first 128 bytes (lock, counters, table headers),
+// then together its route table, identifier and successor list, and
+// last the finger entries the route table names. A [Node] fits the
+// allocator's 2,048-byte size class so that none straddles two pages
+// (a 10^5-node ring holds 2,732 B/node, 2,928 before);
+// [Node.LookupInto] reuses the caller's result and allocates nothing;
+// the simulated network's read lock is sharded so that two cores do not
+// share a cache line per call. Side by side with the code before those
+// changes (six runs of each with -benchtime 300000x, alternating, load
+// average 2.1 to 3.4), BenchmarkLookup/N=100000 took 10.5–12.0 µs
+// (83,000–95,000 lookups/s; before 12.1–14.0 µs, 71,000–83,000/s) and
+// BenchmarkLookupParallel/N=100000 at best 5.8 µs (172,000/s; before at
+// best 6.9 µs, 146,000/s), its other runs slowed by the other jobs; the
+// processor time of one lookup, which leaves out the time the loaded
+// machine took the benchmark off its core, fell from 11.2–11.9 µs to
+// 8.6–10.6 µs. In the profile, 3.2 µs of a lookup is spent on the
+// first touch of each node, 1.3 µs on endpoint slots, 2.2 µs on the
+// route tables, entries and successor lists, and about 1 µs on the
+// asking node's own first access. The targets of 250,000 lookups/s on one
+// core and 400,000/s on two would need a lookup in 4 µs, one such memory
+// access per call: below the floor of this layout on this machine.
 //
 // A ring of 10^6 nodes (SWARMBLOCKS_LONG=1 go test -run TestLongMillion
 // -v ./chord/simnet) is built and stabilised by the protocol in 143 s of

@@ -30,12 +30,27 @@ type LookupResult struct {
 //
 // key is a ring identifier, used as is: callers hash their own keys.
 func (n *Node) Lookup(ctx context.Context, key ID) (LookupResult, error) {
-	n.stats.lookups.Add(1)
-	res, err := n.lookup(ctx, key, true, nil, true)
-	if err != nil {
-		n.stats.lookupFails.Add(1)
-	}
+	var res LookupResult
+	err := n.LookupInto(ctx, key, &res)
 	return res, err
+}
+
+// LookupInto is [Node.Lookup] writing its result into res, whose
+// Successors slice it reuses: a caller making many lookups passes the
+// same res each time and allocates nothing once the slice has grown to
+// the successor-list length. Everything in res is overwritten; on error
+// res.Successors is empty and res.Hops and res.Timeouts tell how far the
+// lookup got. res must not be nil.
+func (n *Node) LookupInto(ctx context.Context, key ID, res *LookupResult) error {
+	if res == nil {
+		return fmt.Errorf("%w: LookupInto result", ErrNilArgument)
+	}
+	err := n.lookupInto(ctx, key, true, nil, true, res)
+	n.lookups.Add(1)
+	if err != nil {
+		n.lookupFails.Add(1)
+	}
+	return err
 }
 
 // deadSet is a small set of nodes met during one lookup. Members are
@@ -82,6 +97,14 @@ func (d *deadSet) has(a NodeInfo) bool {
 // maintenance keeps only the node found, and does not allocate.
 func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, wantSuccs bool) (LookupResult, error) {
 	var res LookupResult
+	err := n.lookupInto(ctx, key, verify, via, wantSuccs, &res)
+	return res, err
+}
+
+// lookupInto is lookup writing into res, reusing the capacity of
+// res.Successors.
+func (n *Node) lookupInto(ctx context.Context, key ID, verify bool, via *NodeInfo, wantSuccs bool, res *LookupResult) error {
+	*res = LookupResult{Successors: res.Successors[:0]}
 	var dead, asked deadSet // nodes found dead; nodes already asked
 	var buf [4 * maxClosest]NodeInfo
 	pending := buf[:0]
@@ -97,13 +120,13 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, w
 	switch {
 	case n.left.Load():
 		n.mu.Unlock()
-		return res, ErrLeft
+		return ErrLeft
 	case via != nil:
 		pending = append(pending, *via)
 		dead.add(n.self)
 	case len(n.succ) == 0:
 		n.mu.Unlock()
-		return res, ErrNoSuccessor
+		return ErrNoSuccessor
 	case n.succOwns(key.u().sub(n.self.ID.u())):
 		succs = keepNodes(out, n.succ)
 	default:
@@ -129,14 +152,20 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, w
 		}
 	}
 
-	resp := getResponse()
-	defer putResponse(resp)
+	// Answers alternate between two responses: the successor list of the
+	// last node that answered stays where it arrived (lastSuccs) while
+	// the next call writes into the other one.
+	resp, spare := getResponse(), getResponse()
+	defer func() {
+		putResponse(resp)
+		putResponse(spare)
+	}()
 	req := getRequest()
 	defer putRequest(req)
 	req.Kind, req.Key = KindClosest, key
 	for succs == nil {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return err
 		}
 		if len(pending) == 0 && !fellBack {
 			// Every candidate failed (fingers that departed since they
@@ -153,10 +182,10 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, w
 			}
 		}
 		if len(pending) == 0 {
-			return res, fmt.Errorf("%w: no live route to %v after %d hops", ErrLookupFailed, key, res.Hops)
+			return fmt.Errorf("%w: no live route to %v after %d hops", ErrLookupFailed, key, res.Hops)
 		}
 		if res.Hops >= n.maxHops {
-			return res, fmt.Errorf("%w: more than %d hops", ErrLookupFailed, n.maxHops)
+			return fmt.Errorf("%w: more than %d hops", ErrLookupFailed, n.maxHops)
 		}
 		c := pending[0]
 		pending = pending[1:]
@@ -186,12 +215,14 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, w
 		if resp.Done {
 			succs = keepNodes(out, resp.Nodes)
 			if len(succs) == 0 {
-				return res, fmt.Errorf("%w: %v has no successor", ErrLookupFailed, c)
+				return fmt.Errorf("%w: %v has no successor", ErrLookupFailed, c)
 			}
 			break
 		}
 		lastC = c
-		lastSuccs = append(sbuf[:0], resp.Succs[:min(len(resp.Succs), len(sbuf))]...)
+		lastSuccs = resp.Succs[:min(len(resp.Succs), len(sbuf))]
+		ans := resp
+		resp, spare = spare, resp
 		if skipDead(); succs != nil {
 			break
 		}
@@ -201,10 +232,10 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, w
 		k := 0
 		cu := c.ID.u()
 		span := key.u().sub(cu)
-		for _, x := range resp.Nodes {
+		for _, x := range ans.Nodes {
 			d := x.ID.u().sub(cu)
 			if !d.zero() && (span.zero() || d.less(span)) && !dead.has(x) {
-				resp.Nodes[k] = x
+				ans.Nodes[k] = x
 				k++
 			}
 		}
@@ -212,20 +243,20 @@ func (n *Node) lookup(ctx context.Context, key ID, verify bool, via *NodeInfo, w
 			pending = pending[:len(buf)-k]
 		}
 		copy(buf[k:], pending)
-		copy(buf[:k], resp.Nodes[:k])
+		copy(buf[:k], ans.Nodes[:k])
 		pending = buf[:k+len(pending)]
 	}
 	for i, s := range succs {
 		if (s.ID == n.self.ID && via == nil) || (!dead.has(s) && (!verify || n.ping(ctx, s))) {
 			res.Node = s
 			if wantSuccs {
-				res.Successors = append(make([]NodeInfo, 0, len(succs)-i-1), succs[i+1:]...)
+				res.Successors = append(res.Successors[:0], succs[i+1:]...)
 			}
-			return res, nil
+			return nil
 		}
 		res.Timeouts++
 	}
-	return res, fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
+	return fmt.Errorf("%w: every successor of the key's predecessor is dead", ErrLookupFailed)
 }
 
 // keepNodes returns a copy of src in out's array if it fits there, else
@@ -278,15 +309,15 @@ func (n *Node) closestStep(key ID, resp *Response) {
 // not answer, and the key's predecessor answers with its first live
 // successor. Hops counts the forwards.
 func (n *Node) LookupRecursive(ctx context.Context, key ID) (LookupResult, error) {
-	n.stats.lookups.Add(1)
+	n.lookups.Add(1)
 	var resp Response
 	n.findSuccessorRecursive(ctx, &Request{Kind: KindFindSuccessor, Key: key, From: n.self}, &resp)
 	if err := resp.Status.Err(); err != nil {
-		n.stats.lookupFails.Add(1)
+		n.lookupFails.Add(1)
 		return LookupResult{}, fmt.Errorf("%w: %w", ErrLookupFailed, err)
 	}
 	if !n.accept(resp.Node) {
-		n.stats.lookupFails.Add(1)
+		n.lookupFails.Add(1)
 		return LookupResult{}, fmt.Errorf("%w: result %v refused by Config.AcceptNode", ErrLookupFailed, resp.Node)
 	}
 	return LookupResult{Node: resp.Node, Successors: resp.Nodes, Hops: int(resp.Hops)}, nil

@@ -1,6 +1,7 @@
 package chord_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -55,4 +56,61 @@ func TestLookupSuccessors(t *testing.T) {
 		res.Successors[0] = chord.NodeInfo{} // the caller's own memory
 		require.Equal(t, want[0], c.Node(owner.Addr).Successor(), "seed %d, lookup %d", seed, i)
 	}
+}
+
+// TestLookupInto checks that LookupInto gives Lookup's answer, overwrites
+// every field of a reused result, and allocates nothing once the result's
+// successor slice has grown: the property BenchmarkLookup relies on.
+func TestLookupInto(t *testing.T) {
+	const seed, n = 4, 300
+	c := simnet.NewCluster(simnet.ClusterConfig{}, seed)
+	require.NoError(t, c.Grow(n))
+	res := chord.LookupResult{Hops: 99, Timeouts: 7, Node: chord.NodeInfo{Addr: "stale"}}
+	for i := range 50 {
+		k := randomKey(c)
+		from := c.Random()
+		want, err := from.Lookup(ctx, k)
+		require.NoError(t, err, "seed %d, lookup %d", seed, i)
+		require.NoError(t, from.LookupInto(ctx, k, &res), "seed %d, lookup %d", seed, i)
+		require.Equal(t, want, res, "seed %d, lookup %d", seed, i)
+	}
+	require.ErrorIs(t, c.Random().LookupInto(ctx, randomKey(c), nil), chord.ErrNilArgument)
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	from, k := c.Random(), randomKey(c)
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := from.LookupInto(ctx, k, &res); err != nil {
+			t.Error(err)
+		}
+	})
+	require.Zero(t, allocs, "allocations per LookupInto with a reused result")
+}
+
+// TestLookupStats checks that every kind of lookup is counted in Stats,
+// and every failed one as a failure.
+func TestLookupStats(t *testing.T) {
+	const seed = 6
+	c := simnet.NewCluster(simnet.ClusterConfig{}, seed)
+	require.NoError(t, c.Grow(50))
+	n := c.Random()
+	before := n.Stats()
+	var res chord.LookupResult
+	for range 3 {
+		_, err := n.Lookup(ctx, randomKey(c))
+		require.NoError(t, err)
+		require.NoError(t, n.LookupInto(ctx, randomKey(c), &res))
+		_, err = n.LookupRecursive(ctx, randomKey(c))
+		require.NoError(t, err)
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err := n.Lookup(canceled, randomKey(c))
+	require.Error(t, err)
+	require.Error(t, n.LookupInto(canceled, randomKey(c), &res))
+	_, err = n.LookupRecursive(canceled, randomKey(c))
+	require.Error(t, err)
+	after := n.Stats()
+	require.Equal(t, before.Lookups+12, after.Lookups, "seed %d", seed)
+	require.Equal(t, before.LookupFails+3, after.LookupFails, "seed %d", seed)
 }

@@ -297,7 +297,7 @@ func (n *Node) FixFingers(ctx context.Context) error {
 	succ0 := n.succ[0]
 	if res.Node.ID == succ0.ID || res.Node.ID == n.self.ID {
 		// This finger and all below it are the successor: trim.
-		if i >= n.fingerLo {
+		if i >= n.fingerLo() {
 			n.resizeFingers(i)
 			n.fingers[0] = res.Node
 		} else {
@@ -334,7 +334,7 @@ func (n *Node) FixAllFingers(ctx context.Context) error {
 // setFinger stores finger i, growing the table downwards if needed; n.mu is
 // held.
 func (n *Node) setFinger(i int, f NodeInfo) {
-	if i < n.fingerLo {
+	if i < n.fingerLo() {
 		lo := i
 		if IDBits-i > fingerInline {
 			// Grow downwards geometrically beyond the inline table:
@@ -343,16 +343,16 @@ func (n *Node) setFinger(i int, f NodeInfo) {
 		}
 		n.resizeFingers(lo)
 	}
-	if old := n.fingers[i-n.fingerLo]; old != f {
-		n.fingers[i-n.fingerLo] = f
-		n.updateFinger(i-n.fingerLo, old)
+	if old := n.fingers[i-n.fingerLo()]; old != f {
+		n.fingers[i-n.fingerLo()] = f
+		n.updateFinger(i-n.fingerLo(), old)
 	}
 }
 
 // resizeFingers makes the finger table cover the indices [lo, IDBits),
 // keeping the fingers both tables cover and zeroing the others; n.mu is
 // held. The table is the tail of the node's inline buffer while it fits,
-// so that the table's index i-fingerLo keeps its place as it grows or
+// so that the table's index i-fingerLo() keeps its place as it grows or
 // shrinks.
 func (n *Node) resizeFingers(lo int) {
 	size := IDBits - lo
@@ -372,7 +372,7 @@ func (n *Node) resizeFingers(lo int) {
 	if size <= fingerInline {
 		clear(n.fingerBuf[:fingerInline-size]) // drop what was trimmed
 	}
-	n.fingers, n.fingerLo = nf, lo
+	n.fingers = nf // IDBits - lo entries: fingerLo() is lo
 	n.markRoutes()
 }
 
@@ -417,7 +417,7 @@ func (n *Node) seedFingers(hints []NodeInfo) {
 			i--
 		}
 		// h is at distance in [2^i, 2^(i+1)): a candidate for finger i.
-		if i >= n.fingerLo && !n.fingers[i-n.fingerLo].IsZero() {
+		if i >= n.fingerLo() && !n.fingers[i-n.fingerLo()].IsZero() {
 			continue
 		}
 		n.setFinger(i, h)

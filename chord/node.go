@@ -88,27 +88,58 @@ type Node struct {
 	// The fields every routing step reads come first, to share cache
 	// lines and memory pages: a routing step touches the header, the
 	// route table and a few entries of the inline finger and successor
-	// tables, all within a few kilobytes of one allocation.
-	left     atomic.Bool
-	mu       sync.Mutex
-	requests atomic.Uint64
-	self     NodeInfo
-	// Clockwise distance from self of the first successor.
-	succFirst u256
+	// tables, all within a few kilobytes of one allocation. The
+	// allocator places a Node 8 bytes into a 2,048-byte slot, after the
+	// header it gives every object of more than 512 bytes that holds
+	// pointers; the Node's first 120 bytes complete the slot's first
+	// 128, a pair of cache lines that processors fetch together. They
+	// hold everything whose value the step needs to find the rest: the
+	// lock, the counters the step updates, and the headers of the
+	// tables. Once they arrive,
+	// the loads of the route table, the successor list and the node's
+	// identifier are independent and proceed at once, so that a step
+	// waits for about three memory round trips: this header, those
+	// tables, and the entries the route table points to.
+	left      atomic.Bool
+	mu        sync.Mutex
+	requests  atomic.Uint64
 	succ      []NodeInfo // the successor list, nearest first; in succBuf while it fits
-	fingers   []NodeInfo // finger i is fingers[i-fingerLo], successor(self + 2^i); zero if unknown
-	fingerLo  int        // fingerLo + len(fingers) == IDBits
-	routes    routeTable // fingers and successors, ordered for routing
-	succBuf   [succInline]NodeInfo
-	fingerBuf [fingerInline]NodeInfo // fingers is its tail while it fits
+	fingers   []NodeInfo // finger i is fingers[i-fingerLo()], successor(self + 2^i); zero if unknown
+	routes    routeTable // fingers and successors, ordered for routing; its slice headers come first
+	self      NodeInfo
+	succFirst u256 // clockwise distance from self of the first successor
+	// Lookup, LookupInto and LookupRecursive count here, when a lookup
+	// ends: its first step has read this cache line (beside self and
+	// succFirst), so the count costs no memory access of its own, where
+	// the counters in nodeCold would cost one. [Node.Stats] adds these to
+	// the other lookups counted in stats.
+	lookups, lookupFails atomic.Uint64
+	succBuf              [succInline]NodeInfo
+	fingerBuf            [fingerInline]NodeInfo // fingers is its tail while it fits
 
-	tr       Transport
+	// Read by the node's own lookups, once per hop.
+	tr         Transport
+	maxHops    int
+	acceptNode func(NodeInfo) bool
+
+	// What routing never reads lives in an allocation of its own, so
+	// that a Node and its allocation header fit the allocator's
+	// 2,048-byte size class: two Nodes to a 4 KiB page, none of them
+	// straddling two pages. A Node of more than 2,040 bytes would take
+	// a 2,304-byte slot or more, and some Nodes would lie across a page
+	// boundary, costing a second address translation on the hops that
+	// read both halves.
+	*nodeCold
+}
+
+// nodeCold holds the fields of a [Node] that routing steps never read:
+// maintenance state, the block store and the statistics.
+type nodeCold struct {
 	r        int
 	now      func() time.Duration
 	trusted  []ed25519.PublicKey
 	quota    int64
 	lifetime time.Duration
-	maxHops  int
 
 	pred       NodeInfo
 	leaving    NodeInfo // a predecessor that announced its leave, until the predecessor next changes
@@ -118,21 +149,22 @@ type Node struct {
 
 	// smu serialises the node's use of its block store; it is taken
 	// before mu when both are held.
-	smu        sync.Mutex
-	store      BlockStore
-	events     chan<- Event
-	acceptNode func(NodeInfo) bool
+	smu    sync.Mutex
+	store  BlockStore
+	events chan<- Event
 
 	stats counters
 }
 
 // Inline capacities of a node's tables; longer tables (a successor list
 // longer than the default, a finger table grown by hostile hints) move to
-// the heap. A ring of 10^6 nodes needs about 22 fingers per node; 30 fill the
-// Node's allocation size class.
+// the heap. A node's finger table spans log2 of the ring's size over the
+// gap to its successor: about 21 fingers on average in a ring of 10^6
+// nodes, more than 25 for about one node in sixteen there (one in 170
+// at 10^5). 25 fill the Node's allocation size class.
 const (
 	succInline   = DefaultSuccessors
-	fingerInline = 30
+	fingerInline = 25
 )
 
 // New returns a node that is not yet in a ring: call [Node.Create] to start
@@ -173,24 +205,29 @@ func New(cfg Config) (*Node, error) {
 		cfg.Store = NewMemStore()
 	}
 	n := &Node{
-		store:      cfg.Store,
-		events:     cfg.Events,
 		acceptNode: cfg.AcceptNode,
 		self:       NodeInfo{ID: id, Addr: cfg.Addr},
 		tr:         cfg.Transport,
-		r:          cfg.Successors,
-		now:        cfg.Now,
-		trusted:    append([]ed25519.PublicKey(nil), cfg.TrustedTrackers...),
-		quota:      cfg.Quota,
-		lifetime:   cfg.Lifetime,
 		maxHops:    cfg.MaxHops,
-		fingerLo:   IDBits,
-		nextFinger: IDBits - 1,
+		nodeCold: &nodeCold{
+			store:      cfg.Store,
+			events:     cfg.Events,
+			r:          cfg.Successors,
+			now:        cfg.Now,
+			trusted:    append([]ed25519.PublicKey(nil), cfg.TrustedTrackers...),
+			quota:      cfg.Quota,
+			lifetime:   cfg.Lifetime,
+			nextFinger: IDBits - 1,
+		},
 	}
 	n.fingers = n.fingerBuf[fingerInline:]
 	n.routes.init()
 	return n, nil
 }
+
+// fingerLo returns the index of the lowest finger the table holds; n.mu
+// is held.
+func (n *Node) fingerLo() int { return IDBits - len(n.fingers) }
 
 // Info returns the node's identifier and address.
 func (n *Node) Info() NodeInfo { return n.self }
@@ -447,8 +484,8 @@ type counters struct {
 func (n *Node) Stats() Stats {
 	s := Stats{
 		Requests: n.requests.Load(), Malformed: n.stats.malformed.Load(),
-		Unreachable: n.stats.unreachable.Load(), Lookups: n.stats.lookups.Load(),
-		LookupFails: n.stats.lookupFails.Load(), Stored: n.stats.stored.Load(),
+		Unreachable: n.stats.unreachable.Load(), Lookups: n.stats.lookups.Load() + n.lookups.Load(),
+		LookupFails: n.stats.lookupFails.Load() + n.lookupFails.Load(), Stored: n.stats.stored.Load(),
 		Duplicates: n.stats.duplicates.Load(), Expired: n.stats.expired.Load(),
 		HandedOff: n.stats.handedOff.Load(), Refused: map[Status]uint64{},
 		Spoofed: n.stats.spoofed.Load(), StoreErrors: n.stats.storeErrors.Load(),

@@ -16,12 +16,16 @@ import "slices"
 // they fit (a ring of 10^6 nodes needs about 30 entries), so a routing
 // step touches one region of memory per node.
 type routeTable struct {
-	top   []uint32 // top 32 bits of each entry's distance, ascending
-	ref   []uint16 // each entry: an index into fingers, or refSucc|index into succ
-	stale bool
+	top []uint32 // top 32 bits of each entry's distance, ascending
+	ref []uint16 // each entry: an index into fingers, or refSucc|index into succ
 
+	// The inline arrays follow the headers: in a Node (on 64-bit
+	// platforms) they start at byte 128 of its allocation, on cache
+	// lines of their own.
 	topBuf [routeInline]uint32
 	refBuf [routeInline]uint16
+
+	stale bool
 }
 
 // routeInline is the route table's inline capacity; larger tables move to

@@ -45,7 +45,7 @@ type Cluster struct {
 	pos      map[string]int
 	timers   map[string][]des.Event
 	base     map[string]bool
-	names    names
+	lastName int              // the number k of the last address "n<k>" handed out
 	sorted   []chord.NodeInfo // oracle view, nil when stale
 	ctx      context.Context
 	churnOff bool
@@ -126,7 +126,11 @@ func (c *Cluster) newNode() (*chord.Node, error) {
 	if c.cfgErr != nil {
 		return nil, c.cfgErr
 	}
-	addr := c.names.take()
+	if c.lastName+1 >= maxNumbered {
+		return nil, fmt.Errorf("%w: more than %d nodes created", ErrConfig, maxNumbered-1)
+	}
+	c.lastName++
+	addr := c.Net.numberedAddr(c.lastName)
 	var id chord.ID
 	for i := 0; i < chord.IDSize; i += 8 {
 		v := c.rng.Uint64()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -74,7 +75,7 @@ func TestEndpoints(t *testing.T) {
 	set("n8000000", 1) // far beyond the slice: map
 	set("peer.example", 2)
 	check()
-	require.Less(t, len(es.byNum), 2*50+1024+1, "a lone large number does not grow the slice")
+	require.LessOrEqual(t, es.slots(), 2*slotChunk, "a lone large number does not allocate slots up to it")
 	del("n2")
 	del("n01")
 	del("n8000000")
@@ -86,4 +87,24 @@ func TestEndpoints(t *testing.T) {
 		model[a] = e
 	}
 	check()
+}
+
+// TestNumberedAddr checks the addresses the network hands out: "n<k>",
+// the same string every time, its bytes those of k's slot (so that a call
+// finds the handler on the cache line holding the address), and resolved
+// alike whether the caller holds that string or an equal one of its own.
+func TestNumberedAddr(t *testing.T) {
+	var es endpoints
+	for _, k := range []int{0, 1, 9, 10, 1023, 1024, 5000, 99999} {
+		a := es.addr(k)
+		require.Equal(t, "n"+strconv.Itoa(k), a)
+		require.Equal(t, a, es.addr(k))
+		require.Same(t, &es.slot(k).name[0], unsafe.StringData(a), "address bytes live in the slot")
+		es.set(a, endpoint{h: nopHandler{k}})
+		require.Equal(t, nopHandler{k}, es.handler(a))
+		require.Equal(t, nopHandler{k}, es.handler(string([]byte(a))), "an equal string from elsewhere")
+	}
+	es.delete("n1024")
+	require.Nil(t, es.handler(es.addr(1024)))
+	require.Equal(t, "n1024", es.addr(1024), "a crashed endpoint's address is unchanged")
 }

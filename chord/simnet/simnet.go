@@ -53,13 +53,14 @@ type Config struct {
 // Network is a simulated network. It is safe for concurrent use, but
 // simulations drive it from one goroutine to stay deterministic.
 //
-// Calls take only a read lock and count on their own port, so that lookups
-// from several goroutines (a parallel benchmark, a node serving many
-// clients) do not queue behind one another.
+// Calls take only a read lock, on a shard of their own port's choosing,
+// and count on their own port, so that lookups from several goroutines (a
+// parallel benchmark, a node serving many clients) neither queue behind
+// one another nor share a cache line.
 type Network struct {
 	cfg Config
 
-	mu     sync.RWMutex // guards eps, groups and ports
+	mu     shardedLock // guards eps, groups and ports
 	eps    endpoints
 	groups bool // some endpoint is outside group 0
 	ports  []*port
@@ -88,24 +89,33 @@ func New(cfg Config, rng *rand.Rand) (*Network, error) {
 
 // Register attaches handler h at address addr, up and in partition group 0.
 func (nw *Network) Register(addr string, h chord.Handler) {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
+	nw.mu.lock()
+	defer nw.mu.unlock()
 	nw.eps.set(addr, endpoint{h: h})
+}
+
+// numberedAddr returns the address "n<k>", whose bytes share memory with
+// the handler registered at it (see [endpoints.addr]): calls to it resolve
+// in one memory access. k is below maxNumbered.
+func (nw *Network) numberedAddr(k int) string {
+	nw.mu.lock()
+	defer nw.mu.unlock()
+	return nw.eps.addr(k)
 }
 
 // Crash makes addr silent: every call to it times out. The node's memory is
 // gone as far as the network is concerned (crash-stop).
 func (nw *Network) Crash(addr string) {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
+	nw.mu.lock()
+	defer nw.mu.unlock()
 	nw.eps.delete(addr)
 }
 
 // SetGroup puts addr in partition group g; nodes in different groups
 // cannot reach each other until [Network.Heal].
 func (nw *Network) SetGroup(addr string, g int) {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
+	nw.mu.lock()
+	defer nw.mu.unlock()
 	if ep, ok := nw.eps.get(addr); ok {
 		ep.group = g
 		nw.eps.set(addr, ep)
@@ -115,16 +125,15 @@ func (nw *Network) SetGroup(addr string, g int) {
 
 // Heal puts every endpoint back in group 0.
 func (nw *Network) Heal() {
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
+	nw.mu.lock()
+	defer nw.mu.unlock()
 	nw.eps.setGroupAll(0)
 	nw.groups = false
 }
 
 // Alive reports whether addr is registered and not crashed.
 func (nw *Network) Alive(addr string) bool {
-	nw.mu.RLock()
-	defer nw.mu.RUnlock()
+	defer nw.mu.rlock(0).RUnlock()
 	_, ok := nw.eps.get(addr)
 	return ok
 }
@@ -132,8 +141,7 @@ func (nw *Network) Alive(addr string) bool {
 // Charged returns the simulated time spent in calls so far (round trips
 // and timeouts).
 func (nw *Network) Charged() time.Duration {
-	nw.mu.RLock()
-	defer nw.mu.RUnlock()
+	defer nw.mu.rlock(0).RUnlock()
 	var d time.Duration
 	for _, p := range nw.ports {
 		d += time.Duration(p.charged.Load())
@@ -143,8 +151,7 @@ func (nw *Network) Charged() time.Duration {
 
 // Calls returns the number of calls made and how many got no answer.
 func (nw *Network) Calls() (calls, failed uint64) {
-	nw.mu.RLock()
-	defer nw.mu.RUnlock()
+	defer nw.mu.rlock(0).RUnlock()
 	for _, p := range nw.ports {
 		calls += p.calls.Load()
 		failed += p.failed.Load()
@@ -155,8 +162,9 @@ func (nw *Network) Calls() (calls, failed uint64) {
 // Endpoint returns the transport of the node at addr.
 func (nw *Network) Endpoint(addr string) chord.Transport {
 	p := &port{nw: nw, addr: addr}
-	nw.mu.Lock()
-	defer nw.mu.Unlock()
+	nw.mu.lock()
+	defer nw.mu.unlock()
+	p.shard = len(nw.ports) % lockShards
 	nw.ports = append(nw.ports, p)
 	return p
 }
@@ -165,6 +173,7 @@ func (nw *Network) Endpoint(addr string) chord.Transport {
 type port struct {
 	nw            *Network
 	addr          string
+	shard         int // the shard of Network.mu its calls read-lock
 	calls, failed atomic.Uint64
 	charged       atomic.Int64 // time.Duration
 }
@@ -205,7 +214,7 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 		return fmt.Errorf("%w: sender %q is not %q", ErrSpoofed, req.From.Addr, p.addr)
 	}
 	nw := p.nw
-	nw.mu.RLock()
+	mu := nw.mu.rlock(p.shard)
 	var h chord.Handler
 	if !nw.groups {
 		h = nw.eps.handler(to)
@@ -214,7 +223,7 @@ func (p *port) Call(ctx context.Context, to string, req *chord.Request, resp *ch
 			h = dst.h
 		}
 	}
-	nw.mu.RUnlock()
+	mu.RUnlock()
 	p.calls.Add(1)
 	if h == nil || nw.lost() {
 		p.failed.Add(1)

@@ -1,0 +1,70 @@
+package chord
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// scriptTransport answers each call with the function registered for its
+// destination, and records the destinations called; other addresses are
+// unreachable.
+type scriptTransport struct {
+	answer map[string]func(req *Request, resp *Response)
+	called []string
+}
+
+func (s *scriptTransport) Call(_ context.Context, to string, req *Request, resp *Response) error {
+	s.called = append(s.called, to)
+	f, ok := s.answer[to]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrUnreachable, to)
+	}
+	resp.Reset()
+	f(req, resp)
+	return nil
+}
+
+// TestLookupKeepsLastSuccessors checks that the successor list of the last
+// node that answered survives a later call whose refusal still wrote a
+// successor list into its response: the lookup falls back on the former.
+// Here n's only route c answers with successors x1…x8 and one candidate
+// h; h refuses, having written bogus successors; every candidate having
+// failed, n walks c's successors, farthest first, and x8 names the owner.
+func TestLookupKeepsLastSuccessors(t *testing.T) {
+	node := func(addr string, id uint64) NodeInfo { return NodeInfo{ID: IDFromUint64(id), Addr: addr} }
+	c, h, owner := node("c", 2000), node("h", 5000), node("owner", 9500)
+	var xs, bogus []NodeInfo
+	for i := range 8 {
+		xs = append(xs, node(fmt.Sprintf("x%d", i+1), uint64(2100+100*i)))
+		bogus = append(bogus, node(fmt.Sprintf("bogus%d", i+1), uint64(3000+100*i)))
+	}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"c": func(_ *Request, resp *Response) {
+			resp.Succs = append(resp.Succs, xs...)
+			resp.Nodes = append(resp.Nodes, h)
+		},
+		"h": func(_ *Request, resp *Response) {
+			resp.Succs = append(resp.Succs, bogus...)
+			resp.Status = StatusUnavailable
+		},
+		"x8": func(_ *Request, resp *Response) {
+			resp.Done = true
+			resp.Nodes = append(resp.Nodes, owner)
+		},
+		"owner": func(*Request, *Response) {},
+	}}
+	n, err := New(Config{Addr: "n", ID: IDFromUint64(1000), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{c})
+	n.mu.Unlock()
+
+	var res LookupResult
+	require.NoError(t, n.LookupInto(context.Background(), IDFromUint64(9000), &res), "calls %v", tr.called)
+	require.Equal(t, owner, res.Node)
+	require.Equal(t, []string{"c", "h", "x8", "owner"}, tr.called)
+	require.Equal(t, 1, res.Timeouts, "h's refusal")
+}
