@@ -90,9 +90,9 @@ func FuzzHeap(f *testing.F) {
 // event is shaped like a simulation's pending event: a time and a
 // sequence number to break ties, plus a payload.
 type event struct {
-	t       float64
-	seq     uint64
-	payload [2]int32
+	t   float64
+	seq uint64
+	_   [8]byte // a payload, as large as a simulation's
 }
 
 func (e event) Less(x event) bool { return e.t < x.t || e.t == x.t && e.seq < x.seq }
