@@ -38,7 +38,9 @@ type world struct {
 	// handshake a client of the world reads: the benchmarks count them to
 	// know when a swarm is fully connected.
 	handshake func()
-	spread    bool
+	// spread, in the benchmarks, staggers the leechers' first requests
+	// (spreadRequests).
+	spread bool
 	// ks, if not nil, is the HTTP key server every node uses; the seed
 	// signs with seedKey; paid holds the peers it licenses.
 	ks      *httptest.Server
