@@ -52,8 +52,10 @@ var benchPieceLengths = []int{32 << 10, 64 << 10, 128 << 10, 256 << 10, 512 << 1
 // ordinary torrent; drm adds the capsule exchange, the key server (a
 // tracker in process, [drm.LocalKeys]) and the §2.3 checks, and a leecher
 // counts as done once it holds every capsule. Every client's upload is
-// capped at -swarm.link bytes per second (see benchLink). Only the
-// transfer is timed: from connecting the swarm until every leecher is done.
+// capped at -swarm.link bytes per second (see benchLink), and the
+// leechers stagger their first requests (spreadRequests). Only the
+// transfer is timed: from connecting the swarm until every leecher is
+// done; see BenchmarkSwarmLoss for what else is kept out.
 //
 // plain and drm run apart, minutes from each other on a shared machine:
 // compare them with BenchmarkSwarmLoss, which interleaves them.
@@ -131,7 +133,12 @@ func BenchmarkSwarmLoss(b *testing.B) {
 		drmRole
 		aaRole
 	)
-	orders := [6][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}
+	// The six orders of the three roles, one per iteration in turn.
+	orders := [6][3]int{
+		{plainRole, drmRole, aaRole}, {plainRole, aaRole, drmRole},
+		{drmRole, plainRole, aaRole}, {drmRole, aaRole, plainRole},
+		{aaRole, plainRole, drmRole}, {aaRole, drmRole, plainRole},
+	}
 	content := benchContentSize()
 	for _, keys := range []string{"local", "http"} {
 		for _, pl := range benchPieceLengths {
