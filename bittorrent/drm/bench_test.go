@@ -128,17 +128,7 @@ func BenchmarkSwarm(b *testing.B) {
 // node with its own signing key, as a real swarm would (over plain HTTP:
 // TLS would add a handshake per connection, not per request).
 func BenchmarkSwarmLoss(b *testing.B) {
-	const (
-		plainRole = iota
-		drmRole
-		aaRole
-	)
-	// The six orders of the three roles, one per iteration in turn.
-	orders := [6][3]int{
-		{plainRole, drmRole, aaRole}, {plainRole, aaRole, drmRole},
-		{drmRole, plainRole, aaRole}, {drmRole, aaRole, plainRole},
-		{aaRole, plainRole, drmRole}, {aaRole, drmRole, plainRole},
-	}
+	orders := swarmOrders
 	content := benchContentSize()
 	for _, keys := range []string{"local", "http"} {
 		for _, pl := range benchPieceLengths {
@@ -199,6 +189,23 @@ func BenchmarkSwarmLoss(b *testing.B) {
 			})
 		}
 	}
+}
+
+// The three swarms of an iteration of BenchmarkSwarmLoss.
+const (
+	plainRole = iota
+	drmRole
+	aaRole
+)
+
+// swarmOrders are the six orders of the three roles, one per iteration in
+// turn: over six iterations every role runs in every position twice, and
+// each of the two compared pairs (plain, drm) and (plain, aa) runs in
+// either order three times.
+var swarmOrders = [6][3]int{
+	{plainRole, drmRole, aaRole}, {plainRole, aaRole, drmRole},
+	{drmRole, plainRole, aaRole}, {drmRole, aaRole, plainRole},
+	{aaRole, plainRole, drmRole}, {aaRole, drmRole, plainRole},
 }
 
 // reportMedian reports the median of xs, in percent, as name-% and, when

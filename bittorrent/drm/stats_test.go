@@ -79,3 +79,39 @@ func TestMedianCI(t *testing.T) {
 		}
 	}
 }
+
+// TestSwarmOrdersBalanced: BenchmarkSwarmLoss's orders put every role in
+// every position equally often and run each compared pair in either order
+// equally often, so that a first or last run's bias cancels.
+func TestSwarmOrdersBalanced(t *testing.T) {
+	var at [3][3]int // at[role][position]
+	before := map[[2]int]int{}
+	for _, o := range swarmOrders {
+		seen := [3]bool{}
+		for pos, role := range o {
+			at[role][pos]++
+			seen[role] = true
+		}
+		if seen != [3]bool{true, true, true} {
+			t.Fatalf("order %v is not a permutation of the three roles", o)
+		}
+		for _, pair := range [][2]int{{plainRole, drmRole}, {plainRole, aaRole}} {
+			if slices.Index(o[:], pair[0]) < slices.Index(o[:], pair[1]) {
+				before[pair]++
+			}
+		}
+	}
+	want := len(swarmOrders) / 3
+	for role := range at {
+		for pos, k := range at[role] {
+			if k != want {
+				t.Errorf("role %d runs in position %d in %d of %d orders, want %d", role, pos, k, len(swarmOrders), want)
+			}
+		}
+	}
+	for _, pair := range [][2]int{{plainRole, drmRole}, {plainRole, aaRole}} {
+		if 2*before[pair] != len(swarmOrders) {
+			t.Errorf("roles %v: the first runs first in %d of %d orders", pair, before[pair], len(swarmOrders))
+		}
+	}
+}
