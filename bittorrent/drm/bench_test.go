@@ -112,14 +112,16 @@ func BenchmarkSwarm(b *testing.B) {
 //
 // What is not the experiment is kept out. The garbage collector runs
 // before each transfer, so that no swarm pays for its predecessor's
-// garbage. The clock starts when the nodes are told of each other; the
-// mesh forms in about 10 ms (mesh-ms), and a connection a client turned
-// away is made again, so that every swarm runs with all its links. The
-// leechers prefer pieces of their own share first (spreadRequests), so
-// that the original seed, whose upload bounds the swarm, does not send the
-// same piece to several leechers by chance: without it, anacrolix's
-// deterministic order has every leecher ask the seed for the same pieces,
-// and at 1 MiB pieces transfer times spread by 40%. The content is
+// garbage. The clock starts when the nodes are told of each other; a
+// connection a client turns away is not redialled by anacrolix, so until
+// every connection and extended handshake is up (mesh-ms, about 10 ms)
+// the nodes are told of each other again every 100 ms, and every swarm
+// runs with all its links. The leechers prefer pieces of their own share
+// first (spreadRequests), so that the original seed, whose upload bounds
+// the swarm, does not send the same piece to several leechers by chance:
+// without it, anacrolix's deterministic order has every leecher ask the
+// seed for the same pieces, and at 1 MiB pieces transfer times spread by
+// 40%. The content is
 // benchContent bytes (2 MiB, for CI's single iteration), or with
 // SWARMBLOCKS_LONG=1 benchLongContent (8 MiB, for measurements).
 //
