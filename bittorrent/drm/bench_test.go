@@ -351,7 +351,7 @@ func (s *benchSwarm) run(b *testing.B) (elapsed, mesh, tail time.Duration) {
 
 // close closes the swarm's clients and removes their data at once, rather
 // than at the end of the benchmark: a run of twelve iterations writes
-// 1.4 GB, and the kernel's writing back of earlier swarms' files would
+// 1.5 GB, and the kernel's writing back of earlier swarms' files would
 // compete with later transfers.
 func (s *benchSwarm) close() {
 	for _, n := range s.nodes {
