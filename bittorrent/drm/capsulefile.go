@@ -1,6 +1,7 @@
 package drm
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,9 +18,10 @@ import (
 // integrity, and every capsule read back is checked again against the
 // expected hashes. A torn last record (a crash mid-append) is ignored.
 type capsuleFile struct {
-	f      *os.File
-	size   int
-	loaded []*reencrypt.Capsule
+	f       *os.File
+	size    int
+	loaded  []*reencrypt.Capsule
+	pending []byte // records added since the last flush
 }
 
 func openCapsuleFile(path string, g group.Group) (*capsuleFile, error) {
@@ -57,13 +59,25 @@ func openCapsuleFile(path string, g group.Group) (*capsuleFile, error) {
 	return cf, nil
 }
 
-func (cf *capsuleFile) append(c *reencrypt.Capsule) error {
-	b, err := c.MarshalBinary()
-	if err != nil {
-		return err
+// add queues the wire form of a verified capsule for the next flush. A
+// record of the wrong size is not queued: it would misalign the file.
+func (cf *capsuleFile) add(wire []byte) {
+	if len(wire) == cf.size {
+		cf.pending = append(cf.pending, wire...)
 	}
-	_, err = cf.f.Write(b)
+}
+
+// flush appends the queued records in one write.
+func (cf *capsuleFile) flush() error {
+	if len(cf.pending) == 0 {
+		return nil
+	}
+	_, err := cf.f.Write(cf.pending)
+	cf.pending = cf.pending[:0]
 	return err
 }
 
-func (cf *capsuleFile) close() error { return cf.f.Close() }
+// close flushes the queued records and closes the file.
+func (cf *capsuleFile) close() error {
+	return errors.Join(cf.flush(), cf.f.Close())
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/anacrolix/torrent"
+	pp "github.com/anacrolix/torrent/peer_protocol"
 	"github.com/stretchr/testify/require"
 	"github.com/swarmblocks/swarmblocks/bittorrent/drm"
 	"github.com/swarmblocks/swarmblocks/bittorrent/internal/loopback"
@@ -33,6 +34,13 @@ type world struct {
 	// link, if positive, caps every client's upload of torrent data at
 	// link bytes per second.
 	link int
+	// handshake, if not nil, is called for every extended (BEP 10)
+	// handshake a client of the world reads: the benchmarks count them to
+	// know when a swarm is fully connected.
+	handshake func()
+	// spread, in the benchmarks, staggers the leechers' first requests
+	// (spreadRequests).
+	spread bool
 	// ks, if not nil, is the HTTP key server every node uses; the seed
 	// signs with seedKey; paid holds the peers it licenses.
 	ks      *httptest.Server
@@ -45,6 +53,9 @@ func (w *world) config(dir string) *torrent.ClientConfig {
 	cfg := loopback.ClientConfig(dir)
 	if w.link > 0 {
 		cfg.UploadRateLimiter = rate.NewLimiter(rate.Limit(w.link), 64<<10)
+	}
+	if h := w.handshake; h != nil {
+		cfg.Callbacks.ReadExtendedHandshake = func(*torrent.PeerConn, *pp.ExtendedHandshakeMessage) { h() }
 	}
 	return cfg
 }

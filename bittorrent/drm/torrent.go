@@ -20,7 +20,10 @@ type Options struct {
 	// CapsuleFile is where a downloader keeps the capsules it received,
 	// so that a restarted client can still decrypt what it downloaded
 	// (with its saved key and licence). Capsules already in the file are
-	// checked again and kept. Empty keeps them in memory only.
+	// checked again and kept. New ones are appended in batches, one write
+	// per round of the extension's work, and all are written by the time
+	// [Torrent.Done] is closed, and by [Torrent.Close]. Empty keeps them
+	// in memory only.
 	CapsuleFile string
 	// RequestTimeout is how long a downloader waits for an answer before
 	// asking another peer, and how long an uploader waits for the key
@@ -126,6 +129,10 @@ type decoded struct {
 	pc       *torrent.PeerConn
 	m        *Message
 	polluted bool
+	// wire is a capsule's wire form as received: ParseCapsule accepts only
+	// canonical encodings, so it is the capsule's own, and the capsule
+	// file stores it without encoding the capsule again.
+	wire []byte
 }
 
 type pieceState struct {
@@ -383,12 +390,16 @@ func (d *Torrent) want(i int) {
 	}
 }
 
-// checkDone closes done once every body and capsule is in. d.mu is held.
+// checkDone closes done once every body and capsule is in, the capsule
+// file written first. d.mu is held.
 func (d *Torrent) checkDone() {
 	if d.have == d.n && d.bodies == d.n {
 		select {
 		case <-d.done:
 		default:
+			if d.file != nil {
+				_ = d.file.flush()
+			}
 			close(d.done)
 		}
 	}
@@ -454,6 +465,11 @@ func (d *Torrent) step(now time.Time) {
 		out = d.apply(m, out)
 	}
 	out = d.schedule(now, view, out)
+	if d.file != nil {
+		// One write for every capsule of the step. A write error only
+		// costs those capsules after a restart; they are asked again then.
+		_ = d.file.flush()
+	}
 	d.mu.Unlock()
 	d.send(out)
 }
@@ -486,6 +502,7 @@ func (d *Torrent) decode(in inbound) (decoded, bool) {
 	}
 	out := decoded{pc: in.pc, m: m}
 	if m.Kind == KindCapsule && d.peer != nil {
+		out.wire = in.payload[1:]
 		d.peerMu.Lock()
 		out.polluted = d.peer.VerifyCapsule(m.Capsule) != nil
 		d.peerMu.Unlock()
@@ -528,13 +545,13 @@ func (d *Torrent) apply(in decoded, out []outbound) []outbound {
 			d.strikes[in.pc]++
 			return out
 		}
-		d.keep(m.Capsule)
+		d.keep(m.Capsule, in.wire)
 	}
 	return out
 }
 
-// keep stores a verified capsule. d.mu is held.
-func (d *Torrent) keep(c *reencrypt.Capsule) {
+// keep stores a verified capsule, whose wire form is wire. d.mu is held.
+func (d *Torrent) keep(c *reencrypt.Capsule, wire []byte) {
 	i := int(c.Index)
 	if d.capsules[i] != nil {
 		return
@@ -543,9 +560,7 @@ func (d *Torrent) keep(c *reencrypt.Capsule) {
 	d.have++
 	d.stats.received.Add(1)
 	if d.file != nil {
-		// A write error only costs the capsule after a restart; it is
-		// asked again then.
-		_ = d.file.append(c)
+		d.file.add(wire)
 	}
 	d.pending = slices.DeleteFunc(d.pending, func(x int) bool { return x == i })
 	d.pieces[i] = pieceState{body: d.pieces[i].body}
