@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sync"
 
+	zblake3 "github.com/zeebo/blake3"
 	"lukechampine.com/blake3"
 	"lukechampine.com/blake3/guts"
 )
@@ -71,8 +72,8 @@ func (s *Swarm) Replicas() int { return s.replicas }
 // of the chunk's hash (§4.2), so that it can be computed from the .torrent
 // file without the chunk. Hashes are BLAKE3.
 func ChunkHash(chunk []byte) [32]byte {
-	h := blake3.Sum256(chunk)
-	return blake3.Sum256(h[:])
+	h := zblake3.Sum256(chunk)
+	return zblake3.Sum256(h[:])
 }
 
 // ReplicaKey returns the ring key of replica i of the chunk: h(chunk_hash,
@@ -385,7 +386,7 @@ func (n *Node) putSlots(ctx context.Context, sw *Swarm, issuer TicketIssuer, ch 
 		lr    LookupResult
 		err   error
 	}
-	dataHash := blake3.Sum256(sealed)
+	dataHash := zblake3.Sum256(sealed)
 	out := make([]outcome, len(slots))
 	store := func(k int) {
 		i := slots[k]

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"lukechampine.com/blake3"
+	zblake3 "github.com/zeebo/blake3"
 )
 
 // This file is the DHash layer: the store, fetch and handoff handlers over
@@ -13,7 +13,7 @@ import (
 
 // BlockKey is the DHash key of a content-addressed block: its BLAKE3 hash
 // on the ring.
-func BlockKey(data []byte) ID { return ID(blake3.Sum256(data)) }
+func BlockKey(data []byte) ID { return ID(zblake3.Sum256(data)) }
 
 // storeErr records a failure of the block store; the request is answered
 // with StatusUnavailable.
@@ -49,7 +49,7 @@ func (n *Node) handleStore(ctx context.Context, req *Request, handoff bool) erro
 	if t.Key != req.Key {
 		return ErrTicketMismatch
 	}
-	if blake3.Sum256(req.Data) != t.DataHash {
+	if zblake3.Sum256(req.Data) != t.DataHash {
 		return ErrTicketMismatch
 	}
 	now := n.now()
