@@ -103,6 +103,16 @@ func (n *Node) Tell(others ...*Node) {
 	n.Torrent.AddPeers(n.remember(others))
 }
 
+// TellPeers gives n peer addresses to connect to, such as those of a
+// client that is not a [Node], and remembers them so that [Nudge] can give
+// them again.
+func (n *Node) TellPeers(ps ...torrent.PeerInfo) {
+	n.mu.Lock()
+	n.told = append(n.told, ps...)
+	n.mu.Unlock()
+	n.Torrent.AddPeers(ps)
+}
+
 // remember records others for [Nudge] without dialling them now.
 func (n *Node) remember(others []*Node) []torrent.PeerInfo {
 	var ps []torrent.PeerInfo
@@ -207,8 +217,8 @@ func Connect(nodes ...*Node) {
 
 // WaitComplete waits until every node's torrent is complete, or ctx ends.
 //
-// A node whose download makes no progress for [StallAfter] is nudged: its
-// outstanding requests are cancelled and made afresh. anacrolix/torrent
+// A node whose download makes no progress for [StallAfter] is nudged: it
+// reconnects to the peers it was told of ([Nudge]). anacrolix/torrent
 // v1.61 now and then stops requesting from a connected seed on a loaded
 // machine (seen under the race detector: a leecher stuck at 655,360 of
 // 1,048,576 bytes with both connections open for a minute); a nudge is
@@ -250,17 +260,25 @@ func Wait(ctx context.Context, n *Node, done func() bool) error {
 // before it nudges the node.
 const StallAfter = 8 * time.Second
 
-// Nudge gives a node again the peers it was told of (a dropped connection
-// is not redialled by itself), cancels its outstanding requests and has
-// its client request afresh from every connection, leaving piece
-// priorities as they are.
+// Nudge closes a node's connections and gives it again the peers it was
+// told of, so that it dials them afresh (a dropped connection is not
+// redialled by itself). anacrolix/torrent v1.61's stalls are states of a
+// connection: a new one requests afresh (seen in package pacomwire's
+// tests, where a connection whose bitfield came before the info
+// dictionary never grew interested and a reconnect cured it).
+//
+// Nudge does not toggle [torrent.Torrent.DisallowDataDownload]: while
+// downloading is disallowed, v1.61's consistency check of pending pieces
+// against its request order panics when it happens to run (it runs at
+// exponentially spaced calls, from message handlers too).
 func Nudge(n *Node) {
 	n.mu.Lock()
 	told := slices.Clone(n.told)
 	n.mu.Unlock()
+	for _, pc := range n.Torrent.PeerConns() {
+		_ = pc.Close()
+	}
 	n.Torrent.AddPeers(told)
-	n.Torrent.DisallowDataDownload()
-	n.Torrent.AllowDataDownload()
 }
 
 // Swarm is one seed and its leechers.
