@@ -330,13 +330,13 @@
 //
 //	BenchmarkBuildRing/N=1000          0.03 s   2,968 B/node (*)
 //	BenchmarkBuildRing/N=10000         0.45 s   2,937 B/node (*)
-//	BenchmarkBuildRing/N=100000        16 s     2,928 B/node (*)
+//	BenchmarkBuildRing/N=100000        7.4 s    2,732 B/node (idle machine)
 //	BenchmarkLookup/N=1000             1.9 µs/lookup   ≈520,000/s   4.31 hops
 //	BenchmarkLookup/N=10000            6.5 µs/lookup   ≈150,000/s   5.95 hops
-//	BenchmarkLookup/N=100000          10.5–11.2 µs     89,000–95,000/s   7.61 hops
+//	BenchmarkLookup/N=100000           9.0 µs/lookup   111,500/s   7.61 hops (idle machine)
 //	BenchmarkLookupParallel/N=1000     1.5 µs/lookup   ≈650,000/s
 //	BenchmarkLookupParallel/N=10000    1.9–3.2 µs      310,000–530,000/s
-//	BenchmarkLookupParallel/N=100000   4.2–5.4 µs      187,000–240,000/s (median of 10 runs 209,000/s)
+//	BenchmarkLookupParallel/N=100000   4.1–4.4 µs      227,000–246,000/s (idle machine)
 //	BenchmarkReplicaKeys               2.1 µs for q_s = 10 keys
 //	BenchmarkMPut                      1.24 ms per 16 KiB chunk, 10 replicas (13.2 MB/s)
 //	BenchmarkMGet                      0.25 ms per 16 KiB chunk (67 MB/s)
@@ -347,7 +347,9 @@
 // successor once, inside its own allocation, and the route table refers
 // to them by index; a finger change updates the table in place; finger
 // maintenance and joins allocate nothing per call. The lookup rows above
-// were measured on the idle machine before that change.
+// were measured on the idle machine before that change, except the rows
+// marked idle, measured after the layout changes below (two runs of
+// -benchtime 300000x, load average 1.1–1.3).
 //
 // Lookups at N = 10^5 are bound by memory latency. A lookup makes about
 // 8.6 calls (7.6 routing steps and the owner's liveness check), each to a
@@ -379,13 +381,13 @@
 // access per call: below the floor of this layout on this machine.
 //
 // A ring of 10^6 nodes (SWARMBLOCKS_LONG=1 go test -run TestLongMillion
-// -v ./chord/simnet) is built and stabilised by the protocol in 143 s of
-// processor time (9 min 51 s of wall time on the loaded machine, where
-// the test got a quarter of a core), using 2,951 B/node and a peak
-// resident memory of 5.00 GiB (the test bounds the collector's headroom
-// at 5 GiB). 100,000 lookups on it took 9.27 hops on average (½·log2 N =
-// 9.97, p99 14), all answered by the true owner, at 21,500 lookups/s from
-// one goroutine on the loaded machine.
+// -v ./chord/simnet) is built and stabilised by the protocol in 1 min 49 s
+// on the idle machine (load average 1.1), using 2,806 B/node and a peak
+// resident memory of 3.67 GiB (the test bounds the collector's headroom
+// at 5 GiB); the whole test, with the 200,000 lookups below, took 1 min
+// 58 s of wall time and 119 s of user processor time. 100,000 lookups on
+// it took 9.27 hops on average (½·log2 N = 9.97, p99 14), all answered by
+// the true owner, at 53,800 lookups/s from one goroutine.
 //
 // Scaling (BenchmarkScaling in chord for lookups and in chord/simnet for
 // the ring build; internal/scaling fits the exponents; README, Scaling):
@@ -453,10 +455,9 @@
 //   - [MemStore] lists the keys of a ring interval (handoffs, on
 //     membership changes only) by scanning its map; every other
 //     operation uses its index.
-//   - The lookup rate target (200,000 lookups/s at 10^5 nodes) is met
-//     with one lookup per core on this 2-core machine, by a small margin
-//     that varies from run to run (see Speed); one goroutine does about
-//     half of it.
+//   - Lookups at 10^5 nodes are bound by memory latency (see Speed):
+//     111,500 lookups/s on one goroutine and 227,000–246,000/s on two on
+//     the idle 2-core machine, short of 250,000 and 400,000.
 //
 // # References
 //
