@@ -329,6 +329,9 @@ func (n *Node) findSuccessorRecursive(ctx context.Context, req *Request, resp *R
 		return
 	}
 	n.mu.Lock()
+	// mutation: equivalent — with no successor succFirst is zero (setSuccs), so
+	// succOwns reports done, the candidate list is empty and the answer is
+	// StatusUnavailable all the same; the guard only skips that work.
 	if len(n.succ) == 0 {
 		n.mu.Unlock()
 		resp.Status = StatusUnavailable

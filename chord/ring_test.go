@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -121,4 +122,18 @@ func TestLookupOwnID(t *testing.T) {
 			require.Equal(t, n.Info(), rres.Node)
 		}
 	}
+}
+
+// TestSuccessorBeforeCreate: a node that has not joined a ring reports no
+// successor (the zero NodeInfo), and after Create its successor is itself.
+func TestSuccessorBeforeCreate(t *testing.T) {
+	nw, err := simnet.New(simnet.Config{}, rand.New(rand.NewPCG(1, 1)))
+	require.NoError(t, err)
+	n, err := chord.New(chord.Config{Addr: "lone", Transport: nw.Endpoint("lone")})
+	require.NoError(t, err)
+	require.True(t, n.Successor().IsZero())
+	require.Empty(t, n.AppendSuccessors(nil))
+	n.Create()
+	require.Equal(t, n.Info(), n.Successor())
+	require.Equal(t, []chord.NodeInfo{n.Info()}, n.AppendSuccessors(nil))
 }
