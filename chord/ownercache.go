@@ -129,6 +129,7 @@ func (c *OwnerCache) add(n NodeInfo, span ID) {
 	case ok && c.arcs[i].owner != n:
 		c.arcs[i] = ownerArc{owner: n, span: span}
 	case ok:
+		// mutation: equivalent — >= would only store an equal span again.
 		if span.Cmp(c.arcs[i].span) > 0 {
 			c.arcs[i].span = span
 		}

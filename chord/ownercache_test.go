@@ -87,6 +87,49 @@ func TestOwnerCacheWrapsRound(t *testing.T) {
 	require.False(t, ok)
 }
 
+// TestOwnerCacheRefusesNonsense: a nil cache knows nothing and ignores
+// what it is told, and a lookup result with a zero node, a zero entry in
+// its successor list or an identifier named twice in a row teaches nothing
+// from that point on; in particular a second address for an identifier
+// does not erase the arc the first one taught.
+func TestOwnerCacheRefusesNonsense(t *testing.T) {
+	n200, n300, n400 := cacheNode(200), cacheNode(300), cacheNode(400)
+	impostor := chord.NodeInfo{ID: n300.ID, Addr: "impostor"}
+	tests := []struct {
+		name string
+		res  chord.LookupResult
+		want map[uint64]chord.NodeInfo // keys and owners; zero: not known
+		arcs int
+	}{
+		{"zero node", chord.LookupResult{Successors: []chord.NodeInfo{n300}},
+			map[uint64]chord.NodeInfo{0: {}, 150: {}, 250: {}}, 0},
+		{"zero successor", chord.LookupResult{Node: n200, Successors: []chord.NodeInfo{n300, {}, n400}},
+			map[uint64]chord.NodeInfo{150: n200, 250: n300, 350: {}}, 2},
+		{"repeated successor", chord.LookupResult{Node: n200, Successors: []chord.NodeInfo{n300, n300, n400}},
+			map[uint64]chord.NodeInfo{150: n200, 250: n300, 350: {}}, 2},
+		{"second address for an ID", chord.LookupResult{Node: n200, Successors: []chord.NodeInfo{n300, impostor, n400}},
+			map[uint64]chord.NodeInfo{150: n200, 250: n300, 300: n300, 350: {}}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := chord.NewOwnerCache(0)
+			c.Learn(chord.IDFromUint64(150), tt.res)
+			require.Equal(t, tt.arcs, c.Len())
+			for k, want := range tt.want {
+				got, ok := c.Owner(chord.IDFromUint64(k))
+				require.Equal(t, !want.IsZero(), ok, "key %d", k)
+				require.Equal(t, want, got, "key %d", k)
+			}
+		})
+	}
+
+	var nilCache *chord.OwnerCache
+	nilCache.Learn(chord.IDFromUint64(150), chord.LookupResult{Node: n200})
+	nilCache.Forget(n200)
+	_, ok := nilCache.Owner(chord.IDFromUint64(150))
+	require.False(t, ok)
+}
+
 // TestOwnerCacheAgainstRing: after lookups of random keys on a random
 // ring, every answer the cache gives is the key's true owner, and the
 // cache stays within its size.
