@@ -171,3 +171,48 @@ func TestMGetReportsOldFormat(t *testing.T) {
 		require.ErrorIs(t, err, chord.ErrSealFormat, "direct %v", direct)
 	}
 }
+
+// TestNewSwarmBounds: NewSwarm accepts secrets of MinSecretSize bytes and
+// more and replica counts from 1 to MaxReplicas, and refuses anything
+// outside with its sentinel.
+func TestNewSwarmBounds(t *testing.T) {
+	tests := []struct {
+		secret, replicas int
+		want             error
+	}{
+		{chord.MinSecretSize - 1, 1, chord.ErrSecretSize},
+		{chord.MinSecretSize, 1, nil},
+		{32, 0, chord.ErrReplicas},
+		{32, 1, nil},
+		{32, chord.MaxReplicas, nil},
+		{32, chord.MaxReplicas + 1, chord.ErrReplicas},
+		{32, -1, chord.ErrReplicas},
+	}
+	for _, tt := range tests {
+		sw, err := chord.NewSwarm(make([]byte, tt.secret), tt.replicas)
+		if tt.want != nil {
+			require.ErrorIs(t, err, tt.want, "secret %d, replicas %d", tt.secret, tt.replicas)
+			require.Nil(t, sw)
+			continue
+		}
+		require.NoError(t, err, "secret %d, replicas %d", tt.secret, tt.replicas)
+		require.Equal(t, tt.replicas, sw.Replicas())
+	}
+}
+
+// TestSealEmptyChunk: an empty chunk seals to exactly Overhead bytes and
+// opens to an empty chunk; anything shorter, down to nothing, is refused
+// as corrupt.
+func TestSealEmptyChunk(t *testing.T) {
+	sw := testSwarm(t, 1)
+	ch, sealed := sw.Seal(nil)
+	require.Len(t, sealed, chord.Overhead)
+	pt, err := sw.Open(ch, sealed)
+	require.NoError(t, err)
+	require.Empty(t, pt)
+	for n := range chord.Overhead {
+		pt, err := sw.Open(ch, sealed[:n])
+		require.ErrorIs(t, err, chord.ErrCorrupt, "%d bytes", n)
+		require.Nil(t, pt)
+	}
+}
