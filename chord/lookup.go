@@ -64,6 +64,8 @@ type deadSet struct {
 }
 
 func (d *deadSet) add(a NodeInfo) {
+	// mutation: equivalent (check, negate) — members kept in the map only
+	// are found by has all the same; the inline array saves allocations.
 	if d.n < len(d.fixed) {
 		d.fixed[d.n] = a
 		d.n++
@@ -81,6 +83,7 @@ func (d *deadSet) has(a NodeInfo) bool {
 			return true
 		}
 	}
+	// mutation: equivalent (check) — reading a nil map finds nothing too.
 	if d.more == nil {
 		return false
 	}

@@ -68,3 +68,22 @@ func TestLookupKeepsLastSuccessors(t *testing.T) {
 	require.Equal(t, []string{"c", "h", "x8", "owner"}, tr.called)
 	require.Equal(t, 1, res.Timeouts, "h's refusal")
 }
+
+// TestDeadSet: a lookup's set of dead and asked nodes holds every member
+// added, past its inline array too, and no other node: not one with a
+// member's identifier at another address, nor one with a member's address
+// under another identifier.
+func TestDeadSet(t *testing.T) {
+	node := func(i int) NodeInfo { return NodeInfo{ID: IDFromUint64(uint64(i)), Addr: fmt.Sprint("n", i)} }
+	for _, size := range []int{0, 1, 15, 16, 17, 40} {
+		var d deadSet
+		for i := range size {
+			d.add(node(i))
+		}
+		for i := range size + 2 {
+			require.Equal(t, i < size, d.has(node(i)), "size %d, node %d", size, i)
+			require.False(t, d.has(NodeInfo{ID: IDFromUint64(uint64(i)), Addr: "elsewhere"}), "size %d, node %d", size, i)
+			require.False(t, d.has(NodeInfo{ID: IDFromUint64(uint64(i + 1000)), Addr: node(i).Addr}), "size %d, node %d", size, i)
+		}
+	}
+}
