@@ -64,8 +64,6 @@ type deadSet struct {
 }
 
 func (d *deadSet) add(a NodeInfo) {
-	// mutation: equivalent (check, negate) — members kept in the map only
-	// are found by has all the same; the inline array saves allocations.
 	if d.n < len(d.fixed) {
 		d.fixed[d.n] = a
 		d.n++
