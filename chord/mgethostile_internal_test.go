@@ -1,0 +1,48 @@
+package chord
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestMGetEmptyBlockFromHolder: a holder that says it has the chunk and
+// then delivers an empty block (a hostile or broken peer; the wire format
+// refuses empty blocks, other transports need not) makes MGet fail with
+// ErrNoSeller wrapping ErrCorrupt, searching or direct, with repair off
+// (where the block would be decrypted in place) or on, with or without a
+// buffer: never a panic.
+func TestMGetEmptyBlockFromHolder(t *testing.T) {
+	sw, err := NewSwarm([]byte("a swarm secret of some length"), 1)
+	require.NoError(t, err)
+	ch, _ := sw.Seal([]byte("the chunk"))
+	key := sw.ReplicaKey(ch, 0)
+	holder := NodeInfo{ID: key, Addr: "holder"}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"holder": func(req *Request, resp *Response) {
+			resp.Found = req.Kind == KindHas
+			resp.Data = resp.Data[:0]
+		},
+	}}
+	n, err := New(Config{Addr: "n", ID: IDFromUint64(1), Transport: tr})
+	require.NoError(t, err)
+	n.Create()
+	issuer, err := NewTracker(nil)
+	require.NoError(t, err)
+	for _, direct := range []bool{false, true} {
+		for _, repair := range []int{-1, 1} {
+			for _, buf := range [][]byte{nil, make([]byte, 0, 64)} {
+				owners := NewOwnerCache(0)
+				owners.Learn(key, LookupResult{Node: holder})
+				res, err := n.MGet(context.Background(), sw, issuer, ch, MGetOptions{
+					Direct: direct, Repair: repair, Buffer: buf, Owners: owners, Rand: rand.New(rand.NewPCG(1, 1)),
+				})
+				require.ErrorIs(t, err, ErrNoSeller, "direct %v, repair %d, buffer %v", direct, repair, buf != nil)
+				require.ErrorIs(t, err, ErrCorrupt, "direct %v, repair %d, buffer %v", direct, repair, buf != nil)
+				require.Nil(t, res.Chunk)
+			}
+		}
+	}
+}
