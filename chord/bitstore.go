@@ -630,6 +630,8 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 		}
 		seller := cands[k]
 		var buf []byte
+		// mutation: equivalent (c < 0 as c <= 0) — c is never 0 here: MGet
+		// turns Repair 0 into DefaultRepair.
 		if c < 0 {
 			buf = opts.Buffer
 		}
@@ -638,6 +640,8 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 			// The fetched block is ours: without a repair, which re-puts
 			// the sealed chunk, it is decrypted in place.
 			var dst []byte
+			// mutation: equivalent (c < 0 as c <= 0) — c is never 0 here: MGet
+			// turns Repair 0 into DefaultRepair.
 			if c < 0 && len(data) > 0 {
 				dst = data[1:1]
 			}
@@ -665,6 +669,8 @@ func (n *Node) MGet(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHa
 // repair re-puts the sealed chunk in c randomly chosen slots (none when c
 // ≤ 0), sending each to the holder owner names for it, if any.
 func (n *Node) repair(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHash [32]byte, sealed []byte, opts MGetOptions, c int, owner func(slot int) LookupResult) MPutResult {
+	// mutation: equivalent (c <= 0 as c < 0) — callers never pass 0 (MGet
+	// turns Repair 0 into DefaultRepair).
 	if c <= 0 {
 		return MPutResult{}
 	}
@@ -683,6 +689,8 @@ func (n *Node) repair(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunk
 func (n *Node) mgetDirect(ctx context.Context, sw *Swarm, issuer TicketIssuer, chunkHash [32]byte, opts MGetOptions, c int) (MGetResult, error) {
 	var res MGetResult
 	var buf []byte
+	// mutation: equivalent (c < 0 as c <= 0) — c is never 0 here: MGet
+	// turns Repair 0 into DefaultRepair.
 	if c < 0 {
 		buf = opts.Buffer
 	}
@@ -720,6 +728,8 @@ func (n *Node) mgetDirect(ctx context.Context, sw *Swarm, issuer TicketIssuer, c
 		}
 		holders[i] = lr
 		var dst []byte
+		// mutation: equivalent (c < 0 as c <= 0) — c is never 0 here: MGet
+		// turns Repair 0 into DefaultRepair.
 		if c < 0 && len(resp.Data) > 0 {
 			dst = resp.Data[1:1]
 		}
