@@ -131,6 +131,39 @@ func TestPutGetContentBlocks(t *testing.T) {
 	require.ErrorIs(t, err, chord.ErrNotFound)
 }
 
+// countingIssuer counts the tickets it is asked for.
+type countingIssuer struct {
+	chord.TicketIssuer
+	calls int
+}
+
+func (c *countingIssuer) IssueTicket(ctx context.Context, sw *chord.Swarm, ch [32]byte, i uint32, h [32]byte) (chord.Ticket, error) {
+	c.calls++
+	return c.TicketIssuer.IssueTicket(ctx, sw, ch, i, h)
+}
+
+// TestPutBlockSizeLimit: a block of MaxBlockSize bytes is stored and
+// fetched back; one byte more is refused with ErrTooLarge before a ticket
+// is asked for.
+func TestPutBlockSizeLimit(t *testing.T) {
+	c, tr := storageRing(t, 4, 2, 0, 23)
+	for _, size := range []int{chord.MaxBlockSize, chord.MaxBlockSize + 1} {
+		issuer := &countingIssuer{TicketIssuer: tr}
+		data := chunk(size, size)
+		key, err := c.Random().Put(ctx, data, issuer)
+		if size > chord.MaxBlockSize {
+			require.ErrorIs(t, err, chord.ErrTooLarge)
+			require.Zero(t, issuer.calls, "a ticket was issued for an oversize block")
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, 1, issuer.calls)
+		got, err := c.Random().Get(ctx, key)
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(data, got))
+	}
+}
+
 // TestStoreRequestChecks sends hand-made store requests and checks every
 // refusal of §4.3 and the node's counters.
 func TestStoreRequestChecks(t *testing.T) {
