@@ -46,3 +46,33 @@ func TestMGetEmptyBlockFromHolder(t *testing.T) {
 		}
 	}
 }
+
+// TestGetRefusesWrongBlock: Get returns ErrCorrupt, and no data, when the
+// owner of a key delivers a block that does not hash to it.
+func TestGetRefusesWrongBlock(t *testing.T) {
+	want := []byte("the block stored under the key")
+	key := BlockKey(want)
+	holder := NodeInfo{ID: key, Addr: "holder"}
+	for _, deliver := range [][]byte{[]byte("another block"), want} {
+		tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+			"holder": func(req *Request, resp *Response) {
+				if req.Kind == KindFetch {
+					resp.Data = append(resp.Data, deliver...)
+				}
+			},
+		}}
+		n, err := New(Config{Addr: "n", ID: key.Sub(IDFromUint64(1)), Transport: tr})
+		require.NoError(t, err)
+		n.mu.Lock()
+		n.setSuccs([]NodeInfo{holder})
+		n.mu.Unlock()
+		got, err := n.Get(context.Background(), key)
+		if string(deliver) != string(want) {
+			require.ErrorIs(t, err, ErrCorrupt)
+			require.Nil(t, got)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
+}
