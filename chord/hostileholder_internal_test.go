@@ -76,3 +76,39 @@ func TestGetRefusesWrongBlock(t *testing.T) {
 		require.Equal(t, want, got)
 	}
 }
+
+// transportFunc adapts a function to Transport.
+type transportFunc func(ctx context.Context, to string, req *Request, resp *Response) error
+
+func (f transportFunc) Call(ctx context.Context, to string, req *Request, resp *Response) error {
+	return f(ctx, to, req, resp)
+}
+
+// TestPutStopsWhenCancelled: a store whose context is cancelled while the
+// owner is being called reports the cancellation, not a dead ring, and is
+// not sent on to the owner's successors.
+func TestPutStopsWhenCancelled(t *testing.T) {
+	data := []byte("a block")
+	key := BlockKey(data)
+	h1, h2 := NodeInfo{ID: key, Addr: "h1"}, NodeInfo{ID: key.Add(IDFromUint64(1)), Addr: "h2"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var called []string
+	tr := transportFunc(func(ctx context.Context, to string, req *Request, resp *Response) error {
+		called = append(called, to)
+		if to == "h1" {
+			cancel()
+		}
+		return ctx.Err()
+	})
+	n, err := New(Config{Addr: "n", ID: key.Sub(IDFromUint64(1)), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{h1, h2})
+	n.mu.Unlock()
+	issuer, err := NewTracker(nil)
+	require.NoError(t, err)
+	_, err = n.Put(ctx, data, issuer)
+	require.ErrorIs(t, err, context.Canceled)
+	require.Equal(t, []string{"h1"}, called)
+}
