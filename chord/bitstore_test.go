@@ -342,9 +342,15 @@ func TestMGetPickerErrors(t *testing.T) {
 		Picker: chord.PickSellerFunc(func(context.Context, [32]byte, []chord.NodeInfo) (int, error) { return 0, lost })})
 	require.ErrorIs(t, err, chord.ErrNoSeller)
 	require.ErrorIs(t, err, lost)
-	_, err = c.Random().MGet(ctx, sw, tr, pr.ChunkHash, chord.MGetOptions{Rand: c.Rand(),
-		Picker: chord.PickSellerFunc(func(context.Context, [32]byte, []chord.NodeInfo) (int, error) { return 99, nil })})
-	require.ErrorIs(t, err, chord.ErrNoSeller)
+	for _, pick := range []func(holders int) int{
+		func(int) int { return 99 },
+		func(h int) int { return h }, // one past the last holder
+		func(int) int { return -1 },
+	} {
+		_, err = c.Random().MGet(ctx, sw, tr, pr.ChunkHash, chord.MGetOptions{Rand: c.Rand(),
+			Picker: chord.PickSellerFunc(func(_ context.Context, _ [32]byte, h []chord.NodeInfo) (int, error) { return pick(len(h)), nil })})
+		require.ErrorIs(t, err, chord.ErrNoSeller)
+	}
 	_, err = c.Random().MGet(ctx, sw, tr, pr.ChunkHash, chord.MGetOptions{})
 	require.ErrorIs(t, err, chord.ErrNoRand)
 	_, err = c.Random().MGet(ctx, sw, tr, chord.ChunkHash([]byte("unknown")), chord.MGetOptions{Rand: c.Rand()})

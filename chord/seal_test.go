@@ -215,4 +215,13 @@ func TestSealEmptyChunk(t *testing.T) {
 		require.ErrorIs(t, err, chord.ErrCorrupt, "%d bytes", n)
 		require.Nil(t, pt)
 	}
+	// A forged tag is refused by GCM: the empty plaintext it would leave
+	// has the right chunk hash, so the hash check cannot catch it.
+	for i := 1; i < len(sealed); i++ {
+		forged := bytes.Clone(sealed)
+		forged[i] ^= 1
+		pt, err := sw.Open(ch, forged)
+		require.ErrorIs(t, err, chord.ErrCorrupt, "byte %d", i)
+		require.Nil(t, pt)
+	}
 }
