@@ -112,3 +112,56 @@ func TestPutStopsWhenCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, []string{"h1"}, called)
 }
+
+// TestMPutRefusedByCachedHolder: a cached holder that refuses the store
+// (its quota is full) makes MPutWith fail, with the refusal's error in
+// the result, not count the replica as stored or present.
+func TestMPutRefusedByCachedHolder(t *testing.T) {
+	sw, err := NewSwarm([]byte("a swarm secret of some length"), 1)
+	require.NoError(t, err)
+	chunk := []byte("the chunk")
+	key := sw.ReplicaKey(ChunkHash(chunk), 0)
+	holder := NodeInfo{ID: key, Addr: "holder"}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"holder": func(req *Request, resp *Response) {
+			if req.Kind == KindStore {
+				resp.Status = StatusQuota
+			}
+		},
+	}}
+	n, err := New(Config{Addr: "n", ID: key.Sub(IDFromUint64(1)), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{holder})
+	n.mu.Unlock()
+	issuer, err := NewTracker(nil)
+	require.NoError(t, err)
+	for _, cached := range []bool{true, false} {
+		var owners *OwnerCache
+		if cached {
+			owners = NewOwnerCache(0)
+			owners.Learn(key, LookupResult{Node: holder})
+		}
+		tr.called = nil
+		res, err := n.MPutWith(context.Background(), sw, issuer, chunk, MPutOptions{Owners: owners})
+		require.ErrorIs(t, err, ErrQuota, "cached %v", cached)
+		require.ErrorIs(t, res.Err, ErrQuota, "cached %v", cached)
+		require.Equal(t, 1, res.Failed)
+		require.Zero(t, res.Stored+res.Present)
+		require.Contains(t, tr.called, "holder")
+	}
+}
+
+// TestMGetDirectCancelled: a direct MGet with a cancelled context reports
+// the cancellation, not a lost chunk.
+func TestMGetDirectCancelled(t *testing.T) {
+	sw, err := NewSwarm([]byte("a swarm secret of some length"), 3)
+	require.NoError(t, err)
+	n, err := New(Config{Addr: "n", ID: IDFromUint64(1), Transport: &scriptTransport{}})
+	require.NoError(t, err)
+	n.Create()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = n.MGet(ctx, sw, nil, ChunkHash([]byte("x")), MGetOptions{Direct: true, Repair: -1, Rand: rand.New(rand.NewPCG(1, 1))})
+	require.ErrorIs(t, err, context.Canceled)
+}
