@@ -2,6 +2,7 @@ package chord
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"testing"
 
@@ -164,4 +165,46 @@ func TestMGetDirectCancelled(t *testing.T) {
 	cancel()
 	_, err = n.MGet(ctx, sw, nil, ChunkHash([]byte("x")), MGetOptions{Direct: true, Repair: -1, Rand: rand.New(rand.NewPCG(1, 1))})
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// failingIssuer refuses every ticket.
+type failingIssuer struct{ err error }
+
+func (f failingIssuer) IssueTicket(context.Context, *Swarm, [32]byte, uint32, [32]byte) (Ticket, error) {
+	return Ticket{}, f.err
+}
+
+// TestPutReportsIssuerAndFetchErrors: Put fails with the issuer's own
+// error when it refuses a ticket, before any call; Get fails with the
+// transport's error when the owner, alive at the lookup, does not answer
+// the fetch.
+func TestPutReportsIssuerAndFetchErrors(t *testing.T) {
+	data := []byte("a block")
+	key := BlockKey(data)
+	holder := NodeInfo{ID: key, Addr: "holder"}
+	gone := errors.New("connection reset")
+	var called []Kind
+	tr := transportFunc(func(_ context.Context, _ string, req *Request, resp *Response) error {
+		called = append(called, req.Kind)
+		if req.Kind == KindFetch {
+			return gone
+		}
+		resp.Reset()
+		return nil
+	})
+	n, err := New(Config{Addr: "n", ID: key.Sub(IDFromUint64(1)), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{holder})
+	n.mu.Unlock()
+
+	refused := errors.New("tracker says no")
+	_, err = n.Put(context.Background(), data, failingIssuer{refused})
+	require.ErrorIs(t, err, refused)
+	require.Empty(t, called)
+
+	got, err := n.Get(context.Background(), key)
+	require.ErrorIs(t, err, gone)
+	require.Nil(t, got)
+	require.Equal(t, []Kind{KindPing, KindFetch}, called)
 }

@@ -53,6 +53,7 @@ func TestMisuse(t *testing.T) {
 		{"Join zero bootstrap", func() error { return lone().Join(ctx, chord.NodeInfo{}) }, chord.ErrNilArgument},
 		{"Join itself", func() error { n := lone(); return n.Join(ctx, n.Info()) }, chord.ErrConfig},
 		{"Join unreachable", func() error { return lone().Join(ctx, chord.NodeInfo{Addr: "nobody"}) }, chord.ErrUnreachable},
+		{"Put before joining", func() error { _, err := lone().Put(ctx, []byte("x"), tr); return err }, chord.ErrNoSuccessor},
 		{"Get before joining", func() error { _, err := lone().Get(ctx, chord.ID{}); return err }, chord.ErrNoSuccessor},
 		{"Lookup before joining", func() error { _, err := lone().Lookup(ctx, chord.ID{}); return err }, chord.ErrNoSuccessor},
 		{"LookupRecursive before joining", func() error { _, err := lone().LookupRecursive(ctx, chord.ID{}); return err }, chord.ErrLookupFailed},
