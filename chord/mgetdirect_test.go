@@ -96,3 +96,26 @@ func TestMGetDirect(t *testing.T) {
 	_, err = client.MGet(ctx, sw, tr, lostHash, opts)
 	require.ErrorIs(t, err, chord.ErrChunkLost)
 }
+
+// TestMGetBuffer: with repair off, MGet (searching or direct) decrypts the
+// chunk in the caller's Buffer, right after the format byte; with repair
+// on it must not, since the sealed block is re-put.
+func TestMGetBuffer(t *testing.T) {
+	c, tr := storageRing(t, 20, 4, 0, 29)
+	sw := testSwarm(t, 3)
+	want := chunk(3, 300)
+	pr, err := c.Random().MPut(ctx, sw, tr, want)
+	require.NoError(t, err)
+	for _, direct := range []bool{false, true} {
+		for _, repair := range []int{-1, 1} {
+			buf := make([]byte, 0, len(want)+chord.Overhead)
+			res, err := c.Random().MGet(ctx, sw, tr, pr.ChunkHash, chord.MGetOptions{
+				Rand: c.Rand(), Direct: direct, Repair: repair, Buffer: buf,
+			})
+			require.NoError(t, err)
+			require.Equal(t, want, res.Chunk)
+			inBuf := &res.Chunk[0] == &buf[:cap(buf)][1]
+			require.Equal(t, repair < 0, inBuf, "direct %v, repair %d", direct, repair)
+		}
+	}
+}
