@@ -114,3 +114,17 @@ func TestLookupStats(t *testing.T) {
 	require.Equal(t, before.Lookups+12, after.Lookups, "seed %d", seed)
 	require.Equal(t, before.LookupFails+3, after.LookupFails, "seed %d", seed)
 }
+
+// TestLookupCancelled: a lookup that must route (the key is not its first
+// successor's) with a cancelled context fails with the context's error.
+func TestLookupCancelled(t *testing.T) {
+	c := simnet.NewCluster(simnet.ClusterConfig{}, 31)
+	require.NoError(t, c.Grow(20))
+	n := c.Random()
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	var res chord.LookupResult
+	err := n.LookupInto(cctx, n.ID().Sub(chord.IDFromUint64(1)), &res)
+	require.ErrorIs(t, err, context.Canceled)
+	require.True(t, res.Node.IsZero())
+}
