@@ -208,3 +208,57 @@ func TestPutReportsIssuerAndFetchErrors(t *testing.T) {
 	require.Nil(t, got)
 	require.Equal(t, []Kind{KindPing, KindFetch}, called)
 }
+
+// TestMGetOwnerCacheUpkeep: MGet keeps its OwnerCache honest. A cached
+// holder that does not answer is forgotten, and a holder that then fails
+// the lookup's call too is not learnt; a cached holder that answers but
+// no longer has the chunk is forgotten once a lookup finds the slot's
+// real holder, which is learnt.
+func TestMGetOwnerCacheUpkeep(t *testing.T) {
+	sw, err := NewSwarm([]byte("a swarm secret of some length"), 1)
+	require.NoError(t, err)
+	want := []byte("the chunk")
+	ch, sealed := sw.Seal(want)
+	key := sw.ReplicaKey(ch, 0)
+	holder := NodeInfo{ID: key, Addr: "holder"}
+	stale := NodeInfo{ID: key.Add(IDFromUint64(10)), Addr: "stale"}
+	dead := NodeInfo{ID: key, Addr: "dead"}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"holder": func(req *Request, resp *Response) {
+			resp.Found = req.Kind == KindHas
+			if req.Kind == KindFetch {
+				resp.Data = append(resp.Data, sealed...)
+			}
+		},
+		"stale": func(*Request, *Response) {}, // alive, without the chunk
+	}}
+	opts := func(owners *OwnerCache) MGetOptions {
+		return MGetOptions{Repair: -1, Owners: owners, Rand: rand.New(rand.NewPCG(1, 1))}
+	}
+	newNode := func(succ NodeInfo) *Node {
+		n, err := New(Config{Addr: "n", ID: key.Sub(IDFromUint64(1)), Transport: tr})
+		require.NoError(t, err)
+		n.mu.Lock()
+		n.setSuccs([]NodeInfo{succ})
+		n.mu.Unlock()
+		return n
+	}
+
+	owners := NewOwnerCache(0)
+	owners.Learn(key, LookupResult{Node: dead})
+	_, err = newNode(dead).MGet(context.Background(), sw, nil, ch, opts(owners))
+	require.ErrorIs(t, err, ErrChunkLost)
+	_, ok := owners.Owner(key)
+	require.False(t, ok, "a dead holder stays cached")
+
+	owners = NewOwnerCache(0)
+	owners.Learn(key, LookupResult{Node: stale})
+	res, err := newNode(holder).MGet(context.Background(), sw, nil, ch, opts(owners))
+	require.NoError(t, err)
+	require.Equal(t, want, res.Chunk)
+	got, ok := owners.Owner(key)
+	require.True(t, ok)
+	require.Equal(t, holder, got)
+	_, ok = owners.Owner(key.Add(IDFromUint64(5)))
+	require.False(t, ok, "the stale holder's arc is still cached")
+}
