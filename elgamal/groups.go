@@ -91,6 +91,7 @@ func GroupByName(name string) (group.Group, error) {
 // GroupName returns the name under which g is listed by [Groups], or the
 // group's own String for a group this package does not list.
 func GroupName(g group.Group) string {
+	// mutation: equivalent — *ModPGroup's String returns mg.name too, and no modp name is one the switch below renames.
 	if mg, ok := g.(*ModPGroup); ok {
 		return mg.name
 	}

@@ -322,6 +322,7 @@ func (r *Router) addRecord(id CircuitID, rec *record) {
 // rTime + 2·MaxSkew no copy can be accepted and the tombstone goes.
 func (r *Router) removeRecord(id CircuitID) {
 	rec, ok := r.table[id]
+	// mutation: unreachable — every caller passes an id it found in r.table and removes it once.
 	if !ok {
 		return
 	}
@@ -650,6 +651,7 @@ func (r *Router) handleResponse(now time.Time, from PeerID, m *Message, raw []by
 		// unestablished with its data still held: the error, like every
 		// other, leaves the router unchanged.
 		for i, d := range ep.pending {
+			// mutation: unreachable — pending holds only data sendOn accepted under the same MaxData (the config never changes).
 			if len(d) > r.MaxData() {
 				return Result{}, fmt.Errorf("%w: %d > %d", ErrTooLong, len(d), r.MaxData())
 			}
