@@ -87,3 +87,37 @@ func TestDeadSet(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupFallbackReachesFirstSuccessor: when every candidate and every
+// farther successor of the last node that answered has failed, the
+// fallback walk still tries that node's first successor, which here
+// leads to the owner.
+func TestLookupFallbackReachesFirstSuccessor(t *testing.T) {
+	node := func(addr string, id uint64) NodeInfo { return NodeInfo{ID: IDFromUint64(id), Addr: addr} }
+	c, h, owner := node("c", 2000), node("h", 5000), node("owner", 9500)
+	var xs []NodeInfo
+	for i := range 8 {
+		xs = append(xs, node(fmt.Sprintf("x%d", i+1), uint64(2100+100*i)))
+	}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"c": func(_ *Request, resp *Response) {
+			resp.Succs = append(resp.Succs, xs...)
+			resp.Nodes = append(resp.Nodes, h)
+		},
+		"x1": func(_ *Request, resp *Response) {
+			resp.Done = true
+			resp.Nodes = append(resp.Nodes, owner)
+		},
+		"owner": func(*Request, *Response) {},
+	}} // h and x2…x8 are unreachable
+	n, err := New(Config{Addr: "n", ID: IDFromUint64(1000), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{c})
+	n.mu.Unlock()
+
+	var res LookupResult
+	require.NoError(t, n.LookupInto(context.Background(), IDFromUint64(9000), &res), "calls %v", tr.called)
+	require.Equal(t, owner, res.Node)
+	require.Equal(t, []string{"c", "h", "x8", "x7", "x6", "x5", "x4", "x3", "x2", "x1", "owner"}, tr.called)
+}
