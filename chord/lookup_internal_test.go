@@ -121,3 +121,40 @@ func TestLookupFallbackReachesFirstSuccessor(t *testing.T) {
 	require.Equal(t, owner, res.Node)
 	require.Equal(t, []string{"c", "h", "x8", "x7", "x6", "x5", "x4", "x3", "x2", "x1", "owner"}, tr.called)
 }
+
+// TestLookupHopLimit: a lookup routed through a chain of nodes, each
+// naming the next, fails with ErrLookupFailed after Config.MaxHops hops,
+// and succeeds when the chain is within the limit.
+func TestLookupHopLimit(t *testing.T) {
+	node := func(i int) NodeInfo {
+		return NodeInfo{ID: IDFromUint64(uint64(2000 + 100*i)), Addr: fmt.Sprint("c", i)}
+	}
+	owner := NodeInfo{ID: IDFromUint64(9500), Addr: "owner"}
+	const chain = 6
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){"owner": func(*Request, *Response) {}}}
+	for i := range chain {
+		tr.answer[node(i).Addr] = func(_ *Request, resp *Response) {
+			if i == chain-1 {
+				resp.Done = true
+				resp.Nodes = append(resp.Nodes, owner)
+				return
+			}
+			resp.Nodes = append(resp.Nodes, node(i+1))
+		}
+	}
+	for _, maxHops := range []int{chain - 1, chain} {
+		n, err := New(Config{Addr: "n", ID: IDFromUint64(1000), Transport: tr, MaxHops: maxHops})
+		require.NoError(t, err)
+		n.mu.Lock()
+		n.setSuccs([]NodeInfo{node(0)})
+		n.mu.Unlock()
+		res, err := n.Lookup(context.Background(), IDFromUint64(9000))
+		if maxHops < chain {
+			require.ErrorIs(t, err, ErrLookupFailed, "max %d", maxHops)
+			continue
+		}
+		require.NoError(t, err, "max %d", maxHops)
+		require.Equal(t, owner, res.Node)
+		require.Equal(t, chain, res.Hops)
+	}
+}
