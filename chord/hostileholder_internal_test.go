@@ -262,3 +262,77 @@ func TestMGetOwnerCacheUpkeep(t *testing.T) {
 	_, ok = owners.Owner(key.Add(IDFromUint64(5)))
 	require.False(t, ok, "the stale holder's arc is still cached")
 }
+
+// TestMPutOwnerCacheUpkeep: a cached holder that refuses a store as no
+// longer responsible is forgotten once the lookup finds the slot's real
+// holder, which stores the replica and is learnt.
+func TestMPutOwnerCacheUpkeep(t *testing.T) {
+	sw, err := NewSwarm([]byte("a swarm secret of some length"), 1)
+	require.NoError(t, err)
+	chunk := []byte("the chunk")
+	key := sw.ReplicaKey(ChunkHash(chunk), 0)
+	holder := NodeInfo{ID: key, Addr: "holder"}
+	stale := NodeInfo{ID: key.Add(IDFromUint64(10)), Addr: "stale"}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"holder": func(*Request, *Response) {},
+		"stale": func(req *Request, resp *Response) {
+			if req.Kind == KindStore {
+				resp.Status = StatusNotResponsible
+			}
+		},
+	}}
+	n, err := New(Config{Addr: "n", ID: key.Sub(IDFromUint64(1)), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{holder})
+	n.mu.Unlock()
+	issuer, err := NewTracker(nil)
+	require.NoError(t, err)
+	owners := NewOwnerCache(0)
+	owners.Learn(key, LookupResult{Node: stale})
+	res, err := n.MPutWith(context.Background(), sw, issuer, chunk, MPutOptions{Owners: owners})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Stored)
+	require.Equal(t, []string{"stale", "holder"}, tr.called)
+	got, ok := owners.Owner(key)
+	require.True(t, ok)
+	require.Equal(t, holder, got)
+	_, ok = owners.Owner(key.Add(IDFromUint64(5)))
+	require.False(t, ok, "the stale holder's arc is still cached")
+}
+
+// TestMGetDirectRepairsAtDeliverer: a direct MGet's repair of the slot
+// whose holder delivered the chunk goes straight to that holder, without
+// a second lookup.
+func TestMGetDirectRepairsAtDeliverer(t *testing.T) {
+	sw, err := NewSwarm([]byte("a swarm secret of some length"), 1)
+	require.NoError(t, err)
+	want := []byte("the chunk")
+	ch, sealed := sw.Seal(want)
+	key := sw.ReplicaKey(ch, 0)
+	holder := NodeInfo{ID: key, Addr: "holder"}
+	router := NodeInfo{ID: key.Sub(IDFromUint64(100)), Addr: "router"}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"router": func(_ *Request, resp *Response) {
+			resp.Done = true
+			resp.Nodes = append(resp.Nodes, holder)
+		},
+		"holder": func(req *Request, resp *Response) {
+			if req.Kind == KindFetch {
+				resp.Data = append(resp.Data, sealed...)
+			}
+		},
+	}}
+	n, err := New(Config{Addr: "n", ID: key.Sub(IDFromUint64(200)), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{router})
+	n.mu.Unlock()
+	issuer, err := NewTracker(nil)
+	require.NoError(t, err)
+	res, err := n.MGet(context.Background(), sw, issuer, ch, MGetOptions{Direct: true, Repair: 1, Rand: rand.New(rand.NewPCG(1, 1))})
+	require.NoError(t, err)
+	require.Equal(t, want, res.Chunk)
+	require.Equal(t, 1, res.Repaired.Present+res.Repaired.Stored)
+	require.Equal(t, []string{"router", "holder", "holder"}, tr.called, "lookup, fetch, repair")
+}

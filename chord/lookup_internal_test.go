@@ -87,3 +87,74 @@ func TestDeadSet(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupFallbackReachesFirstSuccessor: when every candidate and every
+// farther successor of the last node that answered has failed, the
+// fallback walk still tries that node's first successor, which here
+// leads to the owner.
+func TestLookupFallbackReachesFirstSuccessor(t *testing.T) {
+	node := func(addr string, id uint64) NodeInfo { return NodeInfo{ID: IDFromUint64(id), Addr: addr} }
+	c, h, owner := node("c", 2000), node("h", 5000), node("owner", 9500)
+	var xs []NodeInfo
+	for i := range 8 {
+		xs = append(xs, node(fmt.Sprintf("x%d", i+1), uint64(2100+100*i)))
+	}
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){
+		"c": func(_ *Request, resp *Response) {
+			resp.Succs = append(resp.Succs, xs...)
+			resp.Nodes = append(resp.Nodes, h)
+		},
+		"x1": func(_ *Request, resp *Response) {
+			resp.Done = true
+			resp.Nodes = append(resp.Nodes, owner)
+		},
+		"owner": func(*Request, *Response) {},
+	}} // h and x2…x8 are unreachable
+	n, err := New(Config{Addr: "n", ID: IDFromUint64(1000), Transport: tr})
+	require.NoError(t, err)
+	n.mu.Lock()
+	n.setSuccs([]NodeInfo{c})
+	n.mu.Unlock()
+
+	var res LookupResult
+	require.NoError(t, n.LookupInto(context.Background(), IDFromUint64(9000), &res), "calls %v", tr.called)
+	require.Equal(t, owner, res.Node)
+	require.Equal(t, []string{"c", "h", "x8", "x7", "x6", "x5", "x4", "x3", "x2", "x1", "owner"}, tr.called)
+}
+
+// TestLookupHopLimit: a lookup routed through a chain of nodes, each
+// naming the next, fails with ErrLookupFailed after Config.MaxHops hops,
+// and succeeds when the chain is within the limit.
+func TestLookupHopLimit(t *testing.T) {
+	node := func(i int) NodeInfo {
+		return NodeInfo{ID: IDFromUint64(uint64(2000 + 100*i)), Addr: fmt.Sprint("c", i)}
+	}
+	owner := NodeInfo{ID: IDFromUint64(9500), Addr: "owner"}
+	const chain = 6
+	tr := &scriptTransport{answer: map[string]func(*Request, *Response){"owner": func(*Request, *Response) {}}}
+	for i := range chain {
+		tr.answer[node(i).Addr] = func(_ *Request, resp *Response) {
+			if i == chain-1 {
+				resp.Done = true
+				resp.Nodes = append(resp.Nodes, owner)
+				return
+			}
+			resp.Nodes = append(resp.Nodes, node(i+1))
+		}
+	}
+	for _, maxHops := range []int{chain - 1, chain} {
+		n, err := New(Config{Addr: "n", ID: IDFromUint64(1000), Transport: tr, MaxHops: maxHops})
+		require.NoError(t, err)
+		n.mu.Lock()
+		n.setSuccs([]NodeInfo{node(0)})
+		n.mu.Unlock()
+		res, err := n.Lookup(context.Background(), IDFromUint64(9000))
+		if maxHops < chain {
+			require.ErrorIs(t, err, ErrLookupFailed, "max %d", maxHops)
+			continue
+		}
+		require.NoError(t, err, "max %d", maxHops)
+		require.Equal(t, owner, res.Node)
+		require.Equal(t, chain, res.Hops)
+	}
+}
