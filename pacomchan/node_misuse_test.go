@@ -103,3 +103,26 @@ func TestNodeCircuitRefusals(t *testing.T) {
 	require.True(t, strings.Contains(err.Error(), "circuit hop 1 is gone"), err.Error())
 	require.Equal(t, uint64(1), src.Stats().QueueDropped)
 }
+
+// TestNodeOnBlockRejected checks that a segment the router refuses, here
+// junk a neighbour queued on its own, is counted and its error returned,
+// while the block itself still counts as received.
+func TestNodeOnBlockRejected(t *testing.T) {
+	net := newNodeNet(t, 2, [][2]int{{0, 1}}, 64)
+	for range 3 { // the links' handshakes
+		net.round()
+	}
+	require.NoError(t, net.nodes[1].Scheduler().Enqueue(0, []byte("junk")))
+	r, ok, err := net.nodes[0].Scheduler().RequestFrom(1, 1)
+	require.NoError(t, err)
+	require.True(t, ok)
+	resp, err := net.nodes[1].OnRequest(0, r.Swarm, r.Index, nil)
+	require.NoError(t, err)
+	require.True(t, resp.Carried)
+	rec, res, err := net.nodes[0].OnBlock(net.now, 1, r.Swarm, r.Index, resp.Block, nil)
+	require.Error(t, err)
+	require.Equal(t, []byte("junk"), rec.Segment)
+	require.Empty(t, res.Out)
+	require.Equal(t, uint64(1), net.nodes[0].Stats().Rejected)
+	require.True(t, net.nodes[0].Scheduler().Holds(1, r.Index), "the block itself was genuine")
+}
