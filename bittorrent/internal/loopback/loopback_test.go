@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -66,28 +67,46 @@ func TestNudgeReconnects(t *testing.T) {
 	mi, err := MetaInfo("data", data, 32<<10)
 	require.NoError(t, err)
 	// The seed uploads at 128 KiB/s, so the download lasts two seconds
-	// and the nudge comes in the middle of it.
-	s, err := Start(mi, data, Options{Dir: t.TempDir(), Leechers: 1, Configure: func(node int, cfg *torrent.ClientConfig) {
-		if node < 0 {
-			cfg.UploadRateLimiter = rate.NewLimiter(128<<10, 16<<10)
-		}
-	}})
+	// and the nudge comes in the middle of it. Only the leecher dials: two
+	// nodes dialling each other at once may each drop the other's
+	// connection as a duplicate and be left with none.
+	dir := t.TempDir()
+	seedCfg := ClientConfig(filepath.Join(dir, "seed"))
+	seedCfg.UploadRateLimiter = rate.NewLimiter(128<<10, 16<<10)
+	seed, err := NewSeed(seedCfg, mi, data)
 	require.NoError(t, err)
-	t.Cleanup(s.Close)
-	leecher := s.Leechers[0]
-	conn := func() *torrent.PeerConn {
-		if pcs := leecher.Torrent.PeerConns(); len(pcs) == 1 {
-			return pcs[0]
-		}
-		return nil
+	t.Cleanup(seed.Close)
+	leecher, err := NewNode(ClientConfig(filepath.Join(dir, "leecher")), mi)
+	require.NoError(t, err)
+	t.Cleanup(leecher.Close)
+	leecher.Torrent.DownloadAll()
+	leecher.Tell(seed)
+	require.Eventually(t, func() bool { return len(leecher.Torrent.PeerConns()) > 0 }, 30*time.Second, 5*time.Millisecond)
+	before := map[*torrent.PeerConn]bool{}
+	for _, pc := range leecher.Torrent.PeerConns() {
+		before[pc] = true
 	}
-	require.Eventually(t, func() bool { return conn() != nil }, 30*time.Second, 5*time.Millisecond)
-	first := conn()
-	Nudge(leecher)
-	require.Eventually(t, func() bool { c := conn(); return c != nil && c != first }, 30*time.Second, 5*time.Millisecond,
-		"a new connection to the seed")
+	fresh := func() bool {
+		for _, pc := range leecher.Torrent.PeerConns() {
+			if !before[pc] {
+				return true
+			}
+		}
+		return false
+	}
+	// The seed may still hold the closed connection for a moment and turn
+	// the new dial away as a duplicate; Wait nudges again after each
+	// StallAfter, so the test does too, every two seconds.
+	deadline := time.Now().Add(30 * time.Second)
+	for !fresh() && time.Now().Before(deadline) {
+		Nudge(leecher)
+		for end := time.Now().Add(2 * time.Second); !fresh() && time.Now().Before(end); {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	require.True(t, fresh(), "a new connection to the seed")
 	require.Less(t, leecher.Torrent.BytesCompleted(), int64(len(data)))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	require.NoError(t, s.WaitComplete(ctx))
+	require.NoError(t, WaitComplete(ctx, leecher))
 }
