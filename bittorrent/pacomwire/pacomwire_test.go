@@ -269,7 +269,8 @@ func TestOrdinaryClientJoins(t *testing.T) {
 	// info-hash and fetches the info dictionary with BEP 9.
 	tor, _ := cl.AddTorrentInfoHash(metainfo.Hash(f.InfoHash()))
 	seedPeer := torrent.PeerInfo{Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: mustPort(t, seedAddr)}, Trusted: true}
-	tor.AddPeers([]torrent.PeerInfo{seedPeer})
+	node := &loopback.Node{Client: cl, Torrent: tor}
+	node.TellPeers(seedPeer) // remembered, so that a stalled download can reconnect
 	select {
 	case <-tor.GotInfo():
 	case <-ctx.Done():
@@ -297,8 +298,6 @@ func TestOrdinaryClientJoins(t *testing.T) {
 	// help). A connection made after the info dictionary does not have the
 	// defect (12 of 12 runs completed, 3 after a reconnect), so a download
 	// that stalls reconnects to the seed (loopback.Wait and Nudge).
-	node := &loopback.Node{Client: cl, Torrent: tor}
-	node.TellPeers(seedPeer)
 	if err := loopback.Wait(ctx, node, func() bool { return tor.Complete().Bool() }); err != nil {
 		var status strings.Builder
 		cl.WriteStatus(&status)
